@@ -1,0 +1,56 @@
+# bedrock-platform: the README's commands. Every target sets itself up on first use:
+# a virtual environment from the pinned requirements.txt plus this package, and the pinned
+# CDK CLI and Node 22 from package-lock.json.
+
+SHELL := /bin/bash
+ENV ?= dev
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+NODE_BIN := $(CURDIR)/node_modules/.bin
+
+# The pinned Node 22 runs both the CDK CLI and jsii (the Node child process of aws-cdk-lib).
+export PATH := $(NODE_BIN):$(CURDIR)/$(VENV)/bin:$(PATH)
+export JSII_NODE := $(NODE_BIN)/node
+export CDK_DISABLE_VERSION_CHECK := 1
+export CDK_DISABLE_CLI_TELEMETRY := true
+
+.PHONY: setup synth validate test lint snapshot-update clean
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## make synth [ENV=dev]: validate config/$(ENV).yaml, then synthesize it with the CDK CLI into cdk.out/
+synth: setup
+	$(PY) -m bedrock_platform validate config/$(ENV).yaml
+	cdk synth --context env=$(ENV) --quiet --no-notices
+
+## make validate [ENV=dev]: validate config/$(ENV).yaml only (no Node, no CDK)
+validate: setup
+	$(PY) -m bedrock_platform validate config/$(ENV).yaml
+
+## make test: the whole suite (lint, types, config, constructs, snapshots, cfn-lint, cdk-nag, CLI)
+test: setup
+	$(PY) -m ruff check bedrock_platform tests app.py
+	$(PY) -m mypy
+	$(PY) -m pytest
+
+lint: setup
+	$(PY) -m ruff check bedrock_platform tests app.py
+	$(PY) -m mypy
+
+## make snapshot-update: rewrite the template snapshots after a deliberate change (review the diff!)
+snapshot-update: setup
+	$(PY) -m pytest tests/test_snapshots.py --snapshot-update
+
+clean:
+	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,26 @@
+"""Reusable constructs: usable from any CDK app, with or without a YAML config."""
+
+from bedrock_platform.constructs.data_source import AccessLogsBucket, Chunking, DocumentBucket, S3DataSource
+from bedrock_platform.constructs.errors import ConstructValidationError
+from bedrock_platform.constructs.knowledge_base import IKnowledgeBase, KnowledgeBase, foundation_model_arn
+from bedrock_platform.constructs.vector_collection import (
+    IVectorCollection,
+    VectorCollection,
+    cloudformation_execution_role_arn,
+)
+from bedrock_platform.constructs.vector_index import VectorIndex
+
+__all__ = [
+    "AccessLogsBucket",
+    "Chunking",
+    "ConstructValidationError",
+    "DocumentBucket",
+    "IKnowledgeBase",
+    "IVectorCollection",
+    "KnowledgeBase",
+    "S3DataSource",
+    "VectorCollection",
+    "VectorIndex",
+    "cloudformation_execution_role_arn",
+    "foundation_model_arn",
+]

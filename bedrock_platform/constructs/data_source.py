@@ -1,0 +1,303 @@
+"""S3 data sources of knowledge bases, their chunking, and the document buckets the toolkit creates."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import aws_bedrock as bedrock
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from bedrock_platform.constructs import permissions
+from bedrock_platform.constructs.errors import ConstructValidationError
+from bedrock_platform.constructs.knowledge_base import KnowledgeBase
+
+_NAME = re.compile(r"^([0-9a-zA-Z][_-]?){1,100}$")
+
+
+@dataclass(frozen=True)
+class Chunking:
+    """How a data source splits documents into chunks. Build it with the class methods."""
+
+    strategy: str
+    parameters: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def fixed_size(cls, *, max_tokens: int = 300, overlap_percentage: int = 20) -> Chunking:
+        """Chunks of at most ``max_tokens`` (>= 1), overlapping by ``overlap_percentage`` (1 to 99)."""
+        _check_range("max_tokens", max_tokens, 1, 8192)
+        _check_range("overlap_percentage", overlap_percentage, 1, 99)
+        return cls("FIXED_SIZE", {"max_tokens": max_tokens, "overlap_percentage": overlap_percentage})
+
+    @classmethod
+    def hierarchical(
+        cls, *, parent_max_tokens: int = 1500, child_max_tokens: int = 300, overlap_tokens: int = 60
+    ) -> Chunking:
+        """Parent and child chunks (1 to 8192 tokens each, child at most parent)."""
+        _check_range("parent_max_tokens", parent_max_tokens, 1, 8192)
+        _check_range("child_max_tokens", child_max_tokens, 1, parent_max_tokens)
+        _check_range("overlap_tokens", overlap_tokens, 1, 8192)
+        return cls(
+            "HIERARCHICAL",
+            {
+                "parent_max_tokens": parent_max_tokens,
+                "child_max_tokens": child_max_tokens,
+                "overlap_tokens": overlap_tokens,
+            },
+        )
+
+    @classmethod
+    def semantic(
+        cls, *, max_tokens: int = 300, buffer_size: int = 0, breakpoint_percentile_threshold: int = 95
+    ) -> Chunking:
+        """Chunks split where meaning changes (buffer 0 to 1, threshold 50 to 99)."""
+        _check_range("max_tokens", max_tokens, 1, 8192)
+        _check_range("buffer_size", buffer_size, 0, 1)
+        _check_range("breakpoint_percentile_threshold", breakpoint_percentile_threshold, 50, 99)
+        return cls(
+            "SEMANTIC",
+            {
+                "max_tokens": max_tokens,
+                "buffer_size": buffer_size,
+                "breakpoint_percentile_threshold": breakpoint_percentile_threshold,
+            },
+        )
+
+    @classmethod
+    def none(cls) -> Chunking:
+        """Each file is one chunk."""
+        return cls("NONE")
+
+    def to_cfn(self) -> bedrock.CfnDataSource.ChunkingConfigurationProperty:
+        """The CloudFormation chunking configuration."""
+        p = self.parameters
+        prop = bedrock.CfnDataSource
+        if self.strategy == "FIXED_SIZE":
+            return prop.ChunkingConfigurationProperty(
+                chunking_strategy="FIXED_SIZE",
+                fixed_size_chunking_configuration=prop.FixedSizeChunkingConfigurationProperty(
+                    max_tokens=p["max_tokens"], overlap_percentage=p["overlap_percentage"]
+                ),
+            )
+        if self.strategy == "HIERARCHICAL":
+            return prop.ChunkingConfigurationProperty(
+                chunking_strategy="HIERARCHICAL",
+                hierarchical_chunking_configuration=prop.HierarchicalChunkingConfigurationProperty(
+                    level_configurations=[
+                        prop.HierarchicalChunkingLevelConfigurationProperty(max_tokens=p["parent_max_tokens"]),
+                        prop.HierarchicalChunkingLevelConfigurationProperty(max_tokens=p["child_max_tokens"]),
+                    ],
+                    overlap_tokens=p["overlap_tokens"],
+                ),
+            )
+        if self.strategy == "SEMANTIC":
+            return prop.ChunkingConfigurationProperty(
+                chunking_strategy="SEMANTIC",
+                semantic_chunking_configuration=prop.SemanticChunkingConfigurationProperty(
+                    max_tokens=p["max_tokens"],
+                    buffer_size=p["buffer_size"],
+                    breakpoint_percentile_threshold=p["breakpoint_percentile_threshold"],
+                ),
+            )
+        return prop.ChunkingConfigurationProperty(chunking_strategy="NONE")
+
+    def fingerprint(self) -> str:
+        """Six hex characters over the strategy and its parameters (plain values, no tokens)."""
+        text = json.dumps({"strategy": self.strategy, **self.parameters}, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:6]
+
+
+def _check_range(name: str, value: int, low: int, high: int) -> None:
+    if not low <= value <= high:
+        raise ConstructValidationError(f"Chunking: {name} is {value}, must be {low} to {high}")
+
+
+class S3DataSource(Construct):
+    """An S3 data source of a knowledge base.
+
+    The AWS name is ``<data_source_name>-<fingerprint of the chunking>``: chunking is create-only,
+    so a change replaces the data source, and the new name keeps CloudFormation from failing with
+    "already exists" while the old one is still there. The knowledge base role gets read access to
+    the bucket (only under the inclusion prefix) and decrypt on its key.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        knowledge_base: KnowledgeBase,
+        data_source_name: str,
+        bucket: s3.IBucket,
+        inclusion_prefixes: Sequence[str] = (),
+        chunking: Chunking | None = None,
+        data_deletion_policy: str = "DELETE",
+        description: str | None = None,
+        kms_key: kms.IKey | None = None,
+    ) -> None:
+        """Create the data source.
+
+        :param data_source_name: the name before the chunking fingerprint; at most 93 characters.
+        :param bucket: where the documents are.
+        :param inclusion_prefixes: at most one prefix to ingest from. Default: the whole bucket.
+        :param chunking: Default ``Chunking.fixed_size()`` (300 tokens, 20 % overlap).
+        :param data_deletion_policy: ``DELETE`` (default) or ``RETAIN`` the vectors when the data
+            source goes away.
+        :param description: 1 to 200 characters. Default: none.
+        :param kms_key: the key the objects are encrypted with. Default: the bucket's own key, if any.
+        """
+        super().__init__(scope, id)
+        chunking = chunking or Chunking.fixed_size()
+        name = f"{data_source_name}-{chunking.fingerprint()}"
+        problems = []
+        if not _NAME.match(name):
+            problems.append(f"data source name '{name}' must match {_NAME.pattern}")
+        if len(inclusion_prefixes) > 1:
+            problems.append(f"inclusion_prefixes has {len(inclusion_prefixes)} entries, at most 1")
+        if data_deletion_policy not in ("DELETE", "RETAIN"):
+            problems.append(f"data_deletion_policy '{data_deletion_policy}' must be DELETE or RETAIN")
+        if description is not None and not 1 <= len(description) <= 200:
+            problems.append(f"description is {len(description)} characters, must be 1 to 200")
+        if problems:
+            raise ConstructValidationError(f"S3DataSource '{id}': " + "; ".join(problems))
+
+        self.chunking = chunking
+        self.bucket = bucket
+        self._grant_read(knowledge_base, bucket, inclusion_prefixes, kms_key or bucket.encryption_key)
+        self.resource = bedrock.CfnDataSource(
+            self,
+            "Resource",
+            name=name,
+            description=description,
+            knowledge_base_id=knowledge_base.knowledge_base_id,
+            data_deletion_policy=data_deletion_policy,
+            data_source_configuration=bedrock.CfnDataSource.DataSourceConfigurationProperty(
+                type="S3",
+                s3_configuration=bedrock.CfnDataSource.S3DataSourceConfigurationProperty(
+                    bucket_arn=bucket.bucket_arn,
+                    inclusion_prefixes=list(inclusion_prefixes) or None,
+                ),
+            ),
+            vector_ingestion_configuration=bedrock.CfnDataSource.VectorIngestionConfigurationProperty(
+                chunking_configuration=chunking.to_cfn()
+            ),
+        )
+        self.data_source_name = name
+        self.data_source_id = self.resource.attr_data_source_id
+
+    @staticmethod
+    def _grant_read(
+        knowledge_base: KnowledgeBase,
+        bucket: s3.IBucket,
+        inclusion_prefixes: Sequence[str],
+        key: kms.IKey | None,
+    ) -> None:
+        role = knowledge_base.role
+        role.add_to_principal_policy(
+            cdk.aws_iam.PolicyStatement(
+                actions=list(permissions.S3_LIST_ACTIONS),
+                resources=[bucket.bucket_arn],
+            )
+        )
+        objects = [bucket.arn_for_objects(f"{prefix}*") for prefix in inclusion_prefixes] or [
+            bucket.arn_for_objects("*")
+        ]
+        role.add_to_principal_policy(
+            cdk.aws_iam.PolicyStatement(actions=list(permissions.S3_READ_ACTIONS), resources=objects)
+        )
+        for arn in objects:
+            cdk.Validations.of(role).acknowledge(
+                cdk.Acknowledgment(
+                    id=f"AwsSolutions-IAM5[Resource::{nag_resource(role, arn)}]",
+                    reason="Bedrock ingestion reads every object under the data source's inclusion prefix "
+                    "of this one bucket; object keys are not known in advance.",
+                )
+            )
+        if key is not None:
+            key.grant(role, *permissions.KMS_DECRYPT_ACTIONS)
+
+
+def nag_resource(scope: Construct, value: str) -> str:
+    """How cdk-nag names a resource ARN in a finding: ``<LogicalId.Arn>/prefix/*`` or the literal ARN."""
+    resolved = cdk.Stack.of(scope).resolve(value)
+    return _nag_part(resolved)
+
+
+def _nag_part(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and "Fn::GetAtt" in value:
+        logical_id, attribute = value["Fn::GetAtt"]
+        return f"<{logical_id}.{attribute}>"
+    if isinstance(value, dict) and "Ref" in value:
+        return f"<{value['Ref']}>"
+    if isinstance(value, dict) and "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        return str(separator).join(_nag_part(part) for part in parts)
+    return json.dumps(value, sort_keys=True)
+
+
+class AccessLogsBucket(s3.Bucket):
+    """The bucket that receives the server access logs of the document buckets of a stack."""
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(
+            scope,
+            id,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            versioned=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+            lifecycle_rules=[s3.LifecycleRule(expiration=cdk.Duration.days(365), noncurrent_version_expiration=cdk.Duration.days(30))],
+        )
+        cdk.Validations.of(self).acknowledge(
+            cdk.Acknowledgment(
+                id="AwsSolutions-S1",
+                reason="This is the access-log target bucket; logging it into itself would loop.",
+            )
+        )
+
+
+class DocumentBucket(s3.Bucket):
+    """A bucket for knowledge base documents: SSL only, public access blocked, encrypted,
+    versioned, access-logged, retained when it leaves the stack."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        access_logs_bucket: s3.IBucket,
+        encryption_key: kms.IKey | None = None,
+    ) -> None:
+        """Create the bucket.
+
+        :param access_logs_bucket: where server access logs go (prefix: the construct path).
+        :param encryption_key: customer managed key. Default: S3 managed keys (SSE-S3).
+        """
+        kwargs: dict[str, Any] = (
+            {"encryption": s3.BucketEncryption.KMS, "encryption_key": encryption_key, "bucket_key_enabled": True}
+            if encryption_key
+            else {"encryption": s3.BucketEncryption.S3_MANAGED}
+        )
+        super().__init__(
+            scope,
+            id,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            versioned=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            server_access_logs_bucket=access_logs_bucket,
+            server_access_logs_prefix=f"{id}/",
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+            **kwargs,
+        )

@@ -1,0 +1,201 @@
+"""Bedrock vector knowledge bases on OpenSearch Serverless, with a least-privilege service role."""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+import aws_cdk as cdk
+from aws_cdk import aws_bedrock as bedrock
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from bedrock_platform.constructs import permissions
+from bedrock_platform.constructs.errors import ConstructValidationError
+from bedrock_platform.constructs.vector_index import VectorIndex
+
+_NAME = re.compile(r"^([0-9a-zA-Z][_-]?){1,100}$")
+
+
+class IKnowledgeBase(Protocol):
+    """A knowledge base, created here or imported."""
+
+    @property
+    def knowledge_base_id(self) -> str: ...
+    @property
+    def knowledge_base_arn(self) -> str: ...
+
+    def grant(self, grantee: iam.IGrantable, *actions: str) -> iam.Grant: ...
+    def grant_retrieve(self, grantee: iam.IGrantable) -> iam.Grant: ...
+
+
+class _KnowledgeBaseBase(Construct):
+    """What created and imported knowledge bases share: identifiers and grants."""
+
+    knowledge_base_id: str
+    knowledge_base_arn: str
+
+    def grant(self, grantee: iam.IGrantable, *actions: str) -> iam.Grant:
+        """Grant ``actions`` on this knowledge base to ``grantee``."""
+        return iam.Grant.add_to_principal(
+            grantee=grantee, actions=list(actions), resource_arns=[self.knowledge_base_arn]
+        )
+
+    def grant_retrieve(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let an application query this knowledge base (``Retrieve``, ``RetrieveAndGenerate``).
+
+        RetrieveAndGenerate also needs ``bedrock:InvokeModel`` on the model that generates the
+        answer; grant that on the model, it is not part of the knowledge base.
+        """
+        return self.grant(grantee, *permissions.KNOWLEDGE_BASE_RETRIEVE_ACTIONS)
+
+
+def foundation_model_arn(scope: Construct, model_id: str) -> str:
+    """The ARN of a foundation model in the scope's Region (``arn:<partition>:bedrock:<region>::foundation-model/<id>``)."""
+    stack = cdk.Stack.of(scope)
+    return stack.format_arn(
+        service="bedrock",
+        account="",
+        resource="foundation-model",
+        resource_name=model_id,
+        arn_format=cdk.ArnFormat.SLASH_RESOURCE_NAME,
+    )
+
+
+class KnowledgeBase(_KnowledgeBaseBase):
+    """A ``VECTOR`` knowledge base storing its embeddings in an OpenSearch Serverless index.
+
+    Its service role trusts Bedrock only for this account and for knowledge bases of this
+    account and Region (``aws:SourceAccount``, ``aws:SourceArn``), and may only invoke the
+    embedding model, call the data plane of its collection (``aoss:APIAccessAll`` there), and read
+    its own index; data sources add read access to their buckets. The knowledge base is created
+    after the index and after the role's policy, so Bedrock's checks at creation pass.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        knowledge_base_name: str,
+        vector_index: VectorIndex,
+        embedding_model_id: str,
+        description: str | None = None,
+        configure_dimensions: bool = True,
+        tags: dict[str, str] | None = None,
+    ) -> None:
+        """Create the knowledge base, its role and its data access grant.
+
+        :param knowledge_base_name: ``([0-9a-zA-Z][_-]?){1,100}``.
+        :param vector_index: the index it writes to; its collection and dimensions are used.
+        :param embedding_model_id: foundation model id, e.g. ``amazon.titan-embed-text-v2:0``.
+        :param description: 1 to 200 characters. Default: none.
+        :param configure_dimensions: pass the index's dimensions to the embedding model (for models
+            with a choice of dimensions). Default: True.
+        :param tags: tags of the knowledge base itself. Default: none (stack tags still apply).
+        """
+        super().__init__(scope, id)
+        problems = []
+        if not cdk.Token.is_unresolved(knowledge_base_name) and not _NAME.match(knowledge_base_name):
+            problems.append(f"knowledge_base_name '{knowledge_base_name}' must match {_NAME.pattern}")
+        if description is not None and not 1 <= len(description) <= 200:
+            problems.append(f"description is {len(description)} characters, must be 1 to 200")
+        if problems:
+            raise ConstructValidationError(f"KnowledgeBase '{id}': " + "; ".join(problems))
+
+        stack = cdk.Stack.of(self)
+        self.vector_index = vector_index
+        self.embedding_model_arn = foundation_model_arn(self, embedding_model_id)
+        self.role = iam.Role(
+            self,
+            "ServiceRole",
+            description=f"Service role of Bedrock knowledge base {knowledge_base_name}",
+            assumed_by=iam.ServicePrincipal(
+                "bedrock.amazonaws.com",
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                    "ArnLike": {
+                        "aws:SourceArn": stack.format_arn(
+                            service="bedrock", resource="knowledge-base", resource_name="*"
+                        )
+                    },
+                },
+            ),
+        )
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=list(permissions.EMBEDDING_MODEL_ACTIONS), resources=[self.embedding_model_arn]
+            )
+        )
+        collection = vector_index.collection
+        collection.grant_api_access(self.role)
+        collection.grant_data_access(
+            self.role.role_arn,
+            index_name=vector_index.index_name,
+            index_permissions=permissions.KNOWLEDGE_BASE_INDEX_PERMISSIONS,
+        )
+
+        embedding_configuration = None
+        if configure_dimensions:
+            embedding_configuration = bedrock.CfnKnowledgeBase.EmbeddingModelConfigurationProperty(
+                bedrock_embedding_model_configuration=bedrock.CfnKnowledgeBase.BedrockEmbeddingModelConfigurationProperty(
+                    dimensions=vector_index.dimensions
+                )
+            )
+        self.resource = bedrock.CfnKnowledgeBase(
+            self,
+            "Resource",
+            name=knowledge_base_name,
+            description=description,
+            role_arn=self.role.role_arn,
+            knowledge_base_configuration=bedrock.CfnKnowledgeBase.KnowledgeBaseConfigurationProperty(
+                type="VECTOR",
+                vector_knowledge_base_configuration=bedrock.CfnKnowledgeBase.VectorKnowledgeBaseConfigurationProperty(
+                    embedding_model_arn=self.embedding_model_arn,
+                    embedding_model_configuration=embedding_configuration,
+                ),
+            ),
+            storage_configuration=bedrock.CfnKnowledgeBase.StorageConfigurationProperty(
+                type="OPENSEARCH_SERVERLESS",
+                opensearch_serverless_configuration=bedrock.CfnKnowledgeBase.OpenSearchServerlessConfigurationProperty(
+                    collection_arn=collection.collection_arn,
+                    vector_index_name=vector_index.index_name,
+                    field_mapping=bedrock.CfnKnowledgeBase.OpenSearchServerlessFieldMappingProperty(
+                        vector_field=vector_index.vector_field,
+                        text_field=vector_index.text_field,
+                        metadata_field=vector_index.metadata_field,
+                    ),
+                ),
+            ),
+            tags=tags,
+        )
+        # Bedrock checks the role's access to the index when it creates the knowledge base.
+        self.resource.node.add_dependency(vector_index)
+        self.resource.node.add_dependency(self.role.node.find_child("DefaultPolicy"))
+        self.knowledge_base_name = knowledge_base_name
+        self.knowledge_base_id = self.resource.attr_knowledge_base_id
+        self.knowledge_base_arn = self.resource.attr_knowledge_base_arn
+
+    @classmethod
+    def from_knowledge_base_attributes(
+        cls, scope: Construct, id: str, *, knowledge_base_id: str
+    ) -> IKnowledgeBase:
+        """Use an existing knowledge base of this account and Region by its id."""
+        return _ImportedKnowledgeBase(scope, id, knowledge_base_id=knowledge_base_id)
+
+    @classmethod
+    def from_knowledge_base_arn(cls, scope: Construct, id: str, knowledge_base_arn: str) -> IKnowledgeBase:
+        """Use an existing knowledge base by its ARN."""
+        knowledge_base_id = cdk.Arn.split(knowledge_base_arn, cdk.ArnFormat.SLASH_RESOURCE_NAME).resource_name
+        imported = _ImportedKnowledgeBase(scope, id, knowledge_base_id=knowledge_base_id or "")
+        imported.knowledge_base_arn = knowledge_base_arn
+        return imported
+
+
+class _ImportedKnowledgeBase(_KnowledgeBaseBase):
+    def __init__(self, scope: Construct, id: str, *, knowledge_base_id: str) -> None:
+        super().__init__(scope, id)
+        self.knowledge_base_id = knowledge_base_id
+        self.knowledge_base_arn = cdk.Stack.of(self).format_arn(
+            service="bedrock", resource="knowledge-base", resource_name=knowledge_base_id
+        )

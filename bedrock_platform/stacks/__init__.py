@@ -1,0 +1,63 @@
+"""Stacks that turn a validated config into constructs, and the app that holds them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+from cdk_nag import AwsSolutionsChecks
+
+from bedrock_platform.config import PlatformConfig
+from bedrock_platform.stacks.knowledge import KnowledgeStack
+
+__all__ = ["KnowledgeStack", "add_stacks", "cdk_json_context", "create_app"]
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# What the CDK CLI adds to the context of every app it runs; the python synth path adds it too,
+# so both paths write the same templates.
+CLI_CONTEXT: Mapping[str, Any] = {
+    "aws:cdk:enable-path-metadata": True,
+    "aws:cdk:enable-asset-metadata": True,
+}
+
+
+def stack_name(config: PlatformConfig, part: str) -> str:
+    """``<env>-bedrock-<part>``."""
+    return f"{config.environment}-bedrock-{part}"
+
+
+def add_stacks(app: cdk.App, config: PlatformConfig) -> list[cdk.Stack]:
+    """Add the stacks of one environment to ``app``; a part with nothing declared gets no stack.
+
+    Registers cdk-nag's AwsSolutions pack on the app: an unacknowledged finding fails synthesis.
+    """
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    stacks: list[cdk.Stack] = []
+    if config.vector_stores or config.knowledge_bases:
+        stacks.append(KnowledgeStack(app, stack_name(config, "knowledge"), config=config))
+    return stacks
+
+
+def cdk_json_context(cdk_json: Path | None = None) -> dict[str, Any]:
+    """The ``context`` of cdk.json (the feature flags), from the current directory or the repo."""
+    candidates = [cdk_json] if cdk_json else [Path.cwd() / "cdk.json", REPO_ROOT / "cdk.json"]
+    for path in candidates:
+        if path.is_file():
+            context: dict[str, Any] = json.loads(path.read_text())["context"]
+            return context
+    return {}
+
+
+def create_app(config: PlatformConfig, *, outdir: str, validation: bool = True) -> cdk.App:
+    """A CDK app with the stacks of ``config``, synthesizing into ``outdir`` like ``cdk synth``.
+
+    :param validation: aws-cdk-lib's built-in CloudFormation schema validation. Default: on.
+    """
+    context = {**cdk_json_context(), **CLI_CONTEXT}
+    app = cdk.App(outdir=outdir, context=context, builtin_cloud_formation_validation=validation)
+    add_stacks(app, config)
+    return app

@@ -1,0 +1,184 @@
+"""VectorCollection through the construct API: policies, options, data access, import."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_iam as iam
+from aws_cdk.assertions import Match, Template
+
+from bedrock_platform.constructs import ConstructValidationError, VectorCollection
+from tests.constructs.conftest import new_stack, render
+
+EXEC_ROLE = "arn:aws:iam::111111111111:role/deployer"
+
+
+def _policy(template: Template, policy_type: str, resource_type: str) -> Any:
+    resources = template.find_resources(resource_type, {"Properties": {"Type": policy_type}})
+    (resource,) = resources.values()
+    return json.loads(render(resource["Properties"]["Policy"]))
+
+
+@pytest.fixture(scope="module")
+def defaults() -> Template:
+    stack = new_stack()
+    VectorCollection(stack, "Store", collection_name="dev-docs", deployment_principal_arn=EXEC_ROLE)
+    return Template.from_stack(stack)
+
+
+@pytest.fixture(scope="module")
+def private() -> Template:
+    stack = new_stack()
+    collection = VectorCollection(
+        stack,
+        "Store",
+        collection_name="prod-shared",
+        standby_replicas=True,
+        deletion_protection=True,
+        kms_key_arn="arn:aws:kms:us-east-1:111111111111:key/abc",
+        vpc_endpoints=["vpce-0123456789abcdef0"],
+        deployment_principal_arn=EXEC_ROLE,
+    )
+    role = iam.Role(stack, "Reader", assumed_by=iam.AccountRootPrincipal())
+    collection.grant_data_access(role.role_arn, index_name="kb", index_permissions=["aoss:ReadDocument"])
+    collection.grant_api_access(role)
+    return Template.from_stack(stack)
+
+
+def test_default_collection_is_a_vector_search_collection_without_standby_or_protection(defaults: Template) -> None:
+    defaults.resource_count_is("AWS::OpenSearchServerless::Collection", 1)
+    defaults.has_resource(
+        "AWS::OpenSearchServerless::Collection",
+        {
+            "Properties": {
+                "Name": "dev-docs",
+                "Type": "VECTORSEARCH",
+                "StandbyReplicas": "DISABLED",
+                "DeletionProtection": "DISABLED",
+                "Tags": Match.absent(),
+            },
+            "DeletionPolicy": "Delete",
+            "DependsOn": Match.array_with([Match.string_like_regexp("StoreEncryptionPolicy")]),
+        },
+    )
+
+
+def test_default_encryption_uses_the_aws_owned_key_and_network_is_public(defaults: Template) -> None:
+    assert _policy(defaults, "encryption", "AWS::OpenSearchServerless::SecurityPolicy") == {
+        "Rules": [{"ResourceType": "collection", "Resource": ["collection/dev-docs"]}],
+        "AWSOwnedKey": True,
+    }
+    assert _policy(defaults, "network", "AWS::OpenSearchServerless::SecurityPolicy") == [
+        {"Rules": [{"ResourceType": "collection", "Resource": ["collection/dev-docs"]}], "AllowFromPublic": True}
+    ]
+
+
+def test_data_access_policy_names_the_deploying_principal_for_index_management(defaults: Template) -> None:
+    assert _policy(defaults, "data", "AWS::OpenSearchServerless::AccessPolicy") == [
+        {
+            "Rules": [
+                {
+                    "ResourceType": "collection",
+                    "Resource": ["collection/dev-docs"],
+                    "Permission": ["aoss:DescribeCollectionItems"],
+                },
+                {
+                    "ResourceType": "index",
+                    "Resource": ["index/dev-docs/*"],
+                    "Permission": ["aoss:CreateIndex", "aoss:DeleteIndex", "aoss:DescribeIndex", "aoss:UpdateIndex"],
+                },
+            ],
+            "Principal": [EXEC_ROLE],
+        }
+    ]
+
+
+def test_customer_key_vpc_endpoints_standby_and_deletion_protection(private: Template) -> None:
+    private.has_resource(
+        "AWS::OpenSearchServerless::Collection",
+        {
+            "Properties": {"StandbyReplicas": "ENABLED", "DeletionProtection": "ENABLED"},
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+        },
+    )
+    assert _policy(private, "encryption", "AWS::OpenSearchServerless::SecurityPolicy") == {
+        "Rules": [{"ResourceType": "collection", "Resource": ["collection/prod-shared"]}],
+        "AWSOwnedKey": False,
+        "KmsARN": "arn:aws:kms:us-east-1:111111111111:key/abc",
+    }
+    (network,) = _policy(private, "network", "AWS::OpenSearchServerless::SecurityPolicy")
+    assert network["AllowFromPublic"] is False
+    assert network["SourceVPCEs"] == ["vpce-0123456789abcdef0"]
+    assert network["SourceServices"] == ["bedrock.amazonaws.com"]
+
+
+def test_grants_add_named_principals_scoped_to_their_index(private: Template) -> None:
+    statements = _policy(private, "data", "AWS::OpenSearchServerless::AccessPolicy")
+    assert [statement["Principal"] for statement in statements] == [[EXEC_ROLE], ["<ReaderF7BF189D.Arn>"]]
+    assert statements[1]["Rules"] == [
+        {
+            "ResourceType": "collection",
+            "Resource": ["collection/prod-shared"],
+            "Permission": ["aoss:DescribeCollectionItems"],
+        },
+        {"ResourceType": "index", "Resource": ["index/prod-shared/kb"], "Permission": ["aoss:ReadDocument"]},
+    ]
+    private.has_resource_properties(
+        "AWS::IAM::Policy",
+        {
+            "PolicyDocument": {
+                "Statement": [
+                    {
+                        "Action": "aoss:APIAccessAll",
+                        "Effect": "Allow",
+                        "Resource": {"Fn::GetAtt": [Match.string_like_regexp("Store"), "Arn"]},
+                    }
+                ]
+            }
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"collection_name": "Docs"}, "collection_name 'Docs' must be 3 to 32 characters"),
+        ({"collection_name": "a" * 33}, "must be 3 to 32 characters"),
+        (
+            {"collection_name": "dev-docs", "vpc_endpoints": ["endpoint-1"]},
+            "vpc_endpoints: 'endpoint-1' is not a VPC endpoint id",
+        ),
+    ],
+)
+def test_invalid_arguments_raise_with_the_argument_and_the_rule(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConstructValidationError, match=message):
+        VectorCollection(new_stack(), "Store", deployment_principal_arn=EXEC_ROLE, **kwargs)
+
+
+def test_imported_collection_gets_its_own_data_access_policy_on_first_grant() -> None:
+    stack = new_stack()
+    collection = VectorCollection.from_collection_attributes(
+        stack, "Existing", collection_name="shared-vectors", collection_id="abcdefghij0123456789"
+    )
+    assert render(stack.resolve(collection.collection_endpoint)) == (
+        "https://abcdefghij0123456789.us-east-1.aoss.<AWS::URLSuffix>"
+    )
+    assert render(stack.resolve(collection.collection_arn)) == (
+        "arn:<AWS::Partition>:aoss:us-east-1:111111111111:collection/abcdefghij0123456789"
+    )
+    collection.grant_data_access("arn:aws:iam::111111111111:role/app", index_name="docs")
+    template = Template.from_stack(stack)
+    template.resource_count_is("AWS::OpenSearchServerless::Collection", 0)
+    (policy,) = template.find_resources("AWS::OpenSearchServerless::AccessPolicy").values()
+    name = policy["Properties"]["Name"]
+    assert name.startswith("shared-vectors-") and len(name) <= 32
+    statements = json.loads(render(policy["Properties"]["Policy"]))
+    assert [statement["Principal"] for statement in statements] == [
+        ["arn:<AWS::Partition>:iam::111111111111:role/cdk-hnb659fds-cfn-exec-role-111111111111-us-east-1"],
+        ["arn:aws:iam::111111111111:role/app"],
+    ]
+    assert statements[1]["Rules"][1]["Resource"] == ["index/shared-vectors/docs"]
