@@ -168,7 +168,7 @@ def test_imported_collection_gets_its_own_data_access_policy_on_first_grant() ->
         "https://abcdefghij0123456789.us-east-1.aoss.<AWS::URLSuffix>"
     )
     assert render(stack.resolve(collection.collection_arn)) == (
-        "arn:<AWS::Partition>:aoss:us-east-1:111111111111:collection/abcdefghij0123456789"
+        "arn:aws:aoss:us-east-1:111111111111:collection/abcdefghij0123456789"
     )
     collection.grant_data_access("arn:aws:iam::111111111111:role/app", index_name="docs")
     template = Template.from_stack(stack)
