@@ -15,7 +15,7 @@ export JSII_NODE := $(NODE_BIN)/node
 export CDK_DISABLE_VERSION_CHECK := 1
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: setup synth validate test lint snapshot-update clean
+.PHONY: setup synth validate test lint snapshot-update docs clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -54,3 +54,7 @@ snapshot-update: setup
 
 clean:
 	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache
+
+## make docs: regenerate the README's config reference from config/schema.json
+docs: setup
+	$(PY) -m bedrock_platform.config.reference

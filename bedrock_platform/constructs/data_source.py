@@ -215,7 +215,7 @@ class S3DataSource(Construct):
         for arn in objects:
             cdk.Validations.of(role).acknowledge(
                 cdk.Acknowledgment(
-                    id=f"AwsSolutions-IAM5[Resource::{nag_resource(role, arn)}]",
+                    id=f"AwsSolutions::AwsSolutions-IAM5[Resource::{nag_resource(role, arn)}]",
                     reason="Bedrock ingestion reads every object under the data source's inclusion prefix "
                     "of this one bucket; object keys are not known in advance.",
                 )
@@ -261,7 +261,7 @@ class AccessLogsBucket(s3.Bucket):
         )
         cdk.Validations.of(self).acknowledge(
             cdk.Acknowledgment(
-                id="AwsSolutions-S1",
+                id="AwsSolutions::AwsSolutions-S1",
                 reason="This is the access-log target bucket; logging it into itself would loop.",
             )
         )

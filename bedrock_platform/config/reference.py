@@ -1,0 +1,91 @@
+"""The README's config reference, generated from config/schema.json.
+
+``python -m bedrock_platform.config.reference`` rewrites the block between the markers in
+README.md; a test fails when the README and the schema disagree.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+START = "<!-- config-reference:start (generated from config/schema.json; run make docs) -->"
+END = "<!-- config-reference:end -->"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _resolve(schema: Mapping[str, Any], node: Mapping[str, Any]) -> Mapping[str, Any]:
+    ref = node.get("$ref")
+    if ref is None:
+        return node
+    target: Mapping[str, Any] = schema
+    for part in ref.removeprefix("#/").split("/"):
+        target = target[part]
+    merged = {**_resolve(schema, target), **{k: v for k, v in node.items() if k != "$ref"}}
+    return merged
+
+
+def _type(schema: Mapping[str, Any], node: Mapping[str, Any]) -> str:
+    node = _resolve(schema, node)
+    if "const" in node:
+        return f"`{json.dumps(node['const'])}`"
+    if "enum" in node:
+        return " \\| ".join(f"`{value}`" for value in node["enum"])
+    if "oneOf" in node:
+        return " or ".join(_type(schema, option) for option in node["oneOf"])
+    kind = node.get("type", "any")
+    if kind == "array":
+        return f"list of {_type(schema, node.get('items', {}))}"
+    if kind == "object" and "properties" not in node:
+        return "mapping of string"
+    return {"object": "mapping", "integer": "integer", "string": "string", "boolean": "boolean"}.get(kind, kind)
+
+
+def _rows(schema: Mapping[str, Any], node: Mapping[str, Any], prefix: str) -> Iterator[tuple[str, str, str, str]]:
+    node = _resolve(schema, node)
+    required = set(node.get("required", []))
+    for key, child in node.get("properties", {}).items():
+        resolved = _resolve(schema, child)
+        path = f"{prefix}{key}"
+        description = " ".join(str(resolved.get("description", "")).split())
+        yield path, _type(schema, resolved), "yes" if key in required else "", description
+        if resolved.get("type") == "array" and "properties" in _resolve(schema, resolved.get("items", {})):
+            yield from _rows(schema, resolved["items"], f"{path}[].")
+        elif "properties" in resolved:
+            yield from _rows(schema, resolved, f"{path}.")
+        for option in resolved.get("oneOf", []):
+            if "properties" in _resolve(schema, option):
+                yield from _rows(schema, option, f"{path}.")
+
+
+def render(schema: Mapping[str, Any]) -> str:
+    """The reference table for ``schema``: every key, its type, whether required, its meaning."""
+    lines = ["| key | type | required | meaning and default |", "| --- | --- | --- | --- |"]
+    for path, kind, required, description in _rows(schema, schema, ""):
+        escaped = description.replace("|", "\\|")
+        lines.append(f"| `{path}` | {kind} | {required} | {escaped} |")
+    return "\n".join(lines)
+
+
+def rewrite(readme: str, schema: Mapping[str, Any]) -> str:
+    """``readme`` with the block between the markers replaced by the rendered reference."""
+    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
+    if not pattern.search(readme):
+        raise ValueError("README.md has no config reference markers")
+    return pattern.sub(lambda _: f"{START}\n{render(schema)}\n{END}", readme)
+
+
+def main() -> int:
+    """Rewrite README.md's config reference from config/schema.json."""
+    schema = json.loads((ROOT / "config" / "schema.json").read_text())
+    readme_path = ROOT / "README.md"
+    readme_path.write_text(rewrite(readme_path.read_text(), schema))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

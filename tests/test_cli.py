@@ -1,0 +1,96 @@
+"""The command line: validate and synth, and the CDK CLI path that must give the same templates."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bedrock_platform.cli import main
+from tests.conftest import ROOT, Synthesized
+
+
+def test_validate_valid_files_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "config/dev.yaml", "config/prod.yaml"]) == 0
+    assert capsys.readouterr().out == "config/dev.yaml: valid\nconfig/prod.yaml: valid\n"
+
+
+def test_validate_invalid_file_exits_1_with_file_line_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "typo.yaml"
+    bad.write_text(Path("config/dev.yaml").read_text().replace("embedding_model:", "embeding_model:"))
+    assert main(["validate", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert (
+        f"{bad}:19:5: error: knowledge_bases[product-docs]: unknown key 'embeding_model' "
+        "(did you mean 'embedding_model'?)\n"
+    ) in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv", [[], ["validate"], ["frobnicate"], ["synth", "config/dev.yaml"]])
+def test_usage_errors_exit_2(argv: list[str]) -> None:
+    assert main(argv) == 2
+
+
+def test_module_entry_point_validates_without_starting_node() -> None:
+    code = (
+        "import sys; from bedrock_platform.cli import main; rc = main(['validate', 'config/dev.yaml']);"
+        "assert 'aws_cdk' not in sys.modules and 'jsii' not in sys.modules; sys.exit(rc)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False).returncode == 0
+    result = subprocess.run(
+        [sys.executable, "-m", "bedrock_platform", "validate", "config/missing.yaml"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("config/missing.yaml:1:1: error: ")
+
+
+def test_synth_writes_the_assembly_and_refuses_an_invalid_config_without_writing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert main(["synth", "config/dev.yaml", "--out", str(out), "--no-validation"]) == 0
+    assert (out / "dev-bedrock-knowledge.template.json").is_file()
+    assert f"dev-bedrock-knowledge: {out / 'dev-bedrock-knowledge.template.json'}" in capsys.readouterr().out
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("environment: dev\n")
+    other = tmp_path / "other"
+    assert main(["synth", str(bad), "--out", str(other)]) == 1
+    assert not other.exists()
+
+
+@pytest.mark.cli
+def test_cdk_cli_synth_gives_the_same_templates_as_the_python_path(
+    synthesized: dict[str, Synthesized], tmp_path: Path
+) -> None:
+    cdk = ROOT / "node_modules" / ".bin" / "cdk"
+    if not cdk.exists():
+        pytest.fail("node_modules/.bin/cdk is missing: run the tests through `make test`, which runs npm ci")
+    env = {**os.environ, "PATH": f"{cdk.parent}{os.pathsep}{os.environ['PATH']}"}
+    result = subprocess.run(
+        [str(cdk), "synth", "-c", "config=config/prod.yaml", "--output", str(tmp_path), "--quiet", "--no-notices"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "feature flags are not configured" not in result.stderr + result.stdout
+    for name, path in synthesized["prod"].template_files.items():
+        assert (tmp_path / path.name).read_text() == path.read_text(), name
+    shutil.rmtree(tmp_path / "cdk.out", ignore_errors=True)
+
+
+def test_app_picks_the_config_from_context(tmp_path: Path) -> None:
+    import aws_cdk as cdk
+
+    sys.path.insert(0, str(ROOT))
+    try:
+        import app as cdk_app
+    finally:
+        sys.path.remove(str(ROOT))
+    assert cdk_app.config_path(cdk.App(context={"env": "prod"})) == ROOT / "config" / "prod.yaml"
+    assert cdk_app.config_path(cdk.App()) == ROOT / "config" / "dev.yaml"
+    assert cdk_app.config_path(cdk.App(context={"env": "prod", "config": "x.yaml"})) == Path("x.yaml")
