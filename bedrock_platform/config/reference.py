@@ -42,10 +42,12 @@ def _type(schema: Mapping[str, Any], node: Mapping[str, Any]) -> str:
         return f"list of {_type(schema, node.get('items', {}))}"
     if kind == "object" and "properties" not in node:
         return "mapping of string"
-    return {"object": "mapping", "integer": "integer", "string": "string", "boolean": "boolean"}.get(kind, kind)
+    return "mapping" if kind == "object" else str(kind)
 
 
-def _rows(schema: Mapping[str, Any], node: Mapping[str, Any], prefix: str) -> Iterator[tuple[str, str, str, str]]:
+def _rows(
+    schema: Mapping[str, Any], node: Mapping[str, Any], prefix: str
+) -> Iterator[tuple[str, str, str, str]]:
     node = _resolve(schema, node)
     required = set(node.get("required", []))
     for key, child in node.get("properties", {}).items():

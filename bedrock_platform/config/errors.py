@@ -1,0 +1,47 @@
+"""The one exception type for config mistakes, and the issues it carries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One mistake in a config file, located at a line and column (both 1-based).
+
+    ``str(issue)`` is the line printed for users:
+    ``config/dev.yaml:42:7: error: knowledge_bases[product-docs].vector_store: unknown vector store 'dcos'``.
+    """
+
+    file: str
+    """The config file's path, exactly as it was passed to :func:`load_config`."""
+    line: int
+    """1-based line of the offending key or value; 1 when the file has no position to give."""
+    column: int
+    """1-based column (in characters) of the offending key or value."""
+    path: str
+    """Where in the config: ``knowledge_bases[product-docs].data_sources[manuals].chunking``,
+    ``config`` for the file or its top level."""
+    message: str
+    """What is wrong, on one line."""
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: error: {self.path}: {self.message}"
+
+    def sort_key(self) -> tuple[int, int, str, str]:
+        """The order issues are reported in: by position, then path and message."""
+        return (self.line, self.column, self.path, self.message)
+
+
+class ConfigError(Exception):
+    """A config file is invalid: ``issues`` says every way it is, sorted by position.
+
+    ``str(error)`` is the issues' lines joined by newlines. Duplicate issues are dropped.
+    """
+
+    issues: tuple[Issue, ...]
+
+    def __init__(self, issues: Iterable[Issue]) -> None:
+        self.issues = tuple(sorted(set(issues), key=Issue.sort_key))
+        super().__init__("\n".join(str(issue) for issue in self.issues))

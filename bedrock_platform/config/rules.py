@@ -1,0 +1,407 @@
+"""Semantic checks: what JSON Schema cannot say (references, derived AWS names, the model catalog).
+
+Each rule is a small pure function ``(config, context) -> list[Issue]`` registered in
+:data:`RULES`; all of them run and their issues are collected. A rule returns no issue when it
+does not apply, which includes every value the schema already found wrong (they are reported
+once, by the schema): rules read values through :func:`string` and :func:`integer`, which give
+None for a missing, mistyped or schema-invalid value. Rules never raise for any input.
+
+Messages live at the top of the module, apart from the logic that fills them in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bedrock_platform.config.catalog import EMBEDDING_MODELS, KNOWLEDGE_BASE_REGIONS, embedding_model
+from bedrock_platform.config.document import ConfigPath, Document
+from bedrock_platform.config.errors import Issue
+from bedrock_platform.config.messages import did_you_mean, one_of, show
+from bedrock_platform.config.model import CHUNKING_DEFAULTS
+
+DUPLICATE_NAME = "duplicate {noun} name {name} (first defined at line {line})"
+UNKNOWN_VECTOR_STORE = "unknown vector store {name}{hint}"
+COLLECTION_NAME_LENGTH = (
+    "the collection name {name} is {length} characters, {bound} {limit} "
+    "(the collection and its OpenSearch Serverless policies are named <environment>-<name>)"
+)
+COLLECTION_NAME_CHARACTERS = (
+    "the collection name {name} must be lowercase letters, digits and hyphens, starting with a letter"
+)
+AWS_NAME = "the {what} AWS name {name} {problem}"
+INDEX_NAME = (
+    "the vector index name {name} (the knowledge base name) must be lowercase letters, digits, "
+    "hyphens and underscores, starting with a letter"
+)
+UNKNOWN_MODEL = "unknown embedding model {model}{hint}"
+UNSUPPORTED_DIMENSIONS = "dimensions {dimensions} is not supported by {model} (supported: {supported})"
+MODEL_NOT_IN_REGION = "{model} is not offered in region {region} (offered in: {regions})"
+PARAMETER_NOT_OF_STRATEGY = "{parameter} does not apply to chunking strategy {strategy} ({takes})"
+PARAMETER_OUT_OF_RANGE = "{parameter} must be {range}, got {value}"
+CHILD_OVER_PARENT = "child_max_tokens {child} is more than parent_max_tokens {parent}"
+OVERLAP_NOT_UNDER_CHILD = "overlap_tokens {overlap} must be less than child_max_tokens {child}"
+REGION_WITHOUT_KNOWLEDGE_BASES = "region {region} has no Amazon Bedrock knowledge bases{hint}"
+KMS_KEY_REGION = (
+    "the KMS key is in region {key_region}, not in the config's region {region} "
+    "(an OpenSearch Serverless collection needs a key in its own Region)"
+)
+KMS_KEY_ACCOUNT = "the KMS key is in account {key_account}, not in the config's account {account}"
+
+COLLECTION_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+COLLECTION_NAME_LIMITS = (3, 32)
+AWS_RESOURCE_NAME = re.compile(r"^([0-9a-zA-Z][_-]?){1,100}$")
+"""Knowledge base and data source names in CloudFormation."""
+VECTOR_INDEX_NAME = re.compile(r"^(?![_-])[a-z][a-z0-9_-]*$")
+SAMPLE_SETTINGS_HASH = "0a1b2c"
+"""Stands for the six hex digits a data source's AWS name ends with (their value cannot matter)."""
+
+CHUNKING_LIMITS: Mapping[str, Mapping[str, tuple[int, int | None]]] = {
+    "fixed_size": {"max_tokens": (1, 8192), "overlap_percentage": (1, 99)},
+    "hierarchical": {
+        "parent_max_tokens": (1, 8192),
+        "child_max_tokens": (1, 8192),
+        "overlap_tokens": (1, None),
+    },
+    "semantic": {"max_tokens": (1, 8192), "buffer_size": (0, 1), "breakpoint_percentile_threshold": (50, 99)},
+    "none": {},
+}
+"""Inclusive limits of each strategy's parameters (None: no upper limit)."""
+
+_KMS_KEY_ARN = re.compile(r"^arn:[^:]+:kms:(?P<region>[^:]+):(?P<account>[0-9]+):")
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a rule needs besides the config: positions, and where the schema found errors."""
+
+    document: Document
+    invalid_paths: frozenset[ConfigPath] = frozenset()
+
+    def issue(self, path: ConfigPath, message: str, *, key: str | None = None) -> Issue:
+        """An issue at the value at ``path`` (or at its entry ``key``)."""
+        return self.document.issue(path, message, key=key)
+
+    def line(self, path: ConfigPath) -> int:
+        """The line the value at ``path`` is on."""
+        return self.document.position(path).line
+
+    def valid(self, path: ConfigPath) -> bool:
+        """Whether the schema accepted the value at ``path`` (it may still be missing)."""
+        return path not in self.invalid_paths
+
+
+Check = Callable[[Mapping[str, Any], RuleContext], list[Issue]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A semantic check with a stable id."""
+
+    id: str
+    check: Check
+
+    @property
+    def description(self) -> str:
+        """The first line of the check's docstring."""
+        return (self.check.__doc__ or "").strip().splitlines()[0]
+
+
+def value(config: Mapping[str, Any], path: ConfigPath) -> Any:
+    """The value at ``path``, or None when the path does not lead anywhere."""
+    current: Any = config
+    for part in path:
+        if isinstance(part, str) and isinstance(current, dict):
+            current = current.get(part)
+        elif isinstance(part, int) and isinstance(current, list) and 0 <= part < len(current):
+            current = current[part]
+        else:
+            return None
+    return current
+
+
+def string(config: Mapping[str, Any], context: RuleContext, path: ConfigPath) -> str | None:
+    """The string at ``path`` if there is one and the schema accepted it."""
+    found = value(config, path)
+    return found if isinstance(found, str) and context.valid(path) else None
+
+
+def integer(config: Mapping[str, Any], context: RuleContext, path: ConfigPath) -> int | None:
+    """The integer (not boolean) at ``path`` if there is one and the schema accepted it."""
+    found = value(config, path)
+    if isinstance(found, int) and not isinstance(found, bool) and context.valid(path):
+        return found
+    return None
+
+
+def items(config: Mapping[str, Any], path: ConfigPath) -> list[tuple[ConfigPath, dict[str, Any]]]:
+    """(path, item) of each mapping in the list at ``path``."""
+    found = value(config, path)
+    if not isinstance(found, list):
+        return []
+    return [((*path, index), item) for index, item in enumerate(found) if isinstance(item, dict)]
+
+
+def unique_names(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """Vector store, knowledge base, and (per knowledge base) data source names are unique."""
+    issues = _duplicates(config, context, ("vector_stores",), "vector store")
+    issues += _duplicates(config, context, ("knowledge_bases",), "knowledge base")
+    for knowledge_base_path, _ in items(config, ("knowledge_bases",)):
+        issues += _duplicates(config, context, (*knowledge_base_path, "data_sources"), "data source")
+    return issues
+
+
+def _duplicates(config: Mapping[str, Any], context: RuleContext, path: ConfigPath, noun: str) -> list[Issue]:
+    first_lines: dict[str, int] = {}
+    issues = []
+    for item_path, _ in items(config, path):
+        name_path = (*item_path, "name")
+        name = string(config, context, name_path)
+        if name is None:
+            continue
+        if name in first_lines:
+            message = DUPLICATE_NAME.format(noun=noun, name=show(name), line=first_lines[name])
+            issues.append(context.issue(name_path, message))
+        else:
+            first_lines[name] = context.line(name_path)
+    return issues
+
+
+def vector_store_references(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """Each knowledge base's vector_store names a vector_stores entry of the file."""
+    stores = value(config, ("vector_stores",))
+    stores = [] if stores is None else stores
+    if not isinstance(stores, list) or not all(
+        isinstance(store, dict) and isinstance(store.get("name"), str) for store in stores
+    ):
+        return []  # the schema reported it, and the unusable vector store may be the one referenced
+    defined: list[str] = [store["name"] for store in stores]
+    issues = []
+    for knowledge_base_path, _ in items(config, ("knowledge_bases",)):
+        reference_path = (*knowledge_base_path, "vector_store")
+        reference = string(config, context, reference_path)
+        if reference is None or reference in defined:
+            continue
+        hint = did_you_mean(reference, defined)
+        if not hint:
+            hint = f" (defined: {one_of(defined)})" if defined else " (no vector_stores are defined)"
+        issues.append(
+            context.issue(reference_path, UNKNOWN_VECTOR_STORE.format(name=show(reference), hint=hint))
+        )
+    return issues
+
+
+def collection_names(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """Collection and policy names, ``<environment>-<vector store name>``, fit OpenSearch Serverless."""
+    environment = string(config, context, ("environment",))
+    if environment is None:
+        return []
+    low, high = COLLECTION_NAME_LIMITS
+    issues = []
+    for store_path, _ in items(config, ("vector_stores",)):
+        name_path = (*store_path, "name")
+        store = string(config, context, name_path)
+        if store is None:
+            continue
+        name = f"{environment}-{store}"
+        if not low <= len(name) <= high:
+            bound, limit = ("at least", low) if len(name) < low else ("at most", high)
+            message = COLLECTION_NAME_LENGTH.format(
+                name=show(name), length=len(name), bound=bound, limit=limit
+            )
+            issues.append(context.issue(name_path, message))
+        elif not COLLECTION_NAME.match(name):
+            issues.append(context.issue(name_path, COLLECTION_NAME_CHARACTERS.format(name=show(name))))
+    return issues
+
+
+def knowledge_base_names(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """Knowledge base and data source AWS names, and vector index names, are valid for AWS."""
+    environment = string(config, context, ("environment",))
+    issues = []
+    for knowledge_base_path, _ in items(config, ("knowledge_bases",)):
+        name_path = (*knowledge_base_path, "name")
+        name = string(config, context, name_path)
+        if name is not None and environment is not None:
+            problem = _aws_name_problem(f"{environment}-{name}")
+            if problem:
+                message = AWS_NAME.format(
+                    what="knowledge base's", name=show(f"{environment}-{name}"), problem=problem
+                )
+                issues.append(context.issue(name_path, message))
+        if name is not None and not VECTOR_INDEX_NAME.match(name):
+            issues.append(context.issue(name_path, INDEX_NAME.format(name=show(name))))
+        for source_path, _ in items(config, (*knowledge_base_path, "data_sources")):
+            source_name_path = (*source_path, "name")
+            source = string(config, context, source_name_path)
+            if source is None:
+                continue
+            problem = _aws_name_problem(f"{source}-{SAMPLE_SETTINGS_HASH}")
+            if problem:
+                message = AWS_NAME.format(
+                    what="data source's", name=show(f"{source}-<6 hex digits>"), problem=problem
+                )
+                issues.append(context.issue(source_name_path, message))
+    return issues
+
+
+def _aws_name_problem(name: str) -> str | None:
+    """Why ``name`` does not match :data:`AWS_RESOURCE_NAME`, or None when it does."""
+    if AWS_RESOURCE_NAME.match(name):
+        return None
+    if re.search(r"[_-]{2}", name):
+        return "would have two hyphens or underscores in a row"
+    if name[:1] in ("-", "_"):
+        return "would start with a hyphen or an underscore"
+    if sum(character.isalnum() for character in name) > 100:
+        return "would have more than 100 letters and digits"
+    return f"would not match {AWS_RESOURCE_NAME.pattern}"
+
+
+def embedding_models(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """The embedding model is catalogued, supports the dimensions, and is offered in the Region."""
+    region = string(config, context, ("region",))
+    issues = []
+    for knowledge_base_path, _ in items(config, ("knowledge_bases",)):
+        model_path = (*knowledge_base_path, "embedding_model")
+        model_id = string(config, context, model_path)
+        if model_id is None:
+            continue
+        model = embedding_model(model_id)
+        if model is None:
+            known = [known.model_id for known in EMBEDDING_MODELS]
+            hint = did_you_mean(model_id, known) or f" (known: {', '.join(known)})"
+            issues.append(context.issue(model_path, UNKNOWN_MODEL.format(model=show(model_id), hint=hint)))
+            continue
+        dimensions_path = (*knowledge_base_path, "dimensions")
+        dimensions = integer(config, context, dimensions_path)
+        if dimensions is not None and dimensions not in model.dimensions:
+            supported = ", ".join(str(supported) for supported in model.dimensions)
+            message = UNSUPPORTED_DIMENSIONS.format(
+                dimensions=dimensions, model=model.model_id, supported=supported
+            )
+            issues.append(context.issue(dimensions_path, message))
+        if region in KNOWLEDGE_BASE_REGIONS and region not in model.regions:
+            regions = ", ".join(model.regions)
+            message = MODEL_NOT_IN_REGION.format(model=model.model_id, region=show(region), regions=regions)
+            issues.append(context.issue(model_path, message))
+    return issues
+
+
+def chunking(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """Chunking parameters belong to the strategy and are within its limits."""
+    issues = []
+    for knowledge_base_path, _ in items(config, ("knowledge_bases",)):
+        for source_path, _ in items(config, (*knowledge_base_path, "data_sources")):
+            chunking_path = (*source_path, "chunking")
+            strategy = string(config, context, (*chunking_path, "strategy"))
+            settings = value(config, chunking_path)
+            if strategy is not None and strategy in CHUNKING_LIMITS and isinstance(settings, dict):
+                issues += _chunking_issues(config, context, chunking_path, strategy, settings)
+    return issues
+
+
+def _chunking_issues(
+    config: Mapping[str, Any], context: RuleContext, path: ConfigPath, strategy: str, settings: dict[str, Any]
+) -> list[Issue]:
+    limits = CHUNKING_LIMITS[strategy]
+    parameters = {name for defaults in CHUNKING_DEFAULTS.values() for name in defaults}
+    issues = []
+    for name in settings:
+        if name in parameters and name not in limits:
+            takes = f"it takes: {', '.join(limits)}" if limits else "it takes no parameters"
+            message = PARAMETER_NOT_OF_STRATEGY.format(parameter=name, strategy=show(strategy), takes=takes)
+            issues.append(context.issue(path, message, key=name))
+    effective: dict[str, int] = {}
+    for name, (low, high) in limits.items():
+        given = integer(config, context, (*path, name))
+        if given is None and name in settings:
+            continue  # present but wrong: the schema said so
+        number = CHUNKING_DEFAULTS[strategy][name] if given is None else given
+        if low <= number and (high is None or number <= high):
+            effective[name] = number
+            continue
+        expected = f"at least {low}" if high is None else f"between {low} and {high}"
+        issues.append(
+            context.issue(
+                (*path, name), PARAMETER_OUT_OF_RANGE.format(parameter=name, range=expected, value=number)
+            )
+        )
+    if strategy == "hierarchical":
+        issues += _hierarchy_issues(context, path, settings, effective)
+    return issues
+
+
+def _hierarchy_issues(
+    context: RuleContext, path: ConfigPath, settings: Mapping[str, Any], effective: Mapping[str, int]
+) -> list[Issue]:
+    """child_max_tokens <= parent_max_tokens and overlap_tokens < child_max_tokens, defaults included."""
+
+    def shown(name: str) -> str:
+        return f"{effective[name]}" if name in settings else f"{effective[name]} (the default)"
+
+    def where(*names: str) -> ConfigPath:
+        return next(((*path, name) for name in names if name in settings), path)
+
+    issues = []
+    parent, child, overlap = (
+        effective.get(name) for name in ("parent_max_tokens", "child_max_tokens", "overlap_tokens")
+    )
+    if parent is not None and child is not None and child > parent:
+        message = CHILD_OVER_PARENT.format(child=shown("child_max_tokens"), parent=shown("parent_max_tokens"))
+        issues.append(context.issue(where("child_max_tokens", "parent_max_tokens"), message))
+    if child is not None and overlap is not None and overlap >= child:
+        message = OVERLAP_NOT_UNDER_CHILD.format(
+            overlap=shown("overlap_tokens"), child=shown("child_max_tokens")
+        )
+        issues.append(context.issue(where("overlap_tokens", "child_max_tokens"), message))
+    return issues
+
+
+def region_has_knowledge_bases(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """The Region is one where Bedrock knowledge bases and OpenSearch Serverless indexes exist."""
+    region = string(config, context, ("region",))
+    if region is None or region in KNOWLEDGE_BASE_REGIONS:
+        return []
+    hint = did_you_mean(region, KNOWLEDGE_BASE_REGIONS)
+    return [context.issue(("region",), REGION_WITHOUT_KNOWLEDGE_BASES.format(region=show(region), hint=hint))]
+
+
+def kms_keys_in_region_and_account(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """A vector store's customer managed KMS key is in the config's Region and account."""
+    region = string(config, context, ("region",))
+    account = string(config, context, ("account",))
+    issues = []
+    for store_path, _ in items(config, ("vector_stores",)):
+        key_path = (*store_path, "encryption", "kms_key_arn")
+        arn = string(config, context, key_path)
+        match = _KMS_KEY_ARN.match(arn or "")
+        if match is None or not context.valid((*store_path, "encryption")):
+            continue
+        if region is not None and match["region"] != region:
+            message = KMS_KEY_REGION.format(key_region=show(match["region"]), region=show(region))
+            issues.append(context.issue(key_path, message))
+        if account is not None and match["account"] != account:
+            message = KMS_KEY_ACCOUNT.format(key_account=show(match["account"]), account=show(account))
+            issues.append(context.issue(key_path, message))
+    return issues
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("unique-names", unique_names),
+    Rule("vector-store-references", vector_store_references),
+    Rule("collection-names", collection_names),
+    Rule("knowledge-base-names", knowledge_base_names),
+    Rule("embedding-models", embedding_models),
+    Rule("chunking", chunking),
+    Rule("region-has-knowledge-bases", region_has_knowledge_bases),
+    Rule("kms-keys-in-region-and-account", kms_keys_in_region_and_account),
+)
+"""Every semantic rule, in the order they run (the order of their issues does not matter: they are sorted)."""
+
+
+def check_rules(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """Run every rule and collect their issues."""
+    return [issue for rule in RULES for issue in rule.check(config, context)]

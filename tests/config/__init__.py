@@ -1,0 +1,1 @@
+"""Tests of bedrock_platform.config: loading, schema, semantic rules, typed objects."""

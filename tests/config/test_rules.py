@@ -1,0 +1,102 @@
+"""The semantic rules as pure functions: registry, robustness, and checks the schema makes unreachable."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from bedrock_platform.config import ConfigError, load_config
+from bedrock_platform.config.document import parse_document
+from bedrock_platform.config.rules import RULES, RuleContext, check_rules, knowledge_base_names
+from tests.config.helpers import HEADER, WriteConfig
+
+
+def run_rules(text: str) -> list[str]:
+    """Every rule over a document, without the schema (so nothing is marked invalid)."""
+    document = parse_document(text, "f.yaml")
+    return [str(issue) for issue in check_rules(document.data, RuleContext(document))]
+
+
+def test_rules_have_unique_ids_and_descriptions() -> None:
+    ids = [rule.id for rule in RULES]
+
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", rule_id) for rule_id in ids)
+    assert all(rule.description for rule in RULES)
+
+
+@pytest.mark.parametrize("name", ["dev", "prod"])
+def test_rules_find_nothing_in_the_shipped_configs(name: str) -> None:
+    with open(f"config/{name}.yaml", encoding="utf-8") as stream:
+        assert run_rules(stream.read()) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\n",
+        "environment: 5\nregion: [us-east-1]\naccount: {x: 1}\n",
+        "vector_stores: docs\nknowledge_bases: 7\n",
+        "vector_stores: [1, null, {name: 5}, {name: [a]}, {encryption: x}, {encryption: {kms_key_arn: 5}}]\n",
+        "knowledge_bases: [1, {name: 5, vector_store: [x], embedding_model: {}, dimensions: x}]\n",
+        "knowledge_bases: [{data_sources: [null, {name: 1, chunking: {strategy: 5}}]}]\n",
+        "knowledge_bases: [{data_sources: [{chunking: {strategy: hierarchical, child_max_tokens: true}}]}]\n",
+        "knowledge_bases: [{data_sources: [{chunking: {strategy: nope, max_tokens: 1}}]}]\n",
+        "knowledge_bases: [{data_sources: {a: b}}]\n",
+        "region: us-east-1\nvector_stores: [{encryption: {kms_key_arn: 'arn:aws:kms'}}]\n",
+    ],
+)
+def test_rules_never_raise_on_wrongly_typed_input(text: str) -> None:
+    run_rules(text)
+
+
+def test_vector_index_name_rule_catches_what_the_schema_would() -> None:
+    """The name pattern makes this unreachable through load_config; the rule still holds on its own."""
+    document = parse_document("environment: dev\nknowledge_bases: [{name: Product-Docs}]\n", "f.yaml")
+
+    issues = knowledge_base_names(document.data, RuleContext(document))
+
+    assert [issue.message for issue in issues] == [
+        "the vector index name 'Product-Docs' (the knowledge base name) must be lowercase letters, digits, "
+        "hyphens and underscores, starting with a letter"
+    ]
+
+
+def test_a_knowledge_base_aws_name_over_100_letters_and_digits() -> None:
+    name = "k" * 120
+    document = parse_document(f"environment: dev\nknowledge_bases: [{{name: {name}}}]\n", "f.yaml")
+
+    (issue,) = knowledge_base_names(document.data, RuleContext(document))
+
+    assert issue.message.endswith("would have more than 100 letters and digits")
+
+
+def test_rules_skip_values_the_schema_rejected(write_config: WriteConfig) -> None:
+    """dimensions: 8192 is over the schema's maximum; the catalog rule does not report it a second time."""
+    path = write_config(
+        HEADER
+        + "vector_stores: [{name: docs}]\n"
+        + "knowledge_bases: [{name: kb, embedding_model: amazon.titan-embed-text-v2:0, dimensions: 8192,"
+        + " vector_store: docs}]\n"
+    )
+
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+
+    assert [issue.message for issue in caught.value.issues] == ["must be at most 4096, got 8192"]
+
+
+def test_references_to_a_misnamed_vector_store_are_not_reported_twice(write_config: WriteConfig) -> None:
+    path = write_config(
+        HEADER
+        + "vector_stores: [{name: Docs}]\n"
+        + "knowledge_bases: [{name: kb, embedding_model: amazon.titan-embed-text-v2:0, vector_store: Docs}]\n"
+    )
+
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+
+    messages: list[Any] = [issue.message for issue in caught.value.issues]
+    assert messages == ["'Docs' must be lowercase letters, digits and hyphens, starting with a letter"]
