@@ -26,16 +26,22 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    validate = commands.add_parser("validate", help="check config files; report every error with file:line:col")
+    validate = commands.add_parser(
+        "validate", help="check config files; report every error with file:line:col"
+    )
     validate.add_argument("files", nargs="+", metavar="FILE", help="config files to check")
 
-    synth = commands.add_parser("synth", help="synthesize a config into CloudFormation templates (no CDK CLI)")
+    synth = commands.add_parser(
+        "synth", help="synthesize a config into CloudFormation templates (no CDK CLI)"
+    )
     synth.add_argument("file", metavar="FILE", help="the config file")
-    synth.add_argument("--out", required=True, metavar="DIR", help="output folder (a cloud assembly, like cdk.out)")
+    synth.add_argument(
+        "--out", required=True, metavar="DIR", help="output folder (a cloud assembly, like cdk.out)"
+    )
     synth.add_argument(
         "--no-validation",
         action="store_true",
-        help="skip aws-cdk-lib's built-in CloudFormation schema validation (faster; cfn-lint covers it in tests)",
+        help="skip aws-cdk-lib's built-in CloudFormation schema validation (faster; cfn-lint covers it)",
     )
     return parser
 

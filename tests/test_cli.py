@@ -19,7 +19,9 @@ def test_validate_valid_files_exits_0(capsys: pytest.CaptureFixture[str]) -> Non
     assert capsys.readouterr().out == "config/dev.yaml: valid\nconfig/prod.yaml: valid\n"
 
 
-def test_validate_invalid_file_exits_1_with_file_line_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_invalid_file_exits_1_with_file_line_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "typo.yaml"
     bad.write_text(Path("config/dev.yaml").read_text().replace("embedding_model:", "embeding_model:"))
     assert main(["validate", str(bad)]) == 1
@@ -44,7 +46,10 @@ def test_module_entry_point_validates_without_starting_node() -> None:
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False).returncode == 0
     result = subprocess.run(
         [sys.executable, "-m", "bedrock_platform", "validate", "config/missing.yaml"],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 1
     assert result.stderr.startswith("config/missing.yaml:1:1: error: ")
@@ -73,8 +78,22 @@ def test_cdk_cli_synth_gives_the_same_templates_as_the_python_path(
         pytest.fail("node_modules/.bin/cdk is missing: run the tests through `make test`, which runs npm ci")
     env = {**os.environ, "PATH": f"{cdk.parent}{os.pathsep}{os.environ['PATH']}"}
     result = subprocess.run(
-        [str(cdk), "synth", "-c", "config=config/prod.yaml", "--output", str(tmp_path), "--quiet", "--no-notices"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=600,
+        [
+            str(cdk),
+            "synth",
+            "-c",
+            "config=config/prod.yaml",
+            "--output",
+            str(tmp_path),
+            "--quiet",
+            "--no-notices",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr
     assert "feature flags are not configured" not in result.stderr + result.stdout

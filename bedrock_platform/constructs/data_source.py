@@ -91,7 +91,9 @@ class Chunking:
                 chunking_strategy="HIERARCHICAL",
                 hierarchical_chunking_configuration=prop.HierarchicalChunkingConfigurationProperty(
                     level_configurations=[
-                        prop.HierarchicalChunkingLevelConfigurationProperty(max_tokens=p["parent_max_tokens"]),
+                        prop.HierarchicalChunkingLevelConfigurationProperty(
+                            max_tokens=p["parent_max_tokens"]
+                        ),
                         prop.HierarchicalChunkingLevelConfigurationProperty(max_tokens=p["child_max_tokens"]),
                     ],
                     overlap_tokens=p["overlap_tokens"],
@@ -257,7 +259,11 @@ class AccessLogsBucket(s3.Bucket):
             versioned=True,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             removal_policy=cdk.RemovalPolicy.RETAIN,
-            lifecycle_rules=[s3.LifecycleRule(expiration=cdk.Duration.days(365), noncurrent_version_expiration=cdk.Duration.days(30))],
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    expiration=cdk.Duration.days(365), noncurrent_version_expiration=cdk.Duration.days(30)
+                )
+            ],
         )
         cdk.Validations.of(self).acknowledge(
             cdk.Acknowledgment(
@@ -285,7 +291,11 @@ class DocumentBucket(s3.Bucket):
         :param encryption_key: customer managed key. Default: S3 managed keys (SSE-S3).
         """
         kwargs: dict[str, Any] = (
-            {"encryption": s3.BucketEncryption.KMS, "encryption_key": encryption_key, "bucket_key_enabled": True}
+            {
+                "encryption": s3.BucketEncryption.KMS,
+                "encryption_key": encryption_key,
+                "bucket_key_enabled": True,
+            }
             if encryption_key
             else {"encryption": s3.BucketEncryption.S3_MANAGED}
         )

@@ -51,7 +51,10 @@ class _KnowledgeBaseBase(Construct):
 
 
 def foundation_model_arn(scope: Construct, model_id: str) -> str:
-    """The ARN of a foundation model in the scope's Region (``arn:<partition>:bedrock:<region>::foundation-model/<id>``)."""
+    """The ARN of a foundation model in the scope's Region.
+
+    ``arn:<partition>:bedrock:<region>::foundation-model/<id>``
+    """
     stack = cdk.Stack.of(scope)
     return stack.format_arn(
         service="bedrock",

@@ -38,6 +38,10 @@ INDEX_ADMIN_PERMISSIONS: tuple[str, ...] = (
     "aoss:UpdateIndex",
 )
 """What the deploying principal (CloudFormation's execution role) needs to manage vector indexes."""
-KNOWLEDGE_BASE_INDEX_PERMISSIONS: tuple[str, ...] = ("aoss:DescribeIndex", "aoss:ReadDocument", "aoss:WriteDocument")
+KNOWLEDGE_BASE_INDEX_PERMISSIONS: tuple[str, ...] = (
+    "aoss:DescribeIndex",
+    "aoss:ReadDocument",
+    "aoss:WriteDocument",
+)
 """What a knowledge base role needs on its own index: read the mapping, write and read chunks."""
 COLLECTION_DESCRIBE_PERMISSIONS: tuple[str, ...] = ("aoss:DescribeCollectionItems",)

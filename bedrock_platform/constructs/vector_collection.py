@@ -116,7 +116,10 @@ class _VectorCollectionBase(Construct):
     def _new_access_policy(self, policy_name: str, deployer_arn: str) -> _DataAccessPolicy:
         """Create the data access policy; the deploying principal may manage every index."""
         deployer = _AccessRule(
-            deployer_arn, "*", permissions.INDEX_ADMIN_PERMISSIONS, permissions.COLLECTION_DESCRIBE_PERMISSIONS
+            deployer_arn,
+            "*",
+            permissions.INDEX_ADMIN_PERMISSIONS,
+            permissions.COLLECTION_DESCRIBE_PERMISSIONS,
         )
         self._access_policy = _DataAccessPolicy(
             self,
@@ -166,8 +169,7 @@ def cloudformation_execution_role_arn(scope: Construct) -> str:
     synthesizer = cdk.Stack.of(scope).synthesizer
     if not isinstance(synthesizer, cdk.DefaultStackSynthesizer):
         raise ConstructValidationError(
-            "the stack does not use the DefaultStackSynthesizer; "
-            "pass deployment_principal_arn explicitly"
+            "the stack does not use the DefaultStackSynthesizer; pass deployment_principal_arn explicitly"
         )
     arn = synthesizer.cloud_formation_execution_role_arn
     return (
@@ -237,7 +239,9 @@ class VectorCollection(_VectorCollectionBase):
 
         collection_rule = [{"ResourceType": "collection", "Resource": [f"collection/{collection_name}"]}]
         encryption: dict[str, Any] = {"Rules": collection_rule}
-        encryption.update({"AWSOwnedKey": False, "KmsARN": kms_key_arn} if kms_key_arn else {"AWSOwnedKey": True})
+        encryption.update(
+            {"AWSOwnedKey": False, "KmsARN": kms_key_arn} if kms_key_arn else {"AWSOwnedKey": True}
+        )
         self.encryption_policy = aoss.CfnSecurityPolicy(
             self,
             "EncryptionPolicy",
@@ -348,6 +352,8 @@ class _ImportedVectorCollection(_VectorCollectionBase):
 
     def _ensure_access_policy(self) -> _DataAccessPolicy:
         if self._access_policy is None:
-            self._new_access_policy(self._policy_name, self._deployer or cloudformation_execution_role_arn(self))
+            self._new_access_policy(
+                self._policy_name, self._deployer or cloudformation_execution_role_arn(self)
+            )
         assert self._access_policy is not None
         return self._access_policy

@@ -133,7 +133,9 @@ class KnowledgeStack(cdk.Stack):
             if source.bucket.kms_key_arn:
                 key = kms.Key.from_key_arn(scope, f"{source.name}-BucketKey", source.bucket.kms_key_arn)
         else:
-            bucket = DocumentBucket(scope, f"{source.name}-Bucket", access_logs_bucket=self._access_logs_bucket())
+            bucket = DocumentBucket(
+                scope, f"{source.name}-Bucket", access_logs_bucket=self._access_logs_bucket()
+            )
             cdk.CfnOutput(
                 self,
                 f"{_output_id(kb_name)}{_output_id(source.name)}BucketName",

@@ -35,7 +35,12 @@ def _build(stack: cdk.Stack) -> dict[str, Any]:
     )
     bucket = DocumentBucket(stack, "Docs", access_logs_bucket=AccessLogsBucket(stack, "Logs"))
     source = S3DataSource(
-        stack, "Source", knowledge_base=kb, data_source_name="manuals", bucket=bucket, inclusion_prefixes=["guides/"]
+        stack,
+        "Source",
+        knowledge_base=kb,
+        data_source_name="manuals",
+        bucket=bucket,
+        inclusion_prefixes=["guides/"],
     )
     application = iam.Role(stack, "Application", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
     kb.grant_retrieve(application)
@@ -61,7 +66,9 @@ def _role_policy(template: Template, role_prefix: str) -> list[dict[str, Any]]:
     return statements
 
 
-def test_index_has_a_faiss_hnsw_vector_field_of_the_dimensions_and_the_bedrock_fields(template: Template) -> None:
+def test_index_has_a_faiss_hnsw_vector_field_of_the_dimensions_and_the_bedrock_fields(
+    template: Template,
+) -> None:
     template.has_resource_properties(
         "AWS::OpenSearchServerless::Index",
         {
@@ -104,7 +111,9 @@ def test_knowledge_base_is_vector_on_opensearch_serverless_with_the_field_mappin
                 "Type": "VECTOR",
                 "VectorKnowledgeBaseConfiguration": {
                     "EmbeddingModelArn": f"arn:aws:bedrock:us-east-1::foundation-model/{MODEL}",
-                    "EmbeddingModelConfiguration": {"BedrockEmbeddingModelConfiguration": {"Dimensions": 512}},
+                    "EmbeddingModelConfiguration": {
+                        "BedrockEmbeddingModelConfiguration": {"Dimensions": 512}
+                    },
                 },
             },
             "StorageConfiguration": {
@@ -123,7 +132,9 @@ def test_knowledge_base_is_vector_on_opensearch_serverless_with_the_field_mappin
     )
 
 
-def test_service_role_trusts_bedrock_only_for_this_account_and_its_knowledge_bases(template: Template) -> None:
+def test_service_role_trusts_bedrock_only_for_this_account_and_its_knowledge_bases(
+    template: Template,
+) -> None:
     template.has_resource_properties(
         "AWS::IAM::Role",
         {
@@ -148,12 +159,13 @@ def test_service_role_trusts_bedrock_only_for_this_account_and_its_knowledge_bas
 
 def test_service_role_policy_is_least_privilege(template: Template) -> None:
     statements = {
-        json.dumps(s["Action"]): render(s["Resource"]) if not isinstance(s["Resource"], list) else
-        [render(r) for r in s["Resource"]]
+        json.dumps(s["Action"]): render(s["Resource"])
+        if not isinstance(s["Resource"], list)
+        else [render(r) for r in s["Resource"]]
         for s in _role_policy(template, "KBServiceRoleDefaultPolicy")
     }
     collection = _logical_id(template, "AWS::OpenSearchServerless::Collection")
-    bucket = [lid for lid in template.find_resources("AWS::S3::Bucket") if lid.startswith("Docs")][0]
+    bucket = next(lid for lid in template.find_resources("AWS::S3::Bucket") if lid.startswith("Docs"))
     assert statements == {
         '"bedrock:InvokeModel"': f"arn:aws:bedrock:us-east-1::foundation-model/{MODEL}",
         '"aoss:APIAccessAll"': f"<{collection}.Arn>",
@@ -216,7 +228,9 @@ def test_data_source_is_s3_with_prefix_chunking_and_deletion_policy(template: Te
     )
 
 
-def test_document_bucket_is_ssl_only_private_encrypted_versioned_logged_and_retained(template: Template) -> None:
+def test_document_bucket_is_ssl_only_private_encrypted_versioned_logged_and_retained(
+    template: Template,
+) -> None:
     template.has_resource(
         "AWS::S3::Bucket",
         {
@@ -282,11 +296,15 @@ def test_document_bucket_is_ssl_only_private_encrypted_versioned_logged_and_reta
         ),
     ],
 )
-def test_each_chunking_strategy_renders_its_cloudformation(chunking: Chunking, expected: dict[str, Any]) -> None:
+def test_each_chunking_strategy_renders_its_cloudformation(
+    chunking: Chunking, expected: dict[str, Any]
+) -> None:
     stack = new_stack()
     built = _build(stack)
     bucket = s3.Bucket.from_bucket_name(stack, "Existing", "docs-bucket")
-    S3DataSource(stack, "Other", knowledge_base=built["kb"], data_source_name="other", bucket=bucket, chunking=chunking)
+    S3DataSource(
+        stack, "Other", knowledge_base=built["kb"], data_source_name="other", bucket=bucket, chunking=chunking
+    )
     Template.from_stack(stack).has_resource_properties(
         "AWS::Bedrock::DataSource",
         {
@@ -314,11 +332,21 @@ def test_existing_bucket_with_a_customer_key_gets_decrypt_and_no_prefix_wildcard
     bucket = s3.Bucket.from_bucket_arn(stack, "Existing", "arn:aws:s3:::acme-exports")
     key = kms.Key.from_key_arn(stack, "Key", "arn:aws:kms:us-east-1:111111111111:key/abc")
     S3DataSource(
-        stack, "Tickets", knowledge_base=built["kb"], data_source_name="tickets", bucket=bucket, kms_key=key,
-        chunking=Chunking.none(), data_deletion_policy="RETAIN",
+        stack,
+        "Tickets",
+        knowledge_base=built["kb"],
+        data_source_name="tickets",
+        bucket=bucket,
+        kms_key=key,
+        chunking=Chunking.none(),
+        data_deletion_policy="RETAIN",
     )
     statements = _role_policy(Template.from_stack(stack), "KBServiceRoleDefaultPolicy")
-    assert {"Action": "kms:Decrypt", "Effect": "Allow", "Resource": "arn:aws:kms:us-east-1:111111111111:key/abc"} in statements
+    assert {
+        "Action": "kms:Decrypt",
+        "Effect": "Allow",
+        "Resource": "arn:aws:kms:us-east-1:111111111111:key/abc",
+    } in statements
     (get_object,) = [s for s in statements if s["Action"] == "s3:GetObject"]
     assert "arn:aws:s3:::acme-exports/*" in get_object["Resource"]
 
@@ -326,7 +354,10 @@ def test_existing_bucket_with_a_customer_key_gets_decrypt_and_no_prefix_wildcard
 @pytest.mark.parametrize(
     ("build", "message"),
     [
-        (lambda: Chunking.fixed_size(overlap_percentage=0), "Chunking: overlap_percentage is 0, must be 1 to 99"),
+        (
+            lambda: Chunking.fixed_size(overlap_percentage=0),
+            "Chunking: overlap_percentage is 0, must be 1 to 99",
+        ),
         (lambda: Chunking.semantic(buffer_size=2), "Chunking: buffer_size is 2, must be 0 to 1"),
         (
             lambda: Chunking.hierarchical(parent_max_tokens=100, child_max_tokens=200),
@@ -344,12 +375,20 @@ def test_invalid_knowledge_base_and_data_source_arguments_raise() -> None:
     built = _build(stack)
     with pytest.raises(ConstructValidationError, match="knowledge_base_name 'bad--name' must match"):
         KnowledgeBase(
-            stack, "Bad", knowledge_base_name="bad--name", vector_index=built["index"], embedding_model_id=MODEL
+            stack,
+            "Bad",
+            knowledge_base_name="bad--name",
+            vector_index=built["index"],
+            embedding_model_id=MODEL,
         )
     with pytest.raises(ConstructValidationError, match="inclusion_prefixes has 2 entries, at most 1"):
         S3DataSource(
-            stack, "Two", knowledge_base=built["kb"], data_source_name="two",
-            bucket=s3.Bucket.from_bucket_name(stack, "B", "docs-bucket"), inclusion_prefixes=["a/", "b/"],
+            stack,
+            "Two",
+            knowledge_base=built["kb"],
+            data_source_name="two",
+            bucket=s3.Bucket.from_bucket_name(stack, "B", "docs-bucket"),
+            inclusion_prefixes=["a/", "b/"],
         )
     with pytest.raises(ConstructValidationError, match="dimensions is 0, must be 1 to 4096"):
         VectorIndex(stack, "Zero", collection=built["index"].collection, index_name="zero", dimensions=0)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Match, Template
@@ -48,7 +47,9 @@ def private() -> Template:
     return Template.from_stack(stack)
 
 
-def test_default_collection_is_a_vector_search_collection_without_standby_or_protection(defaults: Template) -> None:
+def test_default_collection_is_a_vector_search_collection_without_standby_or_protection(
+    defaults: Template,
+) -> None:
     defaults.resource_count_is("AWS::OpenSearchServerless::Collection", 1)
     defaults.has_resource(
         "AWS::OpenSearchServerless::Collection",
@@ -72,7 +73,10 @@ def test_default_encryption_uses_the_aws_owned_key_and_network_is_public(default
         "AWSOwnedKey": True,
     }
     assert _policy(defaults, "network", "AWS::OpenSearchServerless::SecurityPolicy") == [
-        {"Rules": [{"ResourceType": "collection", "Resource": ["collection/dev-docs"]}], "AllowFromPublic": True}
+        {
+            "Rules": [{"ResourceType": "collection", "Resource": ["collection/dev-docs"]}],
+            "AllowFromPublic": True,
+        }
     ]
 
 
@@ -88,7 +92,12 @@ def test_data_access_policy_names_the_deploying_principal_for_index_management(d
                 {
                     "ResourceType": "index",
                     "Resource": ["index/dev-docs/*"],
-                    "Permission": ["aoss:CreateIndex", "aoss:DeleteIndex", "aoss:DescribeIndex", "aoss:UpdateIndex"],
+                    "Permission": [
+                        "aoss:CreateIndex",
+                        "aoss:DeleteIndex",
+                        "aoss:DescribeIndex",
+                        "aoss:UpdateIndex",
+                    ],
                 },
             ],
             "Principal": [EXEC_ROLE],

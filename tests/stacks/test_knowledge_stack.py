@@ -45,9 +45,13 @@ def test_stack_is_named_by_environment_and_deployed_to_the_configured_account_an
     assert dev.get("terminationProtection") in (None, False)
 
 
-def test_config_tags_reach_taggable_resources_but_never_a_collection(dev: dict[str, Any], prod: dict[str, Any]) -> None:
-    for template, tags in ((dev, {"team": "ml-platform", "cost-center": "4711"}),
-                           (prod, {"team": "ml-platform", "cost-center": "4711", "data-classification": "internal"})):
+def test_config_tags_reach_taggable_resources_but_never_a_collection(
+    dev: dict[str, Any], prod: dict[str, Any]
+) -> None:
+    for template, tags in (
+        (dev, {"team": "ml-platform", "cost-center": "4711"}),
+        (prod, {"team": "ml-platform", "cost-center": "4711", "data-classification": "internal"}),
+    ):
         for collection in _resources(template, "AWS::OpenSearchServerless::Collection").values():
             assert "Tags" not in collection["Properties"]
         for kb in _resources(template, "AWS::Bedrock::KnowledgeBase").values():
@@ -82,7 +86,9 @@ def test_two_knowledge_bases_share_one_collection_each_with_its_own_index(prod: 
 
 def test_cohere_knowledge_base_does_not_set_dimensions_and_titan_does(prod: dict[str, Any]) -> None:
     configs = {
-        kb["Properties"]["Name"]: kb["Properties"]["KnowledgeBaseConfiguration"]["VectorKnowledgeBaseConfiguration"]
+        kb["Properties"]["Name"]: kb["Properties"]["KnowledgeBaseConfiguration"][
+            "VectorKnowledgeBaseConfiguration"
+        ]
         for kb in _resources(prod, "AWS::Bedrock::KnowledgeBase").values()
     }
     assert configs["prod-product-docs"]["EmbeddingModelConfiguration"] == {
@@ -98,14 +104,27 @@ def test_existing_bucket_is_read_under_its_prefix_with_its_key(prod: dict[str, A
     policies = _resources(prod, "AWS::IAM::Policy")
     (tickets,) = [p for lid, p in policies.items() if lid.startswith("KnowledgeBasesupporttickets")]
     statements = tickets["Properties"]["PolicyDocument"]["Statement"]
-    assert {"Action": "s3:GetObject", "Effect": "Allow",
-            "Resource": "arn:aws:s3:::acme-support-exports-prod/resolved/*"} in statements
-    assert {"Action": "s3:ListBucket", "Effect": "Allow", "Resource": "arn:aws:s3:::acme-support-exports-prod"} in statements
-    assert {"Action": "kms:Decrypt", "Effect": "Allow",
-            "Resource": "arn:aws:kms:eu-central-1:222222222222:key/9f8e7d6c-5b4a-3c2d-1e0f-a9b8c7d6e5f4"} in statements
+    assert {
+        "Action": "s3:GetObject",
+        "Effect": "Allow",
+        "Resource": "arn:aws:s3:::acme-support-exports-prod/resolved/*",
+    } in statements
+    assert {
+        "Action": "s3:ListBucket",
+        "Effect": "Allow",
+        "Resource": "arn:aws:s3:::acme-support-exports-prod",
+    } in statements
+    assert {
+        "Action": "kms:Decrypt",
+        "Effect": "Allow",
+        "Resource": "arn:aws:kms:eu-central-1:222222222222:key/9f8e7d6c-5b4a-3c2d-1e0f-a9b8c7d6e5f4",
+    } in statements
     assert _resources(prod, "AWS::S3::Bucket").keys().isdisjoint({"acme-support-exports-prod"})
-    (source,) = [s for s in _resources(prod, "AWS::Bedrock::DataSource").values()
-                 if s["Properties"]["Name"].startswith("tickets-")]
+    (source,) = [
+        s
+        for s in _resources(prod, "AWS::Bedrock::DataSource").values()
+        if s["Properties"]["Name"].startswith("tickets-")
+    ]
     assert source["Properties"]["DataDeletionPolicy"] == "RETAIN"
     assert source["Properties"]["DataSourceConfiguration"]["S3Configuration"] == {
         "BucketArn": "arn:aws:s3:::acme-support-exports-prod",
