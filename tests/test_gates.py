@@ -30,7 +30,7 @@ def _templates_with_region(synthesized: dict[str, Synthesized]) -> list[tuple[Pa
 def test_every_config_synthesizes_at_least_one_stack(synthesized: dict[str, Synthesized]) -> None:
     assert set(synthesized) == {path.stem for path in ENVIRONMENT_CONFIGS} >= {"dev", "prod"}
     for env, result in synthesized.items():
-        assert set(result.templates) == {f"{env}-bedrock-knowledge"}
+        assert set(result.templates) == {f"{env}-bedrock-knowledge", f"{env}-bedrock-guardrails"}
 
 
 def test_cfn_lint_reports_nothing(synthesized: dict[str, Synthesized]) -> None:
@@ -75,7 +75,7 @@ def test_every_nag_acknowledgment_carries_a_reason() -> None:
 def test_an_unacknowledged_nag_finding_fails_synthesis(tmp_path: Path) -> None:
     app = _app()
     config = load_config("config/dev.yaml")
-    (stack,) = add_stacks(app, config)
+    stack = add_stacks(app, config)[0]
     role = iam.Role(stack, "TooBroad", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
     role.add_to_policy(iam.PolicyStatement(actions=["s3:GetObject"], resources=["*"]))
     with pytest.raises(RuntimeError, match="ValidationFailed"):

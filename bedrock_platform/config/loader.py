@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from bedrock_platform.config.checks import RuleContext
 from bedrock_platform.config.document import ROOT_PATH, Document, parse_document
 from bedrock_platform.config.errors import ConfigError, Issue
+from bedrock_platform.config.files import FileProblem, read_text, read_word_files
 from bedrock_platform.config.model import PlatformConfig, build_config
-from bedrock_platform.config.rules import RuleContext, check_rules
+from bedrock_platform.config.rules import check_rules
 from bedrock_platform.config.schema import check_schema
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -34,7 +36,8 @@ def load_config(path: str | os.PathLike[str]) -> PlatformConfig:
     file = os.fspath(path)
     try:
         document = read_document(file)
-        return build_config(validate(document))
+        valid = validate(document)
+        return build_config(valid.data, word_lists=valid.word_lists)
     except ConfigError:
         raise
     except Exception as error:  # a bug, not a config mistake; the contract still holds: ConfigError only
@@ -51,19 +54,30 @@ def read_document(file: str) -> Document:
     return parse_document(_read_text(file), file)
 
 
-def validate(document: Document) -> Mapping[str, Any]:
+@dataclass(frozen=True)
+class ValidConfig:
+    """A document that passed every check, and the word files it names, as read while checking."""
+
+    data: Mapping[str, Any]
+    word_lists: Mapping[str, tuple[str, ...]]
+    """The words of each ``words_file``, by its value as written in the config."""
+
+
+def validate(document: Document) -> ValidConfig:
     """Check a document against the schema and the semantic rules; return its data if valid.
 
-    The data is returned as it is (the typed objects are built from it by
-    :func:`bedrock_platform.config.model.build_config`); raises :class:`ConfigError` otherwise.
+    Word files named by guardrails are read here, once. The data is returned as it is (the
+    typed objects are built from it by :func:`bedrock_platform.config.model.build_config`);
+    raises :class:`ConfigError` otherwise.
     """
     schema = check_schema(document)
-    context = RuleContext(document, schema.invalid_paths)
-    issues = [*schema.issues, *check_rules(document.data, context)]
+    word_files = read_word_files(document, schema.invalid_paths)
+    context = RuleContext(document, schema.invalid_paths, word_files.lists)
+    issues = [*schema.issues, *word_files.issues, *check_rules(document.data, context)]
     if issues:
         raise ConfigError(issues)
     data: Mapping[str, Any] = document.data
-    return data
+    return ValidConfig(data, {name: words.words for name, words in word_files.lists.items()})
 
 
 def _read_text(file: str) -> str:
@@ -71,31 +85,9 @@ def _read_text(file: str) -> str:
         return ConfigError([Issue(file, line, column, ROOT_PATH, message)])
 
     try:
-        info = os.stat(file)
-        if stat.S_ISDIR(info.st_mode):
-            raise refuse("cannot read the file: it is a directory")
-        if not stat.S_ISREG(info.st_mode):
-            raise refuse("cannot read the file: it is not a regular file")
-        if info.st_size > MAX_FILE_BYTES:
-            raise refuse(f"the file is {info.st_size} bytes, more than the limit of {MAX_FILE_BYTES} bytes")
-        with open(file, "rb") as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise refuse(f"cannot read the file: {reason[:1].lower()}{reason[1:]}") from None
-    except ValueError:  # a path with a NUL character
-        raise refuse("cannot read the file: the path is not valid") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise refuse(f"the file is more than the limit of {MAX_FILE_BYTES} bytes")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        start = error.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)  # the codec skips the BOM
-        line_start = data.rfind(b"\n", 0, start) + 1
-        column = len(data[line_start:start].decode("utf-8-sig", errors="replace")) + 1
-        line = data.count(b"\n", 0, start) + 1
-        byte = data[start : start + 1].hex()
-        raise refuse(f"the file is not UTF-8 text: byte 0x{byte} cannot be decoded", line, column) from None
+        text = read_text(file, MAX_FILE_BYTES)
+    except FileProblem as problem:
+        raise refuse(problem.message, problem.line or 1, problem.column or 1) from None
     found = _NOT_YAML_CHARACTER.search(text)
     if found:
         index = found.start()

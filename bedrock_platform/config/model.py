@@ -7,9 +7,10 @@ so building them never fails for a valid file. Nothing here imports aws_cdk.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -113,6 +114,182 @@ class VectorStore:
         return not self.vpc_endpoints
 
 
+CONTENT_FILTER_TYPES: tuple[str, ...] = (
+    "HATE",
+    "INSULTS",
+    "SEXUAL",
+    "VIOLENCE",
+    "MISCONDUCT",
+    "PROMPT_ATTACK",
+)
+"""Content filter types (CloudFormation spellings) in the order a guardrail lists them."""
+
+PROMPT_ATTACK = "PROMPT_ATTACK"
+"""The content filter that applies to input only (its output strength is always NONE)."""
+
+MODALITIES: tuple[str, ...] = ("TEXT", "IMAGE")
+"""Content filter modalities, in the order a filter lists them."""
+
+POLICY_HASH_LENGTH = 8
+"""Hex digits in a guardrail's policy hash."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContentFilter:
+    """A content filter of a guardrail, in CloudFormation spellings (``HATE``, ``HIGH``, ``TEXT``)."""
+
+    type: str
+    """HATE, INSULTS, SEXUAL, VIOLENCE, MISCONDUCT or PROMPT_ATTACK."""
+    input_strength: str
+    """NONE, LOW, MEDIUM or HIGH."""
+    output_strength: str
+    """NONE, LOW, MEDIUM or HIGH; always NONE for PROMPT_ATTACK."""
+    input_modalities: tuple[str, ...] = ("TEXT",)
+    """TEXT and/or IMAGE. Default: TEXT."""
+    output_modalities: tuple[str, ...] = ("TEXT",)
+    """TEXT and/or IMAGE. Default: TEXT."""
+    input_action: str = "BLOCK"
+    """BLOCK or NONE (detect only). Default: BLOCK."""
+    output_action: str = "BLOCK"
+    """BLOCK or NONE (detect only). Default: BLOCK."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeniedTopic:
+    """A topic the guardrail refuses."""
+
+    name: str
+    definition: str
+    examples: tuple[str, ...] = ()
+    """Example prompts of the topic. Default: none."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PiiEntity:
+    """What the guardrail does with one PII entity type, in CloudFormation spellings."""
+
+    type: str
+    """A CloudFormation PII entity type: EMAIL, US_SOCIAL_SECURITY_NUMBER, ..."""
+    input_action: str
+    """BLOCK, ANONYMIZE or NONE."""
+    output_action: str
+    """BLOCK, ANONYMIZE or NONE."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegexFilter:
+    """A regular expression for custom sensitive information."""
+
+    name: str
+    pattern: str
+    input_action: str
+    """BLOCK, ANONYMIZE or NONE."""
+    output_action: str
+    """BLOCK, ANONYMIZE or NONE."""
+    description: str | None = None
+    """Default: none."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class GuardrailVersion:
+    """A published version of a guardrail: what changed, and the hash of the policy it captured."""
+
+    description: str
+    """1 to 182 characters; the version's description is this and `` [policy <policy>]``."""
+    policy: str
+    """The :attr:`Guardrail.policy_hash` of the policy the version publishes (8 lowercase hex digits)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Guardrail:
+    """A Bedrock guardrail: its policy, messages and published versions, in CloudFormation spellings.
+
+    Lists of sets (content filters, PII entities) are in a canonical order, so the same policy
+    written in another order has the same :attr:`policy_hash`.
+    """
+
+    name: str
+    """The config name; the AWS name is ``<environment>-<name>``."""
+    description: str | None = None
+    """Default: none."""
+    blocked_input_message: str
+    blocked_output_message: str
+    kms_key_arn: str | None = None
+    """Customer managed key. Default: none (an AWS owned key)."""
+    cross_region_profile: str | None = None
+    """Guardrail profile id (``eu.guardrail.v1:0``) or ARN, as written. Default: none."""
+    content_filters: tuple[ContentFilter, ...] = ()
+    """In the order of :data:`CONTENT_FILTER_TYPES`. Default: none."""
+    content_filter_tier: str = "CLASSIC"
+    """CLASSIC or STANDARD. Default: CLASSIC."""
+    denied_topics: tuple[DeniedTopic, ...] = ()
+    """In the order declared. Default: none."""
+    topic_tier: str = "CLASSIC"
+    """CLASSIC or STANDARD. Default: CLASSIC."""
+    managed_word_lists: tuple[str, ...] = ()
+    """PROFANITY. Default: none."""
+    words: tuple[str, ...] = ()
+    """Custom words: ``words``, then the ``words_file``'s, duplicates dropped, order kept. Default: none."""
+    pii_entities: tuple[PiiEntity, ...] = ()
+    """Sorted by type. Default: none."""
+    regexes: tuple[RegexFilter, ...] = ()
+    """In the order declared. Default: none."""
+    grounding_threshold: float | None = None
+    """Contextual grounding threshold, 0 to 0.99. Default: none (no grounding check)."""
+    relevance_threshold: float | None = None
+    """Relevance threshold, 0 to 0.99. Default: none (no relevance check)."""
+    versions: tuple[GuardrailVersion, ...] = ()
+    """Published versions, oldest first. Default: none."""
+
+    def policy(self) -> dict[str, Any]:
+        """The plain policy: everything but the name, the description and the versions.
+
+        JSON data (dicts, lists, strings, floats, None) in a deterministic order; what a
+        version captures, and what :attr:`policy_hash` is computed from.
+        """
+        return {
+            "blocked_input_message": self.blocked_input_message,
+            "blocked_output_message": self.blocked_output_message,
+            "kms_key_arn": self.kms_key_arn,
+            "cross_region_profile": self.cross_region_profile,
+            "content_filter_tier": self.content_filter_tier,
+            "content_filters": [_plain(item) for item in sorted(self.content_filters, key=_filter_order)],
+            "topic_tier": self.topic_tier,
+            "denied_topics": [_plain(topic) for topic in self.denied_topics],
+            "managed_word_lists": list(self.managed_word_lists),
+            "words": list(self.words),
+            "pii_entities": [
+                _plain(entity) for entity in sorted(self.pii_entities, key=lambda pii: pii.type)
+            ],
+            "regexes": [_plain(regex) for regex in self.regexes],
+            "grounding_threshold": _float(self.grounding_threshold),
+            "relevance_threshold": _float(self.relevance_threshold),
+        }
+
+    @property
+    def policy_hash(self) -> str:
+        """8 hex digits: sha256 of :meth:`policy` as compact JSON with sorted keys."""
+        return short_hash(self.policy(), length=POLICY_HASH_LENGTH)
+
+
+def _plain(item: Any) -> dict[str, Any]:
+    """A policy dataclass as JSON data (tuples become lists)."""
+    return {
+        entry.name: list(value) if isinstance(value, tuple) else value
+        for entry in dataclasses.fields(item)
+        for value in [getattr(item, entry.name)]
+    }
+
+
+def _filter_order(item: ContentFilter) -> tuple[int, str]:
+    known = item.type in CONTENT_FILTER_TYPES
+    return (CONTENT_FILTER_TYPES.index(item.type) if known else len(CONTENT_FILTER_TYPES), item.type)
+
+
+def _float(number: float | None) -> float | None:
+    return None if number is None else float(number)
+
+
 @dataclass(frozen=True, kw_only=True)
 class PlatformConfig:
     """One environment's validated configuration."""
@@ -123,6 +300,7 @@ class PlatformConfig:
     tags: Mapping[str, str] = field(default_factory=dict)
     vector_stores: tuple[VectorStore, ...] = ()
     knowledge_bases: tuple[KnowledgeBase, ...] = ()
+    guardrails: tuple[Guardrail, ...] = ()
 
     @property
     def is_prod(self) -> bool:
@@ -132,6 +310,10 @@ class PlatformConfig:
     def vector_store(self, name: str) -> VectorStore:
         """The vector store of that name (references are checked at validation)."""
         return next(store for store in self.vector_stores if store.name == name)
+
+    def guardrail(self, name: str) -> Guardrail:
+        """The guardrail of that name; StopIteration when there is none."""
+        return next(guardrail for guardrail in self.guardrails if guardrail.name == name)
 
     def prefixed(self, name: str) -> str:
         """The AWS name of a config item: ``<environment>-<name>``."""
@@ -144,10 +326,14 @@ def short_hash(value: Any, length: int = 6) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:length]
 
 
-def build_config(raw: Mapping[str, Any]) -> PlatformConfig:
+def build_config(
+    raw: Mapping[str, Any], *, word_lists: Mapping[str, Sequence[str]] | None = None
+) -> PlatformConfig:
     """Turn a validated mapping into frozen config objects, applying every default.
 
-    The mapping is only read, never changed.
+    ``word_lists`` holds the words of each guardrail ``words_file``, by its value as written
+    (:func:`bedrock_platform.config.load_config` reads them while validating); a words_file
+    missing from it is a ValueError. The mapping is only read, never changed.
     """
     environment = raw["environment"]
     is_prod = environment == PROD_ENVIRONMENT
@@ -158,6 +344,9 @@ def build_config(raw: Mapping[str, Any]) -> PlatformConfig:
         tags=dict(sorted(raw.get("tags", {}).items())),
         vector_stores=tuple(_vector_store(item, is_prod) for item in raw.get("vector_stores", [])),
         knowledge_bases=tuple(_knowledge_base(item) for item in raw.get("knowledge_bases", [])),
+        guardrails=tuple(
+            build_guardrail(item, _file_words(item, word_lists or {})) for item in raw.get("guardrails", [])
+        ),
     )
 
 
@@ -201,4 +390,100 @@ def _data_source(raw: Mapping[str, Any]) -> DataSource:
         inclusion_prefixes=tuple(raw.get("inclusion_prefixes", [])),
         chunking=Chunking.from_mapping(raw.get("chunking")),
         data_deletion_policy=raw.get("data_deletion_policy", "delete"),
+    )
+
+
+def _file_words(raw: Mapping[str, Any], word_lists: Mapping[str, Sequence[str]]) -> Sequence[str]:
+    words_file = raw.get("word_filters", {}).get("words_file")
+    if words_file is None:
+        return ()
+    if words_file not in word_lists:
+        raise ValueError(
+            f"guardrail {raw['name']!r}: words_file {words_file!r} was not read; pass its words in word_lists"
+        )
+    return word_lists[words_file]
+
+
+def build_guardrail(raw: Mapping[str, Any], file_words: Sequence[str] = ()) -> Guardrail:
+    """A guardrail from its validated mapping and the words of its ``words_file`` (if it has one)."""
+    content = raw.get("content_filters", {})
+    topics = raw.get("denied_topics", {})
+    words = raw.get("word_filters", {})
+    sensitive = raw.get("sensitive_information", {})
+    grounding = raw.get("contextual_grounding", {})
+    return Guardrail(
+        name=raw["name"],
+        description=raw.get("description"),
+        blocked_input_message=raw["blocked_input_message"],
+        blocked_output_message=raw["blocked_output_message"],
+        kms_key_arn=raw.get("kms_key_arn"),
+        cross_region_profile=raw.get("cross_region_profile"),
+        content_filters=tuple(
+            _content_filter(kind, content[kind.lower()])
+            for kind in CONTENT_FILTER_TYPES
+            if kind.lower() in content
+        ),
+        content_filter_tier=content.get("tier", "classic").upper(),
+        denied_topics=tuple(
+            DeniedTopic(
+                name=topic["name"], definition=topic["definition"], examples=tuple(topic.get("examples", []))
+            )
+            for topic in topics.get("topics", [])
+        ),
+        topic_tier=topics.get("tier", "classic").upper(),
+        managed_word_lists=tuple(name.upper() for name in words.get("managed", [])),
+        words=tuple(dict.fromkeys([*words.get("words", []), *file_words])),
+        pii_entities=tuple(
+            _pii_entity(kind, action) for kind, action in sorted(sensitive.get("pii", {}).items())
+        ),
+        regexes=tuple(_regex(regex) for regex in sensitive.get("regexes", [])),
+        grounding_threshold=_float(grounding.get("grounding")),
+        relevance_threshold=_float(grounding.get("relevance")),
+        versions=tuple(
+            GuardrailVersion(description=version["description"], policy=version["policy"])
+            for version in raw.get("versions", [])
+        ),
+    )
+
+
+def _content_filter(kind: str, raw: str | Mapping[str, Any]) -> ContentFilter:
+    """A filter from its short form (one strength) or its long form (a mapping)."""
+    if isinstance(raw, str):
+        strength = raw.upper()
+        return ContentFilter(
+            type=kind, input_strength=strength, output_strength="NONE" if kind == PROMPT_ATTACK else strength
+        )
+    modalities = raw.get("modalities", ["text"])
+    action = raw.get("action", "block")
+    return ContentFilter(
+        type=kind,
+        input_strength=raw["input"].upper(),
+        output_strength=raw.get("output", "none").upper(),
+        input_modalities=_modalities(raw.get("input_modalities", modalities)),
+        output_modalities=_modalities(raw.get("output_modalities", modalities)),
+        input_action=raw.get("input_action", action).upper(),
+        output_action=raw.get("output_action", action).upper(),
+    )
+
+
+def _modalities(raw: Sequence[str]) -> tuple[str, ...]:
+    given = {modality.upper() for modality in raw}
+    return tuple(modality for modality in MODALITIES if modality in given)
+
+
+def _pii_entity(kind: str, raw: str | Mapping[str, str]) -> PiiEntity:
+    input_action, output_action = (raw, raw) if isinstance(raw, str) else (raw["input"], raw["output"])
+    return PiiEntity(
+        type=kind.upper(), input_action=input_action.upper(), output_action=output_action.upper()
+    )
+
+
+def _regex(raw: Mapping[str, Any]) -> RegexFilter:
+    action = raw.get("action")
+    return RegexFilter(
+        name=raw["name"],
+        description=raw.get("description"),
+        pattern=raw["pattern"],
+        input_action=raw.get("input", action).upper(),
+        output_action=raw.get("output", action).upper(),
     )

@@ -41,13 +41,21 @@ def _type(schema: Mapping[str, Any], node: Mapping[str, Any]) -> str:
     if kind == "array":
         return f"list of {_type(schema, node.get('items', {}))}"
     if kind == "object" and "properties" not in node:
-        return "mapping of string"
+        values = node.get("additionalProperties")
+        return f"mapping of {_type(schema, values)}" if isinstance(values, Mapping) else "mapping"
     return "mapping" if kind == "object" else str(kind)
 
 
 def _rows(
-    schema: Mapping[str, Any], node: Mapping[str, Any], prefix: str
+    schema: Mapping[str, Any], node: Mapping[str, Any], prefix: str, expanded: set[str] | None = None
 ) -> Iterator[tuple[str, str, str, str]]:
+    """A row per key, nested keys after their parent.
+
+    The keys inside a ``$defs`` entry are listed under its first use only (``content_filters.hate``
+    shows the filter's keys; ``insults``, with the same definition, does not repeat them).
+    Mapping values of free keys (``pii``) are listed under ``<key>``.
+    """
+    expanded = set() if expanded is None else expanded
     node = _resolve(schema, node)
     required = set(node.get("required", []))
     for key, child in node.get("properties", {}).items():
@@ -55,13 +63,24 @@ def _rows(
         path = f"{prefix}{key}"
         description = " ".join(str(resolved.get("description", "")).split())
         yield path, _type(schema, resolved), "yes" if key in required else "", description
-        if resolved.get("type") == "array" and "properties" in _resolve(schema, resolved.get("items", {})):
-            yield from _rows(schema, resolved["items"], f"{path}[].")
+        items = resolved.get("items", {}) if resolved.get("type") == "array" else {}
+        reference = child.get("$ref") or items.get("$ref")
+        if reference in expanded:
+            continue
+        if reference is not None:
+            expanded.add(reference)
+        if items and "properties" in _resolve(schema, items):
+            yield from _rows(schema, items, f"{path}[].", expanded)
         elif "properties" in resolved:
-            yield from _rows(schema, resolved, f"{path}.")
+            yield from _rows(schema, resolved, f"{path}.", expanded)
         for option in resolved.get("oneOf", []):
             if "properties" in _resolve(schema, option):
-                yield from _rows(schema, option, f"{path}.")
+                yield from _rows(schema, option, f"{path}.", expanded)
+        values = resolved.get("additionalProperties")
+        if isinstance(values, Mapping):
+            for option in [values, *values.get("oneOf", [])]:
+                if "properties" in _resolve(schema, option):
+                    yield from _rows(schema, option, f"{path}.<key>.", expanded)
 
 
 def render(schema: Mapping[str, Any]) -> str:

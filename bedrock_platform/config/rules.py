@@ -3,26 +3,36 @@
 Each rule is a small pure function ``(config, context) -> list[Issue]`` registered in
 :data:`RULES`; all of them run and their issues are collected. A rule returns no issue when it
 does not apply, which includes every value the schema already found wrong (they are reported
-once, by the schema): rules read values through :func:`string` and :func:`integer`, which give
+once, by the schema): rules read values through the readers of :mod:`.checks`, which give
 None for a missing, mistyped or schema-invalid value. Rules never raise for any input.
 
-Messages live at the top of the module, apart from the logic that fills them in.
+This module holds the knowledge base rules and the registry; the guardrail rules are in
+:mod:`.guardrail_rules`. Messages live at the top of each module, apart from the logic that
+fills them in.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
+from bedrock_platform.config import guardrail_rules
 from bedrock_platform.config.catalog import EMBEDDING_MODELS, KNOWLEDGE_BASE_REGIONS, embedding_model
-from bedrock_platform.config.document import ConfigPath, Document
+from bedrock_platform.config.checks import (
+    Rule,
+    RuleContext,
+    duplicates,
+    integer,
+    items,
+    string,
+    value,
+)
+from bedrock_platform.config.document import ConfigPath
 from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.messages import did_you_mean, one_of, show
 from bedrock_platform.config.model import CHUNKING_DEFAULTS
 
-DUPLICATE_NAME = "duplicate {noun} name {name} (first defined at line {line})"
 UNKNOWN_VECTOR_STORE = "unknown vector store {name}{hint}"
 COLLECTION_NAME_LENGTH = (
     "the collection name {name} is {length} characters, {bound} {limit} "
@@ -46,7 +56,7 @@ OVERLAP_NOT_UNDER_CHILD = "overlap_tokens {overlap} must be less than child_max_
 REGION_WITHOUT_KNOWLEDGE_BASES = "region {region} has no Amazon Bedrock knowledge bases{hint}"
 KMS_KEY_REGION = (
     "the KMS key is in region {key_region}, not in the config's region {region} "
-    "(an OpenSearch Serverless collection needs a key in its own Region)"
+    "({user} needs a key in its own Region)"
 )
 KMS_KEY_ACCOUNT = "the KMS key is in account {key_account}, not in the config's account {account}"
 
@@ -73,99 +83,16 @@ CHUNKING_LIMITS: Mapping[str, Mapping[str, tuple[int, int | None]]] = {
 _KMS_KEY_ARN = re.compile(r"^arn:[^:]+:kms:(?P<region>[^:]+):(?P<account>[0-9]+):")
 
 
-@dataclass(frozen=True)
-class RuleContext:
-    """What a rule needs besides the config: positions, and where the schema found errors."""
-
-    document: Document
-    invalid_paths: frozenset[ConfigPath] = frozenset()
-
-    def issue(self, path: ConfigPath, message: str, *, key: str | None = None) -> Issue:
-        """An issue at the value at ``path`` (or at its entry ``key``)."""
-        return self.document.issue(path, message, key=key)
-
-    def line(self, path: ConfigPath) -> int:
-        """The line the value at ``path`` is on."""
-        return self.document.position(path).line
-
-    def valid(self, path: ConfigPath) -> bool:
-        """Whether the schema accepted the value at ``path`` (it may still be missing)."""
-        return path not in self.invalid_paths
-
-
-Check = Callable[[Mapping[str, Any], RuleContext], list[Issue]]
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A semantic check with a stable id."""
-
-    id: str
-    check: Check
-
-    @property
-    def description(self) -> str:
-        """The first line of the check's docstring."""
-        return (self.check.__doc__ or "").strip().splitlines()[0]
-
-
-def value(config: Mapping[str, Any], path: ConfigPath) -> Any:
-    """The value at ``path``, or None when the path does not lead anywhere."""
-    current: Any = config
-    for part in path:
-        if isinstance(part, str) and isinstance(current, dict):
-            current = current.get(part)
-        elif isinstance(part, int) and isinstance(current, list) and 0 <= part < len(current):
-            current = current[part]
-        else:
-            return None
-    return current
-
-
-def string(config: Mapping[str, Any], context: RuleContext, path: ConfigPath) -> str | None:
-    """The string at ``path`` if there is one and the schema accepted it."""
-    found = value(config, path)
-    return found if isinstance(found, str) and context.valid(path) else None
-
-
-def integer(config: Mapping[str, Any], context: RuleContext, path: ConfigPath) -> int | None:
-    """The integer (not boolean) at ``path`` if there is one and the schema accepted it."""
-    found = value(config, path)
-    if isinstance(found, int) and not isinstance(found, bool) and context.valid(path):
-        return found
-    return None
-
-
-def items(config: Mapping[str, Any], path: ConfigPath) -> list[tuple[ConfigPath, dict[str, Any]]]:
-    """(path, item) of each mapping in the list at ``path``."""
-    found = value(config, path)
-    if not isinstance(found, list):
-        return []
-    return [((*path, index), item) for index, item in enumerate(found) if isinstance(item, dict)]
-
-
 def unique_names(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
-    """Vector store, knowledge base, and (per knowledge base) data source names are unique."""
-    issues = _duplicates(config, context, ("vector_stores",), "vector store")
-    issues += _duplicates(config, context, ("knowledge_bases",), "knowledge base")
+    """Names are unique: vector stores, knowledge bases, guardrails; data sources, topics, regexes in each."""
+    issues = duplicates(config, context, ("vector_stores",), "vector store")
+    issues += duplicates(config, context, ("knowledge_bases",), "knowledge base")
     for knowledge_base_path, _ in items(config, ("knowledge_bases",)):
-        issues += _duplicates(config, context, (*knowledge_base_path, "data_sources"), "data source")
-    return issues
-
-
-def _duplicates(config: Mapping[str, Any], context: RuleContext, path: ConfigPath, noun: str) -> list[Issue]:
-    first_lines: dict[str, int] = {}
-    issues = []
-    for item_path, _ in items(config, path):
-        name_path = (*item_path, "name")
-        name = string(config, context, name_path)
-        if name is None:
-            continue
-        if name in first_lines:
-            message = DUPLICATE_NAME.format(noun=noun, name=show(name), line=first_lines[name])
-            issues.append(context.issue(name_path, message))
-        else:
-            first_lines[name] = context.line(name_path)
+        issues += duplicates(config, context, (*knowledge_base_path, "data_sources"), "data source")
+    issues += duplicates(config, context, ("guardrails",), "guardrail")
+    for guardrail_path, _ in items(config, ("guardrails",)):
+        issues += duplicates(config, context, (*guardrail_path, "denied_topics", "topics"), "denied topic")
+        issues += duplicates(config, context, (*guardrail_path, "sensitive_information", "regexes"), "regex")
     return issues
 
 
@@ -370,22 +297,32 @@ def region_has_knowledge_bases(config: Mapping[str, Any], context: RuleContext) 
 
 
 def kms_keys_in_region_and_account(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
-    """A vector store's customer managed KMS key is in the config's Region and account."""
+    """Customer managed KMS keys of vector stores and guardrails are in the config's Region and account."""
+    issues = []
+    for store_path, _ in items(config, ("vector_stores",)):
+        if context.valid((*store_path, "encryption")):
+            key_path = (*store_path, "encryption", "kms_key_arn")
+            issues += _kms_key_issues(config, context, key_path, "an OpenSearch Serverless collection")
+    for guardrail_path, _ in items(config, ("guardrails",)):
+        issues += _kms_key_issues(config, context, (*guardrail_path, "kms_key_arn"), "a guardrail")
+    return issues
+
+
+def _kms_key_issues(
+    config: Mapping[str, Any], context: RuleContext, key_path: ConfigPath, user: str
+) -> list[Issue]:
+    match = _KMS_KEY_ARN.match(string(config, context, key_path) or "")
+    if match is None:
+        return []
     region = string(config, context, ("region",))
     account = string(config, context, ("account",))
     issues = []
-    for store_path, _ in items(config, ("vector_stores",)):
-        key_path = (*store_path, "encryption", "kms_key_arn")
-        arn = string(config, context, key_path)
-        match = _KMS_KEY_ARN.match(arn or "")
-        if match is None or not context.valid((*store_path, "encryption")):
-            continue
-        if region is not None and match["region"] != region:
-            message = KMS_KEY_REGION.format(key_region=show(match["region"]), region=show(region))
-            issues.append(context.issue(key_path, message))
-        if account is not None and match["account"] != account:
-            message = KMS_KEY_ACCOUNT.format(key_account=show(match["account"]), account=show(account))
-            issues.append(context.issue(key_path, message))
+    if region is not None and match["region"] != region:
+        message = KMS_KEY_REGION.format(key_region=show(match["region"]), region=show(region), user=user)
+        issues.append(context.issue(key_path, message))
+    if account is not None and match["account"] != account:
+        message = KMS_KEY_ACCOUNT.format(key_account=show(match["account"]), account=show(account))
+        issues.append(context.issue(key_path, message))
     return issues
 
 
@@ -398,6 +335,16 @@ RULES: tuple[Rule, ...] = (
     Rule("chunking", chunking),
     Rule("region-has-knowledge-bases", region_has_knowledge_bases),
     Rule("kms-keys-in-region-and-account", kms_keys_in_region_and_account),
+    Rule("guardrail-policies", guardrail_rules.guardrail_policies),
+    Rule("guardrail-names", guardrail_rules.guardrail_names),
+    Rule("prompt-attack-input-only", guardrail_rules.prompt_attack_input_only),
+    Rule("content-filter-forms", guardrail_rules.content_filter_forms),
+    Rule("standard-tier-profile", guardrail_rules.standard_tier_profile),
+    Rule("topic-definitions", guardrail_rules.topic_definitions),
+    Rule("regex-patterns", guardrail_rules.regex_patterns),
+    Rule("regex-actions", guardrail_rules.regex_actions),
+    Rule("word-lists", guardrail_rules.word_lists),
+    Rule("guardrail-versions", guardrail_rules.guardrail_versions),
 )
 """Every semantic rule, in the order they run (the order of their issues does not matter: they are sorted)."""
 

@@ -24,6 +24,11 @@ from bedrock_platform.config.messages import JSON_TYPE_NAMES, count, did_you_mea
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "config" / "schema.json"
 """The config's JSON Schema (draft 2020-12), the reference for what a config may hold."""
 
+GUARDRAIL_PROFILE_PATTERN = (
+    "^(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail-profile/)?"
+    "[a-z0-9-]+[.]guardrail[.]v[0-9:]+$"
+)
+"""A guardrail profile id (``us.guardrail.v1:0``) or ARN, as CreateGuardrail accepts it."""
 
 PATTERN_MESSAGES: Mapping[str, Callable[[Any], str]] = {
     "^[a-z][a-z0-9-]{0,15}$": lambda value: (
@@ -51,6 +56,18 @@ PATTERN_MESSAGES: Mapping[str, Callable[[Any], str]] = {
         f"{show(value)} must be an S3 bucket ARN: arn:aws:s3:::<bucket name>, "
         "the name 3 to 63 lowercase letters, digits, dots and hyphens"
     ),
+    "^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]{36}$": lambda value: (
+        f"{show(value)} must be the ARN of a customer managed KMS key: "
+        "arn:aws:kms:<region>:<account>:key/<key id>, the key id 36 characters"
+    ),
+    GUARDRAIL_PROFILE_PATTERN: lambda value: (
+        f"{show(value)} must be a guardrail profile id such as 'us.guardrail.v1:0', "
+        "or its ARN: arn:aws:bedrock:<region>:<account>:guardrail-profile/<id>"
+    ),
+    "^[0-9a-zA-Z_ !?.-]+$": lambda value: (
+        f"{show(value)} must be letters, digits, spaces and the characters _!?.- only"
+    ),
+    "^[0-9a-f]{8}$": lambda value: f"{show(value)} must be a policy hash: 8 lowercase hex digits",
 }
 """What each of the schema's patterns means, as a message about the value that does not match.
 
@@ -113,7 +130,12 @@ def _translate(error: ValidationError, document: Document) -> list[Issue]:
     if len(schema_path) >= 2 and schema_path[-2] == "propertyNames":
         # The instance is a key of the mapping at `path`: show the issue at that key.
         key = error.instance
-        message = _pattern_message(error) if error.validator == "pattern" else _plain(error.message)
+        if error.validator == "pattern":
+            message = _pattern_message(error)
+        elif error.validator == "enum":
+            message = _unknown_key_message(error)
+        else:
+            message = _plain(error.message)
         return [document.issue(path, message, key=key if isinstance(key, str) else None)]
     translate = _TRANSLATIONS.get(str(error.validator))
     if translate is None:
@@ -141,6 +163,13 @@ def _unknown_keys_of(
         for key in instance
         if key not in known and not any(re.search(pattern, key) for pattern in patterns)
     ]
+
+
+def _unknown_key_message(error: ValidationError) -> str:
+    """A key outside a ``propertyNames`` enum: named by the enum's description (``PII entity type``)."""
+    what = str(_schema_of(error).get("description", "key"))
+    known = [value for value in _keyword_value(error) if isinstance(value, str)]
+    return f"unknown {what} {show(error.instance)}{did_you_mean(error.instance, known)}"
 
 
 def _required(error: ValidationError, path: ConfigPath, document: Document) -> list[Issue]:

@@ -2,6 +2,7 @@
 
 from bedrock_platform.constructs.data_source import AccessLogsBucket, Chunking, DocumentBucket, S3DataSource
 from bedrock_platform.constructs.errors import ConstructValidationError
+from bedrock_platform.constructs.guardrail import Guardrail, GuardrailProps, GuardrailVersion, IGuardrail
 from bedrock_platform.constructs.knowledge_base import IKnowledgeBase, KnowledgeBase, foundation_model_arn
 from bedrock_platform.constructs.vector_collection import (
     IVectorCollection,
@@ -15,6 +16,10 @@ __all__ = [
     "Chunking",
     "ConstructValidationError",
     "DocumentBucket",
+    "Guardrail",
+    "GuardrailProps",
+    "GuardrailVersion",
+    "IGuardrail",
     "IKnowledgeBase",
     "IVectorCollection",
     "KnowledgeBase",

@@ -18,6 +18,7 @@ from constructs import Construct
 from bedrock_platform.constructs import permissions
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.knowledge_base import KnowledgeBase
+from bedrock_platform.constructs.nag import acknowledge_wildcard
 
 _NAME = re.compile(r"^([0-9a-zA-Z][_-]?){1,100}$")
 
@@ -215,35 +216,14 @@ class S3DataSource(Construct):
             cdk.aws_iam.PolicyStatement(actions=list(permissions.S3_READ_ACTIONS), resources=objects)
         )
         for arn in objects:
-            cdk.Validations.of(role).acknowledge(
-                cdk.Acknowledgment(
-                    id=f"AwsSolutions::AwsSolutions-IAM5[Resource::{nag_resource(role, arn)}]",
-                    reason="Bedrock ingestion reads every object under the data source's inclusion prefix "
-                    "of this one bucket; object keys are not known in advance.",
-                )
+            acknowledge_wildcard(
+                role,
+                arn,
+                "Bedrock ingestion reads every object under the data source's inclusion prefix "
+                "of this one bucket; object keys are not known in advance.",
             )
         if key is not None:
             key.grant(role, *permissions.KMS_DECRYPT_ACTIONS)
-
-
-def nag_resource(scope: Construct, value: str) -> str:
-    """How cdk-nag names a resource ARN in a finding: ``<LogicalId.Arn>/prefix/*`` or the literal ARN."""
-    resolved = cdk.Stack.of(scope).resolve(value)
-    return _nag_part(resolved)
-
-
-def _nag_part(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and "Fn::GetAtt" in value:
-        logical_id, attribute = value["Fn::GetAtt"]
-        return f"<{logical_id}.{attribute}>"
-    if isinstance(value, dict) and "Ref" in value:
-        return f"<{value['Ref']}>"
-    if isinstance(value, dict) and "Fn::Join" in value:
-        separator, parts = value["Fn::Join"]
-        return str(separator).join(_nag_part(part) for part in parts)
-    return json.dumps(value, sort_keys=True)
 
 
 class AccessLogsBucket(s3.Bucket):

@@ -45,3 +45,6 @@ KNOWLEDGE_BASE_INDEX_PERMISSIONS: tuple[str, ...] = (
 )
 """What a knowledge base role needs on its own index: read the mapping, write and read chunks."""
 COLLECTION_DESCRIBE_PERMISSIONS: tuple[str, ...] = ("aoss:DescribeCollectionItems",)
+
+GUARDRAIL_APPLY_ACTIONS: tuple[str, ...] = ("bedrock:ApplyGuardrail",)
+"""What an application needs to apply a guardrail (to any of its versions)."""

@@ -11,9 +11,12 @@ import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks
 
 from bedrock_platform.config import PlatformConfig
+from bedrock_platform.stacks.guardrails import GuardrailsStack
 from bedrock_platform.stacks.knowledge import KnowledgeStack
 
-__all__ = ["KnowledgeStack", "add_stacks", "cdk_json_context", "create_app"]
+__all__ = ["GuardrailsStack", "KnowledgeStack", "add_stacks", "apply_tags", "cdk_json_context", "create_app"]
+
+COLLECTION_TYPE = "AWS::OpenSearchServerless::Collection"
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,7 +42,20 @@ def add_stacks(app: cdk.App, config: PlatformConfig) -> list[cdk.Stack]:
     stacks: list[cdk.Stack] = []
     if config.vector_stores or config.knowledge_bases:
         stacks.append(KnowledgeStack(app, stack_name(config, "knowledge"), config=config))
+    if config.guardrails:
+        stacks.append(GuardrailsStack(app, stack_name(config, "guardrails"), config=config))
+    for stack in stacks:
+        apply_tags(stack, config.tags)
     return stacks
+
+
+def apply_tags(stack: cdk.Stack, tags: Mapping[str, str]) -> None:
+    """Config tags on every taggable resource of ``stack`` except collections.
+
+    Collection tags are create-only: a tag change would replace the collection and lose its vectors.
+    """
+    for key, value in tags.items():
+        cdk.Tags.of(stack).add(key, value, exclude_resource_types=[COLLECTION_TYPE])
 
 
 def cdk_json_context(cdk_json: Path | None = None) -> dict[str, Any]:

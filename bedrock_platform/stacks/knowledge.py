@@ -22,8 +22,7 @@ from bedrock_platform.constructs import (
     VectorCollection,
     VectorIndex,
 )
-
-COLLECTION_TYPE = "AWS::OpenSearchServerless::Collection"
+from bedrock_platform.stacks.outputs import output_id
 
 
 def chunking_from_config(chunking: ChunkingConfig) -> Chunking:
@@ -41,7 +40,6 @@ def chunking_from_config(chunking: ChunkingConfig) -> Chunking:
 class KnowledgeStack(cdk.Stack):
     """``<env>-bedrock-knowledge``: everything a knowledge base needs, which reference each other closely.
 
-    Config tags go on every taggable resource except collections (their tags are create-only).
     In an environment named prod the stack has termination protection.
     """
 
@@ -76,16 +74,13 @@ class KnowledgeStack(cdk.Stack):
             self.collections[store.name] = collection
             cdk.CfnOutput(
                 self,
-                f"{_output_id(store.name)}CollectionEndpoint",
+                f"{output_id(store.name)}CollectionEndpoint",
                 value=collection.collection_endpoint,
                 description=f"Endpoint of the collection of vector store {store.name}",
             )
 
         for kb in config.knowledge_bases:
             self._knowledge_base(kb)
-
-        for key, value in config.tags.items():
-            cdk.Tags.of(self).add(key, value, exclude_resource_types=[COLLECTION_TYPE])
 
     def _knowledge_base(self, kb: KnowledgeBaseConfig) -> None:
         scope = Construct(self, f"KnowledgeBase-{kb.name}")
@@ -109,7 +104,7 @@ class KnowledgeStack(cdk.Stack):
         self.knowledge_bases[kb.name] = knowledge_base
         cdk.CfnOutput(
             self,
-            f"{_output_id(kb.name)}KnowledgeBaseId",
+            f"{output_id(kb.name)}KnowledgeBaseId",
             value=knowledge_base.knowledge_base_id,
             description=f"Id of knowledge base {kb.name}",
         )
@@ -118,7 +113,7 @@ class KnowledgeStack(cdk.Stack):
             self.data_sources[(kb.name, source.name)] = data_source
             cdk.CfnOutput(
                 self,
-                f"{_output_id(kb.name)}{_output_id(source.name)}DataSourceId",
+                f"{output_id(kb.name)}{output_id(source.name)}DataSourceId",
                 value=data_source.data_source_id,
                 description=f"Id of data source {source.name} of knowledge base {kb.name}",
             )
@@ -138,7 +133,7 @@ class KnowledgeStack(cdk.Stack):
             )
             cdk.CfnOutput(
                 self,
-                f"{_output_id(kb_name)}{_output_id(source.name)}BucketName",
+                f"{output_id(kb_name)}{output_id(source.name)}BucketName",
                 value=bucket.bucket_name,
                 description=f"Bucket of data source {source.name}: upload documents here",
             )
@@ -159,8 +154,3 @@ class KnowledgeStack(cdk.Stack):
         if self._access_logs is None:
             self._access_logs = AccessLogsBucket(self, "AccessLogs")
         return self._access_logs
-
-
-def _output_id(name: str) -> str:
-    """A CloudFormation output id part from a config name: ``product-docs`` -> ``ProductDocs``."""
-    return "".join(part.capitalize() for part in name.replace("_", "-").split("-"))

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from bedrock_platform.config import ConfigError, load_config
+from bedrock_platform.config import files as files_module
 from bedrock_platform.config import loader as loader_module
 from tests.config.helpers import HEADER, WriteConfig
 
@@ -51,7 +52,7 @@ def test_unreadable_file(write_config: WriteConfig, monkeypatch: pytest.MonkeyPa
     def denied(*args: Any, **kwargs: Any) -> Any:
         raise PermissionError(13, "Permission denied", path)
 
-    monkeypatch.setattr(loader_module, "open", denied, raising=False)
+    monkeypatch.setattr(files_module, "open", denied, raising=False)
 
     assert refusal(path) == [f"{path}:1:1: error: config: cannot read the file: permission denied"]
 

@@ -46,6 +46,21 @@ def test_rules_find_nothing_in_the_shipped_configs(name: str) -> None:
         "knowledge_bases: [{data_sources: [{chunking: {strategy: nope, max_tokens: 1}}]}]\n",
         "knowledge_bases: [{data_sources: {a: b}}]\n",
         "region: us-east-1\nvector_stores: [{encryption: {kms_key_arn: 'arn:aws:kms'}}]\n",
+        "guardrails: 5\n",
+        "guardrails: [1, null, [x], {name: [a]}, {versions: 7}, {versions: [1, {policy: [x]}, {}]}]\n",
+        "guardrails: [{content_filters: 5, denied_topics: [], word_filters: x, versions: [{}]}]\n",
+        "guardrails: [{content_filters: {hate: [1], prompt_attack: {output: [x]}, tier: {}},"
+        " versions: [{}]}]\n",
+        "guardrails: [{word_filters: {words: [{a: 1}, [b]], words_file: [x], managed: 3}, versions: [{}]}]\n",
+        "guardrails: [{sensitive_information: {pii: [email], regexes: {a: b}},"
+        " versions: [{description: 5}]}]\n",
+        "guardrails: [{sensitive_information: {regexes: [1, {pattern: 5}, {pattern: '('}]},"
+        " versions: [{}]}]\n",
+        "guardrails: [{sensitive_information: {pii: {email: 5}}, contextual_grounding: [],"
+        " versions: [{}]}]\n",
+        "guardrails: [{denied_topics: {tier: [], topics: [1, {definition: [x]}]}, kms_key_arn: 5}]\n",
+        "environment: 5\n"
+        "guardrails: [{name: x, cross_region_profile: [], content_filters: {tier: standard}}]\n",
     ],
 )
 def test_rules_never_raise_on_wrongly_typed_input(text: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,7 @@ def test_any_value_anywhere_gives_a_config_or_a_config_error(tmp_path: Path) -> 
     sorted, located inside the file, and never an internal error.
     """
     file = tmp_path / "mutated.yaml"
+    shutil.copytree(ROOT / "config" / "guardrails", tmp_path / "guardrails")  # prod's words_file
     outcomes = {"valid": 0, "invalid": 0}
     for label, data in _mutations():
         file.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
 from bedrock_platform.config import PlatformConfig, build_config, load_config
+from bedrock_platform.config.files import parse_word_list
 from bedrock_platform.config.model import Chunking, CreatedBucket, ExistingBucket
 from tests.config.helpers import HEADER, WriteConfig
 
@@ -132,8 +134,9 @@ def test_build_config_does_not_change_its_input() -> None:
     with open("config/prod.yaml", encoding="utf-8") as stream:
         raw: dict[str, Any] = yaml.safe_load(stream)
     before = copy.deepcopy(raw)
+    words = parse_word_list(Path("config/guardrails/prod-blocked-words.txt").read_text(encoding="utf-8"))
 
-    build_config(raw)
+    build_config(raw, word_lists={"guardrails/prod-blocked-words.txt": words.words})
 
     assert raw == before
 

@@ -1,0 +1,131 @@
+"""What every semantic rule is made of: its context, its registration, and safe readers of the config.
+
+Rules read values through :func:`string`, :func:`integer`, :func:`number` and :func:`items`,
+which give None (or nothing) for a missing, mistyped or schema-invalid value, so that a rule
+never reports a value twice and never raises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bedrock_platform.config.document import ConfigPath, Document
+from bedrock_platform.config.errors import Issue
+from bedrock_platform.config.files import WordList
+from bedrock_platform.config.messages import show
+
+DUPLICATE_NAME = "duplicate {noun} name {name} (first defined at line {line})"
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a rule needs besides the config: positions, where the schema found errors, word files."""
+
+    document: Document
+    invalid_paths: frozenset[ConfigPath] = frozenset()
+    word_lists: Mapping[str, WordList] = field(default_factory=dict)
+    """The word files that could be read, by ``words_file`` as written (the others were reported)."""
+
+    def issue(self, path: ConfigPath, message: str, *, key: str | None = None) -> Issue:
+        """An issue at the value at ``path`` (or at its entry ``key``)."""
+        return self.document.issue(path, message, key=key)
+
+    def line(self, path: ConfigPath) -> int:
+        """The line the value at ``path`` is on."""
+        return self.document.position(path).line
+
+    def valid(self, path: ConfigPath) -> bool:
+        """Whether the schema accepted the value at ``path`` (it may still be missing)."""
+        return path not in self.invalid_paths
+
+    def valid_tree(self, path: ConfigPath, *, except_under: ConfigPath | None = None) -> bool:
+        """Whether the schema accepted ``path`` and everything in it (but what is under ``except_under``)."""
+        return not any(
+            invalid[: len(path)] == path
+            and (except_under is None or invalid[: len(except_under)] != except_under)
+            for invalid in self.invalid_paths
+        )
+
+
+Check = Callable[[Mapping[str, Any], RuleContext], list[Issue]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A semantic check with a stable id."""
+
+    id: str
+    check: Check
+
+    @property
+    def description(self) -> str:
+        """The first line of the check's docstring."""
+        return (self.check.__doc__ or "").strip().splitlines()[0]
+
+
+def value(config: Mapping[str, Any], path: ConfigPath) -> Any:
+    """The value at ``path``, or None when the path does not lead anywhere."""
+    current: Any = config
+    for part in path:
+        if isinstance(part, str) and isinstance(current, dict):
+            current = current.get(part)
+        elif isinstance(part, int) and isinstance(current, list) and 0 <= part < len(current):
+            current = current[part]
+        else:
+            return None
+    return current
+
+
+def string(config: Mapping[str, Any], context: RuleContext, path: ConfigPath) -> str | None:
+    """The string at ``path`` if there is one and the schema accepted it."""
+    found = value(config, path)
+    return found if isinstance(found, str) and context.valid(path) else None
+
+
+def integer(config: Mapping[str, Any], context: RuleContext, path: ConfigPath) -> int | None:
+    """The integer (not boolean) at ``path`` if there is one and the schema accepted it."""
+    found = value(config, path)
+    if isinstance(found, int) and not isinstance(found, bool) and context.valid(path):
+        return found
+    return None
+
+
+def number(config: Mapping[str, Any], context: RuleContext, path: ConfigPath) -> float | None:
+    """The number (integer or float, not boolean) at ``path`` if there is one and the schema accepted it."""
+    found = value(config, path)
+    if isinstance(found, int | float) and not isinstance(found, bool) and context.valid(path):
+        return found
+    return None
+
+
+def mapping(config: Mapping[str, Any], context: RuleContext, path: ConfigPath) -> dict[str, Any] | None:
+    """The mapping at ``path`` if there is one and the schema accepted it (its values may be wrong)."""
+    found = value(config, path)
+    return found if isinstance(found, dict) and context.valid(path) else None
+
+
+def items(config: Mapping[str, Any], path: ConfigPath) -> list[tuple[ConfigPath, dict[str, Any]]]:
+    """(path, item) of each mapping in the list at ``path``."""
+    found = value(config, path)
+    if not isinstance(found, list):
+        return []
+    return [((*path, index), item) for index, item in enumerate(found) if isinstance(item, dict)]
+
+
+def duplicates(config: Mapping[str, Any], context: RuleContext, path: ConfigPath, noun: str) -> list[Issue]:
+    """An issue at each ``name`` of the list at ``path`` that an earlier item already has."""
+    first_lines: dict[str, int] = {}
+    issues = []
+    for item_path, _ in items(config, path):
+        name_path = (*item_path, "name")
+        name = string(config, context, name_path)
+        if name is None:
+            continue
+        if name in first_lines:
+            message = DUPLICATE_NAME.format(noun=noun, name=show(name), line=first_lines[name])
+            issues.append(context.issue(name_path, message))
+        else:
+            first_lines[name] = context.line(name_path)
+    return issues

@@ -1,0 +1,149 @@
+"""Files a config reads: the config itself and the word lists its guardrails name.
+
+Both are read the same careful way (:func:`read_text`): regular files only, within a size
+limit checked before reading, UTF-8 (a byte order mark is allowed), every problem one line.
+
+A guardrail's ``word_filters.words_file`` is read once, by :func:`read_word_files`, when the
+config is validated: the semantic rules check its words (:class:`WordList`) and
+:func:`bedrock_platform.config.model.build_config` merges them, so a file that changes in
+between cannot make the two disagree.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from bedrock_platform.config.document import ConfigPath, Document
+from bedrock_platform.config.errors import Issue
+from bedrock_platform.config.messages import show
+
+MAX_WORD_FILE_BYTES = 1024 * 1024
+"""Bigger word files are refused before they are read (10000 words of 100 characters fit)."""
+
+WORD_FILE_COMMENT = "#"
+"""A word file line starting with this (after blanks) is a comment."""
+
+
+class FileProblem(Exception):
+    """A file cannot be read as text: ``message`` says why on one line.
+
+    ``line`` and ``column`` (1-based) say where in the file, for a problem in its content.
+    """
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+def read_text(file: str, max_bytes: int, name: str = "the file") -> str:
+    """The text of ``file``, a UTF-8 regular file of at most ``max_bytes`` bytes.
+
+    Raises :class:`FileProblem` otherwise; its message calls the file ``name``
+    ("cannot read the file: it is a directory").
+    """
+    try:
+        info = os.stat(file)
+        if stat.S_ISDIR(info.st_mode):
+            raise FileProblem(f"cannot read {name}: it is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise FileProblem(f"cannot read {name}: it is not a regular file")
+        if info.st_size > max_bytes:
+            raise FileProblem(f"{name} is {info.st_size} bytes, more than the limit of {max_bytes} bytes")
+        with open(file, "rb") as stream:
+            data = stream.read(max_bytes + 1)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise FileProblem(f"cannot read {name}: {reason[:1].lower()}{reason[1:]}") from None
+    except ValueError:  # a path with a NUL character
+        raise FileProblem(f"cannot read {name}: the path is not valid") from None
+    if len(data) > max_bytes:
+        raise FileProblem(f"{name} is more than the limit of {max_bytes} bytes")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        start = error.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)  # the codec skips the BOM
+        line_start = data.rfind(b"\n", 0, start) + 1
+        column = len(data[line_start:start].decode("utf-8-sig", errors="replace")) + 1
+        line = data.count(b"\n", 0, start) + 1
+        byte = data[start : start + 1].hex()
+        raise FileProblem(
+            f"{name} is not UTF-8 text: byte 0x{byte} cannot be decoded", line, column
+        ) from None
+
+
+@dataclass(frozen=True)
+class WordList:
+    """The words of a word file, in file order, duplicates kept, each with its 1-based line."""
+
+    words: tuple[str, ...]
+    lines: tuple[int, ...]
+
+
+def parse_word_list(text: str) -> WordList:
+    """One word or phrase per line, blanks around it dropped; blank lines and ``#`` lines skipped."""
+    words: list[str] = []
+    lines: list[int] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        word = line.strip()
+        if word and not word.startswith(WORD_FILE_COMMENT):
+            words.append(word)
+            lines.append(number)
+    return WordList(tuple(words), tuple(lines))
+
+
+def word_file_path(config_file: str, words_file: str) -> str:
+    """Where ``words_file`` (relative to the config file's folder) is, as a path to open."""
+    return os.path.join(os.path.dirname(config_file), words_file)
+
+
+@dataclass(frozen=True)
+class WordFiles:
+    """Every word file a config names: the ones read, by ``words_file`` as written, and the problems."""
+
+    lists: Mapping[str, WordList]
+    issues: tuple[Issue, ...]
+
+
+def read_word_files(document: Document, invalid_paths: frozenset[ConfigPath] = frozenset()) -> WordFiles:
+    """Read the ``words_file`` of every guardrail, relative to the config file's folder.
+
+    A file that cannot be read is an issue at each ``words_file`` naming it. Values the
+    schema rejected (``invalid_paths``) are skipped: the schema reported them.
+    """
+    lists: dict[str, WordList] = {}
+    problems: dict[str, str] = {}
+    issues: list[Issue] = []
+    guardrails = document.data.get("guardrails") if isinstance(document.data, dict) else None
+    for index, guardrail in enumerate(guardrails if isinstance(guardrails, list) else []):
+        filters = guardrail.get("word_filters") if isinstance(guardrail, dict) else None
+        words_file = filters.get("words_file") if isinstance(filters, dict) else None
+        path: ConfigPath = ("guardrails", index, "word_filters", "words_file")
+        if not isinstance(words_file, str) or path in invalid_paths:
+            continue
+        if words_file not in lists and words_file not in problems:
+            try:
+                lists[words_file] = _read_word_file(document.file, words_file)
+            except FileProblem as problem:
+                problems[words_file] = problem.message
+        if words_file in problems:
+            issues.append(document.issue(path, problems[words_file]))
+    return WordFiles(lists, tuple(issues))
+
+
+def _read_word_file(config_file: str, words_file: str) -> WordList:
+    if PurePath(words_file).is_absolute():
+        raise FileProblem(f"{show(words_file)} must be a path relative to the config file's folder")
+    location = word_file_path(config_file, words_file)
+    try:
+        text = read_text(location, MAX_WORD_FILE_BYTES, name=f"the words file {show(location)}")
+    except FileProblem as problem:
+        if problem.line is None:
+            raise
+        raise FileProblem(f"{problem.message} (line {problem.line}, column {problem.column})") from None
+    return parse_word_list(text)

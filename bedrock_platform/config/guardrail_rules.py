@@ -1,0 +1,358 @@
+"""Semantic checks of the ``guardrails`` section: service rules and limits JSON Schema cannot state.
+
+Each rule is a pure function ``(config, context) -> list[Issue]``, registered in
+:data:`bedrock_platform.config.rules.RULES`. Unique names (guardrails, topics, regexes) and the
+KMS key's Region and account are checked by the shared rules in :mod:`.rules`; problems reading a
+``words_file`` are reported when it is read (:func:`bedrock_platform.config.files.read_word_files`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import yaml
+
+from bedrock_platform.config.checks import RuleContext, items, mapping, string, value
+from bedrock_platform.config.document import ConfigPath
+from bedrock_platform.config.errors import Issue
+from bedrock_platform.config.messages import count, show
+from bedrock_platform.config.model import CONTENT_FILTER_TYPES, POLICY_HASH_LENGTH, build_guardrail
+
+NO_POLICY = (
+    "declares no policy: give at least one of content_filters, denied_topics, word_filters, "
+    "sensitive_information or contextual_grounding"
+)
+NO_CONTENT_FILTER = "declares no filter: give at least one of {filters}"
+NO_WORDS = "declares no words: give managed: [profanity], words, or a words_file with at least one word"
+NO_SENSITIVE_INFORMATION = "declares nothing: give pii entity types, regexes or both"
+NO_THRESHOLD = "declares no threshold: give grounding, relevance or both"
+GUARDRAIL_NAME = "the guardrail's AWS name {name} is {length} characters, at most {limit}"
+GUARDRAIL_NAME_CHARACTERS = "the guardrail's AWS name {name} must be letters, digits, hyphens and underscores"
+PROMPT_ATTACK_OUTPUT = "prompt attacks are filtered on input only: output must be 'none', got {strength}"
+EITHER_OR = "give either {one} or {other}, not both"
+STANDARD_TIER_PROFILE = (
+    "the standard tier uses cross-Region inference: give cross_region_profile, a guardrail profile "
+    "such as {example}"
+)
+CLASSIC_TOPIC_DEFINITION = (
+    "is {length} characters, at most {limit} in the classic tier (standard allows {standard})"
+)
+REGEX_DOES_NOT_COMPILE = "the regex does not compile: {error}"
+REGEX_ACTION_MISSING = "missing required key 'action' (or 'input' and 'output')"
+REGEX_ACTION_HALF = "missing required key {missing}: give input and output together, or action for both"
+TOO_MANY_WORDS = "has {words} (words and words_file together, duplicates dropped), at most {limit}"
+LONG_FILE_WORD = "{file} line {line}: the word is {length} characters, at most {limit}{more}"
+MORE_LONG_FILE_WORDS = " (and {words} over the limit)"
+VERSION_COUNT = "has {versions}, at most {limit} (the Amazon Bedrock quota of versions per guardrail)"
+VERSION_DESCRIPTION_LENGTH = (
+    "is {length} characters, at most {limit} (the stack appends ' [policy {example}]', and a version "
+    "description is at most {total})"
+)
+VERSION_POLICY_MISSING = "missing required key 'policy': to publish the current policy, add policy: {hash}"
+VERSION_POLICY_MISSING_UNKNOWN = (
+    "missing required key 'policy' (the 8 hex digit hash of the policy it publishes): fix the "
+    "guardrail's other errors and validate again to see the current one"
+)
+VERSION_POLICY_REPEATED = "publishes the same policy as versions[{first}] ({hash})"
+
+GUARDRAIL_AWS_NAME = re.compile(r"^[0-9a-zA-Z_-]+$")
+GUARDRAIL_NAME_MAX = 50
+"""CloudFormation's limits on AWS::Bedrock::Guardrail Name."""
+POLICIES = (
+    "content_filters",
+    "denied_topics",
+    "word_filters",
+    "sensitive_information",
+    "contextual_grounding",
+)
+"""The policy sections of a guardrail."""
+CONTENT_FILTERS = tuple(kind.lower() for kind in CONTENT_FILTER_TYPES)
+"""The content filter keys of the config, in the model's order."""
+TIERED_POLICIES = ("content_filters", "denied_topics")
+"""The policies with a ``tier`` (classic or standard)."""
+PROFILE_EXAMPLE = "us.guardrail.v1:0 or eu.guardrail.v1:0"
+CLASSIC_TOPIC_DEFINITION_MAX = 200
+STANDARD_TOPIC_DEFINITION_MAX = 1000
+"""Denied topic definition lengths per tier (the service's; CloudFormation allows 1000 in both)."""
+MAX_WORDS = 10000
+MAX_WORD_CHARACTERS = 100
+"""Custom words per guardrail (CloudFormation) and characters per word (the Bedrock API)."""
+MAX_VERSIONS = 20
+"""Versions per guardrail (Amazon Bedrock service quota)."""
+VERSION_DESCRIPTION_MAX = 200
+"""AWS::Bedrock::GuardrailVersion Description's limit."""
+POLICY_SUFFIX_EXAMPLE = "1a2b3c4d"
+VERSION_SUFFIX_LENGTH = len(f" [policy {'0' * POLICY_HASH_LENGTH}]")
+"""What the stack appends to a version description."""
+
+
+def _guardrails(config: Mapping[str, Any]) -> list[tuple[ConfigPath, dict[str, Any]]]:
+    return items(config, ("guardrails",))
+
+
+def guardrail_policies(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """A guardrail declares at least one policy, and each policy it declares is not empty."""
+    issues = []
+    for path, guardrail in _guardrails(config):
+        if not any(policy in guardrail for policy in POLICIES):
+            issues.append(context.issue(path, NO_POLICY))
+        issues += _empty_policies(config, context, path)
+    return issues
+
+
+def _empty_policies(config: Mapping[str, Any], context: RuleContext, path: ConfigPath) -> Iterator[Issue]:
+    """Declared policies with nothing in them (skipping those the schema found anything wrong in)."""
+    content_path = (*path, "content_filters")
+    content = _valid_mapping(config, context, content_path)
+    if content is not None and not any(name in content for name in CONTENT_FILTERS):
+        yield context.issue(content_path, NO_CONTENT_FILTER.format(filters=", ".join(CONTENT_FILTERS)))
+    words_path = (*path, "word_filters")
+    words = _valid_mapping(config, context, words_path)
+    if words is not None and not words.get("managed") and not words.get("words"):
+        words_file = string(config, context, (*words_path, "words_file"))
+        file_words = context.word_lists.get(words_file) if words_file is not None else None
+        if words_file is None or (file_words is not None and not file_words.words):
+            yield context.issue(words_path, NO_WORDS)
+    sensitive_path = (*path, "sensitive_information")
+    sensitive = _valid_mapping(config, context, sensitive_path)
+    if sensitive is not None and not sensitive.get("pii") and not sensitive.get("regexes"):
+        yield context.issue(sensitive_path, NO_SENSITIVE_INFORMATION)
+    grounding_path = (*path, "contextual_grounding")
+    grounding = _valid_mapping(config, context, grounding_path)
+    if grounding is not None and not grounding:
+        yield context.issue(grounding_path, NO_THRESHOLD)
+
+
+def _valid_mapping(
+    config: Mapping[str, Any], context: RuleContext, path: ConfigPath
+) -> dict[str, Any] | None:
+    """The mapping at ``path`` if the schema found nothing wrong in it."""
+    found = mapping(config, context, path)
+    return found if found is not None and context.valid_tree(path) else None
+
+
+def guardrail_names(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """A guardrail's AWS name, ``<environment>-<name>``, fits CloudFormation's pattern and length."""
+    environment = string(config, context, ("environment",))
+    if environment is None:
+        return []
+    issues = []
+    for path, _ in _guardrails(config):
+        name_path = (*path, "name")
+        name = string(config, context, name_path)
+        if name is None:
+            continue
+        aws_name = f"{environment}-{name}"
+        if len(aws_name) > GUARDRAIL_NAME_MAX:
+            message = GUARDRAIL_NAME.format(
+                name=show(aws_name), length=len(aws_name), limit=GUARDRAIL_NAME_MAX
+            )
+            issues.append(context.issue(name_path, message))
+        elif not GUARDRAIL_AWS_NAME.match(aws_name):
+            issues.append(context.issue(name_path, GUARDRAIL_NAME_CHARACTERS.format(name=show(aws_name))))
+    return issues
+
+
+def prompt_attack_input_only(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """The prompt attack filter has no output strength (a service rule): its output is none."""
+    issues = []
+    for path, _ in _guardrails(config):
+        output_path = (*path, "content_filters", "prompt_attack", "output")
+        strength = string(config, context, output_path)
+        if strength is not None and strength != "none":
+            issues.append(context.issue(output_path, PROMPT_ATTACK_OUTPUT.format(strength=show(strength))))
+    return issues
+
+
+def content_filter_forms(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """A content filter gives modalities or input/output_modalities, action or input/output_action."""
+    issues = []
+    for path, _ in _guardrails(config):
+        for name in CONTENT_FILTERS:
+            filter_path = (*path, "content_filters", name)
+            settings = mapping(config, context, filter_path)
+            if settings is None:
+                continue
+            for both, one, other in (
+                ("modalities", "input_modalities", "output_modalities"),
+                ("action", "input_action", "output_action"),
+            ):
+                for key in (one, other):
+                    if both in settings and key in settings:
+                        message = EITHER_OR.format(one=both, other=f"{one} and {other}")
+                        issues.append(context.issue(filter_path, message, key=key))
+    return issues
+
+
+def standard_tier_profile(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """The standard tier (content filters or denied topics) needs a cross-Region guardrail profile."""
+    issues = []
+    for path, guardrail in _guardrails(config):
+        if "cross_region_profile" in guardrail:
+            continue
+        for policy in TIERED_POLICIES:
+            tier_path = (*path, policy, "tier")
+            if string(config, context, tier_path) == "standard":
+                issues.append(context.issue(tier_path, STANDARD_TIER_PROFILE.format(example=PROFILE_EXAMPLE)))
+    return issues
+
+
+def topic_definitions(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """In the classic tier, a denied topic's definition is at most 200 characters (a service rule)."""
+    issues = []
+    for path, _ in _guardrails(config):
+        topics_path = (*path, "denied_topics")
+        tier = value(config, (*topics_path, "tier"))
+        if tier not in (None, "classic"):
+            continue
+        for topic_path, _ in items(config, (*topics_path, "topics")):
+            definition_path = (*topic_path, "definition")
+            definition = string(config, context, definition_path)
+            if definition is not None and len(definition) > CLASSIC_TOPIC_DEFINITION_MAX:
+                message = CLASSIC_TOPIC_DEFINITION.format(
+                    length=len(definition),
+                    limit=CLASSIC_TOPIC_DEFINITION_MAX,
+                    standard=STANDARD_TOPIC_DEFINITION_MAX,
+                )
+                issues.append(context.issue(definition_path, message))
+    return issues
+
+
+def _regexes(config: Mapping[str, Any]) -> Iterator[tuple[ConfigPath, dict[str, Any]]]:
+    for path, _ in _guardrails(config):
+        yield from items(config, (*path, "sensitive_information", "regexes"))
+
+
+def regex_patterns(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """A regex pattern compiles (checked with Python's re; the message says where it fails)."""
+    issues = []
+    for regex_path, _ in _regexes(config):
+        pattern_path = (*regex_path, "pattern")
+        pattern = string(config, context, pattern_path)
+        if pattern is None:
+            continue
+        try:
+            re.compile(pattern)
+        except (re.error, OverflowError, RecursionError) as error:
+            issues.append(context.issue(pattern_path, REGEX_DOES_NOT_COMPILE.format(error=error)))
+    return issues
+
+
+def regex_actions(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """A regex gives action (input and output), or input and output, not both."""
+    issues = []
+    for regex_path, regex in _regexes(config):
+        given = [key for key in ("input", "output") if key in regex]
+        if "action" in regex:
+            message = EITHER_OR.format(one="action", other="input and output")
+            issues += [context.issue(regex_path, message, key=key) for key in given]
+        elif not given:
+            issues.append(context.issue(regex_path, REGEX_ACTION_MISSING))
+        elif len(given) == 1:
+            missing = "output" if given == ["input"] else "input"
+            issues.append(context.issue(regex_path, REGEX_ACTION_HALF.format(missing=show(missing))))
+    return issues
+
+
+def word_lists(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """Words and words_file together hold at most 10000 words, each at most 100 characters."""
+    issues = []
+    for path, _ in _guardrails(config):
+        filters_path = (*path, "word_filters")
+        file_path = (*filters_path, "words_file")
+        words_file = string(config, context, file_path)
+        file_words = context.word_lists.get(words_file) if words_file is not None else None
+        if words_file is None or file_words is None:
+            continue
+        long_words = [
+            (word, line)
+            for word, line in zip(file_words.words, file_words.lines, strict=True)
+            if len(word) > MAX_WORD_CHARACTERS
+        ]
+        if long_words:
+            word, line = long_words[0]
+            others = len(long_words) - 1
+            message = LONG_FILE_WORD.format(
+                file=show(words_file),
+                line=line,
+                length=len(word),
+                limit=MAX_WORD_CHARACTERS,
+                more=MORE_LONG_FILE_WORDS.format(words=count(others, "more word")) if others else "",
+            )
+            issues.append(context.issue(file_path, message))
+        inline = value(config, (*filters_path, "words"))
+        inline_words = [word for word in inline if isinstance(word, str)] if isinstance(inline, list) else []
+        total = len(dict.fromkeys([*inline_words, *file_words.words]))
+        if total > MAX_WORDS:
+            message = TOO_MANY_WORDS.format(words=count(total, "word"), limit=MAX_WORDS)
+            issues.append(context.issue(filters_path, message))
+    return issues
+
+
+def guardrail_versions(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """Versions: each pins a distinct policy hash, descriptions leave room for it, at most 20."""
+    issues = []
+    for path, guardrail in _guardrails(config):
+        versions_path = (*path, "versions")
+        versions = items(config, versions_path)
+        raw_versions = value(config, versions_path)
+        if isinstance(raw_versions, list) and len(raw_versions) > MAX_VERSIONS:
+            message = VERSION_COUNT.format(versions=count(len(raw_versions), "version"), limit=MAX_VERSIONS)
+            issues.append(context.issue(versions_path, message))
+        first_index: dict[str, int] = {}
+        for version_path, version in versions:
+            index = version_path[-1]
+            issues += _version_description(config, context, version_path)
+            if "policy" not in version:
+                current = _current_policy_hash(context, path, guardrail)
+                message = VERSION_POLICY_MISSING_UNKNOWN if current is None else VERSION_POLICY_MISSING
+                issues.append(context.issue(version_path, message.format(hash=_as_yaml_string(current))))
+                continue
+            policy_path = (*version_path, "policy")
+            policy = string(config, context, policy_path)
+            if policy is None:
+                continue
+            if policy in first_index:
+                message = VERSION_POLICY_REPEATED.format(first=first_index[policy], hash=policy)
+                issues.append(context.issue(policy_path, message))
+            else:
+                first_index[policy] = int(index)
+    return issues
+
+
+def _as_yaml_string(text: str | None) -> str | None:
+    """``text`` as YAML reads it back as a string: quoted when it would be a number (``"00001234"``)."""
+    if text is None or isinstance(yaml.safe_load(text), str):
+        return text
+    return f'"{text}"'
+
+
+def _version_description(config: Mapping[str, Any], context: RuleContext, path: ConfigPath) -> list[Issue]:
+    description_path = (*path, "description")
+    description = string(config, context, description_path)
+    limit = VERSION_DESCRIPTION_MAX - VERSION_SUFFIX_LENGTH
+    if description is None or len(description) <= limit:
+        return []
+    message = VERSION_DESCRIPTION_LENGTH.format(
+        length=len(description), limit=limit, example=POLICY_SUFFIX_EXAMPLE, total=VERSION_DESCRIPTION_MAX
+    )
+    return [context.issue(description_path, message)]
+
+
+def _current_policy_hash(context: RuleContext, path: ConfigPath, guardrail: Mapping[str, Any]) -> str | None:
+    """The guardrail's policy hash now; None while it cannot be built (schema errors, unread words, ...)."""
+    if not context.valid_tree(path, except_under=(*path, "versions")):
+        return None
+    words_file = value(guardrail, ("word_filters", "words_file"))
+    file_words = context.word_lists.get(words_file) if isinstance(words_file, str) else None
+    if words_file is not None and file_words is None:
+        return None
+    policy_only = {key: setting for key, setting in guardrail.items() if key != "versions"}
+    try:
+        return build_guardrail(policy_only, file_words.words if file_words else ()).policy_hash
+    except (KeyError, TypeError, AttributeError, ValueError):
+        # Not a complete policy yet (a regex without its action, or a document that skipped the
+        # schema): another rule reports why; the hint waits until the guardrail can be built.
+        return None

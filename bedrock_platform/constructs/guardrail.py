@@ -1,0 +1,341 @@
+"""Bedrock guardrails and their published versions.
+
+A guardrail is described by a :class:`GuardrailProps` (the same typed object the YAML config
+becomes). Every change to the guardrail is an in-place update of its DRAFT; a published version
+is an immutable snapshot, one ``AWS::Bedrock::GuardrailVersion`` each:
+
+- its logical id is its position (``Version1``, ``Version2``...), so appending a version adds
+  exactly one resource and changes no other;
+- its description ends with ``[policy <hash>]``, the hash of the plain policy it captured, pinned
+  when the version was declared, so a later change to the guardrail changes no published version
+  (the description is create-only: changing it would publish again);
+- it is created after the guardrail update in the same deployment (it references the guardrail),
+  and retained when removed, so applications pinned to it keep working.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+import aws_cdk as cdk
+from aws_cdk import aws_bedrock as bedrock
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from constructs import Construct
+
+from bedrock_platform.config.model import Guardrail as GuardrailProps
+from bedrock_platform.config.model import GuardrailVersion as GuardrailVersionSpec
+from bedrock_platform.constructs import permissions
+from bedrock_platform.constructs.errors import ConstructValidationError
+from bedrock_platform.constructs.nag import acknowledge_wildcard
+
+__all__ = ["Guardrail", "GuardrailProps", "GuardrailVersion", "IGuardrail"]
+
+_NAME = re.compile(r"^[0-9a-zA-Z-_]{1,50}$")
+_POLICY = re.compile(r"^[0-9a-f]{8}$")
+VERSION_DESCRIPTION_MAX = 200
+
+
+class IGuardrail(Protocol):
+    """A guardrail, created here or imported."""
+
+    @property
+    def guardrail_id(self) -> str: ...
+    @property
+    def guardrail_arn(self) -> str: ...
+
+    def grant(self, grantee: iam.IGrantable, *actions: str) -> iam.Grant: ...
+    def grant_apply(self, grantee: iam.IGrantable) -> iam.Grant: ...
+
+
+class _GuardrailBase(Construct):
+    """What created and imported guardrails share: identifiers and grants."""
+
+    guardrail_id: str
+    guardrail_arn: str
+    kms_key: kms.IKey | None = None
+
+    def grant(self, grantee: iam.IGrantable, *actions: str) -> iam.Grant:
+        """Grant ``actions`` on the guardrail and every one of its versions (``<arn>:*``)."""
+        versions = f"{self.guardrail_arn}:*"
+        grant = iam.Grant.add_to_principal(
+            grantee=grantee, actions=list(actions), resource_arns=[self.guardrail_arn, versions]
+        )
+        if isinstance(grantee, Construct):
+            acknowledge_wildcard(
+                grantee,
+                versions,
+                "The wildcard is the version suffix of this one guardrail's ARN: the grant covers its "
+                "published versions, which are numbered by the service.",
+            )
+        return grant
+
+    def grant_apply(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let an application apply the guardrail (any version), and decrypt with its key if it has one."""
+        grant = self.grant(grantee, *permissions.GUARDRAIL_APPLY_ACTIONS)
+        if self.kms_key is not None:
+            self.kms_key.grant(grantee, *permissions.KMS_DECRYPT_ACTIONS)
+        return grant
+
+
+class GuardrailVersion(Construct):
+    """One published version of a guardrail (``AWS::Bedrock::GuardrailVersion``), retained on removal."""
+
+    def __init__(
+        self, scope: Construct, id: str, *, guardrail: Guardrail, description: str, policy: str
+    ) -> None:
+        super().__init__(scope, id)
+        self.description = f"{description} [policy {policy}]"
+        self.policy = policy
+        self.resource = bedrock.CfnGuardrailVersion(
+            self, "Resource", guardrail_identifier=guardrail.guardrail_id, description=self.description
+        )
+        # Referencing the guardrail's id also orders the version after this deployment's guardrail
+        # update, so it snapshots the new DRAFT.
+        self.resource.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+        self.version = self.resource.attr_version
+        self.version_arn = cdk.Fn.join(":", [guardrail.guardrail_arn, self.version])
+
+
+class Guardrail(_GuardrailBase):
+    """A Bedrock guardrail with every policy a guardrail can declare, and its published versions."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        props: GuardrailProps,
+        guardrail_name: str | None = None,
+        kms_key: kms.IKey | None = None,
+    ) -> None:
+        """Create the guardrail and the versions listed in ``props.versions``.
+
+        :param props: the policy, messages and versions (``bedrock_platform.config.model.Guardrail``).
+        :param guardrail_name: the AWS name, ``[0-9a-zA-Z-_]{1,50}``. Default: ``props.name``.
+        :param kms_key: customer managed key. Default: ``props.kms_key_arn`` imported, else AWS owned.
+        """
+        super().__init__(scope, id)
+        name = guardrail_name or props.name
+        problems = []
+        if not _NAME.match(name):
+            problems.append(f"guardrail_name '{name}' must be 1 to 50 of [0-9a-zA-Z-_]")
+        for label, message in (
+            ("blocked_input_message", props.blocked_input_message),
+            ("blocked_output_message", props.blocked_output_message),
+        ):
+            if not 1 <= len(message) <= 500:
+                problems.append(f"{label} is {len(message)} characters, must be 1 to 500")
+        if not (
+            props.content_filters
+            or props.denied_topics
+            or props.words
+            or props.managed_word_lists
+            or props.pii_entities
+            or props.regexes
+            or props.grounding_threshold is not None
+            or props.relevance_threshold is not None
+        ):
+            problems.append(
+                "declares no policy: give at least one of content filters, denied topics, words, "
+                "sensitive information or contextual grounding"
+            )
+        if problems:
+            raise ConstructValidationError(f"Guardrail '{id}': " + "; ".join(problems))
+
+        stack = cdk.Stack.of(self)
+        if kms_key is None and props.kms_key_arn:
+            kms_key = kms.Key.from_key_arn(self, "Key", props.kms_key_arn)
+        self.kms_key = kms_key
+        self.props = props
+        self.guardrail_name = name
+        self.resource = bedrock.CfnGuardrail(
+            self,
+            "Resource",
+            name=name,
+            description=props.description,
+            blocked_input_messaging=props.blocked_input_message,
+            blocked_outputs_messaging=props.blocked_output_message,
+            kms_key_arn=kms_key.key_arn if kms_key else None,
+            cross_region_config=(
+                bedrock.CfnGuardrail.GuardrailCrossRegionConfigProperty(
+                    guardrail_profile_arn=_profile_arn(stack, props.cross_region_profile)
+                )
+                if props.cross_region_profile
+                else None
+            ),
+            content_policy_config=_content_policy(props),
+            topic_policy_config=_topic_policy(props),
+            word_policy_config=_word_policy(props),
+            sensitive_information_policy_config=_sensitive_information_policy(props),
+            contextual_grounding_policy_config=_grounding_policy(props),
+        )
+        self.guardrail_id = self.resource.attr_guardrail_id
+        self.guardrail_arn = self.resource.attr_guardrail_arn
+        self.versions: list[GuardrailVersion] = []
+        for spec in props.versions:
+            self._add_version(spec)
+
+    @property
+    def policy_hash(self) -> str:
+        """The hash of the guardrail's current plain policy (what a new version would capture)."""
+        return self.props.policy_hash
+
+    @property
+    def latest_version(self) -> GuardrailVersion | None:
+        """The newest declared version, or None before the first one."""
+        return self.versions[-1] if self.versions else None
+
+    def add_version(self, description: str, *, policy: str | None = None) -> GuardrailVersion:
+        """Publish a version of the current policy (``policy`` defaults to :attr:`policy_hash`).
+
+        Versions are append-only: add them in order and never remove or reorder one, or the
+        positions (and so the logical ids) of the later ones change.
+        """
+        return self._add_version(
+            GuardrailVersionSpec(description=description, policy=policy or self.policy_hash)
+        )
+
+    def _add_version(self, spec: GuardrailVersionSpec) -> GuardrailVersion:
+        number = len(self.versions) + 1
+        problems = []
+        if not _POLICY.match(spec.policy):
+            problems.append(f"policy '{spec.policy}' must be 8 lowercase hex digits")
+        if not 1 <= len(spec.description) <= VERSION_DESCRIPTION_MAX - len(" [policy 12345678]"):
+            problems.append(f"description is {len(spec.description)} characters, must be 1 to 182")
+        if problems:
+            raise ConstructValidationError(
+                f"Guardrail '{self.node.id}' version {number}: " + "; ".join(problems)
+            )
+        version = GuardrailVersion(
+            self, f"Version{number}", guardrail=self, description=spec.description, policy=spec.policy
+        )
+        self.versions.append(version)
+        return version
+
+    @classmethod
+    def from_guardrail_attributes(
+        cls, scope: Construct, id: str, *, guardrail_id: str, kms_key: kms.IKey | None = None
+    ) -> IGuardrail:
+        """Use an existing guardrail of this account and Region by its id."""
+        return _ImportedGuardrail(scope, id, guardrail_id=guardrail_id, kms_key=kms_key)
+
+    @classmethod
+    def from_guardrail_arn(cls, scope: Construct, id: str, guardrail_arn: str) -> IGuardrail:
+        """Use an existing guardrail by its ARN."""
+        guardrail_id = cdk.Arn.split(guardrail_arn, cdk.ArnFormat.SLASH_RESOURCE_NAME).resource_name
+        imported = _ImportedGuardrail(scope, id, guardrail_id=guardrail_id or "", kms_key=None)
+        imported.guardrail_arn = guardrail_arn
+        return imported
+
+
+class _ImportedGuardrail(_GuardrailBase):
+    def __init__(self, scope: Construct, id: str, *, guardrail_id: str, kms_key: kms.IKey | None) -> None:
+        super().__init__(scope, id)
+        self.guardrail_id = guardrail_id
+        self.kms_key = kms_key
+        self.guardrail_arn = cdk.Stack.of(self).format_arn(
+            service="bedrock", resource="guardrail", resource_name=guardrail_id
+        )
+
+
+def _profile_arn(stack: cdk.Stack, profile: str) -> str:
+    if profile.startswith("arn:"):
+        return profile
+    return stack.format_arn(service="bedrock", resource="guardrail-profile", resource_name=profile)
+
+
+def _content_policy(props: GuardrailProps) -> bedrock.CfnGuardrail.ContentPolicyConfigProperty | None:
+    if not props.content_filters:
+        return None
+    return bedrock.CfnGuardrail.ContentPolicyConfigProperty(
+        filters_config=[
+            bedrock.CfnGuardrail.ContentFilterConfigProperty(
+                type=f.type,
+                input_strength=f.input_strength,
+                output_strength=f.output_strength,
+                input_modalities=list(f.input_modalities),
+                output_modalities=list(f.output_modalities),
+                input_action=f.input_action,
+                output_action=f.output_action,
+            )
+            for f in props.content_filters
+        ],
+        content_filters_tier_config=bedrock.CfnGuardrail.ContentFiltersTierConfigProperty(
+            tier_name=props.content_filter_tier
+        ),
+    )
+
+
+def _topic_policy(props: GuardrailProps) -> bedrock.CfnGuardrail.TopicPolicyConfigProperty | None:
+    if not props.denied_topics:
+        return None
+    return bedrock.CfnGuardrail.TopicPolicyConfigProperty(
+        topics_config=[
+            bedrock.CfnGuardrail.TopicConfigProperty(
+                name=t.name, definition=t.definition, examples=list(t.examples) or None, type="DENY"
+            )
+            for t in props.denied_topics
+        ],
+        topics_tier_config=bedrock.CfnGuardrail.TopicsTierConfigProperty(tier_name=props.topic_tier),
+    )
+
+
+def _word_policy(props: GuardrailProps) -> bedrock.CfnGuardrail.WordPolicyConfigProperty | None:
+    if not (props.words or props.managed_word_lists):
+        return None
+    return bedrock.CfnGuardrail.WordPolicyConfigProperty(
+        managed_word_lists_config=[
+            bedrock.CfnGuardrail.ManagedWordsConfigProperty(type=kind) for kind in props.managed_word_lists
+        ]
+        or None,
+        words_config=[bedrock.CfnGuardrail.WordConfigProperty(text=word) for word in props.words] or None,
+    )
+
+
+def _sensitive_information_policy(
+    props: GuardrailProps,
+) -> bedrock.CfnGuardrail.SensitiveInformationPolicyConfigProperty | None:
+    if not (props.pii_entities or props.regexes):
+        return None
+    return bedrock.CfnGuardrail.SensitiveInformationPolicyConfigProperty(
+        pii_entities_config=[
+            bedrock.CfnGuardrail.PiiEntityConfigProperty(
+                type=p.type,
+                action=p.output_action,
+                input_action=p.input_action,
+                output_action=p.output_action,
+            )
+            for p in props.pii_entities
+        ]
+        or None,
+        regexes_config=[
+            bedrock.CfnGuardrail.RegexConfigProperty(
+                name=r.name,
+                description=r.description,
+                pattern=r.pattern,
+                action=r.output_action,
+                input_action=r.input_action,
+                output_action=r.output_action,
+            )
+            for r in props.regexes
+        ]
+        or None,
+    )
+
+
+def _grounding_policy(
+    props: GuardrailProps,
+) -> bedrock.CfnGuardrail.ContextualGroundingPolicyConfigProperty | None:
+    filters = [
+        bedrock.CfnGuardrail.ContextualGroundingFilterConfigProperty(type=kind, threshold=threshold)
+        for kind, threshold in (
+            ("GROUNDING", props.grounding_threshold),
+            ("RELEVANCE", props.relevance_threshold),
+        )
+        if threshold is not None
+    ]
+    if not filters:
+        return None
+    return bedrock.CfnGuardrail.ContextualGroundingPolicyConfigProperty(filters_config=filters)

@@ -1,0 +1,110 @@
+"""The guardrails stack through the YAML path, and the versioning rules a production user relies on."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+import yaml
+
+from bedrock_platform.config import load_config
+from bedrock_platform.stacks import add_stacks, cdk_json_context
+from tests.conftest import CONFIG_DIR, Synthesized
+
+
+def _resources(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    return {lid: r for lid, r in template["Resources"].items() if r["Type"] == resource_type}
+
+
+@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_each_guardrail_and_each_declared_version_is_synthesized(
+    env: str, synthesized: dict[str, Synthesized]
+) -> None:
+    config = load_config(f"config/{env}.yaml")
+    assert config.guardrails, f"config/{env}.yaml should declare guardrails"
+    template = synthesized[env].templates[f"{env}-bedrock-guardrails"]
+    guardrails = _resources(template, "AWS::Bedrock::Guardrail")
+    assert sorted(g["Properties"]["Name"] for g in guardrails.values()) == sorted(
+        f"{env}-{g.name}" for g in config.guardrails
+    )
+    versions = _resources(template, "AWS::Bedrock::GuardrailVersion")
+    expected = [f"{v.description} [policy {v.policy}]" for g in config.guardrails for v in g.versions]
+    assert sorted(v["Properties"]["Description"] for v in versions.values()) == sorted(expected)
+    assert all(v["DeletionPolicy"] == "Retain" for v in versions.values())
+
+
+def test_outputs_give_ids_arns_version_numbers_and_latest(synthesized: dict[str, Synthesized]) -> None:
+    config = load_config("config/prod.yaml")
+    template = synthesized["prod"].templates["prod-bedrock-guardrails"]
+    outputs = template["Outputs"]
+    for guardrail in config.guardrails:
+        prefix = "".join(part.capitalize() for part in guardrail.name.split("-"))
+        assert f"{prefix}GuardrailId" in outputs and f"{prefix}GuardrailArn" in outputs
+        for number in range(1, len(guardrail.versions) + 1):
+            assert outputs[f"{prefix}Version{number}"]["Value"]["Fn::GetAtt"][1] == "Version"
+            assert f"{prefix}Version{number}Arn" in outputs
+        if guardrail.versions:
+            last = len(guardrail.versions)
+            assert outputs[f"{prefix}LatestVersion"]["Value"] == outputs[f"{prefix}Version{last}"]["Value"]
+
+
+def _guardrails_only(tmp_path: Path, edit: Any) -> dict[str, dict[str, Any]]:
+    """Resources of the prod guardrails stack after ``edit(raw_config)``, synthesized from a copy."""
+    raw = yaml.safe_load((CONFIG_DIR / "prod.yaml").read_text())
+    raw.pop("vector_stores", None)
+    raw.pop("knowledge_bases", None)
+    edit(raw)
+    folder = tmp_path / f"case{len(list(tmp_path.iterdir()))}"
+    folder.mkdir()
+    if (CONFIG_DIR / "guardrails").is_dir():
+        shutil.copytree(CONFIG_DIR / "guardrails", folder / "guardrails")
+    path = folder / "prod.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    app = cdk.App(
+        context=cdk_json_context(), outdir=str(folder / "out"), builtin_cloud_formation_validation=False
+    )
+    add_stacks(app, load_config(str(path)))
+    template = app.synth().get_stack_by_name("prod-bedrock-guardrails").template
+    resources: dict[str, dict[str, Any]] = template["Resources"]
+    return resources
+
+
+def _versioned(raw: dict[str, Any]) -> dict[str, Any]:
+    guardrail: dict[str, Any] = next(g for g in raw["guardrails"] if g.get("versions"))
+    return guardrail
+
+
+def test_guardrail_change_without_a_new_entry_leaves_every_version_untouched(tmp_path: Path) -> None:
+    before = _guardrails_only(tmp_path, lambda raw: None)
+
+    def tighten(raw: dict[str, Any]) -> None:
+        _versioned(raw)["blocked_input_message"] = "This request is not allowed."
+
+    after = _guardrails_only(tmp_path, tighten)
+    assert set(after) == set(before)
+    changed = {after[lid]["Type"] for lid in before if before[lid] != after[lid]}
+    assert changed == {"AWS::Bedrock::Guardrail"}
+
+
+def test_one_more_version_entry_adds_exactly_one_resource_and_changes_nothing_else(tmp_path: Path) -> None:
+    def tighten(raw: dict[str, Any]) -> None:
+        _versioned(raw)["blocked_input_message"] = "This request is not allowed."
+
+    drafted = _guardrails_only(tmp_path, tighten)
+    config_dir = max(tmp_path.iterdir(), key=lambda p: p.name)
+    policy = next(g for g in load_config(str(config_dir / "prod.yaml")).guardrails if g.versions).policy_hash
+
+    def publish(raw: dict[str, Any]) -> None:
+        tighten(raw)
+        _versioned(raw)["versions"].append({"description": "stricter blocked message", "policy": policy})
+
+    published = _guardrails_only(tmp_path, publish)
+    added = set(published) - set(drafted)
+    assert len(added) == 1
+    (new,) = added
+    assert published[new]["Type"] == "AWS::Bedrock::GuardrailVersion"
+    assert published[new]["Properties"]["Description"] == f"stricter blocked message [policy {policy}]"
+    assert {lid: published[lid] for lid in drafted} == drafted
