@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import aws_cdk as cdk
 from constructs import Construct
 
 from bedrock_platform.config import PlatformConfig
 from bedrock_platform.constructs import Guardrail
+from bedrock_platform.stacks.base import PlatformStack
 from bedrock_platform.stacks.outputs import output_id
 
 
-class GuardrailsStack(cdk.Stack):
+class GuardrailsStack(PlatformStack):
     """``<env>-bedrock-guardrails``: one Guardrail construct per config entry.
 
     Outputs per guardrail: its id and ARN, the number and ARN of each declared version, and
@@ -18,14 +18,7 @@ class GuardrailsStack(cdk.Stack):
     """
 
     def __init__(self, scope: Construct, id: str, *, config: PlatformConfig) -> None:
-        super().__init__(
-            scope,
-            id,
-            env=cdk.Environment(account=config.account, region=config.region),
-            description=f"bedrock-platform {config.environment}: guardrails and their published versions",
-            termination_protection=config.is_prod,
-            analytics_reporting=False,
-        )
+        super().__init__(scope, id, config=config, purpose="guardrails and their published versions")
         self.guardrails: dict[str, Guardrail] = {}
         for spec in config.guardrails:
             guardrail = Guardrail(
@@ -33,42 +26,36 @@ class GuardrailsStack(cdk.Stack):
             )
             self.guardrails[spec.name] = guardrail
             prefix = output_id(spec.name)
-            cdk.CfnOutput(
-                self,
+            self.output(
                 f"{prefix}GuardrailId",
-                value=guardrail.guardrail_id,
-                description=f"Id of guardrail {spec.name}",
+                guardrail.guardrail_id,
+                f"Id of guardrail {spec.name}",
             )
-            cdk.CfnOutput(
-                self,
+            self.output(
                 f"{prefix}GuardrailArn",
-                value=guardrail.guardrail_arn,
-                description=f"ARN of guardrail {spec.name}",
+                guardrail.guardrail_arn,
+                f"ARN of guardrail {spec.name}",
             )
             for number, version in enumerate(guardrail.versions, start=1):
-                cdk.CfnOutput(
-                    self,
+                self.output(
                     f"{prefix}Version{number}",
-                    value=version.version,
-                    description=f"Guardrail {spec.name}, declared version {number}: {version.description}",
+                    version.version,
+                    f"Guardrail {spec.name}, declared version {number}: {version.description}",
                 )
-                cdk.CfnOutput(
-                    self,
+                self.output(
                     f"{prefix}Version{number}Arn",
-                    value=version.version_arn,
-                    description=f"ARN of guardrail {spec.name}, declared version {number}",
+                    version.version_arn,
+                    f"ARN of guardrail {spec.name}, declared version {number}",
                 )
             latest = guardrail.latest_version
             if latest is not None:
-                cdk.CfnOutput(
-                    self,
+                self.output(
                     f"{prefix}LatestVersion",
-                    value=latest.version,
-                    description=f"Newest declared version of guardrail {spec.name}",
+                    latest.version,
+                    f"Newest declared version of guardrail {spec.name}",
                 )
-                cdk.CfnOutput(
-                    self,
+                self.output(
                     f"{prefix}LatestVersionArn",
-                    value=latest.version_arn,
-                    description=f"ARN of the newest declared version of guardrail {spec.name}",
+                    latest.version_arn,
+                    f"ARN of the newest declared version of guardrail {spec.name}",
                 )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import aws_cdk as cdk
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
@@ -22,6 +21,7 @@ from bedrock_platform.constructs import (
     VectorCollection,
     VectorIndex,
 )
+from bedrock_platform.stacks.base import PlatformStack
 from bedrock_platform.stacks.outputs import output_id
 
 
@@ -37,22 +37,14 @@ def chunking_from_config(chunking: ChunkingConfig) -> Chunking:
     return Chunking.none()
 
 
-class KnowledgeStack(cdk.Stack):
+class KnowledgeStack(PlatformStack):
     """``<env>-bedrock-knowledge``: everything a knowledge base needs, which reference each other closely.
 
     In an environment named prod the stack has termination protection.
     """
 
     def __init__(self, scope: Construct, id: str, *, config: PlatformConfig) -> None:
-        super().__init__(
-            scope,
-            id,
-            env=cdk.Environment(account=config.account, region=config.region),
-            description=f"bedrock-platform {config.environment}: knowledge bases on OpenSearch Serverless",
-            termination_protection=config.is_prod,
-            analytics_reporting=False,
-        )
-        self.config = config
+        super().__init__(scope, id, config=config, purpose="knowledge bases on OpenSearch Serverless")
         self.collections: dict[str, VectorCollection] = {}
         self.knowledge_bases: dict[str, KnowledgeBase] = {}
         self.data_sources: dict[tuple[str, str], S3DataSource] = {}
@@ -72,8 +64,7 @@ class KnowledgeStack(cdk.Stack):
             for principal in store.data_access_principals:
                 collection.grant_data_access(principal)
             self.collections[store.name] = collection
-            cdk.CfnOutput(
-                self,
+            self.output(
                 f"{output_id(store.name)}CollectionEndpoint",
                 value=collection.collection_endpoint,
                 description=f"Endpoint of the collection of vector store {store.name}",
@@ -102,8 +93,7 @@ class KnowledgeStack(cdk.Stack):
             configure_dimensions=model is not None and len(model.dimensions) > 1,
         )
         self.knowledge_bases[kb.name] = knowledge_base
-        cdk.CfnOutput(
-            self,
+        self.output(
             f"{output_id(kb.name)}KnowledgeBaseId",
             value=knowledge_base.knowledge_base_id,
             description=f"Id of knowledge base {kb.name}",
@@ -111,8 +101,7 @@ class KnowledgeStack(cdk.Stack):
         for source in kb.data_sources:
             data_source = self._data_source(scope, kb.name, knowledge_base, source)
             self.data_sources[(kb.name, source.name)] = data_source
-            cdk.CfnOutput(
-                self,
+            self.output(
                 f"{output_id(kb.name)}{output_id(source.name)}DataSourceId",
                 value=data_source.data_source_id,
                 description=f"Id of data source {source.name} of knowledge base {kb.name}",
@@ -131,8 +120,7 @@ class KnowledgeStack(cdk.Stack):
             bucket = DocumentBucket(
                 scope, f"{source.name}-Bucket", access_logs_bucket=self._access_logs_bucket()
             )
-            cdk.CfnOutput(
-                self,
+            self.output(
                 f"{output_id(kb_name)}{output_id(source.name)}BucketName",
                 value=bucket.bucket_name,
                 description=f"Bucket of data source {source.name}: upload documents here",
