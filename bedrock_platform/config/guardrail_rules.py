@@ -18,7 +18,12 @@ from bedrock_platform.config.checks import RuleContext, items, mapping, string, 
 from bedrock_platform.config.document import ConfigPath
 from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.messages import count, show
-from bedrock_platform.config.model import CONTENT_FILTER_TYPES, POLICY_HASH_LENGTH, build_guardrail
+from bedrock_platform.config.model import (
+    CONTENT_FILTER_TYPES,
+    VERSION_DESCRIPTION_LIMIT,
+    VERSION_DESCRIPTION_MAX,
+    build_guardrail,
+)
 
 NO_POLICY = (
     "declares no policy: give at least one of content_filters, denied_topics, word_filters, "
@@ -81,11 +86,7 @@ MAX_WORD_CHARACTERS = 100
 """Custom words per guardrail (CloudFormation) and characters per word (the Bedrock API)."""
 MAX_VERSIONS = 20
 """Versions per guardrail (Amazon Bedrock service quota)."""
-VERSION_DESCRIPTION_MAX = 200
-"""AWS::Bedrock::GuardrailVersion Description's limit."""
 POLICY_SUFFIX_EXAMPLE = "1a2b3c4d"
-VERSION_SUFFIX_LENGTH = len(f" [policy {'0' * POLICY_HASH_LENGTH}]")
-"""What the stack appends to a version description."""
 
 
 def _guardrails(config: Mapping[str, Any]) -> list[tuple[ConfigPath, dict[str, Any]]]:
@@ -332,11 +333,11 @@ def _as_yaml_string(text: str | None) -> str | None:
 def _version_description(config: Mapping[str, Any], context: RuleContext, path: ConfigPath) -> list[Issue]:
     description_path = (*path, "description")
     description = string(config, context, description_path)
-    limit = VERSION_DESCRIPTION_MAX - VERSION_SUFFIX_LENGTH
+    limit = VERSION_DESCRIPTION_MAX
     if description is None or len(description) <= limit:
         return []
     message = VERSION_DESCRIPTION_LENGTH.format(
-        length=len(description), limit=limit, example=POLICY_SUFFIX_EXAMPLE, total=VERSION_DESCRIPTION_MAX
+        length=len(description), limit=limit, example=POLICY_SUFFIX_EXAMPLE, total=VERSION_DESCRIPTION_LIMIT
     )
     return [context.issue(description_path, message)]
 

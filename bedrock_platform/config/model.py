@@ -79,11 +79,6 @@ class DataSource:
     chunking: Chunking = field(default_factory=Chunking)
     data_deletion_policy: Literal["delete", "retain"] = "delete"
 
-    @property
-    def settings_hash(self) -> str:
-        """Six hex characters over the create-only settings (chunking), for the AWS name."""
-        return short_hash({"chunking": {"strategy": self.chunking.strategy, **self.chunking.parameters()}})
-
 
 @dataclass(frozen=True, kw_only=True)
 class KnowledgeBase:
@@ -131,6 +126,17 @@ MODALITIES: tuple[str, ...] = ("TEXT", "IMAGE")
 """Content filter modalities, in the order a filter lists them."""
 
 POLICY_HASH_LENGTH = 8
+VERSION_DESCRIPTION_LIMIT = 200
+"""AWS::Bedrock::GuardrailVersion Description's limit: the entry's description plus its policy suffix."""
+
+
+def version_description(description: str, policy: str) -> str:
+    """A published version's description: what changed, and the policy it captured."""
+    return f"{description} [policy {policy}]"
+
+
+VERSION_DESCRIPTION_MAX = VERSION_DESCRIPTION_LIMIT - len(version_description("", "0" * POLICY_HASH_LENGTH))
+"""The most characters a version entry's own description may have (182)."""
 """Hex digits in a guardrail's policy hash."""
 
 
@@ -198,6 +204,11 @@ class GuardrailVersion:
     """1 to 182 characters; the version's description is this and `` [policy <policy>]``."""
     policy: str
     """The :attr:`Guardrail.policy_hash` of the policy the version publishes (8 lowercase hex digits)."""
+
+    @property
+    def published_description(self) -> str:
+        """The description the published version carries."""
+        return version_description(self.description, self.policy)
 
 
 @dataclass(frozen=True, kw_only=True)

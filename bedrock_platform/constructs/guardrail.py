@@ -24,6 +24,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
+from bedrock_platform.config.model import VERSION_DESCRIPTION_MAX, version_description
 from bedrock_platform.config.model import Guardrail as GuardrailProps
 from bedrock_platform.config.model import GuardrailVersion as GuardrailVersionSpec
 from bedrock_platform.constructs import permissions
@@ -34,7 +35,6 @@ __all__ = ["Guardrail", "GuardrailProps", "GuardrailVersion", "IGuardrail"]
 
 _NAME = re.compile(r"^[0-9a-zA-Z-_]{1,50}$")
 _POLICY = re.compile(r"^[0-9a-f]{8}$")
-VERSION_DESCRIPTION_MAX = 200
 
 
 class IGuardrail(Protocol):
@@ -86,7 +86,7 @@ class GuardrailVersion(Construct):
         self, scope: Construct, id: str, *, guardrail: Guardrail, description: str, policy: str
     ) -> None:
         super().__init__(scope, id)
-        self.description = f"{description} [policy {policy}]"
+        self.description = version_description(description, policy)
         self.policy = policy
         self.resource = bedrock.CfnGuardrailVersion(
             self, "Resource", guardrail_identifier=guardrail.guardrail_id, description=self.description
@@ -202,8 +202,10 @@ class Guardrail(_GuardrailBase):
         problems = []
         if not _POLICY.match(spec.policy):
             problems.append(f"policy '{spec.policy}' must be 8 lowercase hex digits")
-        if not 1 <= len(spec.description) <= VERSION_DESCRIPTION_MAX - len(" [policy 12345678]"):
-            problems.append(f"description is {len(spec.description)} characters, must be 1 to 182")
+        if not 1 <= len(spec.description) <= VERSION_DESCRIPTION_MAX:
+            problems.append(
+                f"description is {len(spec.description)} characters, must be 1 to {VERSION_DESCRIPTION_MAX}"
+            )
         if problems:
             raise ConstructValidationError(
                 f"Guardrail '{self.node.id}' version {number}: " + "; ".join(problems)

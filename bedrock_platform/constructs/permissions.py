@@ -17,11 +17,6 @@ S3_READ_ACTIONS: tuple[str, ...] = ("s3:GetObject",)
 KMS_DECRYPT_ACTIONS: tuple[str, ...] = ("kms:Decrypt",)
 
 # OpenSearch Serverless data access policy permissions (not IAM actions).
-COLLECTION_ITEM_PERMISSIONS: tuple[str, ...] = (
-    "aoss:CreateCollectionItems",
-    "aoss:DescribeCollectionItems",
-    "aoss:UpdateCollectionItems",
-)
 INDEX_READ_WRITE_PERMISSIONS: tuple[str, ...] = (
     "aoss:CreateIndex",
     "aoss:DeleteIndex",
@@ -30,7 +25,6 @@ INDEX_READ_WRITE_PERMISSIONS: tuple[str, ...] = (
     "aoss:UpdateIndex",
     "aoss:WriteDocument",
 )
-INDEX_READ_PERMISSIONS: tuple[str, ...] = ("aoss:DescribeIndex", "aoss:ReadDocument")
 INDEX_ADMIN_PERMISSIONS: tuple[str, ...] = (
     "aoss:CreateIndex",
     "aoss:DeleteIndex",
