@@ -1,4 +1,4 @@
-"""Shipped catalogs: the Regions the toolkit deploys to and the embedding models it knows.
+"""Shipped catalogs: the Regions the toolkit deploys to, and the models it knows.
 
 The Region list is the set of Regions whose CloudFormation registry has both
 ``AWS::Bedrock::KnowledgeBase`` and ``AWS::OpenSearchServerless::Index`` (a test checks it
@@ -8,6 +8,18 @@ Embedding models carry the vector dimensions they support and the Regions where 
 offered on demand for knowledge bases (Amazon Bedrock user guide, "Supported models and
 Regions for Amazon Bedrock knowledge bases"). Add a model here, with its dimensions and
 Regions, to make it available in configs.
+
+Provisioned Throughput models are the base models a throughput can be bought for, by the id
+CreateProvisionedModelThroughput takes: the model id with its context window variant
+(``anthropic.claude-v2:1:200k``), and the Regions where each is offered for Provisioned
+Throughput. They are copied from the Amazon Bedrock user guide, "Supported Region and models
+for Provisioned Throughput"
+(https://docs.aws.amazon.com/bedrock/latest/userguide/prov-thru-supported.html, the
+"Single-region model support" column), in the page's order. That table changes as models are
+added and retired, and it differs from the on-demand Regions of the same model (Claude 3 Haiku
+runs on demand in eu-central-1, but its throughput variants are not offered there). To add a
+model, add a :class:`ThroughputModel` with the id and Regions exactly as the page gives them.
+Custom models are not catalogued: a config names them by ARN.
 """
 
 from __future__ import annotations
@@ -145,3 +157,171 @@ EMBEDDING_MODELS: tuple[EmbeddingModel, ...] = (
 def embedding_model(model_id: str) -> EmbeddingModel | None:
     """The catalogued embedding model with that id, or None."""
     return next((model for model in EMBEDDING_MODELS if model.model_id == model_id), None)
+
+
+@dataclass(frozen=True)
+class ThroughputModel:
+    """A base model that Provisioned Throughput can be bought for."""
+
+    model_id: str
+    """The id with its context window variant, as CreateProvisionedModelThroughput takes it."""
+    name: str
+    regions: tuple[str, ...]
+    """The Regions where Provisioned Throughput is offered for it."""
+
+
+THROUGHPUT_MODELS: tuple[ThroughputModel, ...] = (
+    ThroughputModel(
+        model_id="amazon.nova-2-lite-v1:0:256k", name="Amazon Nova 2 Lite", regions=("us-east-1",)
+    ),
+    ThroughputModel(model_id="amazon.nova-canvas-v1:0", name="Amazon Nova Canvas", regions=("us-east-1",)),
+    ThroughputModel(model_id="amazon.nova-lite-v1:0:24k", name="Amazon Nova Lite", regions=("us-east-1",)),
+    ThroughputModel(model_id="amazon.nova-lite-v1:0:300k", name="Amazon Nova Lite", regions=("us-east-1",)),
+    ThroughputModel(model_id="amazon.nova-micro-v1:0:128k", name="Amazon Nova Micro", regions=("us-east-1",)),
+    ThroughputModel(model_id="amazon.nova-micro-v1:0:24k", name="Amazon Nova Micro", regions=("us-east-1",)),
+    ThroughputModel(model_id="amazon.nova-pro-v1:0:24k", name="Amazon Nova Pro", regions=("us-east-1",)),
+    ThroughputModel(model_id="amazon.nova-pro-v1:0:300k", name="Amazon Nova Pro", regions=("us-east-1",)),
+    ThroughputModel(
+        model_id="amazon.titan-embed-text-v1:2:8k",
+        name="Amazon Titan Embeddings G1 - Text",
+        regions=("us-east-1", "us-west-2"),
+    ),
+    ThroughputModel(
+        model_id="amazon.titan-image-generator-v2:0",
+        name="Amazon Titan Image Generator G1 v2",
+        regions=("us-east-1", "us-west-2"),
+    ),
+    ThroughputModel(
+        model_id="amazon.titan-embed-image-v1:0",
+        name="Amazon Titan Multimodal Embeddings G1",
+        regions=(
+            "ap-south-1",
+            "ap-southeast-2",
+            "ca-central-1",
+            "eu-central-1",
+            "eu-west-1",
+            "eu-west-2",
+            "eu-west-3",
+            "sa-east-1",
+            "us-east-1",
+            "us-west-2",
+        ),
+    ),
+    ThroughputModel(
+        model_id="anthropic.claude-v2:0:100k", name="Anthropic Claude", regions=("us-east-1", "us-west-2")
+    ),
+    ThroughputModel(
+        model_id="anthropic.claude-v2:0:18k", name="Anthropic Claude", regions=("us-east-1", "us-west-2")
+    ),
+    ThroughputModel(
+        model_id="anthropic.claude-v2:1:18k",
+        name="Anthropic Claude",
+        regions=("eu-central-1", "us-east-1", "us-west-2"),
+    ),
+    ThroughputModel(
+        model_id="anthropic.claude-v2:1:200k",
+        name="Anthropic Claude",
+        regions=("eu-central-1", "us-east-1", "us-west-2"),
+    ),
+    ThroughputModel(
+        model_id="anthropic.claude-3-haiku-20240307-v1:0:200k",
+        name="Anthropic Claude 3 Haiku",
+        regions=("ap-southeast-2", "eu-west-3", "us-east-1", "us-west-2"),
+    ),
+    ThroughputModel(
+        model_id="anthropic.claude-3-haiku-20240307-v1:0:48k",
+        name="Anthropic Claude 3 Haiku",
+        regions=("ap-south-1", "ap-southeast-2", "eu-west-1", "eu-west-3", "us-east-1", "us-west-2"),
+    ),
+    ThroughputModel(
+        model_id="anthropic.claude-3-sonnet-20240229-v1:0:200k",
+        name="Anthropic Claude 3 Sonnet",
+        regions=("ap-southeast-2", "eu-west-1", "eu-west-3", "us-east-1", "us-west-2"),
+    ),
+    ThroughputModel(
+        model_id="anthropic.claude-3-sonnet-20240229-v1:0:28k",
+        name="Anthropic Claude 3 Sonnet",
+        regions=("ap-south-1", "ap-southeast-2", "eu-west-1", "eu-west-3", "us-east-1", "us-west-2"),
+    ),
+    ThroughputModel(
+        model_id="anthropic.claude-3-5-sonnet-20240620-v1:0:18k",
+        name="Anthropic Claude 3.5 Sonnet",
+        regions=("us-west-2",),
+    ),
+    ThroughputModel(
+        model_id="anthropic.claude-3-5-sonnet-20240620-v1:0:200k",
+        name="Anthropic Claude 3.5 Sonnet",
+        regions=("us-west-2",),
+    ),
+    ThroughputModel(
+        model_id="anthropic.claude-3-5-sonnet-20240620-v1:0:51k",
+        name="Anthropic Claude 3.5 Sonnet",
+        regions=("us-west-2",),
+    ),
+    ThroughputModel(
+        model_id="anthropic.claude-3-5-sonnet-20241022-v2:0:18k",
+        name="Anthropic Claude 3.5 Sonnet v2",
+        regions=("us-west-2",),
+    ),
+    ThroughputModel(
+        model_id="anthropic.claude-3-5-sonnet-20241022-v2:0:200k",
+        name="Anthropic Claude 3.5 Sonnet v2",
+        regions=("us-west-2",),
+    ),
+    ThroughputModel(
+        model_id="anthropic.claude-3-5-sonnet-20241022-v2:0:51k",
+        name="Anthropic Claude 3.5 Sonnet v2",
+        regions=("us-west-2",),
+    ),
+    ThroughputModel(
+        model_id="anthropic.claude-instant-v1:2:100k",
+        name="Anthropic Claude Instant",
+        regions=("us-east-1", "us-west-2"),
+    ),
+    ThroughputModel(
+        model_id="cohere.embed-english-v3:0:512",
+        name="Cohere Embed English",
+        regions=("ca-central-1", "eu-west-2", "eu-west-3", "sa-east-1", "us-east-1", "us-west-2"),
+    ),
+    ThroughputModel(
+        model_id="cohere.embed-multilingual-v3:0:512",
+        name="Cohere Embed Multilingual",
+        regions=("ca-central-1", "eu-west-2", "eu-west-3", "sa-east-1", "us-east-1", "us-west-2"),
+    ),
+    ThroughputModel(
+        model_id="meta.llama3-1-70b-instruct-v1:0:128k",
+        name="Meta Llama 3.1 70B Instruct",
+        regions=("us-west-2",),
+    ),
+    ThroughputModel(
+        model_id="meta.llama3-1-8b-instruct-v1:0:128k",
+        name="Meta Llama 3.1 8B Instruct",
+        regions=("us-west-2",),
+    ),
+    ThroughputModel(
+        model_id="meta.llama3-2-11b-instruct-v1:0:128k",
+        name="Meta Llama 3.2 11B Instruct",
+        regions=("us-west-2",),
+    ),
+    ThroughputModel(
+        model_id="meta.llama3-2-1b-instruct-v1:0:128k",
+        name="Meta Llama 3.2 1B Instruct",
+        regions=("us-west-2",),
+    ),
+    ThroughputModel(
+        model_id="meta.llama3-2-3b-instruct-v1:0:128k",
+        name="Meta Llama 3.2 3B Instruct",
+        regions=("us-west-2",),
+    ),
+    ThroughputModel(
+        model_id="meta.llama3-2-90b-instruct-v1:0:128k",
+        name="Meta Llama 3.2 90B Instruct",
+        regions=("us-west-2",),
+    ),
+)
+"""Base models offered for Provisioned Throughput, by model id (see the module docstring for the source)."""
+
+
+def throughput_model(model_id: str) -> ThroughputModel | None:
+    """The catalogued Provisioned Throughput model with that id, or None."""
+    return next((model for model in THROUGHPUT_MODELS if model.model_id == model_id), None)

@@ -2,11 +2,13 @@
 
 Rules read values through :func:`string`, :func:`integer`, :func:`number` and :func:`items`,
 which give None (or nothing) for a missing, mistyped or schema-invalid value, so that a rule
-never reports a value twice and never raises.
+never reports a value twice and never raises. What several rule modules share (unique names,
+AWS resource names) is here too.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +19,12 @@ from bedrock_platform.config.files import WordList
 from bedrock_platform.config.messages import show
 
 DUPLICATE_NAME = "duplicate {noun} name {name} (first defined at line {line})"
+AWS_NAME = "the {what} AWS name {name} {problem}"
+
+AWS_RESOURCE_NAME = re.compile(r"^([0-9a-zA-Z][_-]?){1,100}$")
+"""Bedrock resource names in their APIs: knowledge bases, data sources, provisioned models."""
+SAMPLE_SETTINGS_HASH = "0a1b2c"
+"""Stands for the six hex digits some AWS names end with (their value cannot matter to the checks)."""
 
 
 @dataclass(frozen=True)
@@ -129,3 +137,16 @@ def duplicates(config: Mapping[str, Any], context: RuleContext, path: ConfigPath
         else:
             first_lines[name] = context.line(name_path)
     return issues
+
+
+def aws_name_problem(name: str) -> str | None:
+    """Why ``name`` does not match :data:`AWS_RESOURCE_NAME`, or None when it does."""
+    if AWS_RESOURCE_NAME.match(name):
+        return None
+    if re.search(r"[_-]{2}", name):
+        return "would have two hyphens or underscores in a row"
+    if name[:1] in ("-", "_"):
+        return "would start with a hyphen or an underscore"
+    if sum(character.isalnum() for character in name) > 100:
+        return "would have more than 100 letters and digits"
+    return f"would not match {AWS_RESOURCE_NAME.pattern}"

@@ -301,6 +301,39 @@ def _float(number: float | None) -> float | None:
     return None if number is None else float(number)
 
 
+Commitment = Literal["none", "one_month", "six_months"]
+"""How long a provisioned throughput's model units are bought for: none (by the hour) or a term."""
+
+THROUGHPUT_NAME_SUFFIX_LENGTH = 7
+"""Characters the construct appends to a provisioned throughput's AWS name: ``-`` and 6 hex digits."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProvisionedThroughput:
+    """A provisioned throughput: dedicated model units for one model."""
+
+    name: str
+    """The config name, the entry's identity (a new name is a new throughput)."""
+    model: str
+    """A catalogued base model id with its context window variant, or a custom model ARN, as written."""
+    model_units: int
+    """Model units bought, at least 1."""
+    commitment: Commitment = "none"
+    """none, one_month or six_months. Default: none (billed by the hour)."""
+    acknowledge_commitment: bool = False
+    """Whether the file confirmed the commitment (validation requires it with one). Default: false."""
+    removal_policy: Literal["retain", "destroy"] = "destroy"
+    """retain or destroy, when it leaves the stack. Default: destroy; a config's: retain with a commitment."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Its own tags, sorted by key. Default: none."""
+    display_name: str | None = None
+    """The AWS name before its ``-<6 hex digits>`` suffix. Default: None, ``<environment>-<name>``."""
+
+    def aws_name_base(self, environment: str) -> str:
+        """The AWS name before the construct's hash suffix: ``display_name`` or ``<environment>-<name>``."""
+        return self.display_name or f"{environment}-{self.name}"
+
+
 @dataclass(frozen=True, kw_only=True)
 class PlatformConfig:
     """One environment's validated configuration."""
@@ -312,6 +345,7 @@ class PlatformConfig:
     vector_stores: tuple[VectorStore, ...] = ()
     knowledge_bases: tuple[KnowledgeBase, ...] = ()
     guardrails: tuple[Guardrail, ...] = ()
+    provisioned_throughputs: tuple[ProvisionedThroughput, ...] = ()
 
     @property
     def is_prod(self) -> bool:
@@ -325,6 +359,10 @@ class PlatformConfig:
     def guardrail(self, name: str) -> Guardrail:
         """The guardrail of that name; StopIteration when there is none."""
         return next(guardrail for guardrail in self.guardrails if guardrail.name == name)
+
+    def provisioned_throughput(self, name: str) -> ProvisionedThroughput:
+        """The provisioned throughput of that name; StopIteration when there is none."""
+        return next(throughput for throughput in self.provisioned_throughputs if throughput.name == name)
 
     def prefixed(self, name: str) -> str:
         """The AWS name of a config item: ``<environment>-<name>``."""
@@ -357,6 +395,9 @@ def build_config(
         knowledge_bases=tuple(_knowledge_base(item) for item in raw.get("knowledge_bases", [])),
         guardrails=tuple(
             build_guardrail(item, _file_words(item, word_lists or {})) for item in raw.get("guardrails", [])
+        ),
+        provisioned_throughputs=tuple(
+            build_provisioned_throughput(item) for item in raw.get("provisioned_throughputs", [])
         ),
     )
 
@@ -497,4 +538,23 @@ def _regex(raw: Mapping[str, Any]) -> RegexFilter:
         pattern=raw["pattern"],
         input_action=raw.get("input", action).upper(),
         output_action=raw.get("output", action).upper(),
+    )
+
+
+def build_provisioned_throughput(raw: Mapping[str, Any]) -> ProvisionedThroughput:
+    """A provisioned throughput from its validated mapping.
+
+    removal_policy defaults to retain under a commitment (the model units stay billed until the
+    term ends whatever happens to the stack) and to destroy without one.
+    """
+    commitment = raw.get("commitment", "none")
+    return ProvisionedThroughput(
+        name=raw["name"],
+        model=raw["model"],
+        model_units=raw["model_units"],
+        commitment=commitment,
+        acknowledge_commitment=raw.get("acknowledge_commitment", False),
+        removal_policy=raw.get("removal_policy", "destroy" if commitment == "none" else "retain"),
+        tags=dict(sorted(raw.get("tags", {}).items())),
+        display_name=raw.get("display_name"),
     )

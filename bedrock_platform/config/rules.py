@@ -6,8 +6,9 @@ does not apply, which includes every value the schema already found wrong (they 
 once, by the schema): rules read values through the readers of :mod:`.checks`, which give
 None for a missing, mistyped or schema-invalid value. Rules never raise for any input.
 
-This module holds the knowledge base rules and the registry; the guardrail rules are in
-:mod:`.guardrail_rules`. Messages live at the top of each module, apart from the logic that
+This module holds the knowledge base rules, the rules shared by all sections and the registry;
+the guardrail rules are in :mod:`.guardrail_rules`, the provisioned throughput rules in
+:mod:`.throughput_rules`. Messages live at the top of each module, apart from the logic that
 fills them in.
 """
 
@@ -17,11 +18,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from bedrock_platform.config import guardrail_rules
+from bedrock_platform.config import guardrail_rules, throughput_rules
 from bedrock_platform.config.catalog import EMBEDDING_MODELS, KNOWLEDGE_BASE_REGIONS, embedding_model
 from bedrock_platform.config.checks import (
+    AWS_NAME,
+    SAMPLE_SETTINGS_HASH,
     Rule,
     RuleContext,
+    aws_name_problem,
     duplicates,
     integer,
     items,
@@ -41,7 +45,6 @@ COLLECTION_NAME_LENGTH = (
 COLLECTION_NAME_CHARACTERS = (
     "the collection name {name} must be lowercase letters, digits and hyphens, starting with a letter"
 )
-AWS_NAME = "the {what} AWS name {name} {problem}"
 INDEX_NAME = (
     "the vector index name {name} (the knowledge base name) must be lowercase letters, digits, "
     "hyphens and underscores, starting with a letter"
@@ -62,11 +65,7 @@ KMS_KEY_ACCOUNT = "the KMS key is in account {key_account}, not in the config's 
 
 COLLECTION_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 COLLECTION_NAME_LIMITS = (3, 32)
-AWS_RESOURCE_NAME = re.compile(r"^([0-9a-zA-Z][_-]?){1,100}$")
-"""Knowledge base and data source names in CloudFormation."""
 VECTOR_INDEX_NAME = re.compile(r"^(?![_-])[a-z][a-z0-9_-]*$")
-SAMPLE_SETTINGS_HASH = "0a1b2c"
-"""Stands for the six hex digits a data source's AWS name ends with (their value cannot matter)."""
 
 CHUNKING_LIMITS: Mapping[str, Mapping[str, tuple[int, int | None]]] = {
     "fixed_size": {"max_tokens": (1, 8192), "overlap_percentage": (1, 99)},
@@ -80,11 +79,14 @@ CHUNKING_LIMITS: Mapping[str, Mapping[str, tuple[int, int | None]]] = {
 }
 """Inclusive limits of each strategy's parameters (None: no upper limit)."""
 
+KNOWLEDGE_SECTIONS = ("vector_stores", "knowledge_bases")
+"""The sections that need a Region with knowledge bases and OpenSearch Serverless."""
+
 _KMS_KEY_ARN = re.compile(r"^arn:[^:]+:kms:(?P<region>[^:]+):(?P<account>[0-9]+):")
 
 
 def unique_names(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
-    """Names are unique: vector stores, knowledge bases, guardrails; data sources, topics, regexes in each."""
+    """Names are unique: vector stores, knowledge bases, guardrails, provisioned throughputs; and in each."""
     issues = duplicates(config, context, ("vector_stores",), "vector store")
     issues += duplicates(config, context, ("knowledge_bases",), "knowledge base")
     for knowledge_base_path, _ in items(config, ("knowledge_bases",)):
@@ -93,6 +95,7 @@ def unique_names(config: Mapping[str, Any], context: RuleContext) -> list[Issue]
     for guardrail_path, _ in items(config, ("guardrails",)):
         issues += duplicates(config, context, (*guardrail_path, "denied_topics", "topics"), "denied topic")
         issues += duplicates(config, context, (*guardrail_path, "sensitive_information", "regexes"), "regex")
+    issues += duplicates(config, context, ("provisioned_throughputs",), "provisioned throughput")
     return issues
 
 
@@ -152,7 +155,7 @@ def knowledge_base_names(config: Mapping[str, Any], context: RuleContext) -> lis
         name_path = (*knowledge_base_path, "name")
         name = string(config, context, name_path)
         if name is not None and environment is not None:
-            problem = _aws_name_problem(f"{environment}-{name}")
+            problem = aws_name_problem(f"{environment}-{name}")
             if problem:
                 message = AWS_NAME.format(
                     what="knowledge base's", name=show(f"{environment}-{name}"), problem=problem
@@ -165,26 +168,13 @@ def knowledge_base_names(config: Mapping[str, Any], context: RuleContext) -> lis
             source = string(config, context, source_name_path)
             if source is None:
                 continue
-            problem = _aws_name_problem(f"{source}-{SAMPLE_SETTINGS_HASH}")
+            problem = aws_name_problem(f"{source}-{SAMPLE_SETTINGS_HASH}")
             if problem:
                 message = AWS_NAME.format(
                     what="data source's", name=show(f"{source}-<6 hex digits>"), problem=problem
                 )
                 issues.append(context.issue(source_name_path, message))
     return issues
-
-
-def _aws_name_problem(name: str) -> str | None:
-    """Why ``name`` does not match :data:`AWS_RESOURCE_NAME`, or None when it does."""
-    if AWS_RESOURCE_NAME.match(name):
-        return None
-    if re.search(r"[_-]{2}", name):
-        return "would have two hyphens or underscores in a row"
-    if name[:1] in ("-", "_"):
-        return "would start with a hyphen or an underscore"
-    if sum(character.isalnum() for character in name) > 100:
-        return "would have more than 100 letters and digits"
-    return f"would not match {AWS_RESOURCE_NAME.pattern}"
 
 
 def embedding_models(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
@@ -288,9 +278,14 @@ def _hierarchy_issues(
 
 
 def region_has_knowledge_bases(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
-    """The Region is one where Bedrock knowledge bases and OpenSearch Serverless indexes exist."""
+    """With vector stores or knowledge bases, the Region is one where both exist in CloudFormation.
+
+    A file of guardrails or provisioned throughputs only does not need them.
+    """
     region = string(config, context, ("region",))
     if region is None or region in KNOWLEDGE_BASE_REGIONS:
+        return []
+    if not any(value(config, (section,)) for section in KNOWLEDGE_SECTIONS):
         return []
     hint = did_you_mean(region, KNOWLEDGE_BASE_REGIONS)
     return [context.issue(("region",), REGION_WITHOUT_KNOWLEDGE_BASES.format(region=show(region), hint=hint))]
@@ -345,6 +340,10 @@ RULES: tuple[Rule, ...] = (
     Rule("regex-actions", guardrail_rules.regex_actions),
     Rule("word-lists", guardrail_rules.word_lists),
     Rule("guardrail-versions", guardrail_rules.guardrail_versions),
+    Rule("throughput-commitments", throughput_rules.commitments_acknowledged),
+    Rule("throughput-models", throughput_rules.throughput_models),
+    Rule("throughput-names", throughput_rules.throughput_names),
+    Rule("throughput-tags", throughput_rules.throughput_tags),
 )
 """Every semantic rule, in the order they run (the order of their issues does not matter: they are sorted)."""
 

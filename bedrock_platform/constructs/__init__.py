@@ -3,7 +3,13 @@
 from bedrock_platform.constructs.data_source import AccessLogsBucket, Chunking, DocumentBucket, S3DataSource
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.guardrail import Guardrail, GuardrailProps, GuardrailVersion, IGuardrail
+from bedrock_platform.constructs.handler_provider import HandlerProvider, latest_python_runtime
 from bedrock_platform.constructs.knowledge_base import IKnowledgeBase, KnowledgeBase, foundation_model_arn
+from bedrock_platform.constructs.provisioned_throughput import (
+    IProvisionedThroughput,
+    ProvisionedThroughput,
+    ProvisionedThroughputProps,
+)
 from bedrock_platform.constructs.vector_collection import (
     IVectorCollection,
     VectorCollection,
@@ -19,13 +25,18 @@ __all__ = [
     "Guardrail",
     "GuardrailProps",
     "GuardrailVersion",
+    "HandlerProvider",
     "IGuardrail",
     "IKnowledgeBase",
+    "IProvisionedThroughput",
     "IVectorCollection",
     "KnowledgeBase",
+    "ProvisionedThroughput",
+    "ProvisionedThroughputProps",
     "S3DataSource",
     "VectorCollection",
     "VectorIndex",
     "cloudformation_execution_role_arn",
     "foundation_model_arn",
+    "latest_python_runtime",
 ]

@@ -42,3 +42,19 @@ COLLECTION_DESCRIBE_PERMISSIONS: tuple[str, ...] = ("aoss:DescribeCollectionItem
 
 GUARDRAIL_APPLY_ACTIONS: tuple[str, ...] = ("bedrock:ApplyGuardrail",)
 """What an application needs to apply a guardrail (to any of its versions)."""
+
+MODEL_INVOKE_ACTIONS: tuple[str, ...] = ("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream")
+"""What an application needs to invoke a model (through a provisioned throughput ARN, too)."""
+
+THROUGHPUT_PURCHASE_ACTIONS: tuple[str, ...] = (
+    "bedrock:CreateProvisionedModelThroughput",
+    "bedrock:UpdateProvisionedModelThroughput",
+)
+"""What the throughput handler needs on each model it buys throughput for (and on the throughputs)."""
+THROUGHPUT_MANAGE_ACTIONS: tuple[str, ...] = (
+    "bedrock:DeleteProvisionedModelThroughput",
+    "bedrock:GetProvisionedModelThroughput",
+    "bedrock:TagResource",
+    "bedrock:UntagResource",
+)
+"""What the throughput handler needs on the provisioned models of its account and Region."""

@@ -13,8 +13,17 @@ from cdk_nag import AwsSolutionsChecks
 from bedrock_platform.config import PlatformConfig
 from bedrock_platform.stacks.guardrails import GuardrailsStack
 from bedrock_platform.stacks.knowledge import KnowledgeStack
+from bedrock_platform.stacks.throughput import ThroughputStack
 
-__all__ = ["GuardrailsStack", "KnowledgeStack", "add_stacks", "apply_tags", "cdk_json_context", "create_app"]
+__all__ = [
+    "GuardrailsStack",
+    "KnowledgeStack",
+    "ThroughputStack",
+    "add_stacks",
+    "apply_tags",
+    "cdk_json_context",
+    "create_app",
+]
 
 COLLECTION_TYPE = "AWS::OpenSearchServerless::Collection"
 
@@ -44,6 +53,8 @@ def add_stacks(app: cdk.App, config: PlatformConfig) -> list[cdk.Stack]:
         stacks.append(KnowledgeStack(app, stack_name(config, "knowledge"), config=config))
     if config.guardrails:
         stacks.append(GuardrailsStack(app, stack_name(config, "guardrails"), config=config))
+    if config.provisioned_throughputs:
+        stacks.append(ThroughputStack(app, stack_name(config, "throughput"), config=config))
     for stack in stacks:
         apply_tags(stack, config.tags)
     return stacks

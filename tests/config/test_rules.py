@@ -61,6 +61,14 @@ def test_rules_find_nothing_in_the_shipped_configs(name: str) -> None:
         "guardrails: [{denied_topics: {tier: [], topics: [1, {definition: [x]}]}, kms_key_arn: 5}]\n",
         "environment: 5\n"
         "guardrails: [{name: x, cross_region_profile: [], content_filters: {tier: standard}}]\n",
+        "provisioned_throughputs: 5\n",
+        "provisioned_throughputs: [1, null, [x], {name: [a], model: 5, commitment: [x],"
+        " acknowledge_commitment: x}]\n",
+        "environment: dev\nregion: [x]\naccount: 5\n"
+        "provisioned_throughputs: [{name: '', model: 'arn:'}, {model: ''}, {model: 'arn:aws:bedrock:x:1:/'},"
+        " {commitment: six_months, acknowledge_commitment: [true]}, {commitment: none}]\n",
+        "region: us-west-1\nvector_stores: 7\n"
+        "provisioned_throughputs: [{model: 'anthropic.claude-v2:1:200k'}]\n",
     ],
 )
 def test_rules_never_raise_on_wrongly_typed_input(text: str) -> None:

@@ -15,7 +15,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from bedrock_platform.config import SCHEMA_PATH, ConfigError, PlatformConfig, load_config
-from bedrock_platform.config.catalog import EMBEDDING_MODELS, KNOWLEDGE_BASE_REGIONS
+from bedrock_platform.config.catalog import EMBEDDING_MODELS, KNOWLEDGE_BASE_REGIONS, THROUGHPUT_MODELS
 from bedrock_platform.config.schema import PATTERN_MESSAGES, load_schema
 from tests.config.helpers import ROOT
 
@@ -62,7 +62,10 @@ def test_every_pattern_is_explained_in_words() -> None:
 
 def test_every_catalogued_region_passes_the_region_pattern() -> None:
     pattern = re.compile(load_schema()["properties"]["region"]["pattern"])
-    regions = {*KNOWLEDGE_BASE_REGIONS, *(region for model in EMBEDDING_MODELS for region in model.regions)}
+    regions = {
+        *KNOWLEDGE_BASE_REGIONS,
+        *(region for model in (*EMBEDDING_MODELS, *THROUGHPUT_MODELS) for region in model.regions),
+    }
 
     assert [region for region in sorted(regions) if not pattern.match(region)] == []
 

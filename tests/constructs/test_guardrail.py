@@ -121,9 +121,7 @@ def test_every_policy_kind_renders_its_cloudformation(full: Template) -> None:
             "BlockedInputMessaging": "Sorry, I can't help with that.",
             "BlockedOutputsMessaging": "Sorry, I can't answer that.",
             "KmsKeyArn": "arn:aws:kms:us-east-1:111111111111:key/abc",
-            "CrossRegionConfig": {
-                "GuardrailProfileArn": PROFILE_ARN
-            },
+            "CrossRegionConfig": {"GuardrailProfileArn": PROFILE_ARN},
             "ContentPolicyConfig": {
                 "FiltersConfig": [
                     {

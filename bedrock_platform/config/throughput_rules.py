@@ -1,0 +1,242 @@
+"""Semantic checks of the ``provisioned_throughputs`` section: commitments, models and AWS names.
+
+Each rule is a pure function ``(config, context) -> list[Issue]``, registered in
+:data:`bedrock_platform.config.rules.RULES`. Unique throughput names are checked by the shared
+rule in :mod:`.rules`. A removal_policy of destroy under a commitment is allowed: the file
+opted in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from bedrock_platform.config.catalog import THROUGHPUT_MODELS, throughput_model
+from bedrock_platform.config.checks import (
+    AWS_NAME,
+    SAMPLE_SETTINGS_HASH,
+    RuleContext,
+    aws_name_problem,
+    items,
+    string,
+    value,
+)
+from bedrock_platform.config.document import ConfigPath
+from bedrock_platform.config.errors import Issue
+from bedrock_platform.config.messages import did_you_mean, one_of, show
+from bedrock_platform.config.model import THROUGHPUT_NAME_SUFFIX_LENGTH
+
+COMMITMENT_UNACKNOWLEDGED = (
+    "commitment {commitment} buys the model units for {term}: they are billed for the whole term and "
+    "the throughput cannot be deleted before it ends; set acknowledge_commitment: true beside it to confirm"
+)
+UNKNOWN_THROUGHPUT_MODEL = "unknown model {model} for a provisioned throughput{hint}"
+UNKNOWN_THROUGHPUT_MODEL_HINT = (
+    " (give a base model id with its context window variant, such as {example}, or a custom model ARN)"
+)
+MODEL_WITHOUT_VARIANT = (
+    "{model} needs its context window variant for a provisioned throughput: one of {variants}"
+)
+THROUGHPUT_MODEL_NOT_IN_REGION = (
+    "{model} is not offered for provisioned throughput in region {region} (offered in: {regions})"
+)
+FOUNDATION_MODEL_ARN = "give the base model by its model id, not its ARN: model: {model_id}"
+NOT_CUSTOM_MODEL_ARN = (
+    "{arn} is not a custom model: give a custom model ARN, "
+    "arn:aws:bedrock:<region>:<account>:custom-model/<base model>/<id>, or a base model id"
+)
+MALFORMED_CUSTOM_MODEL_ARN = (
+    "{arn} must be a custom model ARN: arn:aws:bedrock:<region>:<account>:custom-model/<base model>/<id>, "
+    "the id 12 lowercase letters and digits"
+)
+CUSTOM_MODEL_REGION = (
+    "the custom model is in region {model_region}, not in the config's region {region} "
+    "(a provisioned throughput is bought in its custom model's Region and account)"
+)
+CUSTOM_MODEL_ACCOUNT = (
+    "the custom model is in account {model_account}, not in the config's account {account} "
+    "(a provisioned throughput is bought in its custom model's Region and account)"
+)
+THROUGHPUT_NAME_LENGTH = (
+    "the provisioned throughput's AWS name would be {length} characters, at most {limit} "
+    "(it is <environment>-<name>-<6 hex digits>): shorten the name to at most {room} characters"
+)
+DISPLAY_NAME_LENGTH = (
+    "the provisioned throughput's AWS name would be {length} characters, at most {limit} "
+    "(it is <display_name>-<6 hex digits>): shorten display_name to at most {room} characters"
+)
+TOO_MANY_TAGS = (
+    "the provisioned throughput would have {count} tags (the top-level tags and its own), "
+    "at most {limit} (the Bedrock limit per resource)"
+)
+
+COMMITMENT_TERMS: Mapping[str, str] = {"one_month": "1 month", "six_months": "6 months"}
+"""The commitments that buy a term, and the term."""
+PROVISIONED_MODEL_NAME_MAX = 63
+"""CreateProvisionedModelThroughput's limit on provisionedModelName (1 to 63 characters)."""
+BEDROCK_TAGS_MAX = 50
+"""Tags one Bedrock resource can carry (the Bedrock API reference for TagResource)."""
+EXAMPLE_MODEL = "anthropic.claude-v2:1:200k"
+
+CUSTOM_MODEL_ARN = re.compile(
+    r"^arn:aws(-[^:]+)?:bedrock:(?P<region>[a-z0-9-]{1,20}):(?P<account>[0-9]{12}):custom-model/"
+    r"(imported|[a-z0-9-]{1,63}[.][a-z0-9-]{1,63})(:[a-z0-9-]{1,63}){0,2}/[a-z0-9]{12}$"
+)
+"""A custom model ARN, as CreateProvisionedModelThroughput's modelId accepts it."""
+FOUNDATION_MODEL_ARN_PATTERN = re.compile(
+    r"^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}::foundation-model/(?P<model_id>[^/]+)$"
+)
+BEDROCK_ARN = re.compile(r"^arn:[^:]*:bedrock:[^:]*:[^:]*:(?P<resource>[a-z-]+)/")
+"""Any Bedrock resource ARN, naming its resource type (``imported-model``, ``custom-model``)."""
+
+
+def _throughputs(config: Mapping[str, Any]) -> list[tuple[ConfigPath, dict[str, Any]]]:
+    return items(config, ("provisioned_throughputs",))
+
+
+def commitments_acknowledged(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """A one_month or six_months commitment is confirmed with acknowledge_commitment: true beside it."""
+    issues = []
+    for path, _ in _throughputs(config):
+        commitment_path = (*path, "commitment")
+        commitment = string(config, context, commitment_path)
+        if commitment is None or commitment not in COMMITMENT_TERMS:
+            continue
+        acknowledge_path = (*path, "acknowledge_commitment")
+        if value(config, acknowledge_path) is True or not context.valid(acknowledge_path):
+            continue  # confirmed, or not a boolean and already reported by the schema
+        message = COMMITMENT_UNACKNOWLEDGED.format(
+            commitment=show(commitment), term=COMMITMENT_TERMS[commitment]
+        )
+        issues.append(context.issue(commitment_path, message))
+    return issues
+
+
+def throughput_models(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """The model is a base model offered in the Region, or a custom model of this account and Region."""
+    issues = []
+    for path, _ in _throughputs(config):
+        model_path = (*path, "model")
+        model = string(config, context, model_path)
+        if model is None:
+            continue
+        if model.startswith("arn:"):
+            issues += _model_arn_issues(config, context, model_path, model)
+        else:
+            issues += _base_model_issues(config, context, model_path, model)
+    return issues
+
+
+def _base_model_issues(
+    config: Mapping[str, Any], context: RuleContext, path: ConfigPath, model_id: str
+) -> list[Issue]:
+    model = throughput_model(model_id)
+    if model is None:
+        return [context.issue(path, _unknown_model_message(model_id))]
+    region = string(config, context, ("region",))
+    if region is None or region in model.regions:
+        return []
+    message = THROUGHPUT_MODEL_NOT_IN_REGION.format(
+        model=model.model_id, region=show(region), regions=", ".join(model.regions)
+    )
+    return [context.issue(path, message)]
+
+
+def _unknown_model_message(model_id: str) -> str:
+    variants = [model.model_id for model in THROUGHPUT_MODELS if model.model_id.startswith(f"{model_id}:")]
+    if variants:
+        return MODEL_WITHOUT_VARIANT.format(model=show(model_id), variants=one_of(variants))
+    hint = did_you_mean(model_id, _catalogued_ids()) or UNKNOWN_THROUGHPUT_MODEL_HINT.format(
+        example=show(EXAMPLE_MODEL)
+    )
+    return UNKNOWN_THROUGHPUT_MODEL.format(model=show(model_id), hint=hint)
+
+
+def _catalogued_ids() -> list[str]:
+    return [model.model_id for model in THROUGHPUT_MODELS]
+
+
+def _model_arn_issues(
+    config: Mapping[str, Any], context: RuleContext, path: ConfigPath, arn: str
+) -> list[Issue]:
+    foundation = FOUNDATION_MODEL_ARN_PATTERN.match(arn)
+    if foundation is not None:
+        return [context.issue(path, FOUNDATION_MODEL_ARN.format(model_id=foundation["model_id"]))]
+    custom = CUSTOM_MODEL_ARN.match(arn)
+    if custom is None:
+        return [context.issue(path, _not_custom_model_message(arn))]
+    region = string(config, context, ("region",))
+    account = string(config, context, ("account",))
+    issues = []
+    if region is not None and custom["region"] != region:
+        message = CUSTOM_MODEL_REGION.format(model_region=show(custom["region"]), region=show(region))
+        issues.append(context.issue(path, message))
+    if account is not None and custom["account"] != account:
+        message = CUSTOM_MODEL_ACCOUNT.format(model_account=show(custom["account"]), account=show(account))
+        issues.append(context.issue(path, message))
+    return issues
+
+
+def _not_custom_model_message(arn: str) -> str:
+    """What an ARN that is not a custom model's is: a Bedrock resource type when it names one."""
+    bedrock = BEDROCK_ARN.match(arn)
+    if bedrock is None:
+        return NOT_CUSTOM_MODEL_ARN.format(arn=show(arn))
+    resource = bedrock["resource"]
+    if resource == "custom-model":
+        return MALFORMED_CUSTOM_MODEL_ARN.format(arn=show(arn))
+    article = "an" if resource[:1] in "aeiou" else "a"
+    return NOT_CUSTOM_MODEL_ARN.format(arn=f"{article} {resource} ARN")
+
+
+def throughput_names(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """A throughput's AWS name, ``<display_name or environment-name>-<6 hex digits>``, fits the service.
+
+    CreateProvisionedModelThroughput takes 1 to 63 characters matching ``([0-9a-zA-Z][_-]?)+``;
+    under 63 characters that is :data:`~bedrock_platform.config.checks.AWS_RESOURCE_NAME`.
+    """
+    environment = string(config, context, ("environment",))
+    if environment is None:
+        return []
+    issues = []
+    for path, raw in _throughputs(config):
+        if "display_name" in raw:
+            name_path: ConfigPath = (*path, "display_name")
+            base = string(config, context, name_path)
+            template, room = DISPLAY_NAME_LENGTH, 0
+        else:
+            name_path = (*path, "name")
+            name = string(config, context, name_path)
+            base = None if name is None else f"{environment}-{name}"
+            template, room = THROUGHPUT_NAME_LENGTH, len(f"{environment}-")
+        if base is None:
+            continue
+        length = len(base) + THROUGHPUT_NAME_SUFFIX_LENGTH
+        if length > PROVISIONED_MODEL_NAME_MAX:
+            room = PROVISIONED_MODEL_NAME_MAX - room - THROUGHPUT_NAME_SUFFIX_LENGTH
+            message = template.format(length=length, limit=PROVISIONED_MODEL_NAME_MAX, room=room)
+            issues.append(context.issue(name_path, message))
+            continue
+        problem = aws_name_problem(f"{base}-{SAMPLE_SETTINGS_HASH}")
+        if problem:
+            shown = show(f"{base}-<6 hex digits>")
+            message = AWS_NAME.format(what="provisioned throughput's", name=shown, problem=problem)
+            issues.append(context.issue(name_path, message))
+    return issues
+
+
+def throughput_tags(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """The top-level tags and a throughput's own, merged, fit Bedrock's limit per resource."""
+    top_level = value(config, ("tags",))
+    shared = set(top_level) if isinstance(top_level, dict) else set()
+    issues = []
+    for path, raw in _throughputs(config):
+        own = raw.get("tags")
+        if not isinstance(own, dict):
+            continue
+        count = len(shared | set(own))
+        if count > BEDROCK_TAGS_MAX:
+            message = TOO_MANY_TAGS.format(count=count, limit=BEDROCK_TAGS_MAX)
+            issues.append(context.issue((*path, "tags"), message))
+    return issues

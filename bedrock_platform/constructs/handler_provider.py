@@ -1,0 +1,192 @@
+"""The Lambda functions and the CDK Provider framework around one module of ``bedrock_platform.handlers``.
+
+The handlers folder is deployed as is, as the package ``handlers`` (no bundling: the runtime
+has boto3). One provider per handler module and stack, shared by every resource of that kind.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk import custom_resources as cr
+from constructs import Construct, IConstruct
+
+from bedrock_platform.constructs.nag import acknowledge_wildcard
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+HANDLER_ASSET_EXCLUDE = ["*", "!handlers", "!handlers/*.py"]
+"""Only ``handlers/*.py`` of the package goes into the asset (no caches, nothing else)."""
+HANDLER_TIMEOUT = cdk.Duration.minutes(2)
+LOG_RETENTION = logs.RetentionDays.ONE_YEAR
+
+
+def latest_python_runtime() -> lambda_.Runtime:
+    """The newest Python runtime this aws-cdk-lib knows (cdk-nag's AwsSolutions-L1 wants it)."""
+    pythons = [runtime for runtime in lambda_.Runtime.ALL if runtime.family == lambda_.RuntimeFamily.PYTHON]
+    return max(
+        pythons, key=lambda runtime: tuple(int(part) for part in runtime.name[len("python") :].split("."))
+    )
+
+
+def _depend_on_policy_only(owner: IConstruct, role: IConstruct) -> None:
+    """Make ``owner``'s resource depend on its role's default policy, not also on the role.
+
+    CDK adds both, but the resource already references the role (``GetAtt``), so the role in
+    ``DependsOn`` is redundant and cfn-lint warns (W3005). The policy must stay: the function
+    may not run before its permissions exist.
+    """
+    resource = owner.node.default_child
+    policy = role.node.find_child("DefaultPolicy").node.default_child
+    assert isinstance(resource, cdk.CfnResource) and isinstance(policy, cdk.CfnElement)
+    stack = cdk.Stack.of(owner)
+    resource.add_override("DependsOn", [stack.resolve(stack.get_logical_id(policy))])
+
+
+class HandlerProvider(Construct):
+    """``on_event`` and ``is_complete`` of one handler module, their role and log group, and the Provider.
+
+    :param module: the module in ``bedrock_platform/handlers/`` (``provisioned_throughput``).
+    :param query_interval: time between ``is_complete`` polls.
+    :param total_timeout: how long the framework waits for ``is_complete`` (at most 1 hour).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        module: str,
+        description: str,
+        query_interval: cdk.Duration,
+        total_timeout: cdk.Duration,
+    ) -> None:
+        super().__init__(scope, id)
+        self.log_group = logs.LogGroup(
+            self, "Logs", retention=LOG_RETENTION, removal_policy=cdk.RemovalPolicy.DESTROY
+        )
+        self.role = self._lambda_role("Role", f"bedrock-platform custom resource handler: {description}")
+        code = lambda_.Code.from_asset(str(PACKAGE_DIR), exclude=HANDLER_ASSET_EXCLUDE)
+        functions = {
+            name: lambda_.Function(
+                self,
+                name,
+                runtime=latest_python_runtime(),
+                code=code,
+                handler=f"handlers.{module}.{entry}",
+                role=self.role,
+                timeout=HANDLER_TIMEOUT,
+                log_group=self.log_group,
+                description=f"bedrock-platform: {description} ({entry})",
+            )
+            for name, entry in (("OnEvent", "on_event"), ("IsComplete", "is_complete"))
+        }
+        self.provider = cr.Provider(
+            self,
+            "Provider",
+            on_event_handler=functions["OnEvent"],
+            is_complete_handler=functions["IsComplete"],
+            query_interval=query_interval,
+            total_timeout=total_timeout,
+            log_group=self.log_group,
+            framework_on_event_role=self._lambda_role("FrameworkOnEventRole", "Provider framework: onEvent"),
+            framework_complete_and_timeout_role=self._lambda_role(
+                "FrameworkCompleteRole", "Provider framework: isComplete and onTimeout"
+            ),
+            disable_waiter_state_machine_logging=False,
+            waiter_state_machine_log_options=cr.LogOptions(
+                destination=logs.LogGroup(
+                    self, "WaiterLogs", retention=LOG_RETENTION, removal_policy=cdk.RemovalPolicy.DESTROY
+                ),
+                level=sfn.LogLevel.ALL,
+                include_execution_data=False,
+            ),
+        )
+        self._acknowledge_framework(list(functions.values()))
+        for function_id in ("framework-onEvent", "framework-isComplete", "framework-onTimeout"):
+            framework_function = self.provider.node.find_child(function_id)
+            assert isinstance(framework_function, lambda_.Function)
+            functions[function_id] = framework_function
+        for function in functions.values():
+            assert function.role is not None
+            _depend_on_policy_only(function, function.role)
+        waiter = self.provider.node.find_child("waiter-state-machine")
+        _depend_on_policy_only(waiter, waiter.node.find_child("Role"))
+
+    def _lambda_role(self, id: str, description: str) -> iam.Role:
+        """A Lambda role that may write only to this provider's log group (no managed policy)."""
+        role = iam.Role(
+            self, id, assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=description
+        )
+        self.log_group.grant_write(role)
+        acknowledge_wildcard(
+            role,
+            self.log_group.log_group_arn,
+            "The wildcard is the log streams of this provider's own log group, which Lambda names.",
+        )
+        return role
+
+    def _acknowledge_framework(self, handlers: list[lambda_.Function]) -> None:
+        """What cdk-nag finds in the CDK Provider framework itself, and why each is safe."""
+        for function in handlers:
+            acknowledge_wildcard(
+                self,
+                f"{function.function_arn}:*",
+                "The framework may invoke this one handler function; the wildcard is its version qualifier.",
+            )
+        waiter = self.provider.node.find_child("waiter-state-machine")
+        for name in ("framework-isComplete", "framework-onTimeout"):
+            framework_function = self.provider.node.find_child(name)
+            assert isinstance(framework_function, lambda_.Function)
+            acknowledge_wildcard(
+                waiter,
+                f"{framework_function.function_arn}:*",
+                "The waiter may invoke this one framework function; the wildcard is its version qualifier.",
+            )
+        acknowledge_wildcard(
+            waiter,
+            "*",
+            "Step Functions log delivery (logs:CreateLogDelivery and its kin) does not support "
+            "resource-level permissions; the statement holds only those logging actions.",
+        )
+        cdk.Validations.of(waiter).acknowledge(
+            cdk.Acknowledgment(
+                id="AwsSolutions::AwsSolutions-SF2",
+                reason="The waiter state machine only polls isComplete at an interval; its history is "
+                "logged in full, and X-Ray would trace nothing but those Lambda invocations.",
+            )
+        )
+
+    @property
+    def service_token(self) -> str:
+        """What a ``CustomResource`` passes as its service token."""
+        return self.provider.service_token
+
+    @classmethod
+    def of(
+        cls,
+        scope: Construct,
+        *,
+        module: str,
+        description: str,
+        query_interval: cdk.Duration,
+        total_timeout: cdk.Duration,
+    ) -> HandlerProvider:
+        """The stack's provider for ``module``, created on first use."""
+        stack = cdk.Stack.of(scope)
+        id = "".join(part.capitalize() for part in module.split("_")) + "Provider"
+        existing = stack.node.try_find_child(id)
+        if isinstance(existing, HandlerProvider):
+            return existing
+        return cls(
+            stack,
+            id,
+            module=module,
+            description=description,
+            query_interval=query_interval,
+            total_timeout=total_timeout,
+        )

@@ -1,0 +1,208 @@
+"""Provisioned model throughput: dedicated model units bought for one model, as a custom resource.
+
+CloudFormation has no type for it; the handler ``bedrock_platform/handlers/provisioned_throughput.py``
+runs its life through the ``bedrock`` API under the CDK Provider framework (see that module for
+what each change does). The resource type is ``Custom::BedrockProvisionedThroughput`` and its
+physical id (``arn``) is the provisioned model ARN, which applications pass as ``modelId``.
+
+The AWS name is ``<provisioned_model_name>-<6 hex>``, the hash of the model, model units and
+commitment: a change of those replaces the throughput, and the new one is bought (under a
+different name) before the old one is deleted.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from bedrock_platform.config.model import ProvisionedThroughput as ProvisionedThroughputProps
+from bedrock_platform.config.model import short_hash
+from bedrock_platform.constructs import permissions
+from bedrock_platform.constructs.errors import ConstructValidationError
+from bedrock_platform.constructs.handler_provider import HandlerProvider
+from bedrock_platform.constructs.nag import acknowledge_wildcard
+
+__all__ = ["IProvisionedThroughput", "ProvisionedThroughput", "ProvisionedThroughputProps"]
+
+RESOURCE_TYPE = "Custom::BedrockProvisionedThroughput"
+COMMITMENT_DURATIONS = {"none": None, "one_month": "OneMonth", "six_months": "SixMonths"}
+NAME_MAX = 63
+_NAME = re.compile(r"^([0-9a-zA-Z][_-]?)+$")
+_CUSTOM_MODEL_ARN = re.compile(r"^arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{12}:custom-model/\S+$")
+_BASE_MODEL_ID = re.compile(r"^[a-z0-9-]+\.[a-z0-9.:-]+$")
+PROVISIONED_MODEL_ARN = re.compile(
+    r"^arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{12}:provisioned-model/[a-z0-9]{12}$"
+)
+
+QUERY_INTERVAL = cdk.Duration.seconds(30)
+TOTAL_TIMEOUT = cdk.Duration.hours(1)
+"""The Provider framework's maximum: buying model units can take tens of minutes."""
+
+
+class IProvisionedThroughput(Protocol):
+    """A provisioned throughput, bought here or imported by ARN."""
+
+    @property
+    def arn(self) -> str: ...
+
+    def grant(self, grantee: iam.IGrantable, *actions: str) -> iam.Grant: ...
+    def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant: ...
+
+
+class _ProvisionedThroughputBase(Construct):
+    """What bought and imported throughputs share: the ARN and grants."""
+
+    arn: str
+
+    def grant(self, grantee: iam.IGrantable, *actions: str) -> iam.Grant:
+        """Grant ``actions`` on the provisioned model ARN."""
+        return iam.Grant.add_to_principal(grantee=grantee, actions=list(actions), resource_arns=[self.arn])
+
+    def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let an application invoke the model through this throughput (ARN as ``modelId``)."""
+        return self.grant(grantee, *permissions.MODEL_INVOKE_ACTIONS)
+
+
+class _ImportedProvisionedThroughput(_ProvisionedThroughputBase):
+    def __init__(self, scope: Construct, id: str, arn: str) -> None:
+        super().__init__(scope, id)
+        self.arn = arn
+
+
+class ProvisionedThroughput(_ProvisionedThroughputBase):
+    """Model units bought for a base model (with its context variant) or a custom model.
+
+    :param props: the throughput (``bedrock_platform.config.model.ProvisionedThroughput``):
+        ``model``, ``model_units`` (1 or more), ``commitment`` (``none``, ``one_month``,
+        ``six_months``; a commitment needs ``acknowledge_commitment=True``), ``removal_policy``
+        (``retain`` keeps the throughput, and its bill, when it is removed or replaced) and ``tags``.
+    :param provisioned_model_name: the AWS name before its hash suffix. Default: ``props.name``.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        props: ProvisionedThroughputProps,
+        provisioned_model_name: str | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        base_name = provisioned_model_name or props.name
+        fingerprint = short_hash([props.model, props.model_units, props.commitment])
+        self.provisioned_model_name = f"{base_name}-{fingerprint}"
+        _validate(props, self.provisioned_model_name)
+
+        stack = cdk.Stack.of(self)
+        self.model_arn = model_arn(stack, props.model)
+        self.provider = HandlerProvider.of(
+            self,
+            module="provisioned_throughput",
+            description="Amazon Bedrock provisioned model throughput",
+            query_interval=QUERY_INTERVAL,
+            total_timeout=TOTAL_TIMEOUT,
+        )
+        self._grant_handler(stack)
+
+        resource_properties: dict[str, object] = {
+            "ProvisionedModelName": self.provisioned_model_name,
+            "ModelId": props.model,
+            "ModelUnits": props.model_units,
+        }
+        commitment = COMMITMENT_DURATIONS[props.commitment]
+        if commitment is not None:
+            resource_properties["CommitmentDuration"] = commitment
+        if props.tags:
+            resource_properties["Tags"] = dict(sorted(props.tags.items()))
+        self.resource = cdk.CustomResource(
+            self,
+            "Resource",
+            service_token=self.provider.service_token,
+            resource_type=RESOURCE_TYPE,
+            properties=resource_properties,
+            removal_policy=(
+                cdk.RemovalPolicy.RETAIN if props.removal_policy == "retain" else cdk.RemovalPolicy.DESTROY
+            ),
+        )
+        self.arn = self.resource.ref
+        self.props = props
+
+    def _grant_handler(self, stack: cdk.Stack) -> None:
+        """The handler may buy throughput for this model, and manage the account's throughputs."""
+        throughputs = stack.format_arn(
+            service="bedrock",
+            resource="provisioned-model",
+            resource_name="*",
+            arn_format=cdk.ArnFormat.SLASH_RESOURCE_NAME,
+        )
+        role = self.provider.role
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=list(permissions.THROUGHPUT_PURCHASE_ACTIONS), resources=[self.model_arn, throughputs]
+            )
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=list(permissions.THROUGHPUT_MANAGE_ACTIONS), resources=[throughputs])
+        )
+        acknowledge_wildcard(
+            role,
+            throughputs,
+            "Provisioned model ids are assigned by the service when the throughput is bought, so the "
+            "handler's scope is the provisioned models of this account and Region.",
+        )
+
+    @classmethod
+    def from_provisioned_model_arn(cls, scope: Construct, id: str, arn: str) -> IProvisionedThroughput:
+        """A throughput that exists already, by its provisioned model ARN."""
+        if not cdk.Token.is_unresolved(arn) and not PROVISIONED_MODEL_ARN.match(arn):
+            raise ConstructValidationError(
+                f"provisioned throughput {id!r}: {arn!r} is not a provisioned model ARN "
+                "(arn:aws:bedrock:<region>:<account>:provisioned-model/<12 characters>)"
+            )
+        return _ImportedProvisionedThroughput(scope, id, arn)
+
+
+def model_arn(stack: cdk.Stack, model: str) -> str:
+    """``foundation-model/<id>`` in the stack's Region for a base model id; a custom model ARN as is."""
+    if model.startswith("arn:"):
+        return model
+    return stack.format_arn(
+        service="bedrock",
+        account="",
+        resource="foundation-model",
+        resource_name=model,
+        arn_format=cdk.ArnFormat.SLASH_RESOURCE_NAME,
+    )
+
+
+def _validate(props: ProvisionedThroughputProps, aws_name: str) -> None:
+    """Every problem at once, naming the throughput, the argument and the rule."""
+    problems: list[str] = []
+    if props.model_units < 1:
+        problems.append(f"model_units is {props.model_units}, at least 1")
+    if props.commitment not in COMMITMENT_DURATIONS:
+        problems.append(f"commitment {props.commitment!r} is not one of {', '.join(COMMITMENT_DURATIONS)}")
+    elif props.commitment != "none" and not props.acknowledge_commitment:
+        problems.append(
+            f"commitment {props.commitment} is billed for the whole term and cannot be released early; "
+            "pass acknowledge_commitment=True"
+        )
+    if props.removal_policy not in ("retain", "destroy"):
+        problems.append(f"removal_policy {props.removal_policy!r} is not one of retain, destroy")
+    if not (_CUSTOM_MODEL_ARN.match(props.model) or _BASE_MODEL_ID.match(props.model)):
+        problems.append(
+            f"model {props.model!r} is neither a base model id (with its context variant) "
+            "nor a custom model ARN"
+        )
+    if len(aws_name) > NAME_MAX:
+        problems.append(f"the AWS name {aws_name!r} is {len(aws_name)} characters, at most {NAME_MAX}")
+    elif not _NAME.match(aws_name):
+        problems.append(
+            f"the AWS name {aws_name!r} must be letters and digits, each optionally followed by one - or _"
+        )
+    if problems:
+        raise ConstructValidationError(f"provisioned throughput {props.name!r}: " + "; ".join(problems))

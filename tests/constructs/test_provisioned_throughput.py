@@ -1,0 +1,240 @@
+"""ProvisionedThroughput through the construct API: the custom resource, its handler, grants, import."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_iam as iam
+from aws_cdk.assertions import Match, Template
+
+from bedrock_platform.constructs import (
+    ConstructValidationError,
+    ProvisionedThroughput,
+    ProvisionedThroughputProps,
+    latest_python_runtime,
+)
+from bedrock_platform.constructs.provisioned_throughput import RESOURCE_TYPE
+from tests.constructs.conftest import new_stack, render
+
+MODEL = "anthropic.claude-3-haiku-20240307-v1:0:200k"
+CUSTOM_MODEL = (
+    "arn:aws:bedrock:us-east-1:111111111111:custom-model/"
+    "anthropic.claude-3-haiku-20240307-v1:0:200k/a1b2c3d4e5f6"
+)
+PROVISIONED_ARN = "arn:aws:bedrock:us-east-1:111111111111:provisioned-model/abcdefghijkl"
+COMMITTED = ProvisionedThroughputProps(
+    name="support",
+    model=MODEL,
+    model_units=2,
+    commitment="six_months",
+    acknowledge_commitment=True,
+    removal_policy="retain",
+    tags={"app": "support"},
+)
+ON_DEMAND = ProvisionedThroughputProps(name="experiments", model=CUSTOM_MODEL, model_units=1)
+
+
+def synth(*specs: ProvisionedThroughputProps) -> tuple[Template, dict[str, ProvisionedThroughput]]:
+    stack = new_stack()
+    throughputs = {spec.name: ProvisionedThroughput(stack, spec.name, props=spec) for spec in specs}
+    return Template.from_stack(stack), throughputs
+
+
+def resources(template: Template, type_: str) -> dict[str, Any]:
+    found: dict[str, Any] = template.find_resources(type_)
+    return found
+
+
+def test_a_committed_throughput_is_a_retained_custom_resource_with_its_properties() -> None:
+    template, throughputs = synth(COMMITTED)
+
+    (resource,) = resources(template, RESOURCE_TYPE).values()
+    assert resource["DeletionPolicy"] == resource["UpdateReplacePolicy"] == "Retain"
+    properties = resource["Properties"]
+    assert properties["ModelId"] == MODEL
+    assert properties["ModelUnits"] == 2
+    assert properties["CommitmentDuration"] == "SixMonths"
+    assert properties["Tags"] == {"app": "support"}
+    assert properties["ProvisionedModelName"] == throughputs["support"].provisioned_model_name
+    assert throughputs["support"].provisioned_model_name.startswith("support-")
+    assert len(throughputs["support"].provisioned_model_name) == len("support-") + 6
+
+
+def test_a_throughput_without_commitment_is_deleted_with_the_stack_and_sends_no_commitment() -> None:
+    template, _ = synth(ON_DEMAND)
+
+    (resource,) = resources(template, RESOURCE_TYPE).values()
+    assert resource["DeletionPolicy"] == resource["UpdateReplacePolicy"] == "Delete"
+    assert "CommitmentDuration" not in resource["Properties"]
+    assert "Tags" not in resource["Properties"]
+
+
+def test_the_name_hash_changes_with_what_replaces_and_only_with_that() -> None:
+    def name(spec: ProvisionedThroughputProps) -> str:
+        return ProvisionedThroughput(new_stack(), "T", props=spec).provisioned_model_name
+
+    base = name(COMMITTED)
+    assert name(replace(COMMITTED, model_units=3)) != base
+    assert name(replace(COMMITTED, commitment="one_month")) != base
+    assert name(replace(COMMITTED, model="anthropic.claude-v2:1:200k")) != base
+    assert name(replace(COMMITTED, tags={"app": "other"})) == base
+    assert name(replace(COMMITTED, removal_policy="destroy")) == base
+
+
+def test_one_provider_per_stack_serves_every_throughput_on_the_latest_python_runtime() -> None:
+    template, _ = synth(COMMITTED, ON_DEMAND)
+
+    handlers = {
+        key: value
+        for key, value in resources(template, "AWS::Lambda::Function").items()
+        if str(value["Properties"].get("Handler", "")).startswith("handlers.")
+    }
+    assert sorted(fn["Properties"]["Handler"] for fn in handlers.values()) == [
+        "handlers.provisioned_throughput.is_complete",
+        "handlers.provisioned_throughput.on_event",
+    ]
+    assert {fn["Properties"]["Runtime"] for fn in handlers.values()} == {latest_python_runtime().name}
+    assert latest_python_runtime().name == "python3.14"
+    assert len(resources(template, "AWS::StepFunctions::StateMachine")) == 1
+    tokens = {
+        json.dumps(r["Properties"]["ServiceToken"]) for r in resources(template, RESOURCE_TYPE).values()
+    }
+    assert len(tokens) == 1
+    template.resource_count_is("AWS::Logs::LogGroup", 2)
+    template.has_resource_properties("AWS::Logs::LogGroup", {"RetentionInDays": 365})
+    template.has_resource_properties(
+        "AWS::StepFunctions::StateMachine",
+        {"LoggingConfiguration": Match.object_like({"Level": "ALL", "IncludeExecutionData": False})},
+    )
+
+
+def test_no_role_of_the_provider_uses_a_managed_policy() -> None:
+    template, _ = synth(COMMITTED)
+
+    for role in resources(template, "AWS::IAM::Role").values():
+        assert "ManagedPolicyArns" not in role["Properties"]
+
+
+def handler_statements(template: Template) -> list[dict[str, Any]]:
+    statements = []
+    for policy in resources(template, "AWS::IAM::Policy").values():
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            if any(action.startswith("bedrock:") for action in actions):
+                statements.append(statement)
+    return statements
+
+
+def test_the_handler_may_buy_only_for_the_declared_models_and_manage_only_provisioned_models() -> None:
+    template, _ = synth(COMMITTED, ON_DEMAND)
+
+    throughputs = "arn:aws:bedrock:us-east-1:111111111111:provisioned-model/*"
+    by_actions = {
+        tuple(sorted(s["Action"])): sorted(render(r) for r in s["Resource"])
+        if isinstance(s["Resource"], list)
+        else [render(s["Resource"])]
+        for s in handler_statements(template)
+        if "bedrock:CreateProvisionedModelThroughput" not in s["Action"]
+    }
+    assert by_actions == {
+        (
+            "bedrock:DeleteProvisionedModelThroughput",
+            "bedrock:GetProvisionedModelThroughput",
+            "bedrock:TagResource",
+            "bedrock:UntagResource",
+        ): [throughputs]
+    }
+    purchase = [
+        s for s in handler_statements(template) if "bedrock:CreateProvisionedModelThroughput" in s["Action"]
+    ]
+    resources_bought_for = sorted(render(r) for s in purchase for r in s["Resource"])
+    assert set(resources_bought_for) == {
+        f"arn:aws:bedrock:us-east-1::foundation-model/{MODEL}",
+        CUSTOM_MODEL,
+        throughputs,
+    }
+
+
+def test_grant_invoke_allows_invoke_and_stream_on_the_provisioned_model_arn_only() -> None:
+    stack = new_stack()
+    throughput = ProvisionedThroughput(stack, "Support", props=COMMITTED)
+    role = iam.Role(stack, "App", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+    throughput.grant_invoke(role)
+
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::IAM::Policy",
+        {
+            "Roles": [{"Ref": Match.string_like_regexp("^App")}],
+            "PolicyDocument": {
+                "Statement": [
+                    {
+                        "Action": ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+                        "Effect": "Allow",
+                        "Resource": {"Ref": stack.get_logical_id(throughput.resource.node.default_child)},
+                    }
+                ],
+                "Version": "2012-10-17",
+            },
+        },
+    )
+
+
+def test_an_imported_throughput_grants_invoke_on_its_arn() -> None:
+    stack = new_stack()
+    imported = ProvisionedThroughput.from_provisioned_model_arn(stack, "Imported", PROVISIONED_ARN)
+    role = iam.Role(stack, "App", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+    imported.grant_invoke(role)
+
+    assert imported.arn == PROVISIONED_ARN
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::IAM::Policy",
+        {"PolicyDocument": {"Statement": [Match.object_like({"Resource": PROVISIONED_ARN})]}},
+    )
+
+
+def test_import_refuses_what_is_not_a_provisioned_model_arn() -> None:
+    with pytest.raises(ConstructValidationError, match="is not a provisioned model ARN"):
+        ProvisionedThroughput.from_provisioned_model_arn(new_stack(), "Imported", CUSTOM_MODEL)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"model_units": 0}, "model_units is 0, at least 1"),
+        (
+            {"commitment": "one_month", "acknowledge_commitment": False},
+            "commitment one_month is billed for the whole term and cannot be released early; "
+            "pass acknowledge_commitment=True",
+        ),
+        ({"commitment": "yearly"}, "commitment 'yearly' is not one of none, one_month, six_months"),
+        ({"removal_policy": "snapshot"}, "removal_policy 'snapshot' is not one of retain, destroy"),
+        ({"model": "Claude 3 Haiku"}, "model 'Claude 3 Haiku' is neither a base model id"),
+        ({"name": "n" * 60}, "is 67 characters, at most 63"),
+        ({"name": "two--hyphens"}, "must be letters and digits, each optionally followed by one - or _"),
+    ],
+)
+def test_invalid_props_raise_naming_the_throughput_and_the_rule(
+    changes: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ConstructValidationError) as raised:
+        ProvisionedThroughput(new_stack(), "T", props=replace(ON_DEMAND, **changes))
+    assert str(raised.value).startswith(f"provisioned throughput {changes.get('name', 'experiments')!r}: ")
+    assert message in str(raised.value)
+
+
+def test_the_handler_asset_holds_only_the_handler_modules(tmp_path: Any) -> None:
+    app = cdk.App(outdir=str(tmp_path), builtin_cloud_formation_validation=False)
+    stack = cdk.Stack(app, "Assets", env=cdk.Environment(account="111111111111", region="us-east-1"))
+    ProvisionedThroughput(stack, "T", props=ON_DEMAND)
+    app.synth()
+
+    handler_assets = [
+        sorted(path.name for path in asset.rglob("*"))
+        for asset in tmp_path.glob("asset.*")
+        if (asset / "handlers").is_dir()
+    ]
+    assert handler_assets == [["__init__.py", "custom_resource.py", "handlers", "provisioned_throughput.py"]]
