@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 from botocore.stub import Stubber
 import handlers.custom_resource as custom_resource
 import handlers.provisioned_throughput as handler
+import handlers.bedrock_job
 
 client = custom_resource.client("bedrock")
 custom_resource.client = lambda service: client

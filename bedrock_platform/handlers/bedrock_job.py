@@ -1,0 +1,238 @@
+"""Custom resource handler: Amazon Bedrock evaluation jobs and batch inference jobs.
+
+Both are jobs that CloudFormation has no type for; one handler runs them through the ``bedrock``
+API under the CDK ``Provider`` framework, the resource type choosing the kind
+(``Custom::BedrockEvaluationJob``, ``Custom::BedrockBatchInferenceJob``).
+
+Properties: ``JobNamePrefix`` (``<environment>-<name>``), ``Request`` (the Create request in the
+API's own shape, without ``jobName`` and ``clientRequestToken``) and ``Wait``.
+
+- The job name is ``<prefix>-<6 hex>``, a hash of the request as deployed (tags left out), so
+  a changed spec starts a new job and an unchanged one never starts one again: an update whose
+  request is unchanged (a tag or ``Wait`` change) keeps the job, and a create that finds a job of
+  that name (the same spec, run before) adopts it instead of failing.
+- Create sends a ``clientRequestToken`` derived from the stack id, logical id and properties, so
+  a retried create never starts a second job. The physical id is the job ARN.
+- With ``Wait``, ``is_complete`` waits until the job ends and fails the deployment with the job's
+  failure messages; without it the deployment goes on while the job runs.
+- Delete stops a job that is still running. It never deletes the job or its results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from . import custom_resource
+from .custom_resource import CONFLICT, NOT_FOUND, Event, HandlerError, Response, call, failure
+
+UNTAGGED_HASH_LENGTH = 6
+STARTED = "true"
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """How one kind of Bedrock job is created, read, listed and stopped."""
+
+    noun: str
+    create: str
+    get: str
+    stop: str
+    list: str
+    summaries: str
+    tags: str
+    running: frozenset[str]
+    succeeded: frozenset[str]
+    failed: frozenset[str]
+
+    def failure_reason(self, state: Mapping[str, Any]) -> str:
+        """The job's own failure messages, on one line."""
+        messages = state.get("failureMessages") or [state.get("message") or "no failure message"]
+        return "; ".join(str(message) for message in messages)
+
+
+EVALUATION = JobKind(
+    noun="evaluation job",
+    create="create_evaluation_job",
+    get="get_evaluation_job",
+    stop="stop_evaluation_job",
+    list="list_evaluation_jobs",
+    summaries="jobSummaries",
+    tags="jobTags",
+    running=frozenset({"InProgress", "Stopping"}),
+    succeeded=frozenset({"Completed"}),
+    failed=frozenset({"Failed", "Stopped", "Deleting"}),
+)
+BATCH_INFERENCE = JobKind(
+    noun="batch inference job",
+    create="create_model_invocation_job",
+    get="get_model_invocation_job",
+    stop="stop_model_invocation_job",
+    list="list_model_invocation_jobs",
+    summaries="invocationJobSummaries",
+    tags="tags",
+    running=frozenset({"Submitted", "Validating", "Scheduled", "InProgress", "Stopping"}),
+    succeeded=frozenset({"Completed", "PartiallyCompleted"}),
+    failed=frozenset({"Failed", "Stopped", "Expired"}),
+)
+KINDS: Mapping[str, JobKind] = {
+    "Custom::BedrockEvaluationJob": EVALUATION,
+    "Custom::BedrockBatchInferenceJob": BATCH_INFERENCE,
+}
+"""The job kind of each resource type."""
+
+
+def on_event(event: Event, context: object) -> Response:
+    """Lambda entry point of the Provider framework's ``onEvent``."""
+    return handle(event, custom_resource.client("bedrock"))
+
+
+def is_complete(event: Event, context: object) -> Response:
+    """Lambda entry point of the Provider framework's ``isComplete``."""
+    return check(event, custom_resource.client("bedrock"))
+
+
+def kind_of(event: Event) -> JobKind:
+    """The job kind of the event's resource type."""
+    try:
+        return KINDS[event["ResourceType"]]
+    except KeyError as error:
+        resource_type = event.get("ResourceType")
+        raise HandlerError(f"this handler does not run resources of type {resource_type!r}") from error
+
+
+def handle(event: Event, bedrock: Any) -> Response:
+    """Start a Create, Update or Delete; returns the physical id (the job ARN)."""
+    custom_resource.log_request(event)
+    kind = kind_of(event)
+    if event["RequestType"] == "Create":
+        return create(event, bedrock, kind)
+    if event["RequestType"] == "Update":
+        return update(event, bedrock, kind)
+    return delete(event, bedrock, kind)
+
+
+def create(event: Event, bedrock: Any, kind: JobKind) -> Response:
+    """Start the job, or adopt the job this exact spec started before."""
+    prefix, request = read(event, bedrock, kind, "ResourceProperties")
+    name = job_name(prefix, request, kind)
+    action = f"starting {kind.noun} {name}"
+    try:
+        token = custom_resource.request_token(event)
+        response = call(bedrock, kind.create, jobName=name, clientRequestToken=token, **request)
+        arn = str(response["jobArn"])
+    except ClientError as error:
+        existing = find(bedrock, kind, name) if custom_resource.error_code(error) == CONFLICT else None
+        if existing is None:
+            raise failure(error, action) from error
+        arn = existing
+    return {"PhysicalResourceId": arn, "Data": {"JobArn": arn, "JobName": name, "Started": STARTED}}
+
+
+def update(event: Event, bedrock: Any, kind: JobKind) -> Response:
+    """A changed spec starts a new job (replacement); anything else keeps the job that ran."""
+    old_prefix, old = read(event, bedrock, kind, "OldResourceProperties")
+    new_prefix, new = read(event, bedrock, kind, "ResourceProperties")
+    if job_name(old_prefix, old, kind) != job_name(new_prefix, new, kind):
+        return create(event, bedrock, kind)
+    arn = event["PhysicalResourceId"]
+    return {"PhysicalResourceId": arn, "Data": {"JobArn": arn, "JobName": job_name(new_prefix, new, kind)}}
+
+
+def delete(event: Event, bedrock: Any, kind: JobKind) -> Response:
+    """Stop the job if it still runs; the job record and its results stay."""
+    arn = event["PhysicalResourceId"]
+    if not custom_resource.is_arn(arn):
+        return {"PhysicalResourceId": arn}
+    state = describe(bedrock, kind, arn)
+    if state is not None and state["status"] in kind.running - {"Stopping"}:
+        try:
+            call(bedrock, kind.stop, jobIdentifier=arn)
+        except ClientError as error:
+            if custom_resource.error_code(error) not in (NOT_FOUND, CONFLICT):  # gone, or ended meanwhile
+                raise failure(error, f"stopping {kind.noun} {arn}") from error
+    return {"PhysicalResourceId": arn}
+
+
+def check(event: Event, bedrock: Any) -> Response:
+    """``isComplete``: at once, unless ``Wait`` asks to wait for a job this deployment started."""
+    kind = kind_of(event)
+    data = dict(event.get("Data") or {})
+    waits = str(event.get("ResourceProperties", {}).get("Wait", "false")).lower() == "true"
+    if event["RequestType"] == "Delete" or not waits or data.get("Started") != STARTED:
+        return {"IsComplete": True}
+    arn = event["PhysicalResourceId"]
+    state = describe(bedrock, kind, arn)
+    if state is None:
+        raise HandlerError(f"{kind.noun} {arn} no longer exists")
+    status = str(state["status"])
+    if status in kind.failed:
+        raise HandlerError(f"{kind.noun} {state['jobName']} ended {status}: {kind.failure_reason(state)}")
+    if status in kind.succeeded:
+        return {"IsComplete": True, "Data": {"Status": status}}
+    return {"IsComplete": False}
+
+
+def read(event: Event, bedrock: Any, kind: JobKind, key: str) -> tuple[str, dict[str, Any]]:
+    """The job name prefix and the Create request, with CloudFormation's strings made the API's types."""
+    raw = event.get(key) or {}
+    try:
+        prefix = str(raw["JobNamePrefix"])
+        request = raw["Request"]
+        operation = bedrock.meta.method_to_api_mapping[kind.create]
+        shape = bedrock.meta.service_model.operation_model(operation).input_shape
+        return prefix, coerce(shape, request)
+    except (KeyError, TypeError, ValueError) as error:
+        raise HandlerError(f"invalid {kind.noun} properties: {error!r}") from error
+
+
+def coerce(shape: Any, value: Any) -> Any:
+    """``value`` with CloudFormation's strings for numbers and booleans turned back, per the service model."""
+    if shape.type_name == "structure":
+        return {name: coerce(shape.members[name], item) for name, item in dict(value).items()}
+    if shape.type_name == "list":
+        return [coerce(shape.member, item) for item in value]
+    if shape.type_name == "map":
+        return {key: coerce(shape.value, item) for key, item in dict(value).items()}
+    if shape.type_name in ("integer", "long"):
+        return int(value)
+    if shape.type_name in ("float", "double"):
+        return float(value)
+    if shape.type_name == "boolean":
+        return value if isinstance(value, bool) else str(value).lower() == "true"
+    return value
+
+
+def job_name(prefix: str, request: Mapping[str, Any], kind: JobKind) -> str:
+    """``<prefix>-<6 hex>``: the hash of the request without its tags."""
+    spec = {key: value for key, value in request.items() if key != kind.tags}
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    return f"{prefix}-{digest[:UNTAGGED_HASH_LENGTH]}"
+
+
+def describe(bedrock: Any, kind: JobKind, arn: str) -> Response | None:
+    """The job, or None when it does not exist."""
+    try:
+        return call(bedrock, kind.get, jobIdentifier=arn)
+    except ClientError as error:
+        if custom_resource.error_code(error) == NOT_FOUND:
+            return None
+        raise failure(error, f"reading {kind.noun} {arn}") from error
+
+
+def find(bedrock: Any, kind: JobKind, name: str) -> str | None:
+    """The ARN of the job named exactly ``name``, if there is one."""
+    token: str | None = None
+    while True:
+        page = call(bedrock, kind.list, nameContains=name, **({"nextToken": token} if token else {}))
+        for summary in page.get(kind.summaries, []):
+            if summary.get("jobName") == name:
+                return str(summary["jobArn"])
+        token = page.get("nextToken")
+        if not token:
+            return None
