@@ -12,8 +12,8 @@ except ConfigError as error:
 The flow is: read the file within safety limits, keeping the position of every key and value
 (:mod:`.document`); validate it against ``config/schema.json`` (:mod:`.schema`); read the word
 files its guardrails name (:mod:`.files`); run the semantic rules (:mod:`.rules`,
-:mod:`.guardrail_rules`, :mod:`.throughput_rules`); build the frozen config objects with
-defaults (:mod:`.model`).
+:mod:`.guardrail_rules`, :mod:`.throughput_rules`, :mod:`.job_rules`); build the frozen config
+objects with defaults (:mod:`.model`).
 This package never imports aws_cdk.
 """
 

@@ -20,10 +20,35 @@ added and retired, and it differs from the on-demand Regions of the same model (
 runs on demand in eu-central-1, but its throughput variants are not offered there). To add a
 model, add a :class:`ThroughputModel` with the id and Regions exactly as the page gives them.
 Custom models are not catalogued: a config names them by ARN.
+
+Evaluation datasets and metrics are the names CreateEvaluationJob takes, which are free
+strings in the API (``[0-9a-zA-Z-_.]+``) whose valid values are given only in the
+documentation. A config writes them in snake_case (``gigaword``, ``context_relevance``) and
+the catalog maps them to the API's names (``Builtin.Gigaword``, ``Builtin.ContextRelevance``).
+The sources are the Amazon Bedrock user guide and API reference:
+
+- built-in datasets and the task type each is for: "Use prompt datasets for model evaluation
+  in Amazon Bedrock" (model-evaluation-prompt-datasets.html), "Model evaluation task types in
+  Amazon Bedrock" (model-evaluation-tasks.html) and its pages per task type; the API names are
+  spelled as the API reference gives them for ``EvaluationDataset.name`` (botocore's
+  ``bedrock`` service model documents the same list);
+- automated metrics and the task types that compute them: the same task type pages (text
+  classification computes accuracy and robustness, not toxicity);
+- LLM-as-a-judge metrics: "Use metrics to understand model performance"
+  (model-evaluation-metrics.html) and ``EvaluationDatasetMetricConfig.metricNames`` in the API
+  reference; logical coherence is ``Builtin.Coherence`` there;
+- RAG metrics, retrieve only and retrieve and generate: "Use metrics to understand RAG system
+  performance" (knowledge-base-eval-retrieve.html), whose retrieve-and-generate table adds the
+  citation metrics (``Builtin.CitationPrecision``, ``Builtin.CitationCoverage``) to the list in
+  the API reference; logical coherence is ``Builtin.LogicalCoherence`` there.
+
+The API reference says ``taskType`` is ignored for knowledge base (RAG) evaluations, and the
+RAG evaluation examples write ``"taskType": "General"``, which :data:`RAG_TASK_TYPE` follows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 KNOWLEDGE_BASE_REGIONS: tuple[str, ...] = (
@@ -325,3 +350,129 @@ THROUGHPUT_MODELS: tuple[ThroughputModel, ...] = (
 def throughput_model(model_id: str) -> ThroughputModel | None:
     """The catalogued Provisioned Throughput model with that id, or None."""
     return next((model for model in THROUGHPUT_MODELS if model.model_id == model_id), None)
+
+
+EVALUATION_TASK_TYPES: Mapping[str, str] = {
+    "summarization": "Summarization",
+    "classification": "Classification",
+    "question_and_answer": "QuestionAndAnswer",
+    "generation": "Generation",
+    "custom": "Custom",
+}
+"""Task types of automated and LLM-as-a-judge evaluations: config name to the API's ``taskType``."""
+
+RAG_TASK_TYPE = "General"
+"""The ``taskType`` of a RAG evaluation's datasets, as the user guide's examples write it.
+
+The API reference says taskType is ignored for knowledge base evaluations; General is not one of the
+enum's values (Summarization, Classification, QuestionAndAnswer, Generation, Custom).
+"""
+
+
+@dataclass(frozen=True)
+class BuiltinDataset:
+    """A built-in prompt dataset of automated model evaluations."""
+
+    name: str
+    """The name a config writes: ``gigaword``."""
+    api_name: str
+    """The name CreateEvaluationJob takes: ``Builtin.Gigaword``."""
+    task_type: str
+    """The task type (a key of :data:`EVALUATION_TASK_TYPES`) the dataset is for."""
+
+
+BUILTIN_DATASETS: tuple[BuiltinDataset, ...] = (
+    BuiltinDataset(name="bold", api_name="Builtin.Bold", task_type="generation"),
+    BuiltinDataset(
+        name="real_toxicity_prompts", api_name="Builtin.RealToxicityPrompts", task_type="generation"
+    ),
+    BuiltinDataset(name="t_rex", api_name="Builtin.T-Rex", task_type="generation"),
+    BuiltinDataset(name="wikitext2", api_name="Builtin.Wikitext2", task_type="generation"),
+    BuiltinDataset(name="gigaword", api_name="Builtin.Gigaword", task_type="summarization"),
+    BuiltinDataset(name="boolq", api_name="Builtin.BoolQ", task_type="question_and_answer"),
+    BuiltinDataset(
+        name="natural_questions", api_name="Builtin.NaturalQuestions", task_type="question_and_answer"
+    ),
+    BuiltinDataset(name="trivia_qa", api_name="Builtin.TriviaQA", task_type="question_and_answer"),
+    BuiltinDataset(
+        name="womens_ecommerce_clothing_reviews",
+        api_name="Builtin.WomensEcommerceClothingReviews",
+        task_type="classification",
+    ),
+)
+"""Built-in datasets, by task type in the order of the user guide's table (see the module docstring)."""
+
+
+def builtin_dataset(name: str) -> BuiltinDataset | None:
+    """The built-in dataset a config names ``name``, or None."""
+    return next((dataset for dataset in BUILTIN_DATASETS if dataset.name == name), None)
+
+
+AUTOMATED_METRICS: Mapping[str, str] = {
+    "accuracy": "Builtin.Accuracy",
+    "robustness": "Builtin.Robustness",
+    "toxicity": "Builtin.Toxicity",
+}
+"""Metrics of automated evaluations: config name to API name."""
+
+AUTOMATED_TASK_METRICS: Mapping[str, tuple[str, ...]] = {
+    "summarization": ("accuracy", "robustness", "toxicity"),
+    "classification": ("accuracy", "robustness"),
+    "question_and_answer": ("accuracy", "robustness", "toxicity"),
+    "generation": ("accuracy", "robustness", "toxicity"),
+    "custom": ("accuracy", "robustness", "toxicity"),
+}
+"""The automated metrics each task type computes (the user guide lists none for custom: all three)."""
+
+JUDGE_METRICS: Mapping[str, str] = {
+    "correctness": "Builtin.Correctness",
+    "completeness": "Builtin.Completeness",
+    "faithfulness": "Builtin.Faithfulness",
+    "helpfulness": "Builtin.Helpfulness",
+    "coherence": "Builtin.Coherence",
+    "relevance": "Builtin.Relevance",
+    "following_instructions": "Builtin.FollowingInstructions",
+    "professional_style_and_tone": "Builtin.ProfessionalStyleAndTone",
+    "harmfulness": "Builtin.Harmfulness",
+    "stereotyping": "Builtin.Stereotyping",
+    "refusal": "Builtin.Refusal",
+}
+"""Built-in metrics of model evaluations that use an LLM as a judge: config name to API name."""
+
+RAG_METRICS: Mapping[str, Mapping[str, str]] = {
+    "retrieve": {
+        "context_relevance": "Builtin.ContextRelevance",
+        "context_coverage": "Builtin.ContextCoverage",
+    },
+    "retrieve_and_generate": {
+        "correctness": "Builtin.Correctness",
+        "completeness": "Builtin.Completeness",
+        "helpfulness": "Builtin.Helpfulness",
+        "logical_coherence": "Builtin.LogicalCoherence",
+        "faithfulness": "Builtin.Faithfulness",
+        "citation_precision": "Builtin.CitationPrecision",
+        "citation_coverage": "Builtin.CitationCoverage",
+        "harmfulness": "Builtin.Harmfulness",
+        "stereotyping": "Builtin.Stereotyping",
+        "refusal": "Builtin.Refusal",
+    },
+}
+"""Built-in metrics of RAG evaluations, by rag_type: config name to API name."""
+
+
+def evaluation_metrics(
+    kind: str, *, task_type: str | None = None, rag_type: str | None = None
+) -> Mapping[str, str]:
+    """The metrics an evaluation of this kind takes, config name to API name; empty when none are known.
+
+    automated needs its ``task_type``, rag its ``rag_type``; llm_judge takes the same metrics
+    whatever the task type.
+    """
+    if kind == "automated":
+        names = AUTOMATED_TASK_METRICS.get(task_type or "", ())
+        return {name: AUTOMATED_METRICS[name] for name in names}
+    if kind == "llm_judge":
+        return JUDGE_METRICS
+    if kind == "rag":
+        return RAG_METRICS.get(rag_type or "", {})
+    return {}

@@ -16,10 +16,11 @@ from typing import Any
 from bedrock_platform.config.document import ConfigPath, Document
 from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.files import WordList
-from bedrock_platform.config.messages import show
+from bedrock_platform.config.messages import did_you_mean, one_of, show
 
 DUPLICATE_NAME = "duplicate {noun} name {name} (first defined at line {line})"
 AWS_NAME = "the {what} AWS name {name} {problem}"
+UNKNOWN_REFERENCE = "unknown {noun} {name}{hint}"
 
 AWS_RESOURCE_NAME = re.compile(r"^([0-9a-zA-Z][_-]?){1,100}$")
 """Bedrock resource names in their APIs: knowledge bases, data sources, provisioned models."""
@@ -137,6 +138,35 @@ def duplicates(config: Mapping[str, Any], context: RuleContext, path: ConfigPath
         else:
             first_lines[name] = context.line(name_path)
     return issues
+
+
+def defined_names(config: Mapping[str, Any], section: str) -> list[str] | None:
+    """The names of the items of a top-level list, or None when one of them has no usable name.
+
+    A missing section has no names. None means the schema reported the section, and the item
+    without a name may be the one a reference means: references to it are not checked.
+    """
+    found = value(config, (section,))
+    found = [] if found is None else found
+    if not isinstance(found, list) or not all(
+        isinstance(item, dict) and isinstance(item.get("name"), str) for item in found
+    ):
+        return None
+    return [item["name"] for item in found]
+
+
+def reference_issues(
+    config: Mapping[str, Any], context: RuleContext, path: ConfigPath, noun: str, section: str
+) -> list[Issue]:
+    """An issue when the string at ``path`` names no item of the top-level list ``section``."""
+    reference = string(config, context, path)
+    defined = defined_names(config, section)
+    if reference is None or defined is None or reference in defined:
+        return []
+    hint = did_you_mean(reference, defined)
+    if not hint:
+        hint = f" (defined: {one_of(defined)})" if defined else f" (no {section} are defined)"
+    return [context.issue(path, UNKNOWN_REFERENCE.format(noun=noun, name=show(reference), hint=hint))]
 
 
 def aws_name_problem(name: str) -> str | None:

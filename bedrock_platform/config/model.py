@@ -14,7 +14,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from bedrock_platform.config.catalog import embedding_model
+from bedrock_platform.config.catalog import (
+    EVALUATION_TASK_TYPES,
+    RAG_TASK_TYPE,
+    builtin_dataset,
+    embedding_model,
+    evaluation_metrics,
+)
 
 PROD_ENVIRONMENT = "prod"
 
@@ -334,6 +340,126 @@ class ProvisionedThroughput:
         return self.display_name or f"{environment}-{self.name}"
 
 
+EvaluationKind = Literal["automated", "llm_judge", "rag"]
+"""What grades: computed metrics (automated), a judge model (llm_judge), a knowledge base (rag)."""
+
+RagType = Literal["retrieve", "retrieve_and_generate"]
+"""What a RAG evaluation grades: the retrieved passages, or the responses generated from them too."""
+
+JOB_NAME_SUFFIX_LENGTH = 7
+"""Characters the handler appends to a job's ``<environment>-<name>``: ``-`` and 6 hex digits of its spec."""
+
+InvocationType = Literal["InvokeModel", "Converse"]
+"""How a batch inference job invokes the model, in the API's spelling."""
+
+INVOCATION_TYPES: Mapping[str, InvocationType] = {"invoke_model": "InvokeModel", "converse": "Converse"}
+"""Batch inference invocation types: config name to the API's ``modelInvocationType``."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelRef:
+    """A model a job invokes: a model id (base model or inference profile) or a provisioned throughput.
+
+    Exactly one of the two is set; the throughput is one of the config's, by name.
+    """
+
+    model_id: str | None = None
+    """A base model id or an inference profile id, as written. Default: None."""
+    provisioned_throughput: str | None = None
+    """The name of a provisioned throughput of the config. Default: None."""
+
+    def __post_init__(self) -> None:
+        if (self.model_id is None) == (self.provisioned_throughput is None):
+            raise ValueError("ModelRef: give exactly one of model_id and provisioned_throughput")
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvaluationDataset:
+    """A prompt dataset of an evaluation job and the metrics computed on it, in the API's names."""
+
+    name: str
+    """The API's dataset name: ``Builtin.Gigaword`` for a built-in dataset, else the custom dataset's name."""
+    task_type: str
+    """The API's ``taskType``: ``Summarization``, ...; for rag, :data:`~.catalog.RAG_TASK_TYPE`."""
+    metrics: tuple[str, ...]
+    """The API's metric names (``Builtin.Accuracy``, ...), in the order written."""
+    key: str | None = None
+    """The custom dataset's object key in the job bucket. Default: None, a built-in dataset."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvaluationJob:
+    """An Amazon Bedrock evaluation job: a model or a knowledge base graded on prompt datasets."""
+
+    name: str
+    """The config name; the AWS name is ``<environment>-<name>-<6 hex digits>``."""
+    kind: EvaluationKind
+    datasets: tuple[EvaluationDataset, ...]
+    """1 to 5, in the order written."""
+    output_prefix: str
+    """Where the results go in the job bucket, ending with ``/``. Config default: ``evaluations/<name>/``."""
+    models: tuple[ModelRef, ...] = ()
+    """automated and llm_judge: the one model evaluated. Default: none (rag)."""
+    description: str | None = None
+    """Default: none."""
+    evaluator_model: str | None = None
+    """llm_judge and rag: the judge's model id or inference profile id. Default: None (automated)."""
+    knowledge_base: str | None = None
+    """rag: the name of the knowledge base of the config that is evaluated. Default: None."""
+    rag_type: RagType | None = None
+    """rag: retrieve or retrieve_and_generate. Default: None."""
+    generator_model: ModelRef | None = None
+    """rag with retrieve_and_generate: the model that generates the responses. Default: None."""
+    number_of_results: int | None = None
+    """rag: passages retrieved per query, 1 to 100. Default: None (the service's)."""
+    kms_key_arn: str | None = None
+    """Customer managed key of the job. Default: None (an AWS owned key)."""
+    wait: bool = False
+    """Whether the deployment waits for the job to finish (at most 1 hour). Default: false."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Its own tags, sorted by key. Default: none."""
+
+    @property
+    def application_type(self) -> str:
+        """The API's ``applicationType``: ``RagEvaluation`` for a rag job, else ``ModelEvaluation``."""
+        return "RagEvaluation" if self.kind == "rag" else "ModelEvaluation"
+
+
+@dataclass(frozen=True, kw_only=True)
+class BatchVpc:
+    """The VPC a batch inference job runs in."""
+
+    subnet_ids: tuple[str, ...]
+    """1 to 16 subnet ids."""
+    security_group_ids: tuple[str, ...]
+    """1 to 5 security group ids."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BatchInferenceJob:
+    """A batch inference job: one model over JSON Lines records in the job bucket."""
+
+    name: str
+    """The config name; the AWS name is ``<environment>-<name>-<6 hex digits>``."""
+    model: ModelRef
+    input_key: str
+    """The input's object key (a ``.jsonl`` file) or key prefix (ending with ``/``) in the job bucket."""
+    output_prefix: str
+    """Where in the job bucket the results go, ending with ``/``. A config's default: ``batch/<name>/``."""
+    timeout_hours: int | None = None
+    """24 to 168. Default: None (the service's)."""
+    invocation_type: InvocationType | None = None
+    """The API's ``modelInvocationType``. Default: None (the service's)."""
+    vpc: BatchVpc | None = None
+    """Default: None (no VPC)."""
+    kms_key_arn: str | None = None
+    """Customer managed key that encrypts the output. Default: None."""
+    wait: bool = False
+    """Whether the deployment waits for the job to finish (at most 1 hour). Default: false."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Its own tags, sorted by key. Default: none."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class PlatformConfig:
     """One environment's validated configuration."""
@@ -346,6 +472,11 @@ class PlatformConfig:
     knowledge_bases: tuple[KnowledgeBase, ...] = ()
     guardrails: tuple[Guardrail, ...] = ()
     provisioned_throughputs: tuple[ProvisionedThroughput, ...] = ()
+    job_bucket: CreatedBucket | ExistingBucket | None = None
+    """The bucket of the jobs' datasets, input and results: CreatedBucket() by default when a job is
+    declared; None when none is."""
+    evaluation_jobs: tuple[EvaluationJob, ...] = ()
+    batch_inference_jobs: tuple[BatchInferenceJob, ...] = ()
 
     @property
     def is_prod(self) -> bool:
@@ -355,6 +486,10 @@ class PlatformConfig:
     def vector_store(self, name: str) -> VectorStore:
         """The vector store of that name (references are checked at validation)."""
         return next(store for store in self.vector_stores if store.name == name)
+
+    def knowledge_base(self, name: str) -> KnowledgeBase:
+        """The knowledge base of that name; StopIteration when there is none."""
+        return next(knowledge_base for knowledge_base in self.knowledge_bases if knowledge_base.name == name)
 
     def guardrail(self, name: str) -> Guardrail:
         """The guardrail of that name; StopIteration when there is none."""
@@ -386,6 +521,13 @@ def build_config(
     """
     environment = raw["environment"]
     is_prod = environment == PROD_ENVIRONMENT
+    evaluation_jobs = tuple(build_evaluation_job(item) for item in raw.get("evaluation_jobs", []))
+    batch_inference_jobs = tuple(
+        build_batch_inference_job(item) for item in raw.get("batch_inference_jobs", [])
+    )
+    job_bucket: CreatedBucket | ExistingBucket | None = None
+    if evaluation_jobs or batch_inference_jobs:
+        job_bucket = build_bucket(raw["job_bucket"]) if "job_bucket" in raw else CreatedBucket()
     return PlatformConfig(
         environment=environment,
         account=raw["account"],
@@ -399,6 +541,9 @@ def build_config(
         provisioned_throughputs=tuple(
             build_provisioned_throughput(item) for item in raw.get("provisioned_throughputs", [])
         ),
+        job_bucket=job_bucket,
+        evaluation_jobs=evaluation_jobs,
+        batch_inference_jobs=batch_inference_jobs,
     )
 
 
@@ -428,16 +573,17 @@ def _knowledge_base(raw: Mapping[str, Any]) -> KnowledgeBase:
     )
 
 
+def build_bucket(raw: Mapping[str, Any]) -> CreatedBucket | ExistingBucket:
+    """A bucket from its validated mapping: ``{create: true}`` or ``{arn: ..., kms_key_arn: ...}``."""
+    if "arn" in raw:
+        return ExistingBucket(arn=raw["arn"], kms_key_arn=raw.get("kms_key_arn"))
+    return CreatedBucket()
+
+
 def _data_source(raw: Mapping[str, Any]) -> DataSource:
-    bucket_raw = raw["bucket"]
-    bucket: CreatedBucket | ExistingBucket
-    if "arn" in bucket_raw:
-        bucket = ExistingBucket(arn=bucket_raw["arn"], kms_key_arn=bucket_raw.get("kms_key_arn"))
-    else:
-        bucket = CreatedBucket()
     return DataSource(
         name=raw["name"],
-        bucket=bucket,
+        bucket=build_bucket(raw["bucket"]),
         description=raw.get("description"),
         inclusion_prefixes=tuple(raw.get("inclusion_prefixes", [])),
         chunking=Chunking.from_mapping(raw.get("chunking")),
@@ -557,4 +703,72 @@ def build_provisioned_throughput(raw: Mapping[str, Any]) -> ProvisionedThroughpu
         removal_policy=raw.get("removal_policy", "destroy" if commitment == "none" else "retain"),
         tags=dict(sorted(raw.get("tags", {}).items())),
         display_name=raw.get("display_name"),
+    )
+
+
+def build_model_ref(raw: str | Mapping[str, Any]) -> ModelRef:
+    """A model reference from its validated form: a model id, or ``{provisioned_throughput: <name>}``."""
+    if isinstance(raw, str):
+        return ModelRef(model_id=raw)
+    return ModelRef(provisioned_throughput=raw["provisioned_throughput"])
+
+
+def build_evaluation_job(raw: Mapping[str, Any]) -> EvaluationJob:
+    """An evaluation job from its validated mapping, datasets and metrics in the API's names."""
+    name = raw["name"]
+    kind = raw["kind"]
+    generator = raw.get("generator_model")
+    return EvaluationJob(
+        name=name,
+        kind=kind,
+        datasets=tuple(_evaluation_dataset(item, raw) for item in raw["datasets"]),
+        output_prefix=raw.get("output_prefix", f"evaluations/{name}/"),
+        models=tuple(build_model_ref(item) for item in raw.get("models", [])),
+        description=raw.get("description"),
+        evaluator_model=raw.get("evaluator_model"),
+        knowledge_base=raw.get("knowledge_base"),
+        rag_type=raw.get("rag_type"),
+        generator_model=None if generator is None else build_model_ref(generator),
+        number_of_results=raw.get("number_of_results"),
+        kms_key_arn=raw.get("kms_key_arn"),
+        wait=raw.get("wait", False),
+        tags=dict(sorted(raw.get("tags", {}).items())),
+    )
+
+
+def _evaluation_dataset(raw: Mapping[str, Any], job: Mapping[str, Any]) -> EvaluationDataset:
+    kind = job["kind"]
+    metrics = evaluation_metrics(kind, task_type=job.get("task_type"), rag_type=job.get("rag_type"))
+    task_type = RAG_TASK_TYPE if kind == "rag" else EVALUATION_TASK_TYPES[job["task_type"]]
+    if "builtin" in raw:
+        dataset = builtin_dataset(raw["builtin"])
+        assert dataset is not None, "validated configs name catalogued built-in datasets"
+        name, key = dataset.api_name, None
+    else:
+        name, key = raw["name"], raw["key"]
+    return EvaluationDataset(
+        name=name, task_type=task_type, metrics=tuple(metrics[metric] for metric in raw["metrics"]), key=key
+    )
+
+
+def build_batch_inference_job(raw: Mapping[str, Any]) -> BatchInferenceJob:
+    """A batch inference job from its validated mapping."""
+    name = raw["name"]
+    vpc = raw.get("vpc")
+    invocation_type = raw.get("invocation_type")
+    return BatchInferenceJob(
+        name=name,
+        model=build_model_ref(raw["model"]),
+        input_key=raw["input"],
+        output_prefix=raw.get("output_prefix", f"batch/{name}/"),
+        timeout_hours=raw.get("timeout_hours"),
+        invocation_type=None if invocation_type is None else INVOCATION_TYPES[invocation_type],
+        vpc=None
+        if vpc is None
+        else BatchVpc(
+            subnet_ids=tuple(vpc["subnet_ids"]), security_group_ids=tuple(vpc["security_group_ids"])
+        ),
+        kms_key_arn=raw.get("kms_key_arn"),
+        wait=raw.get("wait", False),
+        tags=dict(sorted(raw.get("tags", {}).items())),
     )

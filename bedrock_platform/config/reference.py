@@ -53,7 +53,8 @@ def _rows(
 
     The keys inside a ``$defs`` entry are listed under its first use only (``content_filters.hate``
     shows the filter's keys; ``insults``, with the same definition, does not repeat them).
-    Mapping values of free keys (``pii``) are listed under ``<key>``.
+    Mapping values of free keys (``pii``) are listed under ``<key>``; the mapping forms of list
+    items that may also be strings (``models``) under ``[]``.
     """
     expanded = set() if expanded is None else expanded
     node = _resolve(schema, node)
@@ -76,6 +77,9 @@ def _rows(
         for option in resolved.get("oneOf", []):
             if "properties" in _resolve(schema, option):
                 yield from _rows(schema, option, f"{path}.", expanded)
+        for option in _resolve(schema, items).get("oneOf", []) if items else []:
+            if "properties" in _resolve(schema, option):
+                yield from _rows(schema, option, f"{path}[].", expanded)
         values = resolved.get("additionalProperties")
         if isinstance(values, Mapping):
             for option in [values, *values.get("oneOf", [])]:

@@ -8,8 +8,8 @@ None for a missing, mistyped or schema-invalid value. Rules never raise for any 
 
 This module holds the knowledge base rules, the rules shared by all sections and the registry;
 the guardrail rules are in :mod:`.guardrail_rules`, the provisioned throughput rules in
-:mod:`.throughput_rules`. Messages live at the top of each module, apart from the logic that
-fills them in.
+:mod:`.throughput_rules`, the evaluation and batch inference job rules in :mod:`.job_rules`.
+Messages live at the top of each module, apart from the logic that fills them in.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from bedrock_platform.config import guardrail_rules, throughput_rules
+from bedrock_platform.config import guardrail_rules, job_rules, throughput_rules
 from bedrock_platform.config.catalog import EMBEDDING_MODELS, KNOWLEDGE_BASE_REGIONS, embedding_model
 from bedrock_platform.config.checks import (
     AWS_NAME,
@@ -29,15 +29,15 @@ from bedrock_platform.config.checks import (
     duplicates,
     integer,
     items,
+    reference_issues,
     string,
     value,
 )
 from bedrock_platform.config.document import ConfigPath
 from bedrock_platform.config.errors import Issue
-from bedrock_platform.config.messages import did_you_mean, one_of, show
+from bedrock_platform.config.messages import did_you_mean, show
 from bedrock_platform.config.model import CHUNKING_DEFAULTS
 
-UNKNOWN_VECTOR_STORE = "unknown vector store {name}{hint}"
 COLLECTION_NAME_LENGTH = (
     "the collection name {name} is {length} characters, {bound} {limit} "
     "(the collection and its OpenSearch Serverless policies are named <environment>-<name>)"
@@ -82,11 +82,18 @@ CHUNKING_LIMITS: Mapping[str, Mapping[str, tuple[int, int | None]]] = {
 KNOWLEDGE_SECTIONS = ("vector_stores", "knowledge_bases")
 """The sections that need a Region with knowledge bases and OpenSearch Serverless."""
 
+KMS_KEY_USERS: Mapping[str, str] = {
+    "guardrails": "a guardrail",
+    "evaluation_jobs": "an evaluation job",
+    "batch_inference_jobs": "a batch inference job",
+}
+"""The sections whose items take a kms_key_arn, and what each item is, as messages name it."""
+
 _KMS_KEY_ARN = re.compile(r"^arn:[^:]+:kms:(?P<region>[^:]+):(?P<account>[0-9]+):")
 
 
 def unique_names(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
-    """Names are unique: vector stores, knowledge bases, guardrails, provisioned throughputs; and in each."""
+    """Names are unique: vector stores, knowledge bases, guardrails, throughputs, jobs; and in each."""
     issues = duplicates(config, context, ("vector_stores",), "vector store")
     issues += duplicates(config, context, ("knowledge_bases",), "knowledge base")
     for knowledge_base_path, _ in items(config, ("knowledge_bases",)):
@@ -96,31 +103,22 @@ def unique_names(config: Mapping[str, Any], context: RuleContext) -> list[Issue]
         issues += duplicates(config, context, (*guardrail_path, "denied_topics", "topics"), "denied topic")
         issues += duplicates(config, context, (*guardrail_path, "sensitive_information", "regexes"), "regex")
     issues += duplicates(config, context, ("provisioned_throughputs",), "provisioned throughput")
+    issues += duplicates(config, context, ("evaluation_jobs",), "evaluation job")
+    for job_path, _ in items(config, ("evaluation_jobs",)):
+        issues += duplicates(config, context, (*job_path, "datasets"), "dataset")
+    issues += duplicates(config, context, ("batch_inference_jobs",), "batch inference job")
     return issues
 
 
 def vector_store_references(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
     """Each knowledge base's vector_store names a vector_stores entry of the file."""
-    stores = value(config, ("vector_stores",))
-    stores = [] if stores is None else stores
-    if not isinstance(stores, list) or not all(
-        isinstance(store, dict) and isinstance(store.get("name"), str) for store in stores
-    ):
-        return []  # the schema reported it, and the unusable vector store may be the one referenced
-    defined: list[str] = [store["name"] for store in stores]
-    issues = []
-    for knowledge_base_path, _ in items(config, ("knowledge_bases",)):
-        reference_path = (*knowledge_base_path, "vector_store")
-        reference = string(config, context, reference_path)
-        if reference is None or reference in defined:
-            continue
-        hint = did_you_mean(reference, defined)
-        if not hint:
-            hint = f" (defined: {one_of(defined)})" if defined else " (no vector_stores are defined)"
-        issues.append(
-            context.issue(reference_path, UNKNOWN_VECTOR_STORE.format(name=show(reference), hint=hint))
+    return [
+        issue
+        for knowledge_base_path, _ in items(config, ("knowledge_bases",))
+        for issue in reference_issues(
+            config, context, (*knowledge_base_path, "vector_store"), "vector store", "vector_stores"
         )
-    return issues
+    ]
 
 
 def collection_names(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
@@ -292,14 +290,15 @@ def region_has_knowledge_bases(config: Mapping[str, Any], context: RuleContext) 
 
 
 def kms_keys_in_region_and_account(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
-    """Customer managed KMS keys of vector stores and guardrails are in the config's Region and account."""
+    """Customer managed KMS keys (vector stores, guardrails, jobs) are in the config's Region and account."""
     issues = []
     for store_path, _ in items(config, ("vector_stores",)):
         if context.valid((*store_path, "encryption")):
             key_path = (*store_path, "encryption", "kms_key_arn")
             issues += _kms_key_issues(config, context, key_path, "an OpenSearch Serverless collection")
-    for guardrail_path, _ in items(config, ("guardrails",)):
-        issues += _kms_key_issues(config, context, (*guardrail_path, "kms_key_arn"), "a guardrail")
+    for section, user in KMS_KEY_USERS.items():
+        for item_path, _ in items(config, (section,)):
+            issues += _kms_key_issues(config, context, (*item_path, "kms_key_arn"), user)
     return issues
 
 
@@ -344,6 +343,16 @@ RULES: tuple[Rule, ...] = (
     Rule("throughput-models", throughput_rules.throughput_models),
     Rule("throughput-names", throughput_rules.throughput_names),
     Rule("throughput-tags", throughput_rules.throughput_tags),
+    Rule("evaluation-kinds", job_rules.evaluation_kinds),
+    Rule("evaluation-fields", job_rules.evaluation_fields),
+    Rule("evaluation-model-count", job_rules.evaluation_model_count),
+    Rule("evaluation-dataset-forms", job_rules.evaluation_dataset_forms),
+    Rule("evaluation-builtin-datasets", job_rules.evaluation_builtin_datasets),
+    Rule("evaluation-metrics", job_rules.evaluation_metrics_for_kind),
+    Rule("job-references", job_rules.job_references),
+    Rule("job-names", job_rules.job_names),
+    Rule("batch-inputs", job_rules.batch_inputs),
+    Rule("job-bucket-used", job_rules.job_bucket_used),
 )
 """Every semantic rule, in the order they run (the order of their issues does not matter: they are sorted)."""
 

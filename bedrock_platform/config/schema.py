@@ -29,6 +29,15 @@ GUARDRAIL_PROFILE_PATTERN = (
     "[a-z0-9-]+[.]guardrail[.]v[0-9:]+$"
 )
 """A guardrail profile id (``us.guardrail.v1:0``) or ARN, as CreateGuardrail accepts it."""
+MODEL_ID_PATTERN = "^[a-z0-9-]+([.][a-z0-9-]+)+(:[a-z0-9-]+)?$"
+"""A base model id or an inference profile id, as evaluation and batch inference jobs take them."""
+S3_KEY_PATTERN = "^([-!_*'().a-zA-Z0-9]+/)*[-!_*'().a-zA-Z0-9]+$"
+"""An object key with the characters the Bedrock API's S3 URIs allow (``S3Uri`` in its service model)."""
+S3_KEY_OR_PREFIX_PATTERN = "^([-!_*'().a-zA-Z0-9]+/)*[-!_*'().a-zA-Z0-9]+/?$"
+"""An object key or a key prefix ending with ``/``, with the characters of :data:`S3_KEY_PATTERN`."""
+S3_PREFIX_PATTERN = "^([-!_*'().a-zA-Z0-9]+/)+$"
+"""A key prefix ending with ``/``, with the characters of :data:`S3_KEY_PATTERN`."""
+_S3_KEY_CHARACTERS = "letters, digits and !_*'().- characters"
 
 PATTERN_MESSAGES: Mapping[str, Callable[[Any], str]] = {
     "^[a-z][a-z0-9-]{0,15}$": lambda value: (
@@ -68,6 +77,29 @@ PATTERN_MESSAGES: Mapping[str, Callable[[Any], str]] = {
         f"{show(value)} must be letters, digits, spaces and the characters _!?.- only"
     ),
     "^[0-9a-f]{8}$": lambda value: f"{show(value)} must be a policy hash: 8 lowercase hex digits",
+    MODEL_ID_PATTERN: lambda value: (
+        f"{show(value)} must be a model id such as 'anthropic.claude-3-haiku-20240307-v1:0' "
+        "or an inference profile id such as 'us.anthropic.claude-3-haiku-20240307-v1:0'"
+    ),
+    "^[0-9a-zA-Z._-]+$": lambda value: f"{show(value)} must be letters, digits and the characters ._- only",
+    S3_KEY_PATTERN: lambda value: (
+        f"{show(value)} must be an S3 object key: {_S3_KEY_CHARACTERS}, "
+        "parts separated by single slashes, no slash first or last"
+    ),
+    S3_KEY_OR_PREFIX_PATTERN: lambda value: (
+        f"{show(value)} must be an S3 object key, or a key prefix ending with /: {_S3_KEY_CHARACTERS}, "
+        "parts separated by single slashes, no slash first"
+    ),
+    S3_PREFIX_PATTERN: lambda value: (
+        f"{show(value)} must be an S3 key prefix ending with /: {_S3_KEY_CHARACTERS}, "
+        "parts separated by single slashes, no slash first"
+    ),
+    "^subnet-[0-9a-f]{8,17}$": lambda value: (
+        f"{show(value)} must be a subnet id: subnet- and 8 to 17 lowercase hex digits"
+    ),
+    "^sg-[0-9a-f]{8,17}$": lambda value: (
+        f"{show(value)} must be a security group id: sg- and 8 to 17 lowercase hex digits"
+    ),
 }
 """What each of the schema's patterns means, as a message about the value that does not match.
 

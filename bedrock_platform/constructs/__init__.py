@@ -1,5 +1,12 @@
 """Reusable constructs: usable from any CDK app, with or without a YAML config."""
 
+from bedrock_platform.constructs.bedrock_job import (
+    BatchInferenceJob,
+    EvaluationJob,
+    JobBucket,
+    JobModel,
+    bedrock_service_role,
+)
 from bedrock_platform.constructs.data_source import AccessLogsBucket, Chunking, DocumentBucket, S3DataSource
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.guardrail import Guardrail, GuardrailProps, GuardrailVersion, IGuardrail
@@ -19,9 +26,11 @@ from bedrock_platform.constructs.vector_index import VectorIndex
 
 __all__ = [
     "AccessLogsBucket",
+    "BatchInferenceJob",
     "Chunking",
     "ConstructValidationError",
     "DocumentBucket",
+    "EvaluationJob",
     "Guardrail",
     "GuardrailProps",
     "GuardrailVersion",
@@ -30,12 +39,15 @@ __all__ = [
     "IKnowledgeBase",
     "IProvisionedThroughput",
     "IVectorCollection",
+    "JobBucket",
+    "JobModel",
     "KnowledgeBase",
     "ProvisionedThroughput",
     "ProvisionedThroughputProps",
     "S3DataSource",
     "VectorCollection",
     "VectorIndex",
+    "bedrock_service_role",
     "cloudformation_execution_role_arn",
     "foundation_model_arn",
     "latest_python_runtime",

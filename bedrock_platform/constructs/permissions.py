@@ -58,3 +58,30 @@ THROUGHPUT_MANAGE_ACTIONS: tuple[str, ...] = (
     "bedrock:UntagResource",
 )
 """What the throughput handler needs on the provisioned models of its account and Region."""
+
+MODEL_METADATA_ACTIONS: tuple[str, ...] = ("bedrock:GetInferenceProfile",)
+"""What a job role needs to resolve an inference profile it invokes."""
+THROUGHPUT_READ_ACTIONS: tuple[str, ...] = ("bedrock:GetProvisionedModelThroughput",)
+"""What a job role needs to resolve a provisioned throughput it invokes."""
+KNOWLEDGE_BASE_RETRIEVE_ONLY_ACTIONS: tuple[str, ...] = ("bedrock:Retrieve",)
+"""What a retrieve-only RAG evaluation needs on its knowledge base."""
+S3_BUCKET_READ_ACTIONS: tuple[str, ...] = ("s3:GetBucketLocation",)
+S3_WRITE_ACTIONS: tuple[str, ...] = ("s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts")
+"""What a job role needs on its output prefix (results are written in parts)."""
+KMS_ENCRYPT_DECRYPT_ACTIONS: tuple[str, ...] = ("kms:Decrypt", "kms:GenerateDataKey")
+"""What a job role needs on a key that encrypts what it reads and writes."""
+VPC_DESCRIBE_ACTIONS: tuple[str, ...] = (
+    "ec2:DescribeDhcpOptions",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeVpcs",
+)
+"""What a batch job in a VPC needs to find its subnets (EC2 Describe actions take no resource)."""
+VPC_INTERFACE_ACTIONS: tuple[str, ...] = (
+    "ec2:CreateNetworkInterface",
+    "ec2:CreateNetworkInterfacePermission",
+    "ec2:DeleteNetworkInterface",
+    "ec2:DeleteNetworkInterfacePermission",
+)
+"""What a batch job in a VPC needs to attach to its subnets."""

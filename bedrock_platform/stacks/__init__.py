@@ -11,11 +11,13 @@ import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks
 
 from bedrock_platform.config import PlatformConfig
+from bedrock_platform.stacks.evaluation import EvaluationStack
 from bedrock_platform.stacks.guardrails import GuardrailsStack
 from bedrock_platform.stacks.knowledge import KnowledgeStack
 from bedrock_platform.stacks.throughput import ThroughputStack
 
 __all__ = [
+    "EvaluationStack",
     "GuardrailsStack",
     "KnowledgeStack",
     "ThroughputStack",
@@ -49,12 +51,23 @@ def add_stacks(app: cdk.App, config: PlatformConfig) -> list[cdk.Stack]:
     """
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     stacks: list[cdk.Stack] = []
+    knowledge = throughput = None
     if config.vector_stores or config.knowledge_bases:
-        stacks.append(KnowledgeStack(app, stack_name(config, "knowledge"), config=config))
+        knowledge = KnowledgeStack(app, stack_name(config, "knowledge"), config=config)
+        stacks.append(knowledge)
     if config.guardrails:
         stacks.append(GuardrailsStack(app, stack_name(config, "guardrails"), config=config))
     if config.provisioned_throughputs:
-        stacks.append(ThroughputStack(app, stack_name(config, "throughput"), config=config))
+        throughput = ThroughputStack(app, stack_name(config, "throughput"), config=config)
+        stacks.append(throughput)
+    if config.evaluation_jobs or config.batch_inference_jobs:
+        evaluation = EvaluationStack(app, stack_name(config, "evaluation"), config=config)
+        # It reads their SSM parameters, so it deploys after them.
+        if evaluation.uses_knowledge_bases and knowledge is not None:
+            evaluation.add_stack_dependency(knowledge, "reads knowledge base ids from SSM")
+        if evaluation.uses_throughputs and throughput is not None:
+            evaluation.add_stack_dependency(throughput, "reads provisioned throughput ARNs from SSM")
+        stacks.append(evaluation)
     for stack in stacks:
         apply_tags(stack, config.tags)
     return stacks

@@ -21,6 +21,7 @@ from bedrock_platform.constructs import (
     VectorCollection,
     VectorIndex,
 )
+from bedrock_platform.stacks import discovery
 from bedrock_platform.stacks.base import PlatformStack
 from bedrock_platform.stacks.outputs import output_id
 
@@ -97,6 +98,13 @@ class KnowledgeStack(PlatformStack):
             f"{output_id(kb.name)}KnowledgeBaseId",
             value=knowledge_base.knowledge_base_id,
             description=f"Id of knowledge base {kb.name}",
+        )
+        discovery.publish(
+            scope,
+            "IdParameter",
+            discovery.knowledge_base_id(self.config.environment, kb.name),
+            knowledge_base.knowledge_base_id,
+            f"Id of knowledge base {kb.name} (bedrock-platform {self.config.environment})",
         )
         for source in kb.data_sources:
             data_source = self._data_source(scope, kb.name, knowledge_base, source)

@@ -8,6 +8,7 @@ from constructs import Construct
 
 from bedrock_platform.config import PlatformConfig
 from bedrock_platform.constructs import ProvisionedThroughput
+from bedrock_platform.stacks import discovery
 from bedrock_platform.stacks.base import PlatformStack
 from bedrock_platform.stacks.outputs import output_id
 
@@ -38,4 +39,11 @@ class ThroughputStack(PlatformStack):
                 f"ARN of provisioned throughput {spec.name} "
                 f"({spec.model_units} model units of {spec.model}); "
                 "pass it as modelId",
+            )
+            discovery.publish(
+                throughput,
+                "ArnParameter",
+                discovery.provisioned_model_arn(config.environment, spec.name),
+                throughput.arn,
+                f"ARN of provisioned throughput {spec.name} (bedrock-platform {config.environment})",
             )

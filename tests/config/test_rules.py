@@ -69,6 +69,18 @@ def test_rules_find_nothing_in_the_shipped_configs(name: str) -> None:
         " {commitment: six_months, acknowledge_commitment: [true]}, {commitment: none}]\n",
         "region: us-west-1\nvector_stores: 7\n"
         "provisioned_throughputs: [{model: 'anthropic.claude-v2:1:200k'}]\n",
+        "evaluation_jobs: 5\nbatch_inference_jobs: x\njob_bucket: 3\n",
+        "evaluation_jobs: [1, null, [x], {name: [a], kind: 5, datasets: 7, models: x, task_type: []}]\n",
+        "environment: dev\nevaluation_jobs: [{kind: automated, task_type: summarization, models: [1, {}],"
+        " datasets: [1, {builtin: [x], metrics: x}, {builtin: 5, name: 5, key: [x]},"
+        " {metrics: [1, null]}]}]\n",
+        "evaluation_jobs: [{kind: rag, rag_type: [x], knowledge_base: 5, generator_model: 7,"
+        " datasets: [{name: x, metrics: [a, 3]}]}, {kind: llm_judge, models: {a: b}, generator_model: x}]\n",
+        "knowledge_bases: 5\nprovisioned_throughputs: [{name: 3}]\n"
+        "evaluation_jobs: [{kind: rag, rag_type: retrieve_and_generate, knowledge_base: kb,"
+        " generator_model: {provisioned_throughput: [x]}, datasets: [{metrics: [correctness]}]}]\n",
+        "environment: [x]\nbatch_inference_jobs: [1, {name: 5, model: {provisioned_throughput: 5}, input: 3},"
+        " {model: [x], input: a.txt, kms_key_arn: 5}]\njob_bucket: {create: true}\n",
     ],
 )
 def test_rules_never_raise_on_wrongly_typed_input(text: str) -> None:

@@ -1,0 +1,575 @@
+"""Amazon Bedrock evaluation jobs and batch inference jobs, as custom resources, with their roles.
+
+CloudFormation has no type for either; the handler ``bedrock_platform/handlers/bedrock_job.py``
+starts them through the ``bedrock`` API under the CDK Provider framework (one provider per
+stack). Each job gets its own service role, trusted by Bedrock only for jobs of this account and
+Region, allowed only its own datasets or input, its own output prefix, its own models (and
+knowledge base) and its keys.
+
+The job's AWS name is ``<job_name_prefix>-<6 hex>``: the handler hashes the request as deployed,
+so a changed spec starts a new job (a replacement) and an unchanged spec never runs again.
+Removing a job stops it if it still runs; its results stay in the bucket.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from bedrock_platform.config.model import EvaluationDataset
+from bedrock_platform.constructs import permissions
+from bedrock_platform.constructs.data_source import DocumentBucket
+from bedrock_platform.constructs.errors import ConstructValidationError
+from bedrock_platform.constructs.handler_provider import HandlerProvider
+from bedrock_platform.constructs.knowledge_base import IKnowledgeBase
+from bedrock_platform.constructs.nag import acknowledge_wildcard
+from bedrock_platform.constructs.provisioned_throughput import IProvisionedThroughput
+
+__all__ = [
+    "BatchInferenceJob",
+    "EvaluationDataset",
+    "EvaluationJob",
+    "JobBucket",
+    "JobModel",
+    "bedrock_service_role",
+]
+
+EVALUATION_JOB_TYPE = "Custom::BedrockEvaluationJob"
+BATCH_INFERENCE_JOB_TYPE = "Custom::BedrockBatchInferenceJob"
+INFERENCE_PROFILE_PREFIXES = ("us", "us-gov", "eu", "apac", "ca", "jp", "au", "global")
+"""Geographies of the system-defined cross-Region inference profiles (``us.anthropic...``)."""
+QUERY_INTERVAL = cdk.Duration.minutes(1)
+TOTAL_TIMEOUT = cdk.Duration.hours(1)
+"""The Provider framework's maximum: ``wait`` covers jobs that finish within an hour."""
+_PREFIX = re.compile(r"^([!-.0-~]+/)*$")  # S3 key characters, ending in /
+
+CORS_FOR_CONSOLE = s3.CorsRule(
+    allowed_methods=[s3.HttpMethods.GET, s3.HttpMethods.PUT, s3.HttpMethods.POST, s3.HttpMethods.DELETE],
+    allowed_origins=["*"],
+    allowed_headers=["*"],
+    exposed_headers=["Access-Control-Allow-Origin"],
+)
+"""The CORS rule the Bedrock console needs to show evaluation results from the bucket."""
+
+
+@dataclass(frozen=True)
+class JobModel:
+    """A model a job invokes: what the API is given, its ARN, and what IAM must allow.
+
+    Build one with :meth:`of` (a base model id, an inference profile id or an ARN) or
+    :meth:`from_throughput`.
+    """
+
+    identifier: str
+    arn: str
+    invoke_arns: tuple[str, ...]
+    profile_arn: str | None = None
+    throughput_arn: str | None = None
+
+    @classmethod
+    def of(cls, scope: Construct, model: str) -> JobModel:
+        """A base model id (``anthropic.claude...``), inference profile id (``us.anthropic...``) or ARN."""
+        stack = cdk.Stack.of(scope)
+        if model.startswith("arn:"):
+            return cls(identifier=model, arn=model, invoke_arns=(model,))
+        geography, _, base = model.partition(".")
+        if geography in INFERENCE_PROFILE_PREFIXES and base:
+            profile = stack.format_arn(
+                service="bedrock",
+                resource="inference-profile",
+                resource_name=model,
+                arn_format=cdk.ArnFormat.SLASH_RESOURCE_NAME,
+            )
+            # A profile routes requests to the model in any Region of its geography.
+            anywhere = f"arn:{stack.partition}:bedrock:*::foundation-model/{base}"
+            return cls(identifier=model, arn=profile, invoke_arns=(profile, anywhere), profile_arn=profile)
+        foundation = stack.format_arn(
+            service="bedrock",
+            account="",
+            resource="foundation-model",
+            resource_name=model,
+            arn_format=cdk.ArnFormat.SLASH_RESOURCE_NAME,
+        )
+        return cls(identifier=model, arn=foundation, invoke_arns=(foundation,))
+
+    @classmethod
+    def from_throughput(cls, throughput: IProvisionedThroughput) -> JobModel:
+        """The model behind a provisioned throughput, invoked through its ARN."""
+        return cls(
+            identifier=throughput.arn,
+            arn=throughput.arn,
+            invoke_arns=(throughput.arn,),
+            throughput_arn=throughput.arn,
+        )
+
+
+class JobBucket(DocumentBucket):
+    """Datasets, batch input and job results: SSL only, encrypted, public access blocked,
+    versioned, access-logged, retained, with the CORS rule the Bedrock console needs."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        access_logs_bucket: s3.IBucket,
+        encryption_key: kms.IKey | None = None,
+    ) -> None:
+        super().__init__(scope, id, access_logs_bucket=access_logs_bucket, encryption_key=encryption_key)
+        self.add_cors_rule(
+            allowed_methods=CORS_FOR_CONSOLE.allowed_methods,
+            allowed_origins=CORS_FOR_CONSOLE.allowed_origins,
+            allowed_headers=CORS_FOR_CONSOLE.allowed_headers,
+            exposed_headers=CORS_FOR_CONSOLE.exposed_headers,
+        )
+
+
+def bedrock_service_role(scope: Construct, id: str, *, source_resource: str, description: str) -> iam.Role:
+    """A role Bedrock may assume only for ``source_resource/*`` of this account and Region.
+
+    ``aws:SourceAccount`` and ``aws:SourceArn`` guard against the confused deputy.
+    """
+    stack = cdk.Stack.of(scope)
+    return iam.Role(
+        scope,
+        id,
+        description=description,
+        assumed_by=iam.ServicePrincipal(
+            "bedrock.amazonaws.com",
+            conditions={
+                "StringEquals": {"aws:SourceAccount": stack.account},
+                "ArnLike": {
+                    "aws:SourceArn": stack.format_arn(
+                        service="bedrock", resource=source_resource, resource_name="*"
+                    )
+                },
+            },
+        ),
+    )
+
+
+class _BedrockJob(Construct):
+    """What both job kinds share: the role, the custom resource, the bucket grants."""
+
+    resource_type: str
+    noun: str
+    source_resource: str
+
+    def __init__(self, scope: Construct, id: str, *, bucket: s3.IBucket, bucket_key: kms.IKey | None) -> None:
+        super().__init__(scope, id)
+        self.bucket = bucket
+        self.bucket_key = bucket_key
+        self.role = bedrock_service_role(
+            self, "Role", source_resource=self.source_resource, description=f"bedrock-platform {self.noun}"
+        )
+        self.provider = HandlerProvider.of(
+            self,
+            module="bedrock_job",
+            description="Amazon Bedrock evaluation and batch inference jobs",
+            query_interval=QUERY_INTERVAL,
+            total_timeout=TOTAL_TIMEOUT,
+        )
+        self.provider.role.add_to_principal_policy(
+            iam.PolicyStatement(actions=["iam:PassRole"], resources=[self.role.role_arn])
+        )
+
+    def _start(self, *, job_name_prefix: str, request: dict[str, Any], wait: bool) -> None:
+        self.resource = cdk.CustomResource(
+            self,
+            "Resource",
+            service_token=self.provider.service_token,
+            resource_type=self.resource_type,
+            properties={"JobNamePrefix": job_name_prefix, "Request": request, "Wait": wait},
+        )
+        # The service checks the role's permissions when the job starts: the policy must exist first.
+        # (Only the policy: the role itself is referenced, and a redundant DependsOn is cfn-lint W3005.)
+        self.resource.node.add_dependency(self.role.node.find_child("DefaultPolicy"))
+        self.job_arn = self.resource.ref
+        self.job_name = self.resource.get_att_string("JobName")
+
+    def _read(self, keys: Sequence[str]) -> None:
+        """Read these objects (a key ending in ``/`` is a prefix) and list them."""
+        arns = [self.bucket.arn_for_objects(f"{key}*" if key.endswith("/") else key) for key in keys]
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(actions=list(permissions.S3_READ_ACTIONS), resources=arns)
+        )
+        self._list([f"{key}*" if key.endswith("/") else key for key in keys])
+        for key, arn in zip(keys, arns, strict=True):
+            if key.endswith("/"):
+                acknowledge_wildcard(
+                    self.role, arn, f"The wildcard is the objects under this {self.noun}'s input prefix."
+                )
+
+    def _write(self, prefix: str) -> None:
+        """Write (and read back) results under ``prefix`` only."""
+        arn = self.bucket.arn_for_objects(f"{prefix}*")
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=[*permissions.S3_READ_ACTIONS, *permissions.S3_WRITE_ACTIONS], resources=[arn]
+            )
+        )
+        acknowledge_wildcard(
+            self.role, arn, f"The wildcard is the objects under this {self.noun}'s output prefix."
+        )
+        self._list([f"{prefix}*"])
+
+    def _list(self, prefixes: Sequence[str]) -> None:
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=[*permissions.S3_LIST_ACTIONS, *permissions.S3_BUCKET_READ_ACTIONS],
+                resources=[self.bucket.bucket_arn],
+                conditions={"StringLike": {"s3:prefix": list(prefixes)}} if prefixes else None,
+            )
+        )
+
+    def _keys(self, *keys: kms.IKey | None) -> None:
+        for key in dict.fromkeys(k for k in keys if k is not None):
+            key.grant(self.role, *permissions.KMS_ENCRYPT_DECRYPT_ACTIONS)
+
+    def _invoke(self, models: Sequence[JobModel]) -> None:
+        arns = list(dict.fromkeys(arn for model in models for arn in model.invoke_arns))
+        if arns:
+            self.role.add_to_principal_policy(
+                iam.PolicyStatement(actions=list(permissions.MODEL_INVOKE_ACTIONS), resources=arns)
+            )
+        for model in models:
+            if model.profile_arn is not None:
+                self.role.add_to_principal_policy(
+                    iam.PolicyStatement(
+                        actions=list(permissions.MODEL_METADATA_ACTIONS), resources=[model.profile_arn]
+                    )
+                )
+                acknowledge_wildcard(
+                    self.role,
+                    model.invoke_arns[1],
+                    "An inference profile routes each request to this one model in any Region of its "
+                    "geography, so the Region of the foundation-model ARN is a wildcard.",
+                )
+            if model.throughput_arn is not None:
+                self.role.add_to_principal_policy(
+                    iam.PolicyStatement(
+                        actions=list(permissions.THROUGHPUT_READ_ACTIONS), resources=[model.throughput_arn]
+                    )
+                )
+
+
+class EvaluationJob(_BedrockJob):
+    """A model evaluation (automated or model-as-judge) or a knowledge base (RAG) evaluation.
+
+    :param job_name_prefix: the job's AWS name before its hash: ``[a-z0-9](-*[a-z0-9])*``, at most 56.
+    :param kind: ``automated`` (algorithmic metrics), ``llm_judge`` (an evaluator model scores) or
+        ``rag`` (a knowledge base, retrieve-only or retrieve-and-generate, scored by an evaluator).
+    :param datasets: 1 to 5; a custom dataset's ``key`` is its JSONL object in ``bucket``.
+    :param bucket: where custom datasets are read and results written (``output_prefix``).
+    :param models: automated and llm_judge: the one model evaluated.
+    :param evaluator_model: llm_judge and rag: the judge.
+    :param knowledge_base: rag: the knowledge base evaluated; ``rag_type`` says how.
+    :param generator_model: rag retrieve_and_generate: the model that writes the answers.
+    :param encryption_key: customer managed key for the job. Default: none (AWS owned).
+    :param bucket_key: the key the bucket's objects are encrypted with, if any.
+    :param wait: the deployment waits for the job to finish (within the Provider's hour).
+    """
+
+    resource_type = EVALUATION_JOB_TYPE
+    noun = "evaluation job"
+    source_resource = "evaluation-job"
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        job_name_prefix: str,
+        kind: Literal["automated", "llm_judge", "rag"],
+        datasets: Sequence[EvaluationDataset],
+        bucket: s3.IBucket,
+        output_prefix: str,
+        models: Sequence[JobModel] = (),
+        evaluator_model: JobModel | None = None,
+        knowledge_base: IKnowledgeBase | None = None,
+        rag_type: Literal["retrieve", "retrieve_and_generate"] | None = None,
+        generator_model: JobModel | None = None,
+        number_of_results: int | None = None,
+        description: str | None = None,
+        encryption_key: kms.IKey | None = None,
+        bucket_key: kms.IKey | None = None,
+        wait: bool = False,
+        tags: Mapping[str, str] | None = None,
+    ) -> None:
+        _validate_evaluation(
+            id,
+            kind,
+            datasets,
+            output_prefix,
+            models,
+            evaluator_model,
+            knowledge_base,
+            rag_type,
+            generator_model,
+        )
+        super().__init__(scope, id, bucket=bucket, bucket_key=bucket_key)
+        self.kind = kind
+        self.output_uri = f"s3://{bucket.bucket_name}/{output_prefix}"
+
+        custom_keys = [dataset.key for dataset in datasets if dataset.key]
+        if custom_keys:
+            self._read(custom_keys)
+        self._write(output_prefix)
+        self._keys(encryption_key, bucket_key)
+        used = [*models, *(m for m in (evaluator_model, generator_model) if m is not None)]
+        self._invoke(used)
+        if knowledge_base is not None:
+            knowledge_base.grant(
+                self.role,
+                *(
+                    permissions.KNOWLEDGE_BASE_RETRIEVE_ONLY_ACTIONS
+                    if rag_type == "retrieve"
+                    else permissions.KNOWLEDGE_BASE_RETRIEVE_ACTIONS
+                ),
+            )
+
+        automated: dict[str, Any] = {
+            "datasetMetricConfigs": [self._dataset(dataset) for dataset in datasets],
+        }
+        if evaluator_model is not None:
+            automated["evaluatorModelConfig"] = {
+                "bedrockEvaluatorModels": [{"modelIdentifier": evaluator_model.identifier}]
+            }
+        request: dict[str, Any] = {
+            "roleArn": self.role.role_arn,
+            "applicationType": "RagEvaluation" if kind == "rag" else "ModelEvaluation",
+            "evaluationConfig": {"automated": automated},
+            "inferenceConfig": _inference_config(
+                models, knowledge_base, rag_type, generator_model, number_of_results
+            ),
+            "outputDataConfig": {"s3Uri": self.output_uri},
+        }
+        if description:
+            request["jobDescription"] = description
+        if encryption_key is not None:
+            request["customerEncryptionKeyId"] = encryption_key.key_arn
+        if tags:
+            request["jobTags"] = [{"key": key, "value": value} for key, value in sorted(tags.items())]
+        self._start(job_name_prefix=job_name_prefix, request=request, wait=wait)
+
+    def _dataset(self, dataset: EvaluationDataset) -> dict[str, Any]:
+        entry: dict[str, Any] = {"name": dataset.name}
+        if dataset.key:
+            entry["datasetLocation"] = {"s3Uri": f"s3://{self.bucket.bucket_name}/{dataset.key}"}
+        return {"taskType": dataset.task_type, "dataset": entry, "metricNames": list(dataset.metrics)}
+
+
+class BatchInferenceJob(_BedrockJob):
+    """A batch inference job: ``model`` over the JSONL records at ``input_key``, results at ``output_prefix``.
+
+    :param input_key: a JSONL object, or a prefix ending in ``/``, in ``bucket``.
+    :param timeout_hours: 24 to 168. Default: the service's (168).
+    :param invocation_type: ``InvokeModel`` or ``Converse`` record format. Default: the service's.
+    :param subnet_ids: with ``security_group_ids``, run the job in these subnets of your VPC.
+    :param encryption_key: customer managed key for the output. Default: the bucket's encryption.
+    """
+
+    resource_type = BATCH_INFERENCE_JOB_TYPE
+    noun = "batch inference job"
+    source_resource = "model-invocation-job"
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        job_name_prefix: str,
+        model: JobModel,
+        bucket: s3.IBucket,
+        input_key: str,
+        output_prefix: str,
+        timeout_hours: int | None = None,
+        invocation_type: Literal["InvokeModel", "Converse"] | None = None,
+        subnet_ids: Sequence[str] = (),
+        security_group_ids: Sequence[str] = (),
+        encryption_key: kms.IKey | None = None,
+        bucket_key: kms.IKey | None = None,
+        wait: bool = False,
+        tags: Mapping[str, str] | None = None,
+    ) -> None:
+        _validate_batch(id, output_prefix, timeout_hours, subnet_ids, security_group_ids)
+        super().__init__(scope, id, bucket=bucket, bucket_key=bucket_key)
+        self.output_uri = f"s3://{bucket.bucket_name}/{output_prefix}"
+        self._read([input_key])
+        self._write(output_prefix)
+        self._keys(encryption_key, bucket_key)
+        self._invoke([model])
+        if subnet_ids:
+            self._attach_to_vpc(subnet_ids, security_group_ids)
+
+        output: dict[str, Any] = {"s3Uri": self.output_uri}
+        if encryption_key is not None:
+            output["s3EncryptionKeyId"] = encryption_key.key_arn
+        request: dict[str, Any] = {
+            "roleArn": self.role.role_arn,
+            "modelId": model.identifier,
+            "inputDataConfig": {
+                "s3InputDataConfig": {
+                    "s3Uri": f"s3://{bucket.bucket_name}/{input_key}",
+                    "s3InputFormat": "JSONL",
+                }
+            },
+            "outputDataConfig": {"s3OutputDataConfig": output},
+        }
+        if timeout_hours is not None:
+            request["timeoutDurationInHours"] = timeout_hours
+        if invocation_type is not None:
+            request["modelInvocationType"] = invocation_type
+        if subnet_ids:
+            request["vpcConfig"] = {
+                "subnetIds": list(subnet_ids),
+                "securityGroupIds": list(security_group_ids),
+            }
+        if tags:
+            request["tags"] = [{"key": key, "value": value} for key, value in sorted(tags.items())]
+        self._start(job_name_prefix=job_name_prefix, request=request, wait=wait)
+
+    def _attach_to_vpc(self, subnet_ids: Sequence[str], security_group_ids: Sequence[str]) -> None:
+        """Let the job create and remove its network interfaces in these subnets only."""
+        stack = cdk.Stack.of(self)
+
+        def ec2(resource: str, name: str) -> str:
+            return stack.format_arn(
+                service="ec2",
+                resource=resource,
+                resource_name=name,
+                arn_format=cdk.ArnFormat.SLASH_RESOURCE_NAME,
+            )
+
+        interfaces = ec2("network-interface", "*")
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(actions=list(permissions.VPC_DESCRIBE_ACTIONS), resources=["*"])
+        )
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=list(permissions.VPC_INTERFACE_ACTIONS),
+                resources=[
+                    interfaces,
+                    *(ec2("subnet", subnet) for subnet in subnet_ids),
+                    *(ec2("security-group", group) for group in security_group_ids),
+                ],
+            )
+        )
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["ec2:CreateTags"],
+                resources=[interfaces],
+                conditions={"StringEquals": {"ec2:CreateAction": "CreateNetworkInterface"}},
+            )
+        )
+        acknowledge_wildcard(
+            self.role,
+            "*",
+            "EC2 Describe actions (DescribeSubnets, DescribeSecurityGroups and kin) support no "
+            "resource-level permissions; the statement holds only those read-only actions.",
+        )
+        acknowledge_wildcard(
+            self.role,
+            interfaces,
+            "The job's network interfaces are created by the service with ids it assigns; creation is "
+            "limited to the declared subnets and security groups.",
+        )
+
+
+def _inference_config(
+    models: Sequence[JobModel],
+    knowledge_base: IKnowledgeBase | None,
+    rag_type: str | None,
+    generator_model: JobModel | None,
+    number_of_results: int | None,
+) -> dict[str, Any]:
+    if knowledge_base is None:
+        return {"models": [{"bedrockModel": {"modelIdentifier": model.identifier}} for model in models]}
+    search: dict[str, Any] = {} if number_of_results is None else {"numberOfResults": number_of_results}
+    retrieval = {"vectorSearchConfiguration": search}
+    if rag_type == "retrieve":
+        config: dict[str, Any] = {
+            "retrieveConfig": {
+                "knowledgeBaseId": knowledge_base.knowledge_base_id,
+                "knowledgeBaseRetrievalConfiguration": retrieval,
+            }
+        }
+    else:
+        assert generator_model is not None
+        config = {
+            "retrieveAndGenerateConfig": {
+                "type": "KNOWLEDGE_BASE",
+                "knowledgeBaseConfiguration": {
+                    "knowledgeBaseId": knowledge_base.knowledge_base_id,
+                    "modelArn": generator_model.arn,
+                    "retrievalConfiguration": retrieval,
+                },
+            }
+        }
+    return {"ragConfigs": [{"knowledgeBaseConfig": config}]}
+
+
+def _validate_evaluation(
+    id: str,
+    kind: str,
+    datasets: Sequence[EvaluationDataset],
+    output_prefix: str,
+    models: Sequence[JobModel],
+    evaluator_model: JobModel | None,
+    knowledge_base: IKnowledgeBase | None,
+    rag_type: str | None,
+    generator_model: JobModel | None,
+) -> None:
+    """Every problem at once, naming the job, the argument and the rule."""
+    problems = _prefix_problems(output_prefix)
+    if not 1 <= len(datasets) <= 5:
+        problems.append(f"datasets has {len(datasets)} entries, 1 to 5")
+    if kind in ("automated", "llm_judge") and len(models) != 1:
+        problems.append(f"a {kind} evaluation evaluates one model, got {len(models)}")
+    if kind in ("llm_judge", "rag") and evaluator_model is None:
+        problems.append(f"a {kind} evaluation needs evaluator_model")
+    if kind == "automated" and evaluator_model is not None:
+        problems.append("an automated evaluation takes no evaluator_model")
+    if kind == "rag":
+        if knowledge_base is None or rag_type not in ("retrieve", "retrieve_and_generate"):
+            problems.append(
+                "a rag evaluation needs knowledge_base and rag_type retrieve or retrieve_and_generate"
+            )
+        if models:
+            problems.append("a rag evaluation takes no models (the knowledge base is evaluated)")
+        if (rag_type == "retrieve_and_generate") != (generator_model is not None):
+            problems.append("generator_model is required with rag_type retrieve_and_generate, and only there")
+    elif knowledge_base is not None or generator_model is not None:
+        problems.append(f"a {kind} evaluation takes no knowledge_base or generator_model")
+    if problems:
+        raise ConstructValidationError(f"evaluation job {id!r}: " + "; ".join(problems))
+
+
+def _validate_batch(
+    id: str,
+    output_prefix: str,
+    timeout_hours: int | None,
+    subnet_ids: Sequence[str],
+    security_group_ids: Sequence[str],
+) -> None:
+    problems = _prefix_problems(output_prefix)
+    if timeout_hours is not None and not 24 <= timeout_hours <= 168:
+        problems.append(f"timeout_hours is {timeout_hours}, 24 to 168")
+    if bool(subnet_ids) != bool(security_group_ids):
+        problems.append("subnet_ids and security_group_ids go together")
+    if problems:
+        raise ConstructValidationError(f"batch inference job {id!r}: " + "; ".join(problems))
+
+
+def _prefix_problems(output_prefix: str) -> list[str]:
+    if cdk.Token.is_unresolved(output_prefix) or _PREFIX.match(output_prefix):
+        return []
+    return [f"output_prefix {output_prefix!r} must be S3 key characters ending in /"]

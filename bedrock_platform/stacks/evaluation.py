@@ -1,0 +1,141 @@
+"""The evaluation stack: the job bucket, evaluation jobs and batch inference jobs."""
+
+from __future__ import annotations
+
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from bedrock_platform.config import PlatformConfig
+from bedrock_platform.config.model import ExistingBucket, ModelRef
+from bedrock_platform.constructs import (
+    AccessLogsBucket,
+    BatchInferenceJob,
+    EvaluationJob,
+    IKnowledgeBase,
+    JobBucket,
+    JobModel,
+    KnowledgeBase,
+    ProvisionedThroughput,
+)
+from bedrock_platform.stacks import discovery
+from bedrock_platform.stacks.base import PlatformStack
+from bedrock_platform.stacks.outputs import output_id
+
+
+class EvaluationStack(PlatformStack):
+    """``<env>-bedrock-evaluation``: one job bucket, then one custom resource and role per job.
+
+    Knowledge bases and provisioned throughputs of the same config are read from the SSM
+    parameters their stacks publish (see :mod:`bedrock_platform.stacks.discovery`), so this stack
+    deploys after them and never pins them with an export.
+
+    Outputs: ``JobBucketName``, and per job ``<Name>JobArn``, ``<Name>JobName`` and
+    ``<Name>OutputUri`` (where its results land).
+    """
+
+    def __init__(self, scope: Construct, id: str, *, config: PlatformConfig) -> None:
+        super().__init__(scope, id, config=config, purpose="evaluation and batch inference jobs")
+        self.uses_knowledge_bases = False
+        self.uses_throughputs = False
+        self._models: dict[str, JobModel] = {}
+        self._knowledge_bases: dict[str, IKnowledgeBase] = {}
+        self._keys: dict[str, kms.IKey] = {}
+        self.bucket, self.bucket_key = self._bucket(config)
+        self.output(
+            "JobBucketName", self.bucket.bucket_name, "Bucket for datasets, batch input and job results"
+        )
+        self.evaluation_jobs: dict[str, EvaluationJob] = {}
+        self.batch_inference_jobs: dict[str, BatchInferenceJob] = {}
+        for spec in config.evaluation_jobs:
+            job = EvaluationJob(
+                self,
+                f"Evaluation-{spec.name}",
+                job_name_prefix=config.prefixed(spec.name),
+                kind=spec.kind,
+                datasets=spec.datasets,
+                bucket=self.bucket,
+                output_prefix=spec.output_prefix,
+                models=[self._model(model) for model in spec.models],
+                evaluator_model=self._model(ModelRef(model_id=spec.evaluator_model))
+                if spec.evaluator_model
+                else None,
+                knowledge_base=self._knowledge_base(spec.knowledge_base) if spec.knowledge_base else None,
+                rag_type=spec.rag_type,
+                generator_model=self._model(spec.generator_model) if spec.generator_model else None,
+                number_of_results=spec.number_of_results,
+                description=spec.description,
+                encryption_key=self._key(spec.kms_key_arn),
+                bucket_key=self.bucket_key,
+                wait=spec.wait,
+                tags={**config.tags, **spec.tags},
+            )
+            self.evaluation_jobs[spec.name] = job
+            self._job_outputs(spec.name, "evaluation job", job.job_arn, job.job_name, job.output_uri)
+        for batch in config.batch_inference_jobs:
+            vpc = batch.vpc
+            batch_job = BatchInferenceJob(
+                self,
+                f"Batch-{batch.name}",
+                job_name_prefix=config.prefixed(batch.name),
+                model=self._model(batch.model),
+                bucket=self.bucket,
+                input_key=batch.input_key,
+                output_prefix=batch.output_prefix,
+                timeout_hours=batch.timeout_hours,
+                invocation_type=batch.invocation_type,
+                subnet_ids=vpc.subnet_ids if vpc else (),
+                security_group_ids=vpc.security_group_ids if vpc else (),
+                encryption_key=self._key(batch.kms_key_arn),
+                bucket_key=self.bucket_key,
+                wait=batch.wait,
+                tags={**config.tags, **batch.tags},
+            )
+            self.batch_inference_jobs[batch.name] = batch_job
+            self._job_outputs(
+                batch.name, "batch inference job", batch_job.job_arn, batch_job.job_name, batch_job.output_uri
+            )
+
+    def _bucket(self, config: PlatformConfig) -> tuple[s3.IBucket, kms.IKey | None]:
+        if isinstance(config.job_bucket, ExistingBucket):
+            existing = config.job_bucket
+            return s3.Bucket.from_bucket_arn(self, "JobBucket", existing.arn), self._key(existing.kms_key_arn)
+        logs = AccessLogsBucket(self, "AccessLogs")
+        return JobBucket(self, "JobBucket", access_logs_bucket=logs), None
+
+    def _model(self, ref: ModelRef) -> JobModel:
+        """The model of a reference; a provisioned throughput's ARN comes from its SSM parameter."""
+        key = ref.provisioned_throughput or ref.model_id or ""
+        if key not in self._models:
+            if ref.provisioned_throughput:
+                self.uses_throughputs = True
+                name = ref.provisioned_throughput
+                arn = discovery.lookup(self, discovery.provisioned_model_arn(self.config.environment, name))
+                throughput = ProvisionedThroughput.from_provisioned_model_arn(self, f"Throughput-{name}", arn)
+                self._models[key] = JobModel.from_throughput(throughput)
+            else:
+                self._models[key] = JobModel.of(self, key)
+        return self._models[key]
+
+    def _knowledge_base(self, name: str) -> IKnowledgeBase:
+        """A knowledge base of this config, by the id its stack publishes."""
+        if name not in self._knowledge_bases:
+            self.uses_knowledge_bases = True
+            parameter = discovery.knowledge_base_id(self.config.environment, name)
+            self._knowledge_bases[name] = KnowledgeBase.from_knowledge_base_attributes(
+                self, f"KnowledgeBase-{name}", knowledge_base_id=discovery.lookup(self, parameter)
+            )
+        return self._knowledge_bases[name]
+
+    def _key(self, arn: str | None) -> kms.IKey | None:
+        if arn is None:
+            return None
+        if arn not in self._keys:
+            self._keys[arn] = kms.Key.from_key_arn(self, f"Key{len(self._keys) + 1}", arn)
+        return self._keys[arn]
+
+    def _job_outputs(self, name: str, noun: str, arn: str, job_name: str, output_uri: str) -> None:
+        prefix = output_id(name)
+        self.output(f"{prefix}JobArn", arn, f"ARN of the current {noun} {name}")
+        self.output(f"{prefix}JobName", job_name, f"AWS name of the current {noun} {name}")
+        self.output(f"{prefix}OutputUri", output_uri, f"Where the results of {noun} {name} land")

@@ -1,0 +1,444 @@
+"""EvaluationJob and BatchInferenceJob through the construct API: requests, roles, bucket."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from aws_cdk.assertions import Match, Template
+
+from bedrock_platform.config.model import EvaluationDataset
+from bedrock_platform.constructs import (
+    AccessLogsBucket,
+    BatchInferenceJob,
+    ConstructValidationError,
+    EvaluationJob,
+    JobBucket,
+    JobModel,
+    KnowledgeBase,
+    ProvisionedThroughput,
+)
+from tests.constructs.conftest import new_stack, render
+
+MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
+JUDGE = "us.anthropic.claude-3-5-sonnet-20240620-v1:0"
+GIGAWORD = EvaluationDataset(
+    name="Builtin.Gigaword",
+    task_type="Summarization",
+    metrics=("Builtin.Accuracy", "Builtin.Robustness", "Builtin.Toxicity"),
+)
+CUSTOM = EvaluationDataset(
+    name="support-questions",
+    task_type="QuestionAndAnswer",
+    metrics=("Builtin.Correctness", "Builtin.Helpfulness"),
+    key="datasets/support-questions.jsonl",
+)
+THROUGHPUT_ARN = "arn:aws:bedrock:us-east-1:111111111111:provisioned-model/abcdefghijkl"
+
+
+def bucket(stack: cdk.Stack) -> s3.IBucket:
+    return s3.Bucket.from_bucket_name(stack, "Jobs", "dev-jobs")
+
+
+def job_resources(template: Template, resource_type: str) -> list[dict[str, Any]]:
+    return list(template.find_resources(resource_type).values())
+
+
+def policy_statements(template: Template, role_prefix: str) -> list[dict[str, Any]]:
+    """Statements of the policies attached to roles whose logical id starts with ``role_prefix``."""
+    statements = []
+    for policy in template.find_resources("AWS::IAM::Policy").values():
+        roles = [render(role) for role in policy["Properties"]["Roles"]]
+        if any(role.startswith(f"<{role_prefix}") for role in roles):
+            statements += policy["Properties"]["PolicyDocument"]["Statement"]
+    return statements
+
+
+def resources_of(statements: list[dict[str, Any]], action: str) -> set[str]:
+    found: set[str] = set()
+    for statement in statements:
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        if action in actions:
+            values = (
+                statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            )
+            found |= {render(value) for value in values}
+    return found
+
+
+def test_an_automated_evaluation_sends_the_api_request_and_its_role_may_do_only_that() -> None:
+    stack = new_stack()
+    EvaluationJob(
+        stack,
+        "Summaries",
+        job_name_prefix="dev-summarization-baseline",
+        kind="automated",
+        datasets=[GIGAWORD],
+        bucket=bucket(stack),
+        output_prefix="evaluations/summarization-baseline/",
+        models=[JobModel.of(stack, MODEL)],
+        tags={"team": "ml-platform"},
+    )
+    template = Template.from_stack(stack)
+
+    (job,) = job_resources(template, "Custom::BedrockEvaluationJob")
+    properties = job["Properties"]
+    assert properties["JobNamePrefix"] == "dev-summarization-baseline"
+    assert properties["Wait"] is False
+    request = properties["Request"]
+    assert render(request["roleArn"]).startswith("<SummariesRole")
+    assert request["applicationType"] == "ModelEvaluation"
+    assert request["evaluationConfig"] == {
+        "automated": {
+            "datasetMetricConfigs": [
+                {
+                    "taskType": "Summarization",
+                    "dataset": {"name": "Builtin.Gigaword"},
+                    "metricNames": ["Builtin.Accuracy", "Builtin.Robustness", "Builtin.Toxicity"],
+                }
+            ]
+        }
+    }
+    assert request["inferenceConfig"] == {"models": [{"bedrockModel": {"modelIdentifier": MODEL}}]}
+    assert request["outputDataConfig"] == {"s3Uri": "s3://dev-jobs/evaluations/summarization-baseline/"}
+    assert request["jobTags"] == [{"key": "team", "value": "ml-platform"}]
+    # The job starts after its role's policy exists (the role itself is referenced already).
+    (dependency,) = job["DependsOn"]
+    assert dependency.startswith("SummariesRoleDefaultPolicy")
+
+    statements = policy_statements(template, "SummariesRole")
+    assert resources_of(statements, "bedrock:InvokeModel") == {
+        f"arn:aws:bedrock:us-east-1::foundation-model/{MODEL}"
+    }
+    assert resources_of(statements, "s3:PutObject") == {
+        "arn:aws:s3:::dev-jobs/evaluations/summarization-baseline/*"
+    }
+    # A built-in dataset reads nothing from the bucket: the only readable objects are its own results.
+    assert resources_of(statements, "s3:GetObject") == {
+        "arn:aws:s3:::dev-jobs/evaluations/summarization-baseline/*"
+    }
+
+
+def test_the_role_trusts_bedrock_only_for_evaluation_jobs_of_this_account_and_region() -> None:
+    stack = new_stack()
+    EvaluationJob(
+        stack,
+        "Summaries",
+        job_name_prefix="dev-s",
+        kind="automated",
+        datasets=[GIGAWORD],
+        bucket=bucket(stack),
+        output_prefix="evaluations/s/",
+        models=[JobModel.of(stack, MODEL)],
+    )
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::IAM::Role",
+        {
+            "AssumeRolePolicyDocument": {
+                "Statement": [
+                    {
+                        "Action": "sts:AssumeRole",
+                        "Effect": "Allow",
+                        "Principal": {"Service": "bedrock.amazonaws.com"},
+                        "Condition": {
+                            "StringEquals": {"aws:SourceAccount": "111111111111"},
+                            "ArnLike": {
+                                "aws:SourceArn": "arn:aws:bedrock:us-east-1:111111111111:evaluation-job/*"
+                            },
+                        },
+                    }
+                ],
+                "Version": "2012-10-17",
+            }
+        },
+    )
+
+
+def test_a_judged_evaluation_reads_only_its_dataset_and_invokes_only_its_model_and_judge() -> None:
+    stack = new_stack()
+    throughput = ProvisionedThroughput.from_provisioned_model_arn(stack, "Throughput", THROUGHPUT_ARN)
+    key = kms.Key.from_key_arn(
+        stack, "Key", "arn:aws:kms:us-east-1:111111111111:key/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"
+    )
+    EvaluationJob(
+        stack,
+        "Quality",
+        job_name_prefix="dev-quality",
+        kind="llm_judge",
+        datasets=[CUSTOM],
+        bucket=bucket(stack),
+        output_prefix="evaluations/quality/",
+        models=[JobModel.from_throughput(throughput)],
+        evaluator_model=JobModel.of(stack, JUDGE),
+        encryption_key=key,
+    )
+    template = Template.from_stack(stack)
+    (job,) = job_resources(template, "Custom::BedrockEvaluationJob")
+    request = job["Properties"]["Request"]
+    assert request["evaluationConfig"]["automated"]["evaluatorModelConfig"] == {
+        "bedrockEvaluatorModels": [{"modelIdentifier": JUDGE}]
+    }
+    assert request["evaluationConfig"]["automated"]["datasetMetricConfigs"][0]["dataset"] == {
+        "name": "support-questions",
+        "datasetLocation": {"s3Uri": "s3://dev-jobs/datasets/support-questions.jsonl"},
+    }
+    assert request["inferenceConfig"]["models"] == [{"bedrockModel": {"modelIdentifier": THROUGHPUT_ARN}}]
+    assert request["customerEncryptionKeyId"] == key.key_arn
+
+    statements = policy_statements(template, "QualityRole")
+    assert resources_of(statements, "bedrock:InvokeModel") == {
+        THROUGHPUT_ARN,
+        "arn:aws:bedrock:us-east-1:111111111111:inference-profile/" + JUDGE,
+        "arn:aws:bedrock:*::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0",
+    }
+    assert resources_of(statements, "bedrock:GetProvisionedModelThroughput") == {THROUGHPUT_ARN}
+    assert resources_of(statements, "s3:GetObject") == {
+        "arn:aws:s3:::dev-jobs/datasets/support-questions.jsonl",
+        "arn:aws:s3:::dev-jobs/evaluations/quality/*",
+    }
+    assert resources_of(statements, "kms:GenerateDataKey") == {key.key_arn}
+
+
+@pytest.mark.parametrize(
+    ("rag_type", "actions"),
+    [
+        ("retrieve", {"bedrock:Retrieve"}),
+        ("retrieve_and_generate", {"bedrock:Retrieve", "bedrock:RetrieveAndGenerate"}),
+    ],
+)
+def test_a_rag_evaluation_retrieves_from_its_knowledge_base_only(rag_type: str, actions: set[str]) -> None:
+    stack = new_stack()
+    knowledge_base = KnowledgeBase.from_knowledge_base_attributes(stack, "Kb", knowledge_base_id="KB12345678")
+    EvaluationJob(
+        stack,
+        "Rag",
+        job_name_prefix="dev-rag",
+        kind="rag",
+        datasets=[CUSTOM],
+        bucket=bucket(stack),
+        output_prefix="evaluations/rag/",
+        evaluator_model=JobModel.of(stack, MODEL),
+        knowledge_base=knowledge_base,
+        rag_type=rag_type,  # type: ignore[arg-type]
+        generator_model=JobModel.of(stack, MODEL) if rag_type == "retrieve_and_generate" else None,
+        number_of_results=5,
+    )
+    template = Template.from_stack(stack)
+    (job,) = job_resources(template, "Custom::BedrockEvaluationJob")
+    request = job["Properties"]["Request"]
+    assert request["applicationType"] == "RagEvaluation"
+    (rag,) = request["inferenceConfig"]["ragConfigs"]
+    config = rag["knowledgeBaseConfig"]
+    if rag_type == "retrieve":
+        assert config["retrieveConfig"] == {
+            "knowledgeBaseId": "KB12345678",
+            "knowledgeBaseRetrievalConfiguration": {"vectorSearchConfiguration": {"numberOfResults": 5}},
+        }
+    else:
+        generate = config["retrieveAndGenerateConfig"]
+        assert generate["type"] == "KNOWLEDGE_BASE"
+        assert generate["knowledgeBaseConfiguration"]["modelArn"] == (
+            f"arn:aws:bedrock:us-east-1::foundation-model/{MODEL}"
+        )
+    statements = policy_statements(template, "RagRole")
+    knowledge_base_arn = "arn:aws:bedrock:us-east-1:111111111111:knowledge-base/KB12345678"
+    granted = {
+        action
+        for action in ("bedrock:Retrieve", "bedrock:RetrieveAndGenerate")
+        if resources_of(statements, action) == {knowledge_base_arn}
+    }
+    assert granted == actions
+
+
+def test_a_batch_job_reads_its_input_writes_its_output_and_attaches_only_to_its_subnets() -> None:
+    stack = new_stack()
+    BatchInferenceJob(
+        stack,
+        "Nightly",
+        job_name_prefix="dev-nightly",
+        model=JobModel.of(stack, MODEL),
+        bucket=bucket(stack),
+        input_key="batch/input/",
+        output_prefix="batch/nightly/",
+        timeout_hours=72,
+        invocation_type="InvokeModel",
+        subnet_ids=["subnet-0a1b2c3d"],
+        security_group_ids=["sg-0a1b2c3d"],
+    )
+    template = Template.from_stack(stack)
+    (job,) = job_resources(template, "Custom::BedrockBatchInferenceJob")
+    request = job["Properties"]["Request"]
+    assert request["modelId"] == MODEL
+    assert request["inputDataConfig"] == {
+        "s3InputDataConfig": {"s3Uri": "s3://dev-jobs/batch/input/", "s3InputFormat": "JSONL"}
+    }
+    assert request["outputDataConfig"] == {"s3OutputDataConfig": {"s3Uri": "s3://dev-jobs/batch/nightly/"}}
+    assert request["timeoutDurationInHours"] == 72
+    assert request["modelInvocationType"] == "InvokeModel"
+    assert request["vpcConfig"] == {"subnetIds": ["subnet-0a1b2c3d"], "securityGroupIds": ["sg-0a1b2c3d"]}
+
+    statements = policy_statements(template, "NightlyRole")
+    assert resources_of(statements, "s3:GetObject") == {
+        "arn:aws:s3:::dev-jobs/batch/input/*",
+        "arn:aws:s3:::dev-jobs/batch/nightly/*",
+    }
+    assert resources_of(statements, "s3:PutObject") == {"arn:aws:s3:::dev-jobs/batch/nightly/*"}
+    assert resources_of(statements, "ec2:CreateNetworkInterface") == {
+        "arn:aws:ec2:us-east-1:111111111111:network-interface/*",
+        "arn:aws:ec2:us-east-1:111111111111:subnet/subnet-0a1b2c3d",
+        "arn:aws:ec2:us-east-1:111111111111:security-group/sg-0a1b2c3d",
+    }
+    template.has_resource_properties(
+        "AWS::IAM::Role",
+        {
+            "AssumeRolePolicyDocument": Match.object_like(
+                {
+                    "Statement": [
+                        Match.object_like(
+                            {
+                                "Condition": Match.object_like(
+                                    {
+                                        "ArnLike": {
+                                            "aws:SourceArn": "arn:aws:bedrock:us-east-1:111111111111:"
+                                            "model-invocation-job/*"
+                                        }
+                                    }
+                                )
+                            }
+                        )
+                    ]
+                }
+            )
+        },
+    )
+
+
+def test_jobs_of_both_kinds_share_one_provider_that_may_pass_only_their_roles() -> None:
+    stack = new_stack()
+    common: dict[str, Any] = {"bucket": bucket(stack), "output_prefix": "out/"}
+    EvaluationJob(
+        stack,
+        "A",
+        job_name_prefix="a",
+        kind="automated",
+        datasets=[GIGAWORD],
+        models=[JobModel.of(stack, MODEL)],
+        **common,
+    )
+    BatchInferenceJob(
+        stack, "B", job_name_prefix="b", model=JobModel.of(stack, MODEL), input_key="in.jsonl", **common
+    )
+    template = Template.from_stack(stack)
+
+    assert len(template.find_resources("AWS::StepFunctions::StateMachine")) == 1
+    handler_statements = policy_statements(template, "BedrockJobProviderRole")
+    passed = resources_of(handler_statements, "iam:PassRole")
+    assert len(passed) == 2 and all(arn.startswith(("<ARole", "<BRole")) for arn in passed)
+
+
+def test_the_job_bucket_is_private_encrypted_ssl_only_and_lets_the_console_read_results() -> None:
+    stack = new_stack()
+    JobBucket(stack, "Jobs", access_logs_bucket=AccessLogsBucket(stack, "Logs"))
+    template = Template.from_stack(stack)
+    template.has_resource_properties(
+        "AWS::S3::Bucket",
+        {
+            "CorsConfiguration": {
+                "CorsRules": [
+                    {
+                        "AllowedHeaders": ["*"],
+                        "AllowedMethods": ["GET", "PUT", "POST", "DELETE"],
+                        "AllowedOrigins": ["*"],
+                        "ExposedHeaders": ["Access-Control-Allow-Origin"],
+                    }
+                ]
+            },
+            "PublicAccessBlockConfiguration": {
+                "BlockPublicAcls": True,
+                "BlockPublicPolicy": True,
+                "IgnorePublicAcls": True,
+                "RestrictPublicBuckets": True,
+            },
+            "BucketEncryption": Match.any_value(),
+        },
+    )
+    template.has_resource_properties(
+        "AWS::S3::BucketPolicy",
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        Match.object_like(
+                            {"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+                        )
+                    ]
+                )
+            }
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"models": []}, "a automated evaluation evaluates one model, got 0"),
+        ({"kind": "llm_judge"}, "a llm_judge evaluation needs evaluator_model"),
+        ({"kind": "rag", "models": []}, "a rag evaluation needs knowledge_base and rag_type"),
+        ({"datasets": [GIGAWORD] * 6}, "datasets has 6 entries, 1 to 5"),
+        ({"output_prefix": "results"}, "output_prefix 'results' must be S3 key characters ending in /"),
+    ],
+)
+def test_invalid_evaluation_arguments_raise_naming_the_job_and_the_rule(
+    changes: dict[str, Any], message: str
+) -> None:
+    stack = new_stack()
+    arguments: dict[str, Any] = {
+        "job_name_prefix": "dev-x",
+        "kind": "automated",
+        "datasets": [GIGAWORD],
+        "bucket": bucket(stack),
+        "output_prefix": "evaluations/x/",
+        "models": [JobModel.of(stack, MODEL)],
+        **changes,
+    }
+    with pytest.raises(ConstructValidationError, match=r"^evaluation job 'X': ") as raised:
+        EvaluationJob(stack, "X", **arguments)
+    assert message in str(raised.value)
+
+
+def test_invalid_batch_arguments_raise_naming_the_job_and_the_rule() -> None:
+    stack = new_stack()
+    with pytest.raises(ConstructValidationError) as raised:
+        BatchInferenceJob(
+            stack,
+            "B",
+            job_name_prefix="b",
+            model=JobModel.of(stack, MODEL),
+            bucket=bucket(stack),
+            input_key="in.jsonl",
+            output_prefix="out/",
+            timeout_hours=12,
+            subnet_ids=["subnet-0a1b2c3d"],
+        )
+    assert str(raised.value) == (
+        "batch inference job 'B': timeout_hours is 12, 24 to 168; "
+        "subnet_ids and security_group_ids go together"
+    )
+
+
+def test_models_are_named_as_the_api_takes_them_and_allowed_as_iam_needs() -> None:
+    stack = new_stack()
+    base = JobModel.of(stack, MODEL)
+    profile = JobModel.of(stack, JUDGE)
+    assert (base.identifier, base.invoke_arns) == (
+        MODEL,
+        (f"arn:aws:bedrock:us-east-1::foundation-model/{MODEL}",),
+    )
+    assert profile.identifier == JUDGE
+    assert profile.invoke_arns == (
+        f"arn:aws:bedrock:us-east-1:111111111111:inference-profile/{JUDGE}",
+        "arn:aws:bedrock:*::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0",
+    )
