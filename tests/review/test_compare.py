@@ -1,0 +1,121 @@
+"""The template comparison: actions, replacement from the resource schemas, severity."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from bedrock_platform.review import Severity, compare_templates, replacing_paths
+
+DATA_SOURCE: dict[str, Any] = {
+    "Type": "AWS::Bedrock::DataSource",
+    "Properties": {
+        "Name": "manuals-1a2b3c",
+        "KnowledgeBaseId": {"Ref": "KnowledgeBase"},
+        "DataSourceConfiguration": {"Type": "S3", "S3Configuration": {"BucketArn": "arn:aws:s3:::docs"}},
+        "VectorIngestionConfiguration": {
+            "ChunkingConfiguration": {
+                "ChunkingStrategy": "FIXED_SIZE",
+                "FixedSizeChunkingConfiguration": {"MaxTokens": 300, "OverlapPercentage": 20},
+            }
+        },
+    },
+    "Metadata": {"aws:cdk:path": "dev-bedrock-knowledge/DataSource/Resource"},
+}
+POLICY: dict[str, Any] = {
+    "Type": "AWS::IAM::Policy",
+    "Properties": {
+        "PolicyName": "p",
+        "Roles": [{"Ref": "Role"}],
+        "PolicyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::docs/manuals/*"}
+            ],
+        },
+    },
+}
+
+
+def template(**resources: Any) -> dict[str, Any]:
+    return {"Resources": copy.deepcopy(resources)}
+
+
+def test_identical_templates_and_metadata_only_changes_report_nothing() -> None:
+    before = template(DataSource=DATA_SOURCE)
+    after = template(DataSource={**DATA_SOURCE, "Metadata": {"aws:cdk:path": "elsewhere"}})
+    assert compare_templates("s", before, before) == []
+    assert compare_templates("s", before, after) == []
+
+
+def test_a_chunking_change_replaces_the_data_source_and_loses_data() -> None:
+    after = template(DataSource=DATA_SOURCE)
+    after["Resources"]["DataSource"]["Properties"]["VectorIngestionConfiguration"]["ChunkingConfiguration"][
+        "FixedSizeChunkingConfiguration"
+    ]["MaxTokens"] = 500
+
+    (change,) = compare_templates("dev-bedrock-knowledge", template(DataSource=DATA_SOURCE), after)
+    assert (change.action, change.replacement, change.severity) == ("modified", True, Severity.DATA_LOSS)
+    (prop,) = change.properties
+    assert prop.path == (
+        "/Properties/VectorIngestionConfiguration/ChunkingConfiguration/FixedSizeChunkingConfiguration/MaxTokens"
+    )
+    assert (prop.old, prop.new) == (300, 500)
+
+
+def test_an_in_place_change_is_routine() -> None:
+    after = template(DataSource=DATA_SOURCE)
+    after["Resources"]["DataSource"]["Properties"]["Description"] = "Manuals"
+
+    (change,) = compare_templates("s", template(DataSource=DATA_SOURCE), after)
+    assert (change.replacement, change.severity) == (False, Severity.ROUTINE)
+
+
+def test_removing_a_bucket_loses_data_unless_it_is_retained() -> None:
+    bucket = {"Type": "AWS::S3::Bucket", "Properties": {}}
+    (deleted,) = compare_templates("s", template(Bucket=bucket), template())
+    (kept,) = compare_templates("s", template(Bucket={**bucket, "DeletionPolicy": "Retain"}), template())
+    assert deleted.severity == Severity.DATA_LOSS
+    assert kept.severity == Severity.ROUTINE and "retained" in kept.reasons[0]
+
+
+def test_a_renamed_logical_id_is_a_removal_and_an_addition() -> None:
+    changes = compare_templates("s", template(Old=DATA_SOURCE), template(New=DATA_SOURCE))
+    assert [(c.logical_id, c.action) for c in changes] == [("New", "added"), ("Old", "removed")]
+    assert changes[1].severity == Severity.DATA_LOSS
+
+
+def test_more_model_units_replace_a_throughput_at_a_cost() -> None:
+    throughput = {"Type": "Custom::BedrockProvisionedThroughput", "Properties": {"ModelUnits": 1, "Tags": {}}}
+    more = {"Type": "Custom::BedrockProvisionedThroughput", "Properties": {"ModelUnits": 2, "Tags": {}}}
+    retagged = {
+        "Type": "Custom::BedrockProvisionedThroughput",
+        "Properties": {"ModelUnits": 1, "Tags": {"a": "b"}},
+    }
+    (bigger,) = compare_templates("s", template(T=throughput), template(T=more))
+    (tagged,) = compare_templates("s", template(T=throughput), template(T=retagged))
+    (bought,) = compare_templates("s", template(), template(T=throughput))
+    assert (bigger.replacement, bigger.severity) == (True, Severity.COST)
+    assert (tagged.replacement, tagged.severity) == (False, Severity.ROUTINE)
+    assert bought.severity == Severity.COST
+
+
+def test_an_added_statement_widens_access_and_a_removed_one_narrows_it() -> None:
+    wider = template(Policy=POLICY)
+    wider["Resources"]["Policy"]["Properties"]["PolicyDocument"]["Statement"].append(
+        {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::docs/*"}
+    )
+    (widened,) = compare_templates("s", template(Policy=POLICY), wider)
+    (narrowed,) = compare_templates("s", wider, template(Policy=POLICY))
+    assert widened.severity == Severity.ACCESS
+    assert [(p.old, p.new is not None) for p in widened.properties] == [(None, True)]
+    assert narrowed.severity == Severity.ROUTINE
+
+
+def test_replacing_paths_come_from_the_cloudformation_schemas_shipped_with_cfn_lint() -> None:
+    assert "/properties/VectorIngestionConfiguration/ChunkingConfiguration" in replacing_paths(
+        "AWS::Bedrock::DataSource"
+    )
+    assert "/properties/StandbyReplicas" in replacing_paths("AWS::OpenSearchServerless::Collection")
+    assert "/properties/Description" in replacing_paths("AWS::Bedrock::GuardrailVersion")
+    assert replacing_paths("AWS::Not::AType") == ()
