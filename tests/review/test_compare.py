@@ -119,3 +119,30 @@ def test_replacing_paths_come_from_the_cloudformation_schemas_shipped_with_cfn_l
     assert "/properties/StandbyReplicas" in replacing_paths("AWS::OpenSearchServerless::Collection")
     assert "/properties/Description" in replacing_paths("AWS::Bedrock::GuardrailVersion")
     assert replacing_paths("AWS::Not::AType") == ()
+
+
+def test_the_report_puts_a_summary_per_severity_first_and_cuts_to_a_comment() -> None:
+    from bedrock_platform.review.report import COMMENT_LIMIT, fit_comment, render
+
+    after = template(DataSource=DATA_SOURCE)
+    after["Resources"]["DataSource"]["Properties"]["VectorIngestionConfiguration"]["ChunkingConfiguration"][
+        "FixedSizeChunkingConfiguration"
+    ]["MaxTokens"] = 500
+    changes = compare_templates("dev-bedrock-knowledge", template(DataSource=DATA_SOURCE), after)
+    changes += compare_templates("dev-bedrock-knowledge", template(), template(Policy=POLICY))
+
+    report = render(changes)
+    lines = report.splitlines()
+    assert lines[:4] == [
+        "## Bedrock infrastructure changes",
+        "",
+        "- data loss: 1 change",
+        "- access: 1 change",
+    ]
+    assert "- [data loss] replaced `DataSource` (AWS::Bedrock::DataSource)" in report
+    assert "300 -> 500" in report
+    assert render([]) == "No changes.\n"
+    long = report * (COMMENT_LIMIT // len(report) + 1)
+    cut = fit_comment(long, "review.md")
+    assert len(cut) <= COMMENT_LIMIT and cut.endswith("the full report is in review.md._\n")
+    assert fit_comment(report, "review.md") == report

@@ -1,0 +1,78 @@
+"""The review report: Markdown for a pull-request comment, or plain text."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from bedrock_platform.review.compare import Change, Severity
+
+COMMENT_LIMIT = 65_536
+"""GitHub's limit on the body of one pull-request comment, in characters."""
+VALUE_LIMIT = 120
+CUT_NOTE = "\n\n_The report is longer than a pull-request comment can hold; the full report is in {path}._\n"
+
+
+def render(changes: Sequence[Change], *, markdown: bool = True) -> str:
+    """The whole report: one summary line per severity, then every change by stack."""
+    if not changes:
+        return "No changes.\n"
+    lines = [_heading("Bedrock infrastructure changes", markdown), ""]
+    for severity in sorted(Severity, reverse=True):
+        count = sum(1 for change in changes if change.severity == severity)
+        if count:
+            lines.append(f"{_bullet(markdown)}{severity.label}: {count} change{'s' if count > 1 else ''}")
+    for stack in sorted({change.stack for change in changes}):
+        lines += ["", _heading(stack, markdown, level=3)]
+        ordered = sorted(
+            (change for change in changes if change.stack == stack), key=lambda c: (-c.severity, c.logical_id)
+        )
+        for change in ordered:
+            lines.append(_change_line(change, markdown))
+            for prop in change.properties:
+                lines.append(
+                    f"    {_bullet(markdown)}{_code(prop.path, markdown)}: {_values(prop.old, prop.new)}"
+                )
+    return "\n".join(lines) + "\n"
+
+
+def fit_comment(report: str, full_report_path: str) -> str:
+    """``report`` cut to fit one pull-request comment, saying where the full report is."""
+    if len(report) <= COMMENT_LIMIT:
+        return report
+    note = CUT_NOTE.format(path=full_report_path)
+    return report[: COMMENT_LIMIT - len(note)].rsplit("\n", 1)[0] + note
+
+
+def _change_line(change: Change, markdown: bool) -> str:
+    what = "replaced" if change.replacement else change.action
+    label = f"[{change.severity.label}]"
+    reasons = f" ({'; '.join(change.reasons)})" if change.reasons else ""
+    resource = f"{_code(change.logical_id, markdown)} ({change.resource_type})"
+    return f"{_bullet(markdown)}{label} {what} {resource}{reasons}"
+
+
+def _values(old: Any, new: Any) -> str:
+    if old is None:
+        return f"added {_short(new)}"
+    if new is None:
+        return f"removed {_short(old)}"
+    return f"{_short(old)} -> {_short(new)}"
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True)
+    return text if len(text) <= VALUE_LIMIT else text[: VALUE_LIMIT - 3] + "..."
+
+
+def _heading(text: str, markdown: bool, level: int = 2) -> str:
+    return f"{'#' * level} {text}" if markdown else text
+
+
+def _bullet(markdown: bool) -> str:
+    return "- " if markdown else "* "
+
+
+def _code(text: str, markdown: bool) -> str:
+    return f"`{text}`" if markdown else text
