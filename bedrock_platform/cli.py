@@ -43,6 +43,25 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip aws-cdk-lib's built-in CloudFormation schema validation (faster; cfn-lint covers it)",
     )
+    review = commands.add_parser(
+        "diff", help="what head changes against base, offline, with replacements and their severity"
+    )
+    review.add_argument("base", metavar="BASE", help="a synthesized output folder, or a git ref")
+    review.add_argument("head", metavar="HEAD", help="a synthesized output folder, or a git ref")
+    review.add_argument("--env", metavar="NAME", help="only this environment's stacks. Default: all")
+    review.add_argument(
+        "--format", choices=("markdown", "text"), default="markdown", help="Default: markdown"
+    )
+    review.add_argument(
+        "--fail-on",
+        choices=("data-loss", "cost", "access", "routine"),
+        help="exit 1 when a change has this severity or a higher one",
+    )
+    review.add_argument(
+        "--comment",
+        metavar="FILE",
+        help="also write the report cut to fit one pull-request comment (the full report goes to stdout)",
+    )
     return parser
 
 
@@ -94,4 +113,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE if exit_.code not in (0, None) else EXIT_OK
     if args.command == "validate":
         return validate(args.files)
+    if args.command == "diff":
+        return review(args.base, args.head, args.env, args.format, args.fail_on, args.comment)
     return synth(args.file, args.out, validation=not args.no_validation)
+
+
+def review(
+    base: str, head: str, environment: str | None, format: str, fail_on: str | None, comment: str | None
+) -> int:
+    """Print the report of what ``head`` changes against ``base``; exit 1 on ``fail_on`` or worse."""
+    from contextlib import ExitStack
+
+    from bedrock_platform.review.compare import Severity
+    from bedrock_platform.review.report import fit_comment, render
+    from bedrock_platform.review.sides import SideError, compare_sides, load_folder, synthesized_ref
+
+    try:
+        with ExitStack() as stack:
+            folders = [
+                Path(side) if Path(side).is_dir() else stack.enter_context(synthesized_ref(side, Path.cwd()))
+                for side in (base, head)
+            ]
+            changes = compare_sides(load_folder(folders[0]), load_folder(folders[1]), environment)
+    except SideError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    report = render(changes, markdown=format == "markdown")
+    print(report, end="")
+    if comment:
+        Path(comment).write_text(fit_comment(report, "the job's log"))
+    if fail_on is not None:
+        threshold = Severity[fail_on.upper().replace("-", "_")]
+        if any(change.severity >= threshold for change in changes):
+            return EXIT_INVALID
+    return EXIT_OK

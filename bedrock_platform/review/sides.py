@@ -1,0 +1,104 @@
+"""The two sides of a review: synthesized output folders, or git refs synthesized in a worktree."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bedrock_platform.review.compare import Change, compare_templates
+
+
+class SideError(Exception):
+    """A side that is neither a synthesized folder nor a git ref that synthesizes."""
+
+
+@dataclass(frozen=True)
+class StackTemplate:
+    """One synthesized stack: its template and the Region it deploys to."""
+
+    template: dict[str, Any]
+    region: str
+
+
+def load_folder(folder: Path) -> dict[str, StackTemplate]:
+    """Every stack of every cloud assembly (``manifest.json``) under ``folder``, by stack name."""
+    stacks: dict[str, StackTemplate] = {}
+    manifests = sorted(folder.rglob("manifest.json"))
+    if not manifests:
+        raise SideError(f"{folder}: no synthesized output (no manifest.json) in it")
+    for manifest_path in manifests:
+        manifest = json.loads(manifest_path.read_text())
+        for name, artifact in sorted(manifest.get("artifacts", {}).items()):
+            if artifact.get("type") != "aws:cloudformation:stack":
+                continue
+            template_file = manifest_path.parent / artifact["properties"]["templateFile"]
+            region = str(artifact.get("environment", "aws://unknown/us-east-1")).rsplit("/", 1)[-1]
+            stacks[name] = StackTemplate(json.loads(template_file.read_text()), region)
+    return stacks
+
+
+@contextmanager
+def synthesized_ref(ref: str, repository: Path) -> Iterator[Path]:
+    """Synthesize every ``config/*.yaml`` of git ``ref`` in a temporary worktree; yields the output folder."""
+    with tempfile.TemporaryDirectory(prefix="bedrock-platform-review-") as temporary:
+        worktree = Path(temporary) / "worktree"
+        out = Path(temporary) / "out"
+        _git(repository, "worktree", "add", "--detach", str(worktree), ref)
+        try:
+            for config in sorted((worktree / "config").glob("*.yaml")):
+                _synth(worktree, config, out / config.stem)
+            yield out
+        finally:
+            _git(repository, "worktree", "remove", "--force", str(worktree))
+
+
+def _git(repository: Path, *arguments: str) -> None:
+    result = subprocess.run(["git", *arguments], cwd=repository, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SideError(f"git {' '.join(arguments[:2])}: {' '.join(result.stderr.split())}")
+
+
+def _synth(worktree: Path, config: Path, out: Path) -> None:
+    """The ref's own code synthesizes its own config (without the built-in validation: cfn-lint covers it)."""
+    environment = {**os.environ, "PYTHONPATH": str(worktree)}
+    command = [
+        sys.executable,
+        "-m",
+        "bedrock_platform",
+        "synth",
+        str(config),
+        "--out",
+        str(out),
+        "--no-validation",
+    ]
+    result = subprocess.run(
+        command, cwd=worktree, env=environment, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise SideError(f"{config.name}: synthesis failed: {' '.join(result.stderr.split())[-500:]}")
+
+
+def compare_sides(
+    base: dict[str, StackTemplate], head: dict[str, StackTemplate], environment: str | None = None
+) -> list[Change]:
+    """Every change from ``base`` to ``head``, stack by stack (``<env>-bedrock-*``, one env or all)."""
+    names = sorted(set(base) | set(head))
+    if environment is not None:
+        names = [name for name in names if name.startswith(f"{environment}-")]
+    changes: list[Change] = []
+    for name in names:
+        old, new = base.get(name), head.get(name)
+        side = new or old
+        region = side.region if side else "us-east-1"
+        changes += compare_templates(
+            name, old.template if old else None, new.template if new else None, region=region
+        )
+    return changes
