@@ -1,0 +1,46 @@
+"""The GitHub Actions workflows: the review comment and the guarded deploys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+WORKFLOWS = Path(__file__).resolve().parents[2] / ".github" / "workflows"
+
+
+def load(name: str) -> dict[str, Any]:
+    workflow: dict[str, Any] = yaml.safe_load((WORKFLOWS / name).read_text())
+    return workflow
+
+
+def steps(workflow: dict[str, Any], job: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = workflow["jobs"][job]["steps"]
+    return found
+
+
+def test_the_pull_request_workflow_diffs_base_and_head_and_fails_on_data_loss_unless_labelled() -> None:
+    workflow = load("pr-diff.yml")
+    assert "pull_request" in workflow[True]  # YAML 1.1 reads the key "on" as True
+    assert workflow["permissions"]["pull-requests"] == "write"
+    runs = "\n".join(step.get("run", "") for step in steps(workflow, "diff"))
+    assert "make setup" in runs
+    assert 'diff "origin/${{ github.base_ref }}" HEAD' in runs and "--fail-on data-loss" in runs
+    script = next(step for step in steps(workflow, "diff") if "github-script" in step.get("uses", ""))
+    assert "updateComment" in script["with"]["script"] and "createComment" in script["with"]["script"]
+    gate = steps(workflow, "diff")[-1]
+    assert "allow-data-loss" in gate["if"] and "exit 1" in gate["run"]
+
+
+def test_deploys_use_an_oidc_role_and_prod_waits_for_its_environment() -> None:
+    deploy = load("deploy.yml")
+    assert deploy["permissions"]["id-token"] == "write"
+    assert deploy["jobs"]["prod"]["needs"] == "dev"
+    environment = load("deploy-environment.yml")
+    job = environment["jobs"]["deploy"]
+    assert job["environment"] == "${{ inputs.environment }}"
+    credentials = next(step for step in job["steps"] if "configure-aws-credentials" in step.get("uses", ""))
+    assert credentials["with"]["role-to-assume"] == "${{ vars.DEPLOY_ROLE_ARN }}"
+    deploy_step = job["steps"][-1]["run"]
+    assert 'cdk deploy -c env="${{ inputs.environment }}" --all' in deploy_step
