@@ -1,6 +1,7 @@
 """``python -m bedrock_platform``: validate configs and synthesize them without the CDK CLI.
 
-Exit codes: 0 success, 1 invalid config or failed synthesis, 2 usage error.
+Exit codes: 0 success, 1 invalid config or failed synthesis (``diff``: a change at or above
+``--fail-on``, or a side that cannot be read or synthesized), 2 usage error.
 """
 
 from __future__ import annotations
@@ -131,7 +132,9 @@ def review(
     try:
         with ExitStack() as stack:
             folders = [
-                Path(side) if Path(side).is_dir() else stack.enter_context(synthesized_ref(side, Path.cwd()))
+                Path(side)
+                if Path(side).is_dir()
+                else stack.enter_context(synthesized_ref(side, Path.cwd(), environment))
                 for side in (base, head)
             ]
             changes = compare_sides(load_folder(folders[0]), load_folder(folders[1]), environment)

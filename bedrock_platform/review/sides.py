@@ -46,14 +46,15 @@ def load_folder(folder: Path) -> dict[str, StackTemplate]:
 
 
 @contextmanager
-def synthesized_ref(ref: str, repository: Path) -> Iterator[Path]:
-    """Synthesize every ``config/*.yaml`` of git ``ref`` in a temporary worktree; yields the output folder."""
+def synthesized_ref(ref: str, repository: Path, environment: str | None = None) -> Iterator[Path]:
+    """Synthesize ``config/<environment>.yaml`` (default: every ``config/*.yaml``) of git ``ref`` in a
+    temporary worktree; yields the output folder."""
     with tempfile.TemporaryDirectory(prefix="bedrock-platform-review-") as temporary:
         worktree = Path(temporary) / "worktree"
         out = Path(temporary) / "out"
         _git(repository, "worktree", "add", "--detach", str(worktree), ref)
         try:
-            for config in sorted((worktree / "config").glob("*.yaml")):
+            for config in sorted((worktree / "config").glob(f"{environment or '*'}.yaml")):
                 _synth(worktree, config, out / config.stem)
             yield out
         finally:
@@ -69,6 +70,8 @@ def _git(repository: Path, *arguments: str) -> None:
 def _synth(worktree: Path, config: Path, out: Path) -> None:
     """The ref's own code synthesizes its own config (without the built-in validation: cfn-lint covers it)."""
     environment = {**os.environ, "PYTHONPATH": str(worktree)}
+    if "JSII_NODE" in environment:  # a path relative to here would not resolve inside the worktree
+        environment["JSII_NODE"] = str(Path(environment["JSII_NODE"]).resolve())
     command = [
         sys.executable,
         "-m",

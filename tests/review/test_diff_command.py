@@ -56,3 +56,14 @@ def test_a_side_that_is_neither_a_folder_nor_a_ref_is_a_clear_error(
     assert main(["diff", str(tmp_path), "no-such-ref-anywhere"]) == 1
     error = capsys.readouterr().err
     assert error.startswith("error: ") and error.endswith("\n") and error.count("\n") == 1
+
+
+def test_git_refs_are_synthesized_in_a_temporary_worktree(capsys: pytest.CaptureFixture[str]) -> None:
+    """HEAD against itself: the ref's own code synthesizes its own config, and nothing differs."""
+    import subprocess
+
+    before = subprocess.run(["git", "worktree", "list"], capture_output=True, text=True, check=True).stdout
+    assert main(["diff", "HEAD", "HEAD", "--env", "dev", "--fail-on", "routine"]) == 0
+    assert capsys.readouterr().out == "No changes.\n"
+    after = subprocess.run(["git", "worktree", "list"], capture_output=True, text=True, check=True).stdout
+    assert after == before, "the temporary worktree is removed"
