@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pytest
+
 from bedrock_platform.review import Severity, compare_templates, replacing_paths
 
 DATA_SOURCE: dict[str, Any] = {
@@ -146,3 +148,45 @@ def test_the_report_puts_a_summary_per_severity_first_and_cuts_to_a_comment() ->
     cut = fit_comment(long, "review.md")
     assert len(cut) <= COMMENT_LIMIT and cut.endswith("the full report is in review.md._\n")
     assert fit_comment(report, "review.md") == report
+
+
+FAMILY_TYPES = (
+    "AWS::OpenSearchServerless::Collection",
+    "AWS::OpenSearchServerless::Index",
+    "AWS::Bedrock::KnowledgeBase",
+    "AWS::Bedrock::DataSource",
+    "AWS::Bedrock::GuardrailVersion",
+)
+
+
+def _set_path(properties: dict[str, Any], pointer: str, value: Any) -> None:
+    """Set ``/properties/A/B`` inside a template's ``Properties``."""
+    *parents, leaf = pointer.removeprefix("/properties/").split("/")
+    for part in parents:
+        properties = properties.setdefault(part, {})
+    properties[leaf] = value
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "pointer"),
+    [
+        (resource_type, pointer)
+        for resource_type in FAMILY_TYPES
+        for pointer in replacing_paths(resource_type)
+    ],
+)
+def test_every_create_only_property_of_the_bedrock_and_collection_types_is_a_replacement(
+    resource_type: str, pointer: str
+) -> None:
+    before: dict[str, Any] = {"Type": resource_type, "Properties": {}}
+    after: dict[str, Any] = {"Type": resource_type, "Properties": {}}
+    _set_path(before["Properties"], pointer, "old")
+    _set_path(after["Properties"], pointer, "new")
+
+    (change,) = compare_templates("s", template(R=before), template(R=after))
+    assert change.replacement
+    expected = Severity.ROUTINE if resource_type == "AWS::Bedrock::GuardrailVersion" else Severity.DATA_LOSS
+    assert change.severity == expected
+    # A retained resource is replaced without losing the old one.
+    kept = compare_templates("s", template(R={**before, "UpdateReplacePolicy": "Retain"}), template(R=after))
+    assert kept[0].replacement and kept[0].severity == Severity.ROUTINE
