@@ -5,18 +5,18 @@ from bedrock_platform.constructs.bedrock_job import (
     EvaluationJob,
     JobBucket,
     JobModel,
-    bedrock_service_role,
 )
 from bedrock_platform.constructs.data_source import AccessLogsBucket, Chunking, DocumentBucket, S3DataSource
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.guardrail import Guardrail, GuardrailProps, GuardrailVersion, IGuardrail
 from bedrock_platform.constructs.handler_provider import HandlerProvider, latest_python_runtime
-from bedrock_platform.constructs.knowledge_base import IKnowledgeBase, KnowledgeBase, foundation_model_arn
+from bedrock_platform.constructs.knowledge_base import IKnowledgeBase, KnowledgeBase
 from bedrock_platform.constructs.provisioned_throughput import (
     IProvisionedThroughput,
     ProvisionedThroughput,
     ProvisionedThroughputProps,
 )
+from bedrock_platform.constructs.service_role import bedrock_service_role, foundation_model_arn
 from bedrock_platform.constructs.vector_collection import (
     IVectorCollection,
     VectorCollection,

@@ -32,6 +32,7 @@ from bedrock_platform.constructs.handler_provider import HandlerProvider
 from bedrock_platform.constructs.knowledge_base import IKnowledgeBase
 from bedrock_platform.constructs.nag import acknowledge_wildcard
 from bedrock_platform.constructs.provisioned_throughput import IProvisionedThroughput
+from bedrock_platform.constructs.service_role import bedrock_service_role, foundation_model_arn
 
 __all__ = [
     "BatchInferenceJob",
@@ -91,13 +92,7 @@ class JobModel:
             # A profile routes requests to the model in any Region of its geography.
             anywhere = f"arn:{stack.partition}:bedrock:*::foundation-model/{base}"
             return cls(identifier=model, arn=profile, invoke_arns=(profile, anywhere), profile_arn=profile)
-        foundation = stack.format_arn(
-            service="bedrock",
-            account="",
-            resource="foundation-model",
-            resource_name=model,
-            arn_format=cdk.ArnFormat.SLASH_RESOURCE_NAME,
-        )
+        foundation = foundation_model_arn(scope, model)
         return cls(identifier=model, arn=foundation, invoke_arns=(foundation,))
 
     @classmethod
@@ -123,37 +118,13 @@ class JobBucket(DocumentBucket):
         access_logs_bucket: s3.IBucket,
         encryption_key: kms.IKey | None = None,
     ) -> None:
-        super().__init__(scope, id, access_logs_bucket=access_logs_bucket, encryption_key=encryption_key)
-        self.add_cors_rule(
-            allowed_methods=CORS_FOR_CONSOLE.allowed_methods,
-            allowed_origins=CORS_FOR_CONSOLE.allowed_origins,
-            allowed_headers=CORS_FOR_CONSOLE.allowed_headers,
-            exposed_headers=CORS_FOR_CONSOLE.exposed_headers,
+        super().__init__(
+            scope,
+            id,
+            access_logs_bucket=access_logs_bucket,
+            encryption_key=encryption_key,
+            cors=[CORS_FOR_CONSOLE],
         )
-
-
-def bedrock_service_role(scope: Construct, id: str, *, source_resource: str, description: str) -> iam.Role:
-    """A role Bedrock may assume only for ``source_resource/*`` of this account and Region.
-
-    ``aws:SourceAccount`` and ``aws:SourceArn`` guard against the confused deputy.
-    """
-    stack = cdk.Stack.of(scope)
-    return iam.Role(
-        scope,
-        id,
-        description=description,
-        assumed_by=iam.ServicePrincipal(
-            "bedrock.amazonaws.com",
-            conditions={
-                "StringEquals": {"aws:SourceAccount": stack.account},
-                "ArnLike": {
-                    "aws:SourceArn": stack.format_arn(
-                        service="bedrock", resource=source_resource, resource_name="*"
-                    )
-                },
-            },
-        ),
-    )
 
 
 class _BedrockJob(Construct):

@@ -264,11 +264,13 @@ class DocumentBucket(s3.Bucket):
         *,
         access_logs_bucket: s3.IBucket,
         encryption_key: kms.IKey | None = None,
+        cors: Sequence[s3.CorsRule] = (),
     ) -> None:
         """Create the bucket.
 
         :param access_logs_bucket: where server access logs go (prefix: the construct path).
         :param encryption_key: customer managed key. Default: S3 managed keys (SSE-S3).
+        :param cors: CORS rules. Default: none.
         """
         kwargs: dict[str, Any] = (
             {
@@ -289,5 +291,6 @@ class DocumentBucket(s3.Bucket):
             server_access_logs_bucket=access_logs_bucket,
             server_access_logs_prefix=f"{id}/",
             removal_policy=cdk.RemovalPolicy.RETAIN,
+            cors=list(cors) or None,
             **kwargs,
         )

@@ -23,6 +23,8 @@ HANDLER_ASSET_EXCLUDE = ["*", "!handlers", "!handlers/*.py"]
 """Only ``handlers/*.py`` of the package goes into the asset (no caches, nothing else)."""
 HANDLER_TIMEOUT = cdk.Duration.minutes(2)
 LOG_RETENTION = logs.RetentionDays.ONE_YEAR
+FRAMEWORK_FUNCTIONS = ("framework-onEvent", "framework-isComplete", "framework-onTimeout")
+"""The Provider framework's own functions, by construct id."""
 
 
 def latest_python_runtime() -> lambda_.Runtime:
@@ -106,16 +108,19 @@ class HandlerProvider(Construct):
                 include_execution_data=False,
             ),
         )
-        self._acknowledge_framework(list(functions.values()))
-        for function_id in ("framework-onEvent", "framework-isComplete", "framework-onTimeout"):
-            framework_function = self.provider.node.find_child(function_id)
-            assert isinstance(framework_function, lambda_.Function)
-            functions[function_id] = framework_function
-        for function in functions.values():
+        framework = {name: self._framework_function(name) for name in FRAMEWORK_FUNCTIONS}
+        waiter = self.provider.node.find_child("waiter-state-machine")
+        self._acknowledge_framework(list(functions.values()), framework, waiter)
+        for function in (*functions.values(), *framework.values()):
             assert function.role is not None
             _depend_on_policy_only(function, function.role)
-        waiter = self.provider.node.find_child("waiter-state-machine")
         _depend_on_policy_only(waiter, waiter.node.find_child("Role"))
+
+    def _framework_function(self, name: str) -> lambda_.Function:
+        """One of the Provider framework's own functions."""
+        function = self.provider.node.find_child(name)
+        assert isinstance(function, lambda_.Function)
+        return function
 
     def _lambda_role(self, id: str, description: str) -> iam.Role:
         """A Lambda role that may write only to this provider's log group (no managed policy)."""
@@ -130,7 +135,9 @@ class HandlerProvider(Construct):
         )
         return role
 
-    def _acknowledge_framework(self, handlers: list[lambda_.Function]) -> None:
+    def _acknowledge_framework(
+        self, handlers: list[lambda_.Function], framework: dict[str, lambda_.Function], waiter: IConstruct
+    ) -> None:
         """What cdk-nag finds in the CDK Provider framework itself, and why each is safe."""
         for function in handlers:
             acknowledge_wildcard(
@@ -138,13 +145,10 @@ class HandlerProvider(Construct):
                 f"{function.function_arn}:*",
                 "The framework may invoke this one handler function; the wildcard is its version qualifier.",
             )
-        waiter = self.provider.node.find_child("waiter-state-machine")
         for name in ("framework-isComplete", "framework-onTimeout"):
-            framework_function = self.provider.node.find_child(name)
-            assert isinstance(framework_function, lambda_.Function)
             acknowledge_wildcard(
                 waiter,
-                f"{framework_function.function_arn}:*",
+                f"{framework[name].function_arn}:*",
                 "The waiter may invoke this one framework function; the wildcard is its version qualifier.",
             )
         acknowledge_wildcard(

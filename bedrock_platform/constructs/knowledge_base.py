@@ -12,6 +12,7 @@ from constructs import Construct
 
 from bedrock_platform.constructs import permissions
 from bedrock_platform.constructs.errors import ConstructValidationError
+from bedrock_platform.constructs.service_role import bedrock_service_role, foundation_model_arn
 from bedrock_platform.constructs.vector_index import VectorIndex
 
 _NAME = re.compile(r"^([0-9a-zA-Z][_-]?){1,100}$")
@@ -48,21 +49,6 @@ class _KnowledgeBaseBase(Construct):
         answer; grant that on the model, it is not part of the knowledge base.
         """
         return self.grant(grantee, *permissions.KNOWLEDGE_BASE_RETRIEVE_ACTIONS)
-
-
-def foundation_model_arn(scope: Construct, model_id: str) -> str:
-    """The ARN of a foundation model in the scope's Region.
-
-    ``arn:<partition>:bedrock:<region>::foundation-model/<id>``
-    """
-    stack = cdk.Stack.of(scope)
-    return stack.format_arn(
-        service="bedrock",
-        account="",
-        resource="foundation-model",
-        resource_name=model_id,
-        arn_format=cdk.ArnFormat.SLASH_RESOURCE_NAME,
-    )
 
 
 class KnowledgeBase(_KnowledgeBaseBase):
@@ -106,24 +92,13 @@ class KnowledgeBase(_KnowledgeBaseBase):
         if problems:
             raise ConstructValidationError(f"KnowledgeBase '{id}': " + "; ".join(problems))
 
-        stack = cdk.Stack.of(self)
         self.vector_index = vector_index
         self.embedding_model_arn = foundation_model_arn(self, embedding_model_id)
-        self.role = iam.Role(
+        self.role = bedrock_service_role(
             self,
             "ServiceRole",
+            source_resource="knowledge-base",
             description=f"Service role of Bedrock knowledge base {knowledge_base_name}",
-            assumed_by=iam.ServicePrincipal(
-                "bedrock.amazonaws.com",
-                conditions={
-                    "StringEquals": {"aws:SourceAccount": stack.account},
-                    "ArnLike": {
-                        "aws:SourceArn": stack.format_arn(
-                            service="bedrock", resource="knowledge-base", resource_name="*"
-                        )
-                    },
-                },
-            ),
         )
         self.role.add_to_principal_policy(
             iam.PolicyStatement(

@@ -25,6 +25,7 @@ from bedrock_platform.constructs import permissions
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.handler_provider import HandlerProvider
 from bedrock_platform.constructs.nag import acknowledge_wildcard
+from bedrock_platform.constructs.service_role import foundation_model_arn
 
 __all__ = ["IProvisionedThroughput", "ProvisionedThroughput", "ProvisionedThroughputProps"]
 
@@ -98,7 +99,7 @@ class ProvisionedThroughput(_ProvisionedThroughputBase):
         _validate(props, self.provisioned_model_name)
 
         stack = cdk.Stack.of(self)
-        self.model_arn = model_arn(stack, props.model)
+        self.model_arn = model_arn(self, props.model)
         self.provider = HandlerProvider.of(
             self,
             module="provisioned_throughput",
@@ -166,17 +167,9 @@ class ProvisionedThroughput(_ProvisionedThroughputBase):
         return _ImportedProvisionedThroughput(scope, id, arn)
 
 
-def model_arn(stack: cdk.Stack, model: str) -> str:
-    """``foundation-model/<id>`` in the stack's Region for a base model id; a custom model ARN as is."""
-    if model.startswith("arn:"):
-        return model
-    return stack.format_arn(
-        service="bedrock",
-        account="",
-        resource="foundation-model",
-        resource_name=model,
-        arn_format=cdk.ArnFormat.SLASH_RESOURCE_NAME,
-    )
+def model_arn(scope: Construct, model: str) -> str:
+    """``foundation-model/<id>`` in the scope's Region for a base model id; a custom model ARN as is."""
+    return model if model.startswith("arn:") else foundation_model_arn(scope, model)
 
 
 def _validate(props: ProvisionedThroughputProps, aws_name: str) -> None:
