@@ -11,12 +11,17 @@ from __future__ import annotations
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
-PARAMETER_ROOT = "/bedrock-platform"
-
-
-def parameter_name(environment: str, *parts: str) -> str:
-    """``/bedrock-platform/<environment>/<parts...>``."""
-    return "/".join((PARAMETER_ROOT, environment, *parts))
+from bedrock_platform.parameters import (  # noqa: F401 (re-exported for the stacks)
+    data_source_id,
+    guardrail_id,
+    guardrail_latest_version,
+    guardrail_version,
+    job_arn,
+    job_output_uri,
+    knowledge_base_id,
+    parameter_name,
+    provisioned_model_arn,
+)
 
 
 def publish(scope: Construct, id: str, name: str, value: str, description: str) -> ssm.StringParameter:
@@ -35,12 +40,3 @@ def lookup(scope: Construct, name: str) -> str:
     """The value of the parameter ``name``, resolved when the stack is deployed."""
     return ssm.StringParameter.value_for_string_parameter(scope, name)
 
-
-def knowledge_base_id(environment: str, name: str) -> str:
-    """The parameter holding a knowledge base's id."""
-    return parameter_name(environment, "knowledge-bases", name, "id")
-
-
-def provisioned_model_arn(environment: str, name: str) -> str:
-    """The parameter holding a provisioned throughput's ARN."""
-    return parameter_name(environment, "provisioned-throughputs", name, "arn")
