@@ -11,7 +11,7 @@ from __future__ import annotations
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
-from bedrock_platform.parameters import (  # noqa: F401 (re-exported for the stacks)
+from bedrock_platform.parameters import (
     data_source_id,
     guardrail_id,
     guardrail_latest_version,
@@ -22,6 +22,20 @@ from bedrock_platform.parameters import (  # noqa: F401 (re-exported for the sta
     parameter_name,
     provisioned_model_arn,
 )
+
+__all__ = [
+    "data_source_id",
+    "guardrail_id",
+    "guardrail_latest_version",
+    "guardrail_version",
+    "job_arn",
+    "job_output_uri",
+    "knowledge_base_id",
+    "lookup",
+    "parameter_name",
+    "provisioned_model_arn",
+    "publish",
+]
 
 
 def publish(scope: Construct, id: str, name: str, value: str, description: str) -> ssm.StringParameter:
@@ -39,4 +53,3 @@ def publish(scope: Construct, id: str, name: str, value: str, description: str) 
 def lookup(scope: Construct, name: str) -> str:
     """The value of the parameter ``name``, resolved when the stack is deployed."""
     return ssm.StringParameter.value_for_string_parameter(scope, name)
-
