@@ -1,7 +1,7 @@
 """``python -m bedrock_platform``: validate configs and synthesize them without the CDK CLI.
 
 Exit codes: 0 success, 1 invalid config or failed synthesis (``diff``: a change at or above
-``--fail-on``, or a side that cannot be read or synthesized), 2 usage error.
+``--fail-on``), 2 usage error, 3 (``diff``) a side that cannot be read or synthesized.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 from bedrock_platform import __version__
 from bedrock_platform.config import ConfigError, load_config
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_NO_DIFF = 0, 1, 2, 3
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -61,7 +61,13 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument(
         "--comment",
         metavar="FILE",
-        help="also write the report cut to fit one pull-request comment (the full report goes to stdout)",
+        help="also write the report cut to fit one pull-request comment; when a side cannot be synthesized, "
+        "the error",
+    )
+    review.add_argument(
+        "--report",
+        metavar="FILE",
+        help="also write the full report to FILE; a cut comment names this file",
     )
     return parser
 
@@ -115,14 +121,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "validate":
         return validate(args.files)
     if args.command == "diff":
-        return review(args.base, args.head, args.env, args.format, args.fail_on, args.comment)
+        return review(args.base, args.head, args.env, args.format, args.fail_on, args.comment, args.report)
     return synth(args.file, args.out, validation=not args.no_validation)
 
 
 def review(
-    base: str, head: str, environment: str | None, format: str, fail_on: str | None, comment: str | None
+    base: str,
+    head: str,
+    environment: str | None,
+    format: str,
+    fail_on: str | None,
+    comment: str | None = None,
+    report_file: str | None = None,
 ) -> int:
-    """Print the report of what ``head`` changes against ``base``; exit 1 on ``fail_on`` or worse."""
+    """Print the report of what ``head`` changes against ``base``.
+
+    Exit 1 when a change reaches ``fail_on``, 3 when a side cannot be read or synthesized (the
+    comment file then says why, so a pull request learns that its head does not synthesize).
+    """
     from contextlib import ExitStack
 
     from bedrock_platform.review.compare import Severity
@@ -140,11 +156,15 @@ def review(
             changes = compare_sides(load_folder(folders[0]), load_folder(folders[1]), environment)
     except SideError as error:
         print(f"error: {error}", file=sys.stderr)
-        return EXIT_INVALID
+        if comment:
+            Path(comment).write_text(f"The Bedrock infrastructure diff could not be made:\n\n    {error}\n")
+        return EXIT_NO_DIFF
     report = render(changes, markdown=format == "markdown")
     print(report, end="")
+    if report_file:
+        Path(report_file).write_text(report)
     if comment:
-        Path(comment).write_text(fit_comment(report, "the job's log"))
+        Path(comment).write_text(fit_comment(report, report_file or "the job's log"))
     if fail_on is not None:
         threshold = Severity[fail_on.upper().replace("-", "_")]
         if any(change.severity >= threshold for change in changes):

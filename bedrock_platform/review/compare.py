@@ -1,19 +1,22 @@
 """Compare two synthesized templates resource by resource, and say how dangerous each change is.
 
-Noise is removed first: ``Metadata`` (paths, asset paths) and CDK's bootstrap parameters and
-rules; asset hashes are compared like any value, so a handler code change is a routine change
-of its function. Ordering never matters for mappings; lists are compared as lists, except policy
-statements, which are compared as sets of statements.
+Noise is removed first: ``Metadata`` (paths, asset paths) is ignored, and a changed asset hash
+(a Lambda's ``S3Key``) is marked as such, so the report lists it apart from the real changes
+without the hashes. Ordering never matters for mappings; lists are compared as lists, except
+policy statements, which are compared as sets of statements. Access is judged grant by grant
+(:mod:`bedrock_platform.review.access`).
 """
 
 from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bedrock_platform.review.access import compare_access
 from bedrock_platform.review.replacement import replaces
 
 IGNORED_RESOURCE_KEYS = ("Metadata",)
@@ -30,7 +33,18 @@ DATA_TYPES = frozenset(
 """Types whose replacement or removal loses data (vectors, chunks, documents)."""
 COST_TYPES = frozenset({"Custom::BedrockProvisionedThroughput"})
 """Types whose addition or replacement buys something billed by the hour."""
-ACCESS_TYPES = frozenset({"AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"})
+ACCESS_TYPES = frozenset(
+    {
+        "AWS::IAM::Role",
+        "AWS::IAM::Policy",
+        "AWS::IAM::ManagedPolicy",
+        "AWS::S3::BucketPolicy",
+        "AWS::OpenSearchServerless::AccessPolicy",
+    }
+)
+"""Types whose addition grants access (modifications of any type are judged by their policies)."""
+ASSET_HASH = re.compile(r"[0-9a-f]{64}(\.[a-z]+)?")
+"""An asset's content hash as CDK names its S3 object (``<sha256>.zip``)."""
 
 
 class Severity(enum.IntEnum):
@@ -55,6 +69,8 @@ class PropertyChange:
     old: Any
     new: Any
     replaces: bool = False
+    asset: bool = False
+    """Both values are asset hashes: new content for a function or file, not a changed setting."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +90,11 @@ class Change:
         """True when a modification replaces the resource (a new physical resource, the old one deleted)."""
         return any(change.replaces for change in self.properties)
 
+    @property
+    def asset_only(self) -> bool:
+        """True when nothing but asset hashes changed (new handler code, say)."""
+        return bool(self.properties) and all(change.asset for change in self.properties)
+
 
 def compare_templates(
     stack: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, *, region: str = "us-east-1"
@@ -89,7 +110,9 @@ def compare_templates(
         elif after is None and before is not None:
             changes.append(_removed(stack, logical_id, before))
         elif before is not None and after is not None and before != after:
-            changes.append(_modified(stack, logical_id, before, after, region))
+            change = _modified(stack, logical_id, before, after, region)
+            if change.properties:  # not only reordered statements
+                changes.append(change)
     return changes
 
 
@@ -123,7 +146,12 @@ def _removed(stack: str, logical_id: str, resource: Mapping[str, Any]) -> Change
             Severity.DATA_LOSS,
             reasons=("deleted with its data",),
         )
-    reason = "retained by CloudFormation (DeletionPolicy), left in the account" if retained else "deleted"
+    if retained:
+        reason = "retained by CloudFormation (DeletionPolicy), left in the account"
+    elif resource_type in ACCESS_TYPES:
+        reason = "deleted with the access it granted"
+    else:
+        reason = "deleted"
     return Change(stack, logical_id, resource_type, "removed", Severity.ROUTINE, reasons=(reason,))
 
 
@@ -132,16 +160,20 @@ def _modified(
 ) -> Change:
     resource_type = after["Type"]
     properties = tuple(
-        PropertyChange(path, old, new, replaces(resource_type, _pointer(path), region))
+        PropertyChange(path, old, new, replaces(resource_type, _pointer(path), region), _is_asset(old, new))
         for path, old, new in _differences("", dict(before), dict(after))
     )
     replacement = any(change.replaces for change in properties)
     reasons: list[str] = []
     severity = Severity.ROUTINE
     if replacement and resource_type in DATA_TYPES:
-        retained = before.get("UpdateReplacePolicy") in ("Retain", "Snapshot")
-        severity = Severity.ROUTINE if retained else Severity.DATA_LOSS
-        reasons.append("replaced: a new resource is created and the old one, with its data, is deleted")
+        if before.get("UpdateReplacePolicy") in ("Retain", "Snapshot"):
+            reasons.append(
+                "replaced: a new, empty resource is created; the old one is retained (UpdateReplacePolicy)"
+            )
+        else:
+            severity = Severity.DATA_LOSS
+            reasons.append("replaced: a new resource is created and the old one, with its data, is deleted")
     elif replacement and resource_type in COST_TYPES:
         severity = Severity.COST
         reasons.append(
@@ -154,9 +186,10 @@ def _modified(
     ):
         severity = max(severity, Severity.COST)
         reasons.append("standby replicas double the collection's OCUs")
-    if resource_type in ACCESS_TYPES and _widens(properties):
+    access = compare_access(resource_type, before, after)
+    if access.widens:
         severity = max(severity, Severity.ACCESS)
-        reasons.append("widens permissions or trust")
+    reasons += [*access.widens, *access.narrows]
     return Change(stack, logical_id, resource_type, "modified", severity, properties, tuple(reasons))
 
 
@@ -178,12 +211,8 @@ def _differences(path: str, old: Any, new: Any) -> Iterator[tuple[str, Any, Any]
         yield path, old, new
 
 
-def _widens(properties: tuple[PropertyChange, ...]) -> bool:
-    """An added statement, or a statement or principal whose new form is broader than nothing."""
-    return any(
-        change.new is not None and ("Statement" in change.path or "Principal" in change.path)
-        for change in properties
-    )
+def _is_asset(old: Any, new: Any) -> bool:
+    return all(isinstance(value, str) and ASSET_HASH.fullmatch(value) for value in (old, new))
 
 
 def _pointer(path: str) -> str:

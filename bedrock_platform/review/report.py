@@ -15,25 +15,34 @@ CUT_NOTE = "\n\n_The report is longer than a pull-request comment can hold; the 
 
 
 def render(changes: Sequence[Change], *, markdown: bool = True) -> str:
-    """The whole report: one summary line per severity, then every change by stack."""
+    """The whole report: one summary line per severity, then every change by stack.
+
+    Changes of nothing but asset hashes (new handler code) are listed last in each stack, by
+    logical id, without the hashes, and are not counted as changes.
+    """
     if not changes:
         return "No changes.\n"
+    real = [change for change in changes if not change.asset_only]
     lines = [_heading("Bedrock infrastructure changes", markdown), ""]
     for severity in sorted(Severity, reverse=True):
-        count = sum(1 for change in changes if change.severity == severity)
+        count = sum(1 for change in real if change.severity == severity)
         if count:
             lines.append(f"{_bullet(markdown)}{severity.label}: {count} change{'s' if count > 1 else ''}")
+    if not real:
+        lines.append("No resource changes; only asset content (handler code or files) changed.")
     for stack in sorted({change.stack for change in changes}):
         lines += ["", _heading(stack, markdown, level=3)]
         ordered = sorted(
-            (change for change in changes if change.stack == stack), key=lambda c: (-c.severity, c.logical_id)
+            (change for change in real if change.stack == stack), key=lambda c: (-c.severity, c.logical_id)
         )
         for change in ordered:
             lines.append(_change_line(change, markdown))
             for prop in change.properties:
-                lines.append(
-                    f"    {_bullet(markdown)}{_code(prop.path, markdown)}: {_values(prop.old, prop.new)}"
-                )
+                value = "new asset content" if prop.asset else _values(prop.old, prop.new)
+                lines.append(f"    {_bullet(markdown)}{_code(prop.path, markdown)}: {value}")
+        assets = sorted(_code(c.logical_id, markdown) for c in changes if c.stack == stack and c.asset_only)
+        if assets:
+            lines.append(f"{_bullet(markdown)}new asset content (hashes not shown): {', '.join(assets)}")
     return "\n".join(lines) + "\n"
 
 
@@ -55,14 +64,28 @@ def _change_line(change: Change, markdown: bool) -> str:
 
 def _values(old: Any, new: Any) -> str:
     if old is None:
-        return f"added {_short(new)}"
+        return f"added {_short(_json(new))}"
     if new is None:
-        return f"removed {_short(old)}"
-    return f"{_short(old)} -> {_short(new)}"
+        return f"removed {_short(_json(old))}"
+    before, after = _json(old), _json(new)
+    if len(before) > VALUE_LIMIT and len(after) > VALUE_LIMIT:
+        # Two long values: show each from a little before where they start to differ.
+        pairs = enumerate(zip(before, after, strict=False))
+        common = next((i for i, (a, b) in pairs if a != b), min(len(before), len(after)))
+        start = max(0, common - VALUE_LIMIT // 4)
+        before, after = _from(before, start), _from(after, start)
+    return f"{_short(before)} -> {_short(after)}"
 
 
-def _short(value: Any) -> str:
-    text = json.dumps(value, sort_keys=True)
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)
+
+
+def _from(text: str, start: int) -> str:
+    return text if start == 0 else "..." + text[start:]
+
+
+def _short(text: str) -> str:
     return text if len(text) <= VALUE_LIMIT else text[: VALUE_LIMIT - 3] + "..."
 
 

@@ -35,13 +35,16 @@ def load_folder(folder: Path) -> dict[str, StackTemplate]:
     if not manifests:
         raise SideError(f"{folder}: no synthesized output (no manifest.json) in it")
     for manifest_path in manifests:
-        manifest = json.loads(manifest_path.read_text())
-        for name, artifact in sorted(manifest.get("artifacts", {}).items()):
-            if artifact.get("type") != "aws:cloudformation:stack":
-                continue
-            template_file = manifest_path.parent / artifact["properties"]["templateFile"]
-            region = str(artifact.get("environment", "aws://unknown/us-east-1")).rsplit("/", 1)[-1]
-            stacks[name] = StackTemplate(json.loads(template_file.read_text()), region)
+        try:
+            manifest = json.loads(manifest_path.read_text())
+            for name, artifact in sorted(manifest.get("artifacts", {}).items()):
+                if artifact.get("type") != "aws:cloudformation:stack":
+                    continue
+                template_file = manifest_path.parent / artifact["properties"]["templateFile"]
+                region = str(artifact.get("environment", "aws://unknown/us-east-1")).rsplit("/", 1)[-1]
+                stacks[name] = StackTemplate(json.loads(template_file.read_text()), region)
+        except (OSError, ValueError, KeyError, AttributeError, TypeError) as error:
+            raise SideError(f"{manifest_path}: not a readable cloud assembly: {error}") from None
     return stacks
 
 
@@ -54,8 +57,12 @@ def synthesized_ref(ref: str, repository: Path, environment: str | None = None) 
         out = Path(temporary) / "out"
         _git(repository, "worktree", "add", "--detach", str(worktree), ref)
         try:
-            for config in sorted((worktree / "config").glob(f"{environment or '*'}.yaml")):
+            configs = sorted((worktree / "config").glob(f"{environment or '*'}.yaml"))
+            for config in configs:
                 _synth(worktree, config, out / config.stem)
+            if not configs:  # the environment does not exist at this ref: every stack of it is new
+                out.mkdir()
+                (out / "manifest.json").write_text('{"version": "1", "artifacts": {}}')
             yield out
         finally:
             _git(repository, "worktree", "remove", "--force", str(worktree))

@@ -30,7 +30,14 @@ def test_the_pull_request_workflow_diffs_base_and_head_and_fails_on_data_loss_un
     script = next(step for step in steps(workflow, "diff") if "github-script" in step.get("uses", ""))
     assert "updateComment" in script["with"]["script"] and "createComment" in script["with"]["script"]
     gate = steps(workflow, "diff")[-1]
+    assert gate["if"].startswith("steps.diff.outputs.status == '1'")
     assert "allow-data-loss" in gate["if"] and "exit 1" in gate["run"]
+    # A head that does not synthesize (exit 3) fails whatever the labels say.
+    broken = steps(workflow, "diff")[-2]
+    assert "allow-data-loss" not in broken["if"] and "exit 1" in broken["run"]
+    assert "status != '0'" in broken["if"] and "status != '1'" in broken["if"]
+    upload = next(step for step in steps(workflow, "diff") if "upload-artifact" in step.get("uses", ""))
+    assert upload["with"]["path"] in runs, "the artifact is the file the diff writes the full report to"
 
 
 def test_deploys_use_an_oidc_role_and_prod_waits_for_its_environment() -> None:

@@ -1,0 +1,39 @@
+"""Golden reports: pairs of templates (``golden/<case>.json``) and the report they must give (``<case>.md``).
+
+Each case file holds ``before`` and ``after`` templates, the stack and its Region, and a
+description of what the case shows. Regenerate the reports after an intended change of the
+wording with ``UPDATE_GOLDEN=1 pytest tests/review/test_golden.py``, and read the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from bedrock_platform.review import compare_templates
+from bedrock_platform.review.report import render
+
+GOLDEN = Path(__file__).parent / "golden"
+CASES = sorted(path.stem for path in GOLDEN.glob("*.json"))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_report_for_each_pair_of_templates_is_the_golden_one(case: str) -> None:
+    spec = json.loads((GOLDEN / f"{case}.json").read_text())
+    changes = compare_templates(spec["stack"], spec["before"], spec["after"], region=spec["region"])
+    report = render(changes, markdown=True)
+
+    expected_file = GOLDEN / f"{case}.md"
+    if os.environ.get("UPDATE_GOLDEN"):
+        expected_file.write_text(report)
+    assert report == expected_file.read_text(), spec["description"]
+
+
+def test_every_case_has_its_report_and_a_description() -> None:
+    reports = sorted(path.stem for path in GOLDEN.glob("*.md"))
+    assert reports == CASES
+    assert all(json.loads((GOLDEN / f"{case}.json").read_text())["description"] for case in CASES)
+    assert len(CASES) >= 30
