@@ -71,7 +71,7 @@ class EvaluationStack(PlatformStack):
                 tags={**config.tags, **spec.tags},
             )
             self.evaluation_jobs[spec.name] = job
-            self._job_outputs(spec.name, "evaluation job", job.job_arn, job.job_name, job.output_uri)
+            self._job_outputs(job, spec.name, "evaluation job", job.job_arn, job.job_name, job.output_uri)
         for batch in config.batch_inference_jobs:
             vpc = batch.vpc
             batch_job = BatchInferenceJob(
@@ -93,7 +93,12 @@ class EvaluationStack(PlatformStack):
             )
             self.batch_inference_jobs[batch.name] = batch_job
             self._job_outputs(
-                batch.name, "batch inference job", batch_job.job_arn, batch_job.job_name, batch_job.output_uri
+                batch_job,
+                batch.name,
+                "batch inference job",
+                batch_job.job_arn,
+                batch_job.job_name,
+                batch_job.output_uri,
             )
 
     def _bucket(self, config: PlatformConfig) -> tuple[s3.IBucket, kms.IKey | None]:
@@ -134,8 +139,27 @@ class EvaluationStack(PlatformStack):
             self._keys[arn] = kms.Key.from_key_arn(self, f"Key{len(self._keys) + 1}", arn)
         return self._keys[arn]
 
-    def _job_outputs(self, name: str, noun: str, arn: str, job_name: str, output_uri: str) -> None:
+    def _job_outputs(
+        self, scope: Construct, name: str, noun: str, arn: str, job_name: str, output_uri: str
+    ) -> None:
+        """Outputs of a job; its ARN and output URI in SSM too (``/bedrock-platform/<env>/<kind>/<name>``)."""
         prefix = output_id(name)
         self.output(f"{prefix}JobArn", arn, f"ARN of the current {noun} {name}")
         self.output(f"{prefix}JobName", job_name, f"AWS name of the current {noun} {name}")
         self.output(f"{prefix}OutputUri", output_uri, f"Where the results of {noun} {name} land")
+        kind = noun.replace(" ", "-") + "s"  # evaluation-jobs, batch-inference-jobs
+        environment = self.config.environment
+        discovery.publish(
+            scope,
+            "ArnParameter",
+            discovery.job_arn(environment, kind, name),
+            arn,
+            f"ARN of the current {noun} {name} (bedrock-platform {environment})",
+        )
+        discovery.publish(
+            scope,
+            "OutputUriParameter",
+            discovery.job_output_uri(environment, kind, name),
+            output_uri,
+            f"Where the results of {noun} {name} land (bedrock-platform {environment})",
+        )

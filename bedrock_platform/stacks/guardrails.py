@@ -6,6 +6,7 @@ from constructs import Construct
 
 from bedrock_platform.config import PlatformConfig
 from bedrock_platform.constructs import Guardrail
+from bedrock_platform.stacks import discovery
 from bedrock_platform.stacks.base import PlatformStack
 from bedrock_platform.stacks.outputs import output_id
 
@@ -14,7 +15,9 @@ class GuardrailsStack(PlatformStack):
     """``<env>-bedrock-guardrails``: one Guardrail construct per config entry.
 
     Outputs per guardrail: its id and ARN, the number and ARN of each declared version, and
-    ``...LatestVersion``/``...LatestVersionArn`` for the newest declared one.
+    ``...LatestVersion``/``...LatestVersionArn`` for the newest declared one. The id, each
+    version number and the newest one are also published in SSM
+    (``/bedrock-platform/<env>/guardrails/<name>/{id,versions/<n>,latest-version}``).
     """
 
     def __init__(self, scope: Construct, id: str, *, config: PlatformConfig) -> None:
@@ -36,6 +39,14 @@ class GuardrailsStack(PlatformStack):
                 guardrail.guardrail_arn,
                 f"ARN of guardrail {spec.name}",
             )
+            environment = config.environment
+            discovery.publish(
+                guardrail,
+                "IdParameter",
+                discovery.guardrail_id(environment, spec.name),
+                guardrail.guardrail_id,
+                f"Id of guardrail {spec.name} (bedrock-platform {environment})",
+            )
             for number, version in enumerate(guardrail.versions, start=1):
                 self.output(
                     f"{prefix}Version{number}",
@@ -46,6 +57,13 @@ class GuardrailsStack(PlatformStack):
                     f"{prefix}Version{number}Arn",
                     version.version_arn,
                     f"ARN of guardrail {spec.name}, declared version {number}",
+                )
+                discovery.publish(
+                    version,
+                    "NumberParameter",
+                    discovery.guardrail_version(environment, spec.name, number),
+                    version.version,
+                    f"Guardrail {spec.name}, declared version {number} (bedrock-platform {environment})",
                 )
             latest = guardrail.latest_version
             if latest is not None:
@@ -58,4 +76,11 @@ class GuardrailsStack(PlatformStack):
                     f"{prefix}LatestVersionArn",
                     latest.version_arn,
                     f"ARN of the newest declared version of guardrail {spec.name}",
+                )
+                discovery.publish(
+                    guardrail,
+                    "LatestVersionParameter",
+                    discovery.guardrail_latest_version(environment, spec.name),
+                    latest.version,
+                    f"Newest declared version of guardrail {spec.name} (bedrock-platform {environment})",
                 )

@@ -114,6 +114,14 @@ class KnowledgeStack(PlatformStack):
                 value=data_source.data_source_id,
                 description=f"Id of data source {source.name} of knowledge base {kb.name}",
             )
+            discovery.publish(
+                data_source,
+                "IdParameter",
+                discovery.data_source_id(self.config.environment, kb.name, source.name),
+                data_source.data_source_id,
+                f"Id of data source {source.name} of knowledge base {kb.name} "
+                f"(bedrock-platform {self.config.environment})",
+            )
 
     def _data_source(
         self, scope: Construct, kb_name: str, knowledge_base: KnowledgeBase, source: DataSourceConfig

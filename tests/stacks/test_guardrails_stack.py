@@ -103,8 +103,15 @@ def test_one_more_version_entry_adds_exactly_one_resource_and_changes_nothing_el
 
     published = _guardrails_only(tmp_path, publish)
     added = set(published) - set(drafted)
-    assert len(added) == 1
-    (new,) = added
-    assert published[new]["Type"] == "AWS::Bedrock::GuardrailVersion"
+    # One version, and the SSM parameter with its number; nothing else changes but the
+    # parameter naming the newest version.
+    assert sorted(published[lid]["Type"] for lid in added) == [
+        "AWS::Bedrock::GuardrailVersion",
+        "AWS::SSM::Parameter",
+    ]
+    (new,) = (lid for lid in added if published[lid]["Type"] == "AWS::Bedrock::GuardrailVersion")
     assert published[new]["Properties"]["Description"] == f"stricter blocked message [policy {policy}]"
-    assert {lid: published[lid] for lid in drafted} == drafted
+    changed = {lid for lid in drafted if published[lid] != drafted[lid]}
+    (latest,) = changed
+    assert published[latest]["Properties"]["Name"].endswith("/latest-version")
+    assert published[latest]["Properties"]["Value"] == {"Fn::GetAtt": [new, "Version"]}
