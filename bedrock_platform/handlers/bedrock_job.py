@@ -184,28 +184,9 @@ def read(event: Event, bedrock: Any, kind: JobKind, key: str) -> tuple[str, dict
     try:
         prefix = str(raw["JobNamePrefix"])
         request = raw["Request"]
-        operation = bedrock.meta.method_to_api_mapping[kind.create]
-        shape = bedrock.meta.service_model.operation_model(operation).input_shape
-        return prefix, coerce(shape, request)
+        return prefix, custom_resource.typed_request(bedrock, kind.create, request)
     except (KeyError, TypeError, ValueError) as error:
         raise HandlerError(f"invalid {kind.noun} properties: {error!r}") from error
-
-
-def coerce(shape: Any, value: Any) -> Any:
-    """``value`` with CloudFormation's strings for numbers and booleans turned back, per the service model."""
-    if shape.type_name == "structure":
-        return {name: coerce(shape.members[name], item) for name, item in dict(value).items()}
-    if shape.type_name == "list":
-        return [coerce(shape.member, item) for item in value]
-    if shape.type_name == "map":
-        return {key: coerce(shape.value, item) for key, item in dict(value).items()}
-    if shape.type_name in ("integer", "long"):
-        return int(value)
-    if shape.type_name in ("float", "double"):
-        return float(value)
-    if shape.type_name == "boolean":
-        return value if isinstance(value, bool) else str(value).lower() == "true"
-    return value
 
 
 def job_name(prefix: str, request: Mapping[str, Any], kind: JobKind) -> str:

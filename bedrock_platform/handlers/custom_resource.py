@@ -156,3 +156,33 @@ def log_request(event: Event, physical_id: str | None = None) -> None:
         event.get("LogicalResourceId"),
         physical_id or event.get("PhysicalResourceId", "(new)"),
     )
+
+
+def typed_request(service_client: Any, method: str, request: Mapping[str, Any]) -> dict[str, Any]:
+    """``request`` for ``service_client.<method>`` with its numbers and booleans restored.
+
+    CloudFormation passes every custom resource property as a string; the operation's input
+    shape in botocore's service model says which were numbers or booleans.
+    """
+    operation = service_client.meta.method_to_api_mapping[method]
+    typed: dict[str, Any] = coerce(
+        service_client.meta.service_model.operation_model(operation).input_shape, request
+    )
+    return typed
+
+
+def coerce(shape: Any, value: Any) -> Any:
+    """``value`` with CloudFormation's strings for numbers and booleans turned back, per the service model."""
+    if shape.type_name == "structure":
+        return {name: coerce(shape.members[name], item) for name, item in dict(value).items()}
+    if shape.type_name == "list":
+        return [coerce(shape.member, item) for item in value]
+    if shape.type_name == "map":
+        return {key: coerce(shape.value, item) for key, item in dict(value).items()}
+    if shape.type_name in ("integer", "long"):
+        return int(value)
+    if shape.type_name in ("float", "double"):
+        return float(value)
+    if shape.type_name == "boolean":
+        return value if isinstance(value, bool) else str(value).lower() == "true"
+    return value
