@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bedrock_platform import __version__
 from bedrock_platform.config import ConfigError, load_config
+from bedrock_platform.operations import commands as operations
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_NO_DIFF = 0, 1, 2, 3
 
@@ -69,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="also write the full report to FILE; a cut comment names this file",
     )
+    operations.add_commands(commands)
     return parser
 
 
@@ -122,6 +124,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return validate(args.files)
     if args.command == "diff":
         return review(args.base, args.head, args.env, args.format, args.fail_on, args.comment, args.report)
+    status = operations.run(args)
+    if status is not None:
+        return status
     return synth(args.file, args.out, validation=not args.no_validation)
 
 

@@ -113,3 +113,19 @@ def test_app_picks_the_config_from_context(tmp_path: Path) -> None:
     assert cdk_app.config_path(cdk.App(context={"env": "prod"})) == ROOT / "config" / "prod.yaml"
     assert cdk_app.config_path(cdk.App()) == ROOT / "config" / "dev.yaml"
     assert cdk_app.config_path(cdk.App(context={"env": "prod", "config": "x.yaml"})) == Path("x.yaml")
+
+
+def test_the_operations_commands_are_wired_and_fail_in_one_line_without_credentials(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+    assert main(["status", "config/dev.yaml"]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "credentials" in error.lower()
+    assert main(["sync", "config/dev.yaml", "--knowledge-base", "no-such-kb"]) == 2
+    assert "product-docs" in capsys.readouterr().err

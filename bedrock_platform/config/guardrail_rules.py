@@ -61,6 +61,10 @@ VERSION_POLICY_MISSING_UNKNOWN = (
     "guardrail's other errors and validate again to see the current one"
 )
 VERSION_POLICY_REPEATED = "publishes the same policy as versions[{first}] ({hash})"
+SMOKE_SAMPLES_SAME = "is the same text as blocked: the smoke check cannot expect it both blocked and allowed"
+SMOKE_ALLOWED_WORD = (
+    "contains the filtered word {word}: the guardrail blocks it, so the smoke check would fail"
+)
 
 GUARDRAIL_AWS_NAME = re.compile(r"^[0-9a-zA-Z_-]+$")
 GUARDRAIL_NAME_MAX = 50
@@ -357,3 +361,43 @@ def _current_policy_hash(context: RuleContext, path: ConfigPath, guardrail: Mapp
         # Not a complete policy yet (a regex without its action, or a document that skipped the
         # schema): another rule reports why; the hint waits until the guardrail can be built.
         return None
+
+
+def smoke_samples_differ(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """A guardrail's smoke samples are two different texts (one must be blocked, the other allowed)."""
+    issues = []
+    for path, _ in _guardrails(config):
+        samples_path = (*path, "smoke_samples")
+        blocked = string(config, context, (*samples_path, "blocked"))
+        allowed_path = (*samples_path, "allowed")
+        allowed = string(config, context, allowed_path)
+        if blocked is not None and allowed is not None and blocked.strip() == allowed.strip():
+            issues.append(context.issue(allowed_path, SMOKE_SAMPLES_SAME))
+    return issues
+
+
+def smoke_allowed_sample_words(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """A guardrail's allowed smoke sample holds none of its custom words (whole words, any case)."""
+    issues = []
+    for path, _ in _guardrails(config):
+        allowed_path = (*path, "smoke_samples", "allowed")
+        allowed = string(config, context, allowed_path)
+        if allowed is None:
+            continue
+        filters_path = (*path, "word_filters")
+        inline = value(config, (*filters_path, "words"))
+        words = [word for word in inline if isinstance(word, str)] if isinstance(inline, list) else []
+        words_file = string(config, context, (*filters_path, "words_file"))
+        file_words = context.word_lists.get(words_file) if words_file is not None else None
+        words += file_words.words if file_words is not None else ()
+        found = next((word for word in words if _contains_word(allowed, word)), None)
+        if found is not None:
+            issues.append(context.issue(allowed_path, SMOKE_ALLOWED_WORD.format(word=show(found))))
+    return issues
+
+
+def _contains_word(text: str, word: str) -> bool:
+    """Whether ``word`` (a word or phrase) stands in ``text`` as a whole, in any case."""
+    if not word.strip():
+        return False
+    return re.search(rf"(?<!\w){re.escape(word.strip())}(?!\w)", text, re.IGNORECASE) is not None

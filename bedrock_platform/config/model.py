@@ -23,6 +23,7 @@ from bedrock_platform.config.catalog import (
 )
 
 PROD_ENVIRONMENT = "prod"
+DEFAULT_LOG_RETENTION_DAYS = 365
 
 ChunkingStrategy = Literal["fixed_size", "hierarchical", "semantic", "none"]
 
@@ -218,6 +219,16 @@ class GuardrailVersion:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SmokeSamples:
+    """The texts the ``smoke`` command sends through a guardrail's versions (not part of its policy)."""
+
+    blocked: str | None = None
+    """A text the guardrail must intervene on. Default: None, derived from the policy when it can be."""
+    allowed: str | None = None
+    """A text the guardrail must let through. Default: None, a neutral greeting."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class Guardrail:
     """A Bedrock guardrail: its policy, messages and published versions, in CloudFormation spellings.
 
@@ -257,9 +268,11 @@ class Guardrail:
     """Relevance threshold, 0 to 0.99. Default: none (no relevance check)."""
     versions: tuple[GuardrailVersion, ...] = ()
     """Published versions, oldest first. Default: none."""
+    smoke_samples: SmokeSamples = field(default_factory=SmokeSamples)
+    """Texts of the ``smoke`` command; not part of the policy. Default: none given (both derived)."""
 
     def policy(self) -> dict[str, Any]:
-        """The plain policy: everything but the name, the description and the versions.
+        """The plain policy: everything but the name, the description, the versions and the smoke samples.
 
         JSON data (dicts, lists, strings, floats, None) in a deterministic order; what a
         version captures, and what :attr:`policy_hash` is computed from.
@@ -461,6 +474,40 @@ class BatchInferenceJob:
 
 
 @dataclass(frozen=True, kw_only=True)
+class InvocationLogging:
+    """Model invocation logging of the account and Region: to S3, CloudWatch Logs or both."""
+
+    bucket: CreatedBucket | ExistingBucket | None = None
+    key_prefix: str = ""
+    cloudwatch: bool = False
+    retention_days: int = DEFAULT_LOG_RETENTION_DAYS
+    log_kms_key_arn: str | None = None
+    large_data_to_s3: bool = False
+    data: tuple[str, ...] = ("text",)
+    take_over_existing: bool = False
+
+    def log_group_name(self, environment: str) -> str:
+        """``/aws/bedrock/<environment>/model-invocations``."""
+        return f"/aws/bedrock/{environment}/model-invocations"
+
+
+def build_invocation_logging(raw: Mapping[str, Any]) -> InvocationLogging:
+    """Invocation logging from its validated mapping."""
+    s3 = raw.get("s3")
+    cloudwatch = raw.get("cloudwatch")
+    return InvocationLogging(
+        bucket=build_bucket(s3["bucket"]) if s3 else None,
+        key_prefix=s3.get("key_prefix", "") if s3 else "",
+        cloudwatch=cloudwatch is not None,
+        retention_days=(cloudwatch or {}).get("retention_days", DEFAULT_LOG_RETENTION_DAYS),
+        log_kms_key_arn=(cloudwatch or {}).get("kms_key_arn"),
+        large_data_to_s3=bool((cloudwatch or {}).get("large_data_to_s3", False)),
+        data=tuple(raw.get("data", ["text"])),
+        take_over_existing=bool(raw.get("take_over_existing", False)),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
 class PlatformConfig:
     """One environment's validated configuration."""
 
@@ -477,6 +524,7 @@ class PlatformConfig:
     declared; None when none is."""
     evaluation_jobs: tuple[EvaluationJob, ...] = ()
     batch_inference_jobs: tuple[BatchInferenceJob, ...] = ()
+    invocation_logging: InvocationLogging | None = None
 
     @property
     def is_prod(self) -> bool:
@@ -544,6 +592,9 @@ def build_config(
         job_bucket=job_bucket,
         evaluation_jobs=evaluation_jobs,
         batch_inference_jobs=batch_inference_jobs,
+        invocation_logging=(
+            build_invocation_logging(raw["invocation_logging"]) if "invocation_logging" in raw else None
+        ),
     )
 
 
@@ -640,6 +691,10 @@ def build_guardrail(raw: Mapping[str, Any], file_words: Sequence[str] = ()) -> G
         versions=tuple(
             GuardrailVersion(description=version["description"], policy=version["policy"])
             for version in raw.get("versions", [])
+        ),
+        smoke_samples=SmokeSamples(
+            blocked=raw.get("smoke_samples", {}).get("blocked"),
+            allowed=raw.get("smoke_samples", {}).get("allowed"),
         ),
     )
 

@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from bedrock_platform.config import guardrail_rules, job_rules, throughput_rules
+from bedrock_platform.config import guardrail_rules, job_rules, logging_rules, throughput_rules
 from bedrock_platform.config.catalog import EMBEDDING_MODELS, KNOWLEDGE_BASE_REGIONS, embedding_model
 from bedrock_platform.config.checks import (
     AWS_NAME,
@@ -290,7 +290,7 @@ def region_has_knowledge_bases(config: Mapping[str, Any], context: RuleContext) 
 
 
 def kms_keys_in_region_and_account(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
-    """Customer managed KMS keys (vector stores, guardrails, jobs) are in the config's Region and account."""
+    """Customer managed KMS keys (vector stores, guardrails, jobs, logs) are in the Region and account."""
     issues = []
     for store_path, _ in items(config, ("vector_stores",)):
         if context.valid((*store_path, "encryption")):
@@ -299,6 +299,8 @@ def kms_keys_in_region_and_account(config: Mapping[str, Any], context: RuleConte
     for section, user in KMS_KEY_USERS.items():
         for item_path, _ in items(config, (section,)):
             issues += _kms_key_issues(config, context, (*item_path, "kms_key_arn"), user)
+    log_key = ("invocation_logging", "cloudwatch", "kms_key_arn")
+    issues += _kms_key_issues(config, context, log_key, "the invocation log group")
     return issues
 
 
@@ -339,6 +341,8 @@ RULES: tuple[Rule, ...] = (
     Rule("regex-actions", guardrail_rules.regex_actions),
     Rule("word-lists", guardrail_rules.word_lists),
     Rule("guardrail-versions", guardrail_rules.guardrail_versions),
+    Rule("smoke-samples-differ", guardrail_rules.smoke_samples_differ),
+    Rule("smoke-allowed-sample-words", guardrail_rules.smoke_allowed_sample_words),
     Rule("throughput-commitments", throughput_rules.commitments_acknowledged),
     Rule("throughput-models", throughput_rules.throughput_models),
     Rule("throughput-names", throughput_rules.throughput_names),
@@ -353,6 +357,7 @@ RULES: tuple[Rule, ...] = (
     Rule("job-names", job_rules.job_names),
     Rule("batch-inputs", job_rules.batch_inputs),
     Rule("job-bucket-used", job_rules.job_bucket_used),
+    Rule("logging-destinations", logging_rules.logging_destinations),
 )
 """Every semantic rule, in the order they run (the order of their issues does not matter: they are sorted)."""
 

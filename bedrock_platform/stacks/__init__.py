@@ -14,12 +14,14 @@ from bedrock_platform.config import PlatformConfig
 from bedrock_platform.stacks.evaluation import EvaluationStack
 from bedrock_platform.stacks.guardrails import GuardrailsStack
 from bedrock_platform.stacks.knowledge import KnowledgeStack
+from bedrock_platform.stacks.logging import LoggingStack
 from bedrock_platform.stacks.throughput import ThroughputStack
 
 __all__ = [
     "EvaluationStack",
     "GuardrailsStack",
     "KnowledgeStack",
+    "LoggingStack",
     "ThroughputStack",
     "add_stacks",
     "apply_tags",
@@ -68,6 +70,8 @@ def add_stacks(app: cdk.App, config: PlatformConfig) -> list[cdk.Stack]:
         if evaluation.uses_throughputs and throughput is not None:
             evaluation.add_stack_dependency(throughput, "reads provisioned throughput ARNs from SSM")
         stacks.append(evaluation)
+    if config.invocation_logging is not None:
+        stacks.append(LoggingStack(app, stack_name(config, "logging"), config=config))
     for stack in stacks:
         apply_tags(stack, config.tags)
     return stacks

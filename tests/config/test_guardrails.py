@@ -332,6 +332,7 @@ def test_policy_hash_is_the_documented_digest(write_config: WriteConfig) -> None
         "name",
         "description",
         "versions",
+        "smoke_samples",  # texts the smoke command sends, not part of the policy
     }
 
 

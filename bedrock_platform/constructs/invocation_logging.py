@@ -1,0 +1,193 @@
+"""Amazon Bedrock model invocation logging of the stack's account and Region, as a custom resource.
+
+CloudFormation has no type for it, so ``handlers/invocation_logging.py`` sets it through the
+``bedrock`` API. Invocation logging is one setting per account and Region: declare it in one
+stack only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from bedrock_platform.constructs.errors import ConstructValidationError
+from bedrock_platform.constructs.handler_provider import HandlerProvider
+from bedrock_platform.constructs.nag import acknowledge_wildcard
+
+__all__ = ["DATA_KINDS", "InvocationLogging"]
+
+RESOURCE_TYPE = "Custom::BedrockInvocationLogging"
+DATA_KINDS = ("text", "image", "embedding", "video", "audio")
+"""What Bedrock can log of each invocation, one ``<kind>DataDeliveryEnabled`` flag each."""
+LOGGING_ACTIONS = (
+    "bedrock:PutModelInvocationLoggingConfiguration",
+    "bedrock:GetModelInvocationLoggingConfiguration",
+    "bedrock:DeleteModelInvocationLoggingConfiguration",
+)
+QUERY_INTERVAL = cdk.Duration.seconds(10)
+TOTAL_TIMEOUT = cdk.Duration.minutes(10)
+
+
+class InvocationLogging(Construct):
+    """Logs every model invocation of the account and Region to S3 and/or CloudWatch Logs.
+
+    For S3, the bucket's policy lets ``bedrock.amazonaws.com`` write under
+    ``<key_prefix>/AWSLogs/<account>/BedrockModelInvocationLogs/`` for this account only (an
+    imported bucket's policy must say the same; a bucket policy cannot be added to it from here).
+    For CloudWatch Logs, a role that Bedrock assumes for this account only may write log
+    streams of ``log_group``; payloads over 100 KB and binary data go to ``bucket`` under
+    ``large_data_key_prefix`` when that is given.
+
+    :param bucket: S3 destination. Default: none.
+    :param key_prefix: key prefix in ``bucket``. Default: none.
+    :param log_group: CloudWatch Logs destination. Default: none (at least one destination).
+    :param large_data_key_prefix: with ``log_group`` and ``bucket``: where large payloads go.
+    :param data: what to log, of :data:`DATA_KINDS`. Default: text only.
+    :param take_over_existing: replace a configuration that is already set in the account and
+        Region. Default: refuse, so a deploy never silently redirects someone else's logs.
+    :param removal_policy: ``RETAIN`` leaves logging on when the resource leaves the stack.
+        Default: ``DESTROY`` (logging is turned off, if it is still this configuration).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        bucket: s3.IBucket | None = None,
+        key_prefix: str = "",
+        log_group: logs.ILogGroup | None = None,
+        large_data_key_prefix: str | None = None,
+        data: Sequence[str] = ("text",),
+        take_over_existing: bool = False,
+        removal_policy: cdk.RemovalPolicy = cdk.RemovalPolicy.DESTROY,
+    ) -> None:
+        super().__init__(scope, id)
+        _validate(id, bucket, log_group, large_data_key_prefix, data)
+        stack = cdk.Stack.of(self)
+        self.source_arn = stack.format_arn(service="bedrock", resource="*")
+        self._writers: list[cdk.CfnResource] = []
+        self._bucket_statements = 0
+        config: dict[str, object] = {f"{kind}DataDeliveryEnabled": kind in data for kind in DATA_KINDS}
+        if bucket is not None:
+            config["s3Config"] = {
+                "bucketName": bucket.bucket_name,
+                **({"keyPrefix": key_prefix} if key_prefix else {}),
+            }
+            self._let_bedrock_write(bucket, key_prefix)
+        self.role: iam.Role | None = None
+        if log_group is not None:
+            self.role = self._delivery_role(log_group)
+            cloudwatch: dict[str, object] = {
+                "logGroupName": log_group.log_group_name,
+                "roleArn": self.role.role_arn,
+            }
+            if bucket is not None and large_data_key_prefix is not None:
+                cloudwatch["largeDataDeliveryS3Config"] = {
+                    "bucketName": bucket.bucket_name,
+                    "keyPrefix": large_data_key_prefix,
+                }
+                self._let_bedrock_write(bucket, large_data_key_prefix)
+            config["cloudWatchConfig"] = cloudwatch
+        self.provider = HandlerProvider.of(
+            self,
+            module="invocation_logging",
+            description="Amazon Bedrock model invocation logging",
+            query_interval=QUERY_INTERVAL,
+            total_timeout=TOTAL_TIMEOUT,
+        )
+        self._grant_handler()
+        properties: dict[str, object] = {"LoggingConfig": config}
+        if take_over_existing:
+            properties["TakeOverExisting"] = True
+        self.resource = cdk.CustomResource(
+            self,
+            "Resource",
+            service_token=self.provider.service_token,
+            resource_type=RESOURCE_TYPE,
+            properties=properties,
+            removal_policy=removal_policy,
+        )
+        # The service checks that it may write to each destination when the configuration is set.
+        for writer in self._writers:
+            self.resource.node.add_dependency(writer)
+
+    def _let_bedrock_write(self, bucket: s3.IBucket, prefix: str) -> None:
+        stack = cdk.Stack.of(self)
+        path = "/".join(part for part in (prefix.strip("/"), "AWSLogs", stack.account) if part)
+        self._bucket_statements += 1
+        result = bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid=f"BedrockInvocationLogs{self._bucket_statements}",
+                principals=[iam.ServicePrincipal("bedrock.amazonaws.com")],
+                actions=["s3:PutObject"],
+                resources=[bucket.arn_for_objects(f"{path}/BedrockModelInvocationLogs/*")],
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                    "ArnLike": {"aws:SourceArn": self.source_arn},
+                },
+            )
+        )
+        if result.statement_added and bucket.policy is not None:
+            policy = bucket.policy.node.default_child
+            assert isinstance(policy, cdk.CfnResource)
+            if policy not in self._writers:
+                self._writers.append(policy)
+
+    def _delivery_role(self, log_group: logs.ILogGroup) -> iam.Role:
+        stack = cdk.Stack.of(self)
+        role = iam.Role(
+            self,
+            "DeliveryRole",
+            description="Amazon Bedrock writes model invocation logs to CloudWatch Logs",
+            assumed_by=iam.ServicePrincipal(
+                "bedrock.amazonaws.com",
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                    "ArnLike": {"aws:SourceArn": self.source_arn},
+                },
+            ),
+        )
+        log_group.grant(role, "logs:CreateLogStream", "logs:PutLogEvents")
+        policy = role.node.find_child("DefaultPolicy").node.default_child
+        assert isinstance(policy, cdk.CfnResource)
+        self._writers.append(policy)
+        return role
+
+    def _grant_handler(self) -> None:
+        role = self.provider.role
+        role.add_to_principal_policy(iam.PolicyStatement(actions=list(LOGGING_ACTIONS), resources=["*"]))
+        acknowledge_wildcard(
+            role,
+            "*",
+            "Model invocation logging is one setting of the account and Region with no resource ARN; "
+            "the statement holds only the three invocation logging actions.",
+        )
+        if self.role is not None:
+            self.role.grant_pass_role(role)
+
+
+def _validate(
+    id: str,
+    bucket: s3.IBucket | None,
+    log_group: logs.ILogGroup | None,
+    large_data_key_prefix: str | None,
+    data: Sequence[str],
+) -> None:
+    problems = []
+    if bucket is None and log_group is None:
+        problems.append("give a bucket, a log_group or both")
+    if large_data_key_prefix is not None and (bucket is None or log_group is None):
+        problems.append("large_data_key_prefix needs both a log_group and a bucket")
+    unknown = sorted(set(data) - set(DATA_KINDS))
+    if unknown:
+        problems.append(f"data {unknown} is not of {list(DATA_KINDS)}")
+    if not data:
+        problems.append("data is empty: log at least one kind")
+    if problems:
+        raise ConstructValidationError(f"invocation logging {id!r}: {'; '.join(problems)}")

@@ -1,0 +1,254 @@
+"""``status``: every declared resource with its live state, as an aligned plain-text table.
+
+One row per knowledge base, data source (with its last ingestion job and that job's counts),
+guardrail, declared guardrail version, provisioned throughput, evaluation job and batch inference
+job, in config order. A resource whose SSM parameter is missing is shown as ``not deployed``; a
+call the service refuses (AccessDenied, ResourceNotFound, ...) is shown in its own row. The
+command reports states and does not judge them: it exits 0 when every call succeeded (a FAILED
+knowledge base or a Failed throughput included) and 1 when any call failed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any, TextIO
+
+from botocore.exceptions import ClientError
+
+from bedrock_platform import parameters
+from bedrock_platform.config import PlatformConfig
+from bedrock_platform.config.model import Guardrail, KnowledgeBase
+from bedrock_platform.operations.clients import Clients, describe, error_code
+from bedrock_platform.operations.discovery import (
+    BATCH_INFERENCE_JOBS,
+    EVALUATION_JOBS,
+    Parameters,
+    all_parameters,
+    read_parameters,
+)
+
+COLUMNS = ("KIND", "NAME", "STATE", "DETAILS")
+NOT_DEPLOYED = "not deployed"
+NOT_FOUND = "not found"
+ERROR = "error"
+NEVER_INGESTED = "no ingestion job yet"
+NOT_FOUND_CODES = frozenset({"ResourceNotFoundException"})
+
+
+@dataclass(frozen=True)
+class Row:
+    """One resource: what it is, its live state, and what else is worth knowing."""
+
+    kind: str
+    name: str
+    state: str
+    details: str = ""
+    failed_call: bool = False
+    """True when a call about this resource failed (the command then exits 1)."""
+
+
+def status(config: PlatformConfig, clients: Clients, out: TextIO) -> int:
+    """Print the table of ``config``'s resources; 0 when every call succeeded, else 1."""
+    found = read_parameters(clients("ssm"), all_parameters(config))
+    rows = list(collect_rows(config, clients, found))
+    out.write(render_table(rows))
+    return 1 if any(row.failed_call for row in rows) else 0
+
+
+def collect_rows(config: PlatformConfig, clients: Clients, found: Parameters) -> Iterator[Row]:
+    """The rows of every declared resource, in config order."""
+    environment = config.environment
+    for knowledge_base in config.knowledge_bases:
+        yield from _knowledge_base_rows(environment, knowledge_base, clients("bedrock-agent"), found)
+    for guardrail in config.guardrails:
+        yield from _guardrail_rows(environment, guardrail, clients("bedrock"), found)
+    for throughput in config.provisioned_throughputs:
+        arn = found.get(parameters.provisioned_model_arn(environment, throughput.name))
+        yield _row("throughput", throughput.name, arn, partial(_read_throughput, clients("bedrock")))
+    for kind, row_kind, jobs, read in (
+        (EVALUATION_JOBS, "evaluation-job", config.evaluation_jobs, _read_evaluation_job),
+        (BATCH_INFERENCE_JOBS, "batch-job", config.batch_inference_jobs, _read_batch_job),
+    ):
+        for job in jobs:
+            arn = found.get(parameters.job_arn(environment, kind, job.name))
+            output = found.get(parameters.job_output_uri(environment, kind, job.name))
+            yield _row(row_kind, job.name, arn, partial(read, clients("bedrock"), output))
+
+
+def _row(kind: str, name: str, identifier: str | None, read: Callable[[str], tuple[str, str]]) -> Row:
+    """A row from ``read(identifier)``: the resource's state and details, or why they are unknown."""
+    if identifier is None:
+        return Row(kind, name, NOT_DEPLOYED)
+    try:
+        state, details = read(identifier)
+    except ClientError as error:
+        return _failed(kind, name, error)
+    return Row(kind, name, state, details)
+
+
+def _failed(kind: str, name: str, error: ClientError) -> Row:
+    state = NOT_FOUND if error_code(error) in NOT_FOUND_CODES else ERROR
+    return Row(kind, name, state, describe(error), failed_call=True)
+
+
+def _knowledge_base_rows(
+    environment: str, knowledge_base: KnowledgeBase, agent: Any, found: Parameters
+) -> Iterator[Row]:
+    knowledge_base_id = found.get(parameters.knowledge_base_id(environment, knowledge_base.name))
+    yield _row("knowledge-base", knowledge_base.name, knowledge_base_id, partial(_read_knowledge_base, agent))
+    for data_source in knowledge_base.data_sources:
+        name = f"{knowledge_base.name}/{data_source.name}"
+        data_source_id = found.get(
+            parameters.data_source_id(environment, knowledge_base.name, data_source.name)
+        )
+        if knowledge_base_id is None:
+            yield Row("data-source", name, NOT_DEPLOYED)
+        else:
+            yield _row(
+                "data-source", name, data_source_id, partial(_read_data_source, agent, knowledge_base_id)
+            )
+
+
+def _guardrail_rows(environment: str, guardrail: Guardrail, bedrock: Any, found: Parameters) -> Iterator[Row]:
+    guardrail_id = found.get(parameters.guardrail_id(environment, guardrail.name))
+    yield _row("guardrail", guardrail.name, guardrail_id, partial(_read_guardrail, bedrock))
+    for number, declared in enumerate(guardrail.versions, start=1):
+        version = found.get(parameters.guardrail_version(environment, guardrail.name, number))
+        name = f"{guardrail.name}/{number}"
+        if guardrail_id is None or version is None:
+            yield Row("guardrail-version", name, NOT_DEPLOYED, f"policy {declared.policy}")
+        else:
+            latest = number == len(guardrail.versions)
+            yield _row(
+                "guardrail-version", name, version, partial(_read_version, bedrock, guardrail_id, latest)
+            )
+
+
+def _read_knowledge_base(agent: Any, knowledge_base_id: str) -> tuple[str, str]:
+    return _knowledge_base(agent.get_knowledge_base(knowledgeBaseId=knowledge_base_id))
+
+
+def _read_data_source(agent: Any, knowledge_base_id: str, data_source_id: str) -> tuple[str, str]:
+    """The data source's status, and its last ingestion job (the newest by start time)."""
+    ids = {"knowledgeBaseId": knowledge_base_id, "dataSourceId": data_source_id}
+    state = agent.get_data_source(**ids)["dataSource"]["status"]
+    jobs = agent.list_ingestion_jobs(
+        **ids, sortBy={"attribute": "STARTED_AT", "order": "DESCENDING"}, maxResults=1
+    )["ingestionJobSummaries"]
+    return state, _last_ingestion(jobs[0]) if jobs else NEVER_INGESTED
+
+
+def _read_guardrail(bedrock: Any, guardrail_id: str) -> tuple[str, str]:
+    return _guardrail(bedrock.get_guardrail(guardrailIdentifier=guardrail_id))
+
+
+def _read_version(bedrock: Any, guardrail_id: str, latest: bool, version: str) -> tuple[str, str]:
+    response = bedrock.get_guardrail(guardrailIdentifier=guardrail_id, guardrailVersion=version)
+    return _guardrail_version(response, latest)
+
+
+def _read_throughput(bedrock: Any, arn: str) -> tuple[str, str]:
+    return _throughput(bedrock.get_provisioned_model_throughput(provisionedModelId=arn))
+
+
+def _read_evaluation_job(bedrock: Any, output: str | None, arn: str) -> tuple[str, str]:
+    return _evaluation_job(bedrock.get_evaluation_job(jobIdentifier=arn), output)
+
+
+def _read_batch_job(bedrock: Any, output: str | None, arn: str) -> tuple[str, str]:
+    return _batch_job(bedrock.get_model_invocation_job(jobIdentifier=arn), output)
+
+
+def _knowledge_base(response: Mapping[str, Any]) -> tuple[str, str]:
+    knowledge_base = response["knowledgeBase"]
+    return knowledge_base["status"], _joined(
+        f"id {knowledge_base['knowledgeBaseId']}", *_reasons(knowledge_base.get("failureReasons"))
+    )
+
+
+def _last_ingestion(job: Mapping[str, Any]) -> str:
+    """``last ingestion COMPLETE at 2026-11-21 10:00 UTC: 12 scanned, ...`` of a job summary."""
+    started = timestamp(job["startedAt"])
+    return f"last ingestion {job['status']} at {started}: {counts(job.get('statistics', {}))}"
+
+
+def counts(statistics: Mapping[str, Any]) -> str:
+    """An ingestion job's document counts: scanned, indexed (new + modified), deleted, failed."""
+    new = int(statistics.get("numberOfNewDocumentsIndexed", 0))
+    modified = int(statistics.get("numberOfModifiedDocumentsIndexed", 0))
+    return (
+        f"{statistics.get('numberOfDocumentsScanned', 0)} scanned, "
+        f"{new + modified} indexed ({new} new, {modified} modified), "
+        f"{statistics.get('numberOfDocumentsDeleted', 0)} deleted, "
+        f"{statistics.get('numberOfDocumentsFailed', 0)} failed"
+    )
+
+
+def _guardrail(response: Mapping[str, Any]) -> tuple[str, str]:
+    return response["status"], _joined(
+        f"id {response['guardrailId']}, DRAFT updated {timestamp(response['updatedAt'])}",
+        *_reasons(response.get("statusReasons")),
+    )
+
+
+def _guardrail_version(response: Mapping[str, Any], latest: bool) -> tuple[str, str]:
+    details = f"version {response['version']}" + (" (latest)" if latest else "")
+    return response["status"], _joined(details, *_reasons(response.get("statusReasons")))
+
+
+def _throughput(response: Mapping[str, Any]) -> tuple[str, str]:
+    units, desired = response["modelUnits"], response["desiredModelUnits"]
+    details = f"{units} model units" + (f" (changing to {desired})" if desired != units else "")
+    if "commitmentDuration" in response:
+        details += f", {response['commitmentDuration']} commitment"
+        if "commitmentExpirationTime" in response:
+            details += f" until {timestamp(response['commitmentExpirationTime'])}"
+    return response["status"], _joined(details, *_reasons([response.get("failureMessage")]))
+
+
+def _evaluation_job(response: Mapping[str, Any], output: str | None) -> tuple[str, str]:
+    location = output or response["outputDataConfig"]["s3Uri"]
+    return response["status"], _joined(f"results in {location}", *_reasons(response.get("failureMessages")))
+
+
+def _batch_job(response: Mapping[str, Any], output: str | None) -> tuple[str, str]:
+    parts = []
+    if "totalRecordCount" in response:
+        succeeded, failed = response.get("successRecordCount", 0), response.get("errorRecordCount", 0)
+        parts.append(
+            f"{response.get('processedRecordCount', 0)} of {response['totalRecordCount']} records "
+            f"processed ({succeeded} succeeded, {failed} failed)"
+        )
+    location = output or response["outputDataConfig"].get("s3OutputDataConfig", {}).get("s3Uri")
+    if location:
+        parts.append(f"results in {location}")
+    return response.get("status", "unknown"), _joined(*parts, *_reasons([response.get("message")]))
+
+
+def _reasons(reasons: Sequence[str | None] | None) -> list[str]:
+    return [" ".join(reason.split()) for reason in reasons or [] if reason]
+
+
+def _joined(*parts: str) -> str:
+    return "; ".join(part for part in parts if part)
+
+
+def timestamp(moment: datetime) -> str:
+    """A service timestamp in UTC, to the minute: ``2026-11-21 10:00 UTC``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def render_table(rows: Sequence[Row]) -> str:
+    """The rows under the header, each column as wide as its widest cell, no trailing blanks."""
+    cells = [COLUMNS, *((row.kind, row.name, row.state, row.details) for row in rows)]
+    widths = [max(len(line[column]) for line in cells) for column in range(len(COLUMNS) - 1)]
+    lines = [
+        "  ".join(
+            [*(cell.ljust(width) for cell, width in zip(line, widths, strict=False)), line[-1]]
+        ).rstrip()
+        for line in cells
+    ]
+    return "\n".join(lines) + "\n"

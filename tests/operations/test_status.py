@@ -1,0 +1,421 @@
+"""status: one row per declared resource with its live state; errors stay in their row."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from bedrock_platform.operations.status import Row, render_table, status
+from tests.operations.stubs import (
+    BATCH_ARN,
+    BATCH_OUTPUT,
+    DEPLOYED,
+    EVALUATION_ARN,
+    FAQ_ID,
+    GUARDRAIL_ID,
+    KB_ID,
+    MANUALS_ID,
+    NOW,
+    RESOLVED_ID,
+    THROUGHPUT_ARN,
+    TICKETS_KB_ID,
+    Aws,
+    environment_config,
+    ingestion_job,
+    statistics,
+)
+
+LATEST_FIRST = {"attribute": "STARTED_AT", "order": "DESCENDING"}
+MODEL_ARN = "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0:200k"
+
+
+def knowledge_base(knowledge_base_id: str, status: str = "ACTIVE", **extra: Any) -> dict[str, Any]:
+    """A GetKnowledgeBase response."""
+    return {
+        "knowledgeBase": {
+            "knowledgeBaseId": knowledge_base_id,
+            "name": f"test-{knowledge_base_id}",
+            "knowledgeBaseArn": f"arn:aws:bedrock:us-east-1:111111111111:knowledge-base/{knowledge_base_id}",
+            "roleArn": "arn:aws:iam::111111111111:role/kb",
+            "knowledgeBaseConfiguration": {"type": "VECTOR"},
+            "status": status,
+            "createdAt": NOW,
+            "updatedAt": NOW,
+            **extra,
+        }
+    }
+
+
+def data_source(knowledge_base_id: str, data_source_id: str, status: str = "AVAILABLE") -> dict[str, Any]:
+    """A GetDataSource response."""
+    return {
+        "dataSource": {
+            "knowledgeBaseId": knowledge_base_id,
+            "dataSourceId": data_source_id,
+            "name": data_source_id.lower(),
+            "status": status,
+            "dataSourceConfiguration": {"type": "S3"},
+            "createdAt": NOW,
+            "updatedAt": NOW,
+        }
+    }
+
+
+def guardrail(version: str = "DRAFT", status: str = "READY") -> dict[str, Any]:
+    """A GetGuardrail response."""
+    return {
+        "name": "test-default",
+        "guardrailId": GUARDRAIL_ID,
+        "guardrailArn": f"arn:aws:bedrock:us-east-1:111111111111:guardrail/{GUARDRAIL_ID}",
+        "version": version,
+        "status": status,
+        "createdAt": NOW,
+        "updatedAt": NOW,
+        "blockedInputMessaging": "Sorry.",
+        "blockedOutputsMessaging": "Sorry.",
+    }
+
+
+def throughput(**extra: Any) -> dict[str, Any]:
+    """A GetProvisionedModelThroughput response."""
+    return {
+        "modelUnits": 1,
+        "desiredModelUnits": 1,
+        "provisionedModelName": "test-assistant-0a1b2c",
+        "provisionedModelArn": THROUGHPUT_ARN,
+        "modelArn": MODEL_ARN,
+        "desiredModelArn": MODEL_ARN,
+        "foundationModelArn": MODEL_ARN,
+        "status": "InService",
+        "creationTime": NOW,
+        "lastModifiedTime": NOW,
+        **extra,
+    }
+
+
+def evaluation_job(status: str = "Completed", **extra: Any) -> dict[str, Any]:
+    """A GetEvaluationJob response."""
+    return {
+        "jobName": "test-summaries-0a1b2c",
+        "status": status,
+        "jobArn": EVALUATION_ARN,
+        "roleArn": "arn:aws:iam::111111111111:role/evaluation",
+        "jobType": "Automated",
+        "evaluationConfig": {
+            "automated": {
+                "datasetMetricConfigs": [
+                    {
+                        "taskType": "Summarization",
+                        "dataset": {"name": "Builtin.Gigaword"},
+                        "metricNames": ["Builtin.Accuracy"],
+                    }
+                ]
+            }
+        },
+        "inferenceConfig": {"models": [{"bedrockModel": {"modelIdentifier": "anthropic.claude-3-haiku"}}]},
+        "outputDataConfig": {"s3Uri": "s3://test-jobs/evaluations/summaries/"},
+        "creationTime": NOW,
+        **extra,
+    }
+
+
+def batch_job(**extra: Any) -> dict[str, Any]:
+    """A GetModelInvocationJob response."""
+    return {
+        "jobArn": BATCH_ARN,
+        "modelId": "anthropic.claude-3-haiku-20240307-v1:0",
+        "roleArn": "arn:aws:iam::111111111111:role/batch",
+        "submitTime": NOW,
+        "inputDataConfig": {"s3InputDataConfig": {"s3Uri": "s3://test-jobs/batch/tickets/"}},
+        "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": "s3://test-jobs/batch/tickets/out/"}},
+        **extra,
+    }
+
+
+def expect_knowledge(aws: Aws) -> None:
+    """The calls about the knowledge bases and their data sources, all answered."""
+    aws.expect("bedrock-agent", "get_knowledge_base", knowledge_base(KB_ID), knowledgeBaseId=KB_ID)
+    aws.expect(
+        "bedrock-agent",
+        "get_data_source",
+        data_source(KB_ID, MANUALS_ID),
+        knowledgeBaseId=KB_ID,
+        dataSourceId=MANUALS_ID,
+    )
+    aws.expect(
+        "bedrock-agent",
+        "list_ingestion_jobs",
+        {
+            "ingestionJobSummaries": [
+                ingestion_job("JOB0000001", "COMPLETE", counts=statistics(120, 100, 18, 2, 0))
+            ]
+        },
+        knowledgeBaseId=KB_ID,
+        dataSourceId=MANUALS_ID,
+        sortBy=LATEST_FIRST,
+        maxResults=1,
+    )
+    aws.expect(
+        "bedrock-agent",
+        "get_data_source",
+        data_source(KB_ID, FAQ_ID),
+        knowledgeBaseId=KB_ID,
+        dataSourceId=FAQ_ID,
+    )
+    aws.expect(
+        "bedrock-agent",
+        "list_ingestion_jobs",
+        {"ingestionJobSummaries": []},
+        knowledgeBaseId=KB_ID,
+        dataSourceId=FAQ_ID,
+        sortBy=LATEST_FIRST,
+        maxResults=1,
+    )
+    aws.expect(
+        "bedrock-agent",
+        "get_knowledge_base",
+        knowledge_base(TICKETS_KB_ID, "FAILED", failureReasons=["The index\nwas not found"]),
+        knowledgeBaseId=TICKETS_KB_ID,
+    )
+    aws.expect(
+        "bedrock-agent",
+        "get_data_source",
+        data_source(TICKETS_KB_ID, RESOLVED_ID),
+        knowledgeBaseId=TICKETS_KB_ID,
+        dataSourceId=RESOLVED_ID,
+    )
+    aws.expect(
+        "bedrock-agent",
+        "list_ingestion_jobs",
+        {
+            "ingestionJobSummaries": [
+                ingestion_job(
+                    "JOB0000002", "FAILED", TICKETS_KB_ID, RESOLVED_ID, counts=statistics(10, 7, 0, 0, 3)
+                )
+            ]
+        },
+        knowledgeBaseId=TICKETS_KB_ID,
+        dataSourceId=RESOLVED_ID,
+        sortBy=LATEST_FIRST,
+        maxResults=1,
+    )
+
+
+def run_status(aws: Aws) -> tuple[int, str]:
+    out = io.StringIO()
+    code = status(environment_config(), aws.session(), out)
+    return code, out.getvalue()
+
+
+def test_every_declared_resource_with_its_live_state(aws: Aws) -> None:
+    aws.parameters(DEPLOYED)  # 13 names: two calls
+    expect_knowledge(aws)
+    aws.expect("bedrock", "get_guardrail", guardrail(), guardrailIdentifier=GUARDRAIL_ID)
+    aws.expect(
+        "bedrock", "get_guardrail", guardrail("1"), guardrailIdentifier=GUARDRAIL_ID, guardrailVersion="1"
+    )
+    aws.expect(
+        "bedrock",
+        "get_guardrail",
+        guardrail("3", "VERSIONING"),
+        guardrailIdentifier=GUARDRAIL_ID,
+        guardrailVersion="3",
+    )
+    aws.expect(
+        "bedrock",
+        "get_provisioned_model_throughput",
+        throughput(commitmentDuration="SixMonths", commitmentExpirationTime=NOW),
+        provisionedModelId=THROUGHPUT_ARN,
+    )
+    aws.expect("bedrock", "get_evaluation_job", evaluation_job(), jobIdentifier=EVALUATION_ARN)
+    aws.expect(
+        "bedrock",
+        "get_model_invocation_job",
+        batch_job(
+            status="InProgress",
+            totalRecordCount=200,
+            processedRecordCount=120,
+            successRecordCount=118,
+            errorRecordCount=2,
+        ),
+        jobIdentifier=BATCH_ARN,
+    )
+
+    code, table = run_status(aws)
+
+    assert code == 0
+    assert table.splitlines() == [
+        "KIND               NAME                  STATE       DETAILS",
+        "knowledge-base     product-docs          ACTIVE      id KBPRODDOCS",
+        "data-source        product-docs/manuals  AVAILABLE   last ingestion COMPLETE at"
+        " 2026-11-21 10:30 UTC: 120 scanned, 118 indexed (100 new, 18 modified), 2 deleted, 0 failed",
+        "data-source        product-docs/faq      AVAILABLE   no ingestion job yet",
+        "knowledge-base     tickets               FAILED      id KBTICKETS1; The index was not found",
+        "data-source        tickets/resolved      AVAILABLE   last ingestion FAILED at 2026-11-21 10:30 UTC:"
+        " 10 scanned, 7 indexed (7 new, 0 modified), 0 deleted, 3 failed",
+        "guardrail          default               READY       id gr0a1b2c3d4e, DRAFT updated"
+        " 2026-11-21 10:30 UTC",
+        "guardrail-version  default/1             READY       version 1",
+        "guardrail-version  default/2             VERSIONING  version 3 (latest)",
+        "throughput         assistant             InService   1 model units, SixMonths commitment until"
+        " 2026-11-21 10:30 UTC",
+        "evaluation-job     summaries             Completed   results in s3://test-jobs/evaluations/summaries/",
+        "batch-job          tickets               InProgress  120 of 200 records processed"
+        " (118 succeeded, 2 failed); results in s3://test-jobs/batch/tickets/",
+    ]
+
+
+def cells(table: str) -> list[tuple[str, ...]]:
+    """The rows of a table under its header, cut at the columns the header starts."""
+    header, *lines = table.splitlines()
+    starts = [header.index(column) for column in ("KIND", "NAME", "STATE", "DETAILS")]
+    bounds = list(zip(starts, [*starts[1:], None], strict=True))
+    return [tuple(line[begin:end].strip() for begin, end in bounds) for line in lines]
+
+
+def test_nothing_deployed_is_shown_as_such_without_any_other_call(aws: Aws) -> None:
+    aws.parameters(DEPLOYED, values={})
+
+    code, table = run_status(aws)
+
+    assert code == 0
+    assert cells(table) == [
+        ("knowledge-base", "product-docs", "not deployed", ""),
+        ("data-source", "product-docs/manuals", "not deployed", ""),
+        ("data-source", "product-docs/faq", "not deployed", ""),
+        ("knowledge-base", "tickets", "not deployed", ""),
+        ("data-source", "tickets/resolved", "not deployed", ""),
+        ("guardrail", "default", "not deployed", ""),
+        ("guardrail-version", "default/1", "not deployed", "policy aaaaaaaa"),
+        ("guardrail-version", "default/2", "not deployed", "policy bbbbbbbb"),
+        ("throughput", "assistant", "not deployed", ""),
+        ("evaluation-job", "summaries", "not deployed", ""),
+        ("batch-job", "tickets", "not deployed", ""),
+    ]
+
+
+def test_a_refused_call_is_shown_in_its_row_and_the_command_exits_1(aws: Aws) -> None:
+    partly = {
+        name: value
+        for name, value in DEPLOYED.items()
+        if "/guardrails/default/versions/" not in name and "/evaluation-jobs/" not in name
+    }
+    aws.parameters(DEPLOYED, partly)
+    aws.fail(
+        "bedrock-agent",
+        "get_knowledge_base",
+        "AccessDeniedException",
+        "User is not authorized to perform: bedrock:GetKnowledgeBase",
+        knowledgeBaseId=KB_ID,
+    )
+    aws.fail(
+        "bedrock-agent",
+        "get_data_source",
+        "AccessDeniedException",
+        "not authorized",
+        knowledgeBaseId=KB_ID,
+        dataSourceId=MANUALS_ID,
+    )
+    aws.expect(
+        "bedrock-agent",
+        "get_data_source",
+        data_source(KB_ID, FAQ_ID),
+        knowledgeBaseId=KB_ID,
+        dataSourceId=FAQ_ID,
+    )
+    aws.fail(
+        "bedrock-agent",
+        "list_ingestion_jobs",
+        "ThrottlingException",
+        "Rate exceeded",
+        knowledgeBaseId=KB_ID,
+        dataSourceId=FAQ_ID,
+        sortBy=LATEST_FIRST,
+        maxResults=1,
+    )
+    aws.expect(
+        "bedrock-agent", "get_knowledge_base", knowledge_base(TICKETS_KB_ID), knowledgeBaseId=TICKETS_KB_ID
+    )
+    aws.expect(
+        "bedrock-agent",
+        "get_data_source",
+        data_source(TICKETS_KB_ID, RESOLVED_ID),
+        knowledgeBaseId=TICKETS_KB_ID,
+        dataSourceId=RESOLVED_ID,
+    )
+    aws.expect(
+        "bedrock-agent",
+        "list_ingestion_jobs",
+        {"ingestionJobSummaries": []},
+        knowledgeBaseId=TICKETS_KB_ID,
+        dataSourceId=RESOLVED_ID,
+        sortBy=LATEST_FIRST,
+        maxResults=1,
+    )
+    aws.expect("bedrock", "get_guardrail", guardrail(), guardrailIdentifier=GUARDRAIL_ID)
+    aws.fail(
+        "bedrock",
+        "get_provisioned_model_throughput",
+        "ResourceNotFoundException",
+        "Provisioned model not found",
+        provisionedModelId=THROUGHPUT_ARN,
+    )
+    aws.expect(
+        "bedrock",
+        "get_model_invocation_job",
+        batch_job(status="Failed", message="The input\nfile is empty"),
+        jobIdentifier=BATCH_ARN,
+    )
+
+    code, table = run_status(aws)
+
+    assert code == 1
+    assert cells(table) == [
+        (
+            "knowledge-base",
+            "product-docs",
+            "error",
+            "AccessDeniedException: User is not authorized to perform: bedrock:GetKnowledgeBase",
+        ),
+        ("data-source", "product-docs/manuals", "error", "AccessDeniedException: not authorized"),
+        ("data-source", "product-docs/faq", "error", "ThrottlingException: Rate exceeded"),
+        ("knowledge-base", "tickets", "ACTIVE", "id KBTICKETS1"),
+        ("data-source", "tickets/resolved", "AVAILABLE", "no ingestion job yet"),
+        ("guardrail", "default", "READY", "id gr0a1b2c3d4e, DRAFT updated 2026-11-21 10:30 UTC"),
+        ("guardrail-version", "default/1", "not deployed", "policy aaaaaaaa"),
+        ("guardrail-version", "default/2", "not deployed", "policy bbbbbbbb"),
+        ("throughput", "assistant", "not found", "ResourceNotFoundException: Provisioned model not found"),
+        ("evaluation-job", "summaries", "not deployed", ""),
+        (
+            "batch-job",
+            "tickets",
+            "Failed",
+            "results in s3://test-jobs/batch/tickets/; The input file is empty",
+        ),
+    ]
+
+
+def test_a_throughput_changing_units_and_a_failed_one() -> None:
+    from bedrock_platform.operations.status import _throughput
+
+    assert _throughput(throughput(desiredModelUnits=2)) == ("InService", "1 model units (changing to 2)")
+    assert _throughput(throughput(status="Failed", failureMessage="Capacity\nunavailable")) == (
+        "Failed",
+        "1 model units; Capacity unavailable",
+    )
+
+
+def test_a_batch_job_without_counts_takes_its_output_from_the_job() -> None:
+    from bedrock_platform.operations.status import _batch_job
+
+    assert _batch_job(batch_job(status="Submitted"), None) == (
+        "Submitted",
+        "results in s3://test-jobs/batch/tickets/out/",
+    )
+    assert _batch_job(batch_job(), BATCH_OUTPUT) == ("unknown", f"results in {BATCH_OUTPUT}")
+
+
+def test_the_table_aligns_every_column_but_the_last() -> None:
+    table = render_table([Row("a", "bbbb", "c"), Row("dddddd", "e", "ffff", "details")])
+
+    assert table == ("KIND    NAME  STATE  DETAILS\na       bbbb  c\ndddddd  e     ffff   details\n")
