@@ -15,6 +15,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from bedrock_platform.constructs import permissions
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.handler_provider import HandlerProvider
 from bedrock_platform.constructs.nag import acknowledge_wildcard
@@ -24,11 +25,6 @@ __all__ = ["DATA_KINDS", "InvocationLogging"]
 RESOURCE_TYPE = "Custom::BedrockInvocationLogging"
 DATA_KINDS = ("text", "image", "embedding", "video", "audio")
 """What Bedrock can log of each invocation, one ``<kind>DataDeliveryEnabled`` flag each."""
-LOGGING_ACTIONS = (
-    "bedrock:PutModelInvocationLoggingConfiguration",
-    "bedrock:GetModelInvocationLoggingConfiguration",
-    "bedrock:DeleteModelInvocationLoggingConfiguration",
-)
 QUERY_INTERVAL = cdk.Duration.seconds(10)
 TOTAL_TIMEOUT = cdk.Duration.minutes(10)
 
@@ -161,7 +157,9 @@ class InvocationLogging(Construct):
 
     def _grant_handler(self) -> None:
         role = self.provider.role
-        role.add_to_principal_policy(iam.PolicyStatement(actions=list(LOGGING_ACTIONS), resources=["*"]))
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=list(permissions.INVOCATION_LOGGING_ACTIONS), resources=["*"])
+        )
         acknowledge_wildcard(
             role,
             "*",

@@ -85,3 +85,39 @@ VPC_INTERFACE_ACTIONS: tuple[str, ...] = (
     "ec2:DeleteNetworkInterfacePermission",
 )
 """What a batch job in a VPC needs to attach to its subnets."""
+INVOCATION_LOGGING_ACTIONS: tuple[str, ...] = (
+    "bedrock:DeleteModelInvocationLoggingConfiguration",
+    "bedrock:GetModelInvocationLoggingConfiguration",
+    "bedrock:PutModelInvocationLoggingConfiguration",
+)
+"""What the invocation logging handler needs: one setting of the account and Region."""
+STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS: tuple[str, ...] = (
+    "logs:CreateLogDelivery",
+    "logs:CreateLogStream",
+    "logs:DeleteLogDelivery",
+    "logs:DescribeLogGroups",
+    "logs:DescribeResourcePolicies",
+    "logs:GetLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutLogEvents",
+    "logs:PutResourcePolicy",
+    "logs:UpdateLogDelivery",
+)
+"""What CDK's Provider framework grants its waiter state machine to deliver its logs."""
+
+UNSCOPED_ACTIONS: dict[str, str] = {
+    **{
+        action: "EC2 Describe actions take no resource; the batch job only reads its network"
+        for action in VPC_DESCRIBE_ACTIONS
+    },
+    **{
+        action: "invocation logging is one setting of the account and Region, with no resource ARN"
+        for action in INVOCATION_LOGGING_ACTIONS
+    },
+    **{
+        action: "Step Functions log delivery (CloudWatch Logs vended logs) has no resource-level permissions"
+        for action in STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS
+    },
+}
+"""The only actions granted on ``Resource: *``, each with why it cannot be scoped (the
+least-privilege test checks every synthesized policy against this list)."""

@@ -189,7 +189,7 @@ def _principals(statement: Mapping[str, Any]) -> list[str]:
 def _aoss_grants(properties: Mapping[str, Any]) -> frozenset[Grant] | None:
     """Grants of an OpenSearch Serverless data access or network policy (its ``Policy`` JSON)."""
     try:
-        document = json.loads(_render(properties.get("Policy", "[]")))
+        document = json.loads(render_policy(properties.get("Policy", "[]")))
     except json.JSONDecodeError:
         return None
     policies = document if isinstance(document, list) else [document]
@@ -214,13 +214,13 @@ def _aoss_grants(properties: Mapping[str, Any]) -> frozenset[Grant] | None:
     return frozenset(grants)
 
 
-def _render(value: Any) -> str:
+def render_policy(value: Any) -> str:
     """A ``Policy`` value as text: intrinsics (``Fn::Join`` of ``Ref``s) become ``${...}`` placeholders."""
     if isinstance(value, str):
         return value
     if isinstance(value, Mapping) and "Fn::Join" in value:
         separator, parts = value["Fn::Join"]
-        return str(separator).join(_render(part) for part in parts)
+        return str(separator).join(render_policy(part) for part in parts)
     if isinstance(value, Mapping) and "Ref" in value:
         return f"${{{value['Ref']}}}"
     if isinstance(value, Mapping) and "Fn::GetAtt" in value:
