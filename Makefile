@@ -40,12 +40,12 @@ validate: setup
 
 ## make test: the whole suite (lint, types, config, constructs, snapshots, cfn-lint, cdk-nag, CLI)
 test: setup
-	$(PY) -m ruff check bedrock_platform tests app.py
+	$(PY) -m ruff check bedrock_platform tests app.py examples benchmarks
 	$(PY) -m mypy
 	$(PY) -m pytest
 
 lint: setup
-	$(PY) -m ruff check bedrock_platform tests app.py
+	$(PY) -m ruff check bedrock_platform tests app.py examples benchmarks
 	$(PY) -m mypy
 
 ## make snapshot-update: rewrite the template snapshots after a deliberate change (review the diff!)

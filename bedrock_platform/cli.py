@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from bedrock_platform import __version__
+from bedrock_platform import __version__, templates
 from bedrock_platform.config import ConfigError, load_config
 from bedrock_platform.operations import commands as operations
 
@@ -71,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
         help="also write the full report to FILE; a cut comment names this file",
     )
     operations.add_commands(commands)
+    templates.add_commands(commands)
     return parser
 
 
@@ -125,6 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "diff":
         return review(args.base, args.head, args.env, args.format, args.fail_on, args.comment, args.report)
     status = operations.run(args)
+    if status is None:
+        status = templates.run(args)
     if status is not None:
         return status
     return synth(args.file, args.out, validation=not args.no_validation)

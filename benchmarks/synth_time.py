@@ -71,13 +71,18 @@ def main() -> int:
             config = Path(tmp) / f"bench-{size}.yaml"
             config.write_text(config_with(size))
             out = str(Path(tmp) / "out")
-            validate = [run([python, "-m", "bedrock_platform", "validate", str(config)])[0] for _ in range(args.repeat)]
+            validate = [
+                run([python, "-m", "bedrock_platform", "validate", str(config)])[0]
+                for _ in range(args.repeat)
+            ]
             synth_on = [
                 run([python, "-m", "bedrock_platform", "synth", str(config), "--out", out])[0]
                 for _ in range(args.repeat)
             ]
             synth_off = [
-                run([python, "-m", "bedrock_platform", "synth", str(config), "--out", out, "--no-validation"])[0]
+                run(
+                    [python, "-m", "bedrock_platform", "synth", str(config), "--out", out, "--no-validation"]
+                )[0]
                 for _ in range(args.repeat)
             ]
             print(

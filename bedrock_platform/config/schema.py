@@ -21,8 +21,11 @@ from bedrock_platform.config.document import ConfigPath, Document, ScalarNode
 from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.messages import JSON_TYPE_NAMES, count, did_you_mean, kind, one_of, show
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "config" / "schema.json"
-"""The config's JSON Schema (draft 2020-12), the reference for what a config may hold."""
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema.json"
+"""The config's JSON Schema (draft 2020-12), the reference for what a config may hold.
+
+In the repository it is a symlink to config/schema.json (what editors read); the wheel holds a copy.
+"""
 
 GUARDRAIL_PROFILE_PATTERN = (
     "^(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail-profile/)?"

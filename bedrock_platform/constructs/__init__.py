@@ -1,5 +1,35 @@
-"""Reusable constructs: usable from any CDK app, with or without a YAML config."""
+"""Reusable constructs: usable from any CDK app, with or without a YAML config.
 
+```python
+from bedrock_platform.constructs import Guardrail, KnowledgeBase, VectorCollection, VectorIndex
+```
+
+- Knowledge bases: :class:`VectorCollection` (or an existing one,
+  ``VectorCollection.from_collection_attributes``), :class:`VectorIndex`, :class:`KnowledgeBase`,
+  :class:`S3DataSource` with its :class:`Chunking`, on a :class:`DocumentBucket` (server access
+  logs to an :class:`AccessLogsBucket`) or any bucket.
+- Guardrails: :class:`Guardrail` from a :class:`GuardrailProps` (its policy types:
+  :class:`ContentFilter`, :class:`DeniedTopic`, :class:`PiiEntity`, :class:`RegexFilter`), and its
+  published :class:`GuardrailVersion` s (declared as :class:`GuardrailVersionSpec` or added with
+  ``Guardrail.add_version``).
+- Provisioned throughput: :class:`ProvisionedThroughput` from a :class:`ProvisionedThroughputProps`.
+- Jobs: :class:`EvaluationJob` (datasets as :class:`EvaluationDataset`), :class:`BatchInferenceJob`,
+  the models they invoke (:class:`JobModel`), and a :class:`JobBucket` for their data.
+- Model invocation logging of the account and Region: :class:`InvocationLogging`.
+
+Each exposes its identifiers, ``grant_*`` methods for applications (``grant_retrieve``,
+``grant_apply``, ``grant_invoke``) and ``from_*`` importers for resources that already exist.
+Invalid arguments raise :class:`ConstructValidationError`. See docs/constructs.md.
+"""
+
+from bedrock_platform.config.model import (
+    ContentFilter,
+    DeniedTopic,
+    EvaluationDataset,
+    PiiEntity,
+    RegexFilter,
+)
+from bedrock_platform.config.model import GuardrailVersion as GuardrailVersionSpec
 from bedrock_platform.constructs.bedrock_job import (
     BatchInferenceJob,
     EvaluationJob,
@@ -10,6 +40,7 @@ from bedrock_platform.constructs.data_source import AccessLogsBucket, Chunking, 
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.guardrail import Guardrail, GuardrailProps, GuardrailVersion, IGuardrail
 from bedrock_platform.constructs.handler_provider import HandlerProvider, latest_python_runtime
+from bedrock_platform.constructs.invocation_logging import InvocationLogging
 from bedrock_platform.constructs.knowledge_base import IKnowledgeBase, KnowledgeBase
 from bedrock_platform.constructs.provisioned_throughput import (
     IProvisionedThroughput,
@@ -29,21 +60,28 @@ __all__ = [
     "BatchInferenceJob",
     "Chunking",
     "ConstructValidationError",
+    "ContentFilter",
+    "DeniedTopic",
     "DocumentBucket",
+    "EvaluationDataset",
     "EvaluationJob",
     "Guardrail",
     "GuardrailProps",
     "GuardrailVersion",
+    "GuardrailVersionSpec",
     "HandlerProvider",
     "IGuardrail",
     "IKnowledgeBase",
     "IProvisionedThroughput",
     "IVectorCollection",
+    "InvocationLogging",
     "JobBucket",
     "JobModel",
     "KnowledgeBase",
+    "PiiEntity",
     "ProvisionedThroughput",
     "ProvisionedThroughputProps",
+    "RegexFilter",
     "S3DataSource",
     "VectorCollection",
     "VectorIndex",

@@ -118,6 +118,11 @@ class JobBucket(DocumentBucket):
         access_logs_bucket: s3.IBucket,
         encryption_key: kms.IKey | None = None,
     ) -> None:
+        """Create the bucket.
+
+        :param access_logs_bucket: where server access logs go (prefix: the construct id).
+        :param encryption_key: customer managed key. Default: S3 managed keys (SSE-S3).
+        """
         super().__init__(
             scope,
             id,
@@ -240,13 +245,18 @@ class EvaluationJob(_BedrockJob):
         ``rag`` (a knowledge base, retrieve-only or retrieve-and-generate, scored by an evaluator).
     :param datasets: 1 to 5; a custom dataset's ``key`` is its JSONL object in ``bucket``.
     :param bucket: where custom datasets are read and results written (``output_prefix``).
+    :param output_prefix: the key prefix of the results in ``bucket``, ending in ``/``.
     :param models: automated and llm_judge: the one model evaluated.
     :param evaluator_model: llm_judge and rag: the judge.
     :param knowledge_base: rag: the knowledge base evaluated; ``rag_type`` says how.
+    :param rag_type: rag: ``retrieve`` (grade the passages) or ``retrieve_and_generate``.
     :param generator_model: rag retrieve_and_generate: the model that writes the answers.
+    :param number_of_results: rag: passages retrieved per query, 1 to 100. Default: the service's.
+    :param description: the job's description. Default: none.
     :param encryption_key: customer managed key for the job. Default: none (AWS owned).
     :param bucket_key: the key the bucket's objects are encrypted with, if any.
     :param wait: the deployment waits for the job to finish (within the Provider's hour).
+    :param tags: tags of the job. Default: none.
     """
 
     resource_type = EVALUATION_JOB_TYPE
@@ -341,11 +351,19 @@ class EvaluationJob(_BedrockJob):
 class BatchInferenceJob(_BedrockJob):
     """A batch inference job: ``model`` over the JSONL records at ``input_key``, results at ``output_prefix``.
 
+    :param job_name_prefix: the job's AWS name before its hash: ``[a-z0-9](-*[a-z0-9])*``, at most 56.
+    :param model: the model run over the records (:meth:`JobModel.of` or :meth:`JobModel.from_throughput`).
+    :param bucket: where the input is read and the results written.
     :param input_key: a JSONL object, or a prefix ending in ``/``, in ``bucket``.
+    :param output_prefix: the key prefix of the results in ``bucket``, ending in ``/``.
     :param timeout_hours: 24 to 168. Default: the service's (168).
     :param invocation_type: ``InvokeModel`` or ``Converse`` record format. Default: the service's.
     :param subnet_ids: with ``security_group_ids``, run the job in these subnets of your VPC.
+    :param security_group_ids: the security groups of the job's network interfaces in the VPC.
     :param encryption_key: customer managed key for the output. Default: the bucket's encryption.
+    :param bucket_key: the key the bucket's objects are encrypted with, if any.
+    :param wait: the deployment waits for the job to finish (within the Provider's hour).
+    :param tags: tags of the job. Default: none.
     """
 
     resource_type = BATCH_INFERENCE_JOB_TYPE

@@ -147,6 +147,7 @@ class S3DataSource(Construct):
     ) -> None:
         """Create the data source.
 
+        :param knowledge_base: the knowledge base it feeds; its service role gets read access.
         :param data_source_name: the name before the chunking fingerprint; at most 93 characters.
         :param bucket: where the documents are.
         :param inclusion_prefixes: at most one prefix to ingest from. Default: the whole bucket.

@@ -85,6 +85,12 @@ class GuardrailVersion(Construct):
     def __init__(
         self, scope: Construct, id: str, *, guardrail: Guardrail, description: str, policy: str
     ) -> None:
+        """Publish a version of ``guardrail``; usually created by :meth:`Guardrail.add_version`.
+
+        :param guardrail: the guardrail whose DRAFT the version snapshots.
+        :param description: what changed; the version's description is this and `` [policy <policy>]``.
+        :param policy: the guardrail's :attr:`Guardrail.policy_hash` when the version was declared.
+        """
         super().__init__(scope, id)
         self.description = version_description(description, policy)
         self.policy = policy

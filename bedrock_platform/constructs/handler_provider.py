@@ -53,6 +53,7 @@ class HandlerProvider(Construct):
     """``on_event`` and ``is_complete`` of one handler module, their role and log group, and the Provider.
 
     :param module: the module in ``bedrock_platform/handlers/`` (``provisioned_throughput``).
+    :param description: what the handlers do; in the role's and the functions' descriptions.
     :param query_interval: time between ``is_complete`` polls.
     :param total_timeout: how long the framework waits for ``is_complete`` (at most 1 hour).
     """

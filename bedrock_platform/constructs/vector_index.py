@@ -43,6 +43,8 @@ class VectorIndex(Construct):
     ) -> None:
         """Create the index in ``collection``.
 
+        :param collection: the collection that holds the index, created
+            (:class:`VectorCollection`) or imported (``VectorCollection.from_collection_attributes``).
         :param index_name: lowercase, starting with a letter (``[a-z][a-z0-9_-]*``).
         :param dimensions: vector dimensions, 1 to 4096; must equal the embedding model's.
         :param vector_field: Default ``bedrock-knowledge-base-default-vector``.

@@ -24,7 +24,8 @@ REPLACEMENTS: list[Any] = [None, True, -1, "Bad Value", ["x"], {"name": "x"}]
 
 
 def test_schema_path_is_the_repository_schema() -> None:
-    assert SCHEMA_PATH == ROOT / "config" / "schema.json"
+    assert SCHEMA_PATH == ROOT / "bedrock_platform" / "config" / "schema.json"
+    assert SCHEMA_PATH.resolve() == ROOT / "config" / "schema.json"
     assert SCHEMA_PATH.is_file()
 
 

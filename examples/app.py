@@ -1,0 +1,322 @@
+"""A plain CDK app (no YAML) built from bedrock-platform's constructs.
+
+Five stacks, each deployable on its own:
+
+- ``ExampleRag``: a knowledge base on an OpenSearch Serverless collection that already exists,
+  its S3 data source, a guardrail with a published version, and the application's IAM role,
+  allowed to query the knowledge base and apply the guardrail (and nothing else);
+- ``ExampleVectorStore``: a new collection reachable only through a VPC endpoint, encrypted with
+  a customer managed key;
+- ``ExampleThroughput``: provisioned throughput (deploying it buys model units, billed by the hour);
+- ``ExampleJobs``: a bucket for job data, an automated model evaluation, a RAG evaluation of the
+  knowledge base of ``ExampleRag``, and a batch inference job;
+- ``ExampleLogging``: model invocation logging of the account and Region, to S3 and CloudWatch Logs.
+
+Synthesize from the repository root (cdk.json there carries the feature flags):
+``cdk synth --app "python3 examples/app.py"``. The account, Region and the existing collection
+are placeholders: put yours in ``ACCOUNT``, ``REGION`` and ``EXISTING_COLLECTION_*``. The code
+between the ``--8<--`` markers is what docs/constructs.md shows (a test keeps the two the same).
+"""
+
+from __future__ import annotations
+
+# --8<-- [start:imports]
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+from cdk_nag import AwsSolutionsChecks
+from constructs import Construct
+
+from bedrock_platform.constructs import (
+    AccessLogsBucket,
+    BatchInferenceJob,
+    Chunking,
+    ContentFilter,
+    DeniedTopic,
+    DocumentBucket,
+    EvaluationDataset,
+    EvaluationJob,
+    Guardrail,
+    GuardrailProps,
+    IKnowledgeBase,
+    InvocationLogging,
+    JobBucket,
+    JobModel,
+    KnowledgeBase,
+    PiiEntity,
+    ProvisionedThroughput,
+    ProvisionedThroughputProps,
+    RegexFilter,
+    S3DataSource,
+    VectorCollection,
+    VectorIndex,
+    foundation_model_arn,
+)
+
+# --8<-- [end:imports]
+
+# --8<-- [start:settings]
+ACCOUNT = "111111111111"
+REGION = "us-east-1"
+# An existing collection: its name and id (aws opensearchserverless list-collections).
+EXISTING_COLLECTION_NAME = "shared-vectors"
+EXISTING_COLLECTION_ID = "a1b2c3d4e5f6g7h8i9j0"
+EMBEDDING_MODEL = "amazon.titan-embed-text-v2:0"
+ANSWER_MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
+JUDGE_MODEL = "anthropic.claude-3-5-sonnet-20240620-v1:0"
+# --8<-- [end:settings]
+
+
+class RagStack(cdk.Stack):
+    """A knowledge base on an existing collection, a guardrail, and the application role using both."""
+
+    def __init__(self, scope: Construct, id: str, *, env: cdk.Environment) -> None:
+        super().__init__(scope, id, env=env)
+        # --8<-- [start:existing-collection]
+        # An existing collection: grants on it go into a data access policy of this stack.
+        collection = VectorCollection.from_collection_attributes(
+            self,
+            "SharedVectors",
+            collection_name=EXISTING_COLLECTION_NAME,
+            collection_id=EXISTING_COLLECTION_ID,
+        )
+        # The knowledge base's own index in it, created by CloudFormation (no Lambda, no Docker).
+        index = VectorIndex(self, "Index", collection=collection, index_name="support-docs", dimensions=1024)
+        knowledge_base = KnowledgeBase(
+            self,
+            "KnowledgeBase",
+            knowledge_base_name="support-docs",
+            vector_index=index,
+            embedding_model_id=EMBEDDING_MODEL,
+            description="Support articles for the assistant",
+        )
+        # --8<-- [end:existing-collection]
+
+        # --8<-- [start:data-source]
+        # A bucket for the documents (SSL only, encrypted, versioned, access-logged, retained).
+        documents = DocumentBucket(self, "Documents", access_logs_bucket=AccessLogsBucket(self, "AccessLogs"))
+        S3DataSource(
+            self,
+            "Articles",
+            knowledge_base=knowledge_base,
+            data_source_name="articles",
+            bucket=documents,
+            inclusion_prefixes=["articles/"],
+            chunking=Chunking.fixed_size(max_tokens=300, overlap_percentage=20),
+        )
+        # --8<-- [end:data-source]
+
+        # --8<-- [start:guardrail]
+        # The policy is the same typed object a YAML guardrail becomes (CloudFormation spellings).
+        guardrail = Guardrail(
+            self,
+            "Guardrail",
+            props=GuardrailProps(
+                name="support-assistant",
+                blocked_input_message="Sorry, I can't help with that.",
+                blocked_output_message="Sorry, I can't answer that.",
+                content_filters=(
+                    ContentFilter(type="HATE", input_strength="HIGH", output_strength="HIGH"),
+                    ContentFilter(type="INSULTS", input_strength="MEDIUM", output_strength="MEDIUM"),
+                    ContentFilter(type="PROMPT_ATTACK", input_strength="HIGH", output_strength="NONE"),
+                ),
+                denied_topics=(
+                    DeniedTopic(
+                        name="investment-advice",
+                        definition="Recommendations on which stocks, funds or other assets to buy or sell.",
+                        examples=("Which stocks should I buy this year?",),
+                    ),
+                ),
+                pii_entities=(
+                    PiiEntity(type="EMAIL", input_action="ANONYMIZE", output_action="ANONYMIZE"),
+                    PiiEntity(type="US_SOCIAL_SECURITY_NUMBER", input_action="BLOCK", output_action="BLOCK"),
+                ),
+                regexes=(
+                    RegexFilter(
+                        name="ticket-id",
+                        pattern=r"TICKET-\d{6}",
+                        input_action="NONE",
+                        output_action="ANONYMIZE",
+                    ),
+                ),
+                grounding_threshold=0.75,
+                relevance_threshold=0.75,
+            ),
+        )
+        # Publish the current policy as version 1 (an immutable snapshot, retained on removal).
+        # Append later versions after it; never remove or reorder one.
+        version = guardrail.add_version("Initial release")
+        # --8<-- [end:guardrail]
+
+        # --8<-- [start:application-role]
+        # The application's role: query this knowledge base, apply this guardrail (any of its
+        # versions), and invoke the model that writes the answers (RetrieveAndGenerate needs it).
+        application = iam.Role(self, "Application", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+        knowledge_base.grant_retrieve(application)
+        guardrail.grant_apply(application)
+        application.add_to_policy(
+            iam.PolicyStatement(
+                actions=["bedrock:InvokeModel"], resources=[foundation_model_arn(self, ANSWER_MODEL)]
+            )
+        )
+        # --8<-- [end:application-role]
+
+        cdk.CfnOutput(self, "KnowledgeBaseId", value=knowledge_base.knowledge_base_id)
+        cdk.CfnOutput(self, "GuardrailId", value=guardrail.guardrail_id)
+        cdk.CfnOutput(self, "GuardrailVersion", value=version.version)
+        cdk.CfnOutput(self, "ApplicationRoleArn", value=application.role_arn)
+        self.knowledge_base = knowledge_base
+        self.application = application
+
+
+class VectorStoreStack(cdk.Stack):
+    """A new collection, private to a VPC endpoint and encrypted with a customer managed key."""
+
+    def __init__(self, scope: Construct, id: str, *, env: cdk.Environment) -> None:
+        super().__init__(scope, id, env=env)
+        # --8<-- [start:new-collection]
+        key = kms.Key(self, "VectorKey", enable_key_rotation=True, description="Vector store encryption")
+        collection = VectorCollection(
+            self,
+            "Vectors",
+            collection_name="private-vectors",
+            kms_key_arn=key.key_arn,
+            vpc_endpoints=["vpce-0123456789abcdef0"],  # an OpenSearch Serverless VPC endpoint
+            standby_replicas=True,
+            deletion_protection=True,  # also retained when it leaves the stack
+        )
+        # People and tools that may read and write every index (named principals, never *).
+        collection.grant_data_access(f"arn:aws:iam::{ACCOUNT}:role/search-operators")
+        # --8<-- [end:new-collection]
+        cdk.CfnOutput(self, "CollectionEndpoint", value=collection.collection_endpoint)
+
+
+class ThroughputStack(cdk.Stack):
+    """Provisioned throughput, bought when deployed: billed per model unit and hour until deleted."""
+
+    def __init__(self, scope: Construct, id: str, *, env: cdk.Environment) -> None:
+        super().__init__(scope, id, env=env)
+        # --8<-- [start:throughput]
+        throughput = ProvisionedThroughput(
+            self,
+            "Assistant",
+            props=ProvisionedThroughputProps(
+                name="assistant",
+                model="amazon.nova-lite-v1:0:300k",  # base model id with its context variant
+                model_units=1,
+                commitment="none",  # one_month / six_months also need acknowledge_commitment=True
+            ),
+        )
+        # An application role created elsewhere: the grant is a policy of this stack attached to it.
+        application = iam.Role.from_role_name(self, "Application", "support-assistant")
+        throughput.grant_invoke(application)  # InvokeModel through the provisioned model ARN
+        # One bought elsewhere, by its ARN:
+        existing = ProvisionedThroughput.from_provisioned_model_arn(
+            self, "Existing", f"arn:aws:bedrock:{REGION}:{ACCOUNT}:provisioned-model/abcdefghijkl"
+        )
+        existing.grant_invoke(application)
+        # --8<-- [end:throughput]
+        cdk.CfnOutput(self, "ProvisionedModelArn", value=throughput.arn)
+
+
+class JobsStack(cdk.Stack):
+    """An automated evaluation, a RAG evaluation and a batch inference job, with their bucket."""
+
+    def __init__(
+        self, scope: Construct, id: str, *, knowledge_base: IKnowledgeBase, env: cdk.Environment
+    ) -> None:
+        super().__init__(scope, id, env=env)
+        # --8<-- [start:jobs]
+        # Datasets, batch input and results, with the CORS rule the Bedrock console needs.
+        bucket = JobBucket(self, "JobData", access_logs_bucket=AccessLogsBucket(self, "AccessLogs"))
+        # Datasets and metrics use the API's names (Builtin.<Name>); the YAML path maps them for you.
+        EvaluationJob(
+            self,
+            "Summarization",
+            job_name_prefix="summarization-baseline",
+            kind="automated",
+            models=[JobModel.of(self, ANSWER_MODEL)],
+            datasets=[
+                EvaluationDataset(
+                    name="Builtin.Gigaword",
+                    task_type="Summarization",
+                    metrics=("Builtin.Accuracy", "Builtin.Robustness", "Builtin.Toxicity"),
+                )
+            ],
+            bucket=bucket,
+            output_prefix="evaluations/summarization-baseline/",
+        )
+        EvaluationJob(
+            self,
+            "Retrieval",
+            job_name_prefix="support-docs-retrieval",
+            kind="rag",
+            knowledge_base=knowledge_base,
+            rag_type="retrieve",
+            evaluator_model=JobModel.of(self, JUDGE_MODEL),
+            datasets=[
+                EvaluationDataset(
+                    name="support-questions",
+                    task_type="General",
+                    metrics=("Builtin.ContextRelevance", "Builtin.ContextCoverage"),
+                    key="datasets/support-questions.jsonl",  # upload it before deploying
+                )
+            ],
+            bucket=bucket,
+            output_prefix="evaluations/support-docs-retrieval/",
+        )
+        BatchInferenceJob(
+            self,
+            "TicketSummaries",
+            job_name_prefix="ticket-summaries",
+            model=JobModel.of(self, ANSWER_MODEL),
+            bucket=bucket,
+            input_key="batch/tickets/",
+            output_prefix="batch/ticket-summaries/",
+            timeout_hours=72,
+        )
+        # --8<-- [end:jobs]
+
+
+class LoggingStack(cdk.Stack):
+    """Model invocation logging of the account and Region: one setting, so one stack declares it."""
+
+    def __init__(self, scope: Construct, id: str, *, env: cdk.Environment) -> None:
+        super().__init__(scope, id, env=env)
+        # --8<-- [start:invocation-logging]
+        logs_bucket = DocumentBucket(self, "Logs", access_logs_bucket=AccessLogsBucket(self, "AccessLogs"))
+        log_group = logs.LogGroup(self, "Invocations", retention=logs.RetentionDays.ONE_YEAR)
+        InvocationLogging(
+            self,
+            "InvocationLogging",
+            bucket=logs_bucket,  # the construct adds the bucket policy Bedrock needs
+            key_prefix="invocations/",
+            log_group=log_group,  # and the role Bedrock writes to it with
+            large_data_key_prefix="invocations/large-data/",  # payloads over 100 KB
+            data=("text", "image"),
+        )
+        # --8<-- [end:invocation-logging]
+
+
+# --8<-- [start:app]
+def add_example_stacks(app: cdk.App) -> list[cdk.Stack]:
+    """The five example stacks, with cdk-nag's AwsSolutions checks on every one of them."""
+    # An unacknowledged finding fails synthesis (cdk-nag 3 registers through Validations).
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    env = cdk.Environment(account=ACCOUNT, region=REGION)
+    rag = RagStack(app, "ExampleRag", env=env)
+    return [
+        rag,
+        VectorStoreStack(app, "ExampleVectorStore", env=env),
+        ThroughputStack(app, "ExampleThroughput", env=env),
+        JobsStack(app, "ExampleJobs", knowledge_base=rag.knowledge_base, env=env),
+        LoggingStack(app, "ExampleLogging", env=env),
+    ]
+
+
+if __name__ == "__main__":
+    app = cdk.App()
+    add_example_stacks(app)
+    app.synth()
+# --8<-- [end:app]

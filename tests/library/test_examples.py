@@ -1,0 +1,155 @@
+"""examples/app.py: synthesized once per session, through the same gates as the config stacks."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from cfnlint.api import ManualArgs, lint_file
+
+from examples import app as example_app
+from tests.conftest import Synthesized
+from tests.test_gates import _templates_with_region
+
+STACKS = {"ExampleRag", "ExampleVectorStore", "ExampleThroughput", "ExampleJobs", "ExampleLogging"}
+
+
+def _resources(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    return {lid: r for lid, r in template["Resources"].items() if r["Type"] == resource_type}
+
+
+def _one(template: dict[str, Any], resource_type: str) -> tuple[str, dict[str, Any]]:
+    (found,) = _resources(template, resource_type).items()
+    return found
+
+
+def _statements(template: dict[str, Any], logical_id_prefix: str) -> list[dict[str, Any]]:
+    (policy,) = [
+        r for lid, r in _resources(template, "AWS::IAM::Policy").items() if lid.startswith(logical_id_prefix)
+    ]
+    statements: list[dict[str, Any]] = policy["Properties"]["PolicyDocument"]["Statement"]
+    return statements
+
+
+def test_the_example_synthesizes_its_five_stacks(example: Synthesized) -> None:
+    assert set(example.templates) == STACKS
+
+
+def test_cfn_lint_reports_nothing_on_the_example(example: Synthesized) -> None:
+    findings = []
+    for path, region in _templates_with_region({"example": example}):
+        assert region == example_app.REGION
+        findings += [
+            f"{path.name}: {match}" for match in lint_file(path, config=ManualArgs(regions=[region]))
+        ]
+    assert findings == []
+
+
+def test_cdk_nag_checked_the_example_and_every_acknowledgment_has_a_reason(example: Synthesized) -> None:
+    report = json.loads((example.outdir / "validation-report.json").read_text())
+    (nag,) = [plugin for plugin in report["pluginReports"] if plugin["pluginName"] == "AwsSolutions"]
+    assert nag["conclusion"] == "success"
+    assert nag["violations"] == []
+    acknowledged = nag["suppressedViolations"]
+    assert acknowledged, "the example has wildcards the constructs acknowledge; none means nag did not run"
+    for violation in acknowledged:
+        assert len(violation["reason"]) >= 40, violation["ruleName"]
+
+
+def test_the_knowledge_base_uses_the_existing_collection(example: Synthesized) -> None:
+    rag = example.templates["ExampleRag"]
+    assert not _resources(rag, "AWS::OpenSearchServerless::Collection")
+    assert not _resources(rag, "AWS::OpenSearchServerless::SecurityPolicy")
+    _, knowledge_base = _one(rag, "AWS::Bedrock::KnowledgeBase")
+    storage = knowledge_base["Properties"]["StorageConfiguration"]["OpensearchServerlessConfiguration"]
+    assert storage["CollectionArn"] == (
+        f"arn:aws:aoss:{example_app.REGION}:{example_app.ACCOUNT}:collection/{example_app.EXISTING_COLLECTION_ID}"
+    )
+    assert storage["VectorIndexName"] == "support-docs"
+    _, index = _one(rag, "AWS::OpenSearchServerless::Index")
+    assert index["Properties"]["CollectionEndpoint"] == {
+        "Fn::Join": [
+            "",
+            [
+                f"https://{example_app.EXISTING_COLLECTION_ID}.{example_app.REGION}.aoss.",
+                {"Ref": "AWS::URLSuffix"},
+            ],
+        ]
+    }
+
+    _, policy = _one(rag, "AWS::OpenSearchServerless::AccessPolicy")
+    assert re.fullmatch(
+        rf"{example_app.EXISTING_COLLECTION_NAME}-[0-9a-f]{{6}}", policy["Properties"]["Name"]
+    )
+    document = json.dumps(policy["Properties"]["Policy"])
+    assert "cfn-exec-role" in document
+    assert "index/shared-vectors/support-docs" in document
+    assert "KnowledgeBaseServiceRole" in document
+
+
+def test_the_application_role_may_retrieve_apply_and_invoke_and_nothing_else(example: Synthesized) -> None:
+    rag = example.templates["ExampleRag"]
+    (kb_id,) = _resources(rag, "AWS::Bedrock::KnowledgeBase")
+    (guardrail_id,) = _resources(rag, "AWS::Bedrock::Guardrail")
+    guardrail_arn = {"Fn::GetAtt": [guardrail_id, "GuardrailArn"]}
+    assert _statements(rag, "ApplicationDefaultPolicy") == [
+        {
+            "Action": ["bedrock:Retrieve", "bedrock:RetrieveAndGenerate"],
+            "Effect": "Allow",
+            "Resource": {"Fn::GetAtt": [kb_id, "KnowledgeBaseArn"]},
+        },
+        {
+            "Action": "bedrock:ApplyGuardrail",
+            "Effect": "Allow",
+            "Resource": [guardrail_arn, {"Fn::Join": ["", [guardrail_arn, ":*"]]}],
+        },
+        {
+            "Action": "bedrock:InvokeModel",
+            "Effect": "Allow",
+            "Resource": f"arn:aws:bedrock:{example_app.REGION}::foundation-model/{example_app.ANSWER_MODEL}",
+        },
+    ]
+
+
+def test_the_guardrail_publishes_one_retained_version_of_its_policy(example: Synthesized) -> None:
+    rag = example.templates["ExampleRag"]
+    (guardrail_id,) = _resources(rag, "AWS::Bedrock::Guardrail")
+    _, version = _one(rag, "AWS::Bedrock::GuardrailVersion")
+    assert version["DeletionPolicy"] == "Retain"
+    assert version["Properties"]["GuardrailIdentifier"] == {"Fn::GetAtt": [guardrail_id, "GuardrailId"]}
+    assert re.fullmatch(r"Initial release \[policy [0-9a-f]{8}\]", version["Properties"]["Description"])
+
+
+def test_an_existing_role_is_granted_invoke_on_both_throughputs(example: Synthesized) -> None:
+    throughput = example.templates["ExampleThroughput"]
+    (purchase,) = _resources(throughput, "Custom::BedrockProvisionedThroughput")
+    (policy,) = [
+        r
+        for r in _resources(throughput, "AWS::IAM::Policy").values()
+        if r["Properties"].get("Roles") == ["support-assistant"]
+    ]
+    (statement,) = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Action"] == ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
+    assert sorted(statement["Resource"], key=str) == sorted(
+        [
+            f"arn:aws:bedrock:{example_app.REGION}:{example_app.ACCOUNT}:provisioned-model/abcdefghijkl",
+            {"Ref": purchase},
+        ],
+        key=str,
+    )
+
+
+def test_the_rag_evaluation_queries_the_example_knowledge_base_only(example: Synthesized) -> None:
+    jobs = example.templates["ExampleJobs"]
+    evaluations = _resources(jobs, "Custom::BedrockEvaluationJob")
+    assert len(evaluations) == 2
+    assert len(_resources(jobs, "Custom::BedrockBatchInferenceJob")) == 1
+    (retrieval,) = [r for lid, r in evaluations.items() if lid.startswith("Retrieval")]
+    config = retrieval["Properties"]["Request"]["inferenceConfig"]["ragConfigs"][0]["knowledgeBaseConfig"]
+    # Fn::GetStackOutput: CloudFormation reads the other stack's output when this one deploys (no export).
+    assert config["retrieveConfig"]["knowledgeBaseId"]["Fn::GetStackOutput"]["StackName"] == "ExampleRag"
+    (statement,) = [
+        s for s in _statements(jobs, "RetrievalRoleDefaultPolicy") if s["Action"] == "bedrock:Retrieve"
+    ]
+    assert statement["Resource"]["Fn::GetStackOutput"]["StackName"] == "ExampleRag"
