@@ -8,7 +8,9 @@ AWS resource names) is here too.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,10 +53,22 @@ class RuleContext:
 
     def valid_tree(self, path: ConfigPath, *, except_under: ConfigPath | None = None) -> bool:
         """Whether the schema accepted ``path`` and everything in it (but what is under ``except_under``)."""
-        return not any(
-            invalid[: len(path)] == path
-            and (except_under is None or invalid[: len(except_under)] != except_under)
-            for invalid in self.invalid_paths
+        invalid = self._invalid_under.get(path, 0)
+        if except_under is not None and path[: len(except_under)] == except_under:
+            return True  # all of it is excepted
+        if except_under is not None and except_under[: len(path)] == path:
+            return invalid == self._invalid_under.get(except_under, 0)
+        return invalid == 0
+
+    @functools.cached_property
+    def _invalid_under(self) -> Counter[ConfigPath]:
+        """How many invalid paths each path holds (itself included): one count per call, not a scan.
+
+        Rules ask this for every item of a list; scanning every invalid path each time made a
+        long invalid list take quadratic time.
+        """
+        return Counter(
+            invalid[:length] for invalid in self.invalid_paths for length in range(len(invalid) + 1)
         )
 
 

@@ -255,7 +255,7 @@ def _construct(tag: str, text: str) -> tuple[Any, str | None]:
         return text, f"integer {show(text)} is too large"
     try:
         return _CONSTRUCTORS[tag](yaml.ScalarNode(tag, text)), None
-    except (ValueError, KeyError, IndexError):
+    except (ValueError, KeyError, IndexError, OverflowError):  # OverflowError: a huge sexagesimal float
         return text, f"{show(text)} is not a valid {_TYPE_NAMES[tag]} ({tag_name(tag)})"
 
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 class Issue:
     """One mistake in a config file, located at a line and column (both 1-based).
 
-    ``str(issue)`` is the line printed for users:
+    ``str(issue)`` is the line printed for users, always one line (characters that do not print
+    are escaped):
     ``config/dev.yaml:42:7: error: knowledge_bases[product-docs].vector_store: unknown vector store 'dcos'``.
     """
 
@@ -27,7 +28,8 @@ class Issue:
     """What is wrong, on one line."""
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: error: {self.path}: {self.message}"
+        where = f"{self.file}:{self.line}:{self.column}"
+        return f"{where}: error: {_printable(self.path)}: {_printable(self.message)}"
 
     def sort_key(self) -> tuple[int, int, str, str]:
         """The order issues are reported in: by position, then path and message."""
@@ -45,3 +47,14 @@ class ConfigError(Exception):
     def __init__(self, issues: Iterable[Issue]) -> None:
         self.issues = tuple(sorted(set(issues), key=Issue.sort_key))
         super().__init__("\n".join(str(issue) for issue in self.issues))
+
+
+def _printable(text: str) -> str:
+    """``text`` with the characters that do not print escaped (``\\x1e``, ``\\u2028``).
+
+    Keys and regex errors can carry control characters and line separators into a message;
+    escaped, every issue stays on one line, whatever the config holds.
+    """
+    if text.isprintable():
+        return text
+    return "".join(character if character.isprintable() else repr(character)[1:-1] for character in text)

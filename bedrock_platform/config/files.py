@@ -12,6 +12,7 @@ between cannot make the two disagree.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,6 +24,9 @@ from bedrock_platform.config.messages import show
 
 MAX_WORD_FILE_BYTES = 1024 * 1024
 """Bigger word files are refused before they are read (10000 words of 100 characters fit)."""
+
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+"""Line breaks as YAML and editors count lines (a lone carriage return ends a line too)."""
 
 WORD_FILE_COMMENT = "#"
 """A word file line starting with this (after blanks) is a comment."""
@@ -68,9 +72,10 @@ def read_text(file: str, max_bytes: int, name: str = "the file") -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         start = error.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)  # the codec skips the BOM
-        line_start = data.rfind(b"\n", 0, start) + 1
+        line, line_start = 1, 0
+        for line_break in _LINE_BREAK.finditer(data, 0, start):
+            line, line_start = line + 1, line_break.end()
         column = len(data[line_start:start].decode("utf-8-sig", errors="replace")) + 1
-        line = data.count(b"\n", 0, start) + 1
         byte = data[start : start + 1].hex()
         raise FileProblem(
             f"{name} is not UTF-8 text: byte 0x{byte} cannot be decoded", line, column

@@ -26,6 +26,16 @@ MAX_FILE_BYTES = 1024 * 1024
 _NOT_YAML_CHARACTER = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 """Characters YAML does not allow in a document (the same set PyYAML's reader refuses)."""
 
+_HIDDEN_LINE_BREAK = re.compile("[\x85\u2028\u2029]")
+"""Characters YAML 1.1 (PyYAML) reads as line breaks, but editors, diffs and YAML 1.2 tools do not.
+
+A file with one of them would mean one thing to its reviewer and another to the loader (a key
+hidden on what looks like the line of a value), and every position after it would be off.
+"""
+
+_LINE_BREAK = re.compile("\r\n|\r|\n")
+"""Line breaks as PyYAML (and editors) count lines once the characters above are refused."""
+
 
 def load_config(path: str | os.PathLike[str]) -> PlatformConfig:
     """Load, validate and type one environment's config file.
@@ -90,13 +100,25 @@ def _read_text(file: str) -> str:
         raise refuse(problem.message, problem.line or 1, problem.column or 1) from None
     found = _NOT_YAML_CHARACTER.search(text)
     if found:
-        index = found.start()
-        line = text.count("\n", 0, index) + 1
-        column = index - (text.rfind("\n", 0, index) + 1) + 1
         character = f"U+{ord(found.group()):04X}"
         raise refuse(
             f"the file contains the character {character}, which YAML does not allow (is it binary?)",
-            line,
-            column,
+            *_location(text, found.start()),
+        )
+    found = _HIDDEN_LINE_BREAK.search(text)
+    if found:
+        character = f"U+{ord(found.group()):04X}"
+        raise refuse(
+            f"the file contains the character {character}, a line break to YAML 1.1 but not to editors "
+            "or YAML 1.2 tools: replace it with a newline or a space",
+            *_location(text, found.start()),
         )
     return text
+
+
+def _location(text: str, index: int) -> tuple[int, int]:
+    """The 1-based line and column of ``text[index]``."""
+    line, line_start = 1, 0
+    for line_break in _LINE_BREAK.finditer(text, 0, index):
+        line, line_start = line + 1, line_break.end()
+    return line, index - line_start + 1

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, ValidationError
+from jsonschema import Draft202012Validator, ValidationError, validators
 
 from bedrock_platform.config.catalog import KNOWLEDGE_BASE_REGIONS
 from bedrock_platform.config.document import ConfigPath, Document, ScalarNode
@@ -128,19 +129,67 @@ def load_schema() -> Mapping[str, Any]:
     return schema
 
 
+def _check_unique_items(
+    validator: Any, unique: Any, instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    """JSON Schema's ``uniqueItems``, in linear time.
+
+    jsonschema's own compares every pair of items when they cannot be sorted (mappings, or
+    numbers mixed with strings): a list of 50000 such items, well inside the size limits, took
+    hours. Items are hashed by :func:`_identity`, equal when JSON Schema calls them equal.
+    """
+    if not unique or not isinstance(instance, list):
+        return
+    seen: set[Any] = set()
+    for item in instance:
+        identity = _identity(item)
+        if identity in seen:
+            yield ValidationError("the list has non-unique elements")
+            return
+        seen.add(identity)
+
+
 @functools.cache
 def _validator() -> Draft202012Validator:
-    return Draft202012Validator(load_schema())
+    checker = validators.extend(  # type: ignore[no-untyped-call]
+        Draft202012Validator, {"uniqueItems": _check_unique_items}
+    )
+    validator: Draft202012Validator = checker(load_schema())
+    return validator
 
 
 def check_schema(document: Document) -> SchemaResult:
-    """Validate the document against the schema; every error becomes one or more issues."""
+    """Validate the document against the schema; every error becomes one or more issues.
+
+    A number that is not finite (``.nan``, ``.inf``) is an issue too: JSON, and so JSON Schema
+    and CloudFormation, has none, and ``minimum``/``maximum`` never fail on NaN.
+    """
     issues: list[Issue] = []
     invalid: set[ConfigPath] = set()
     for error in _validator().iter_errors(document.data):
         issues.extend(_translate(error, document))
         invalid.update(_error_paths(error))
+    for path in _non_finite_numbers(document.data):
+        node = document.node(path)
+        written = node.source if isinstance(node, ScalarNode) else "the number"
+        issues.append(
+            document.issue(path, f"{written} is not a finite number: NaN and infinity are not allowed")
+        )
+        invalid.add(path)
     return SchemaResult(tuple(issues), frozenset(invalid))
+
+
+def _non_finite_numbers(data: Any) -> Iterator[ConfigPath]:
+    """The path of every NaN and infinity in ``data``."""
+    pending: list[tuple[ConfigPath, Any]] = [((), data)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            yield path
+        elif isinstance(value, dict):
+            pending.extend(((*path, key), item) for key, item in value.items())
+        elif isinstance(value, list):
+            pending.extend(((*path, index), item) for index, item in enumerate(value))
 
 
 def _error_paths(error: ValidationError) -> Iterator[ConfigPath]:

@@ -88,9 +88,10 @@ def test_file_just_over_the_limit(write_config: WriteConfig) -> None:
 def test_binary_garbage(write_config: WriteConfig) -> None:
     path = write_config(bytes(range(256)) * 4)
 
-    # The first byte that is not UTF-8 is 0x80, after one newline (0x0a) on line 1.
+    # The first byte that is not UTF-8 is 0x80, after a newline (0x0a) and a lone carriage return
+    # (0x0d): both end a line, for YAML and for editors, so it is on line 3.
     assert refusal(path) == [
-        f"{path}:2:118: error: config: the file is not UTF-8 text: byte 0x80 cannot be decoded"
+        f"{path}:3:115: error: config: the file is not UTF-8 text: byte 0x80 cannot be decoded"
     ]
 
 
