@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bedrock_platform.constructs.permissions import UNSCOPED_ACTIONS
-from bedrock_platform.review.access import render_policy
+from bedrock_platform.intrinsics import render
 from tests.conftest import ENVIRONMENT_CONFIGS, Synthesized
 
 ENVIRONMENTS = [path.stem for path in ENVIRONMENT_CONFIGS]
@@ -121,13 +121,13 @@ def test_collection_data_access_policies_name_their_principals(
     synthesized: dict[str, Synthesized], env: str
 ) -> None:
     policies = [
-        json.loads(render_policy(resource["Properties"]["Policy"]))
+        json.loads(render(resource["Properties"]["Policy"]))
         for _, _, resource in resources(synthesized[env])
         if resource["Type"] == "AWS::OpenSearchServerless::AccessPolicy"
     ]
     principals = [principal for policy in policies for rule in policy for principal in rule["Principal"]]
     assert principals and "*" not in principals
-    named = re.compile(r"^(arn:(aws|\$\{AWS::Partition\}):(iam|sts)::\d{12}:.+|\$\{[A-Za-z0-9]+\.Arn\})$")
+    named = re.compile(r"^(arn:(aws|<AWS::Partition>):(iam|sts)::\d{12}:.+|<[A-Za-z0-9]+\.Arn>)$")
     assert [principal for principal in principals if not named.match(principal)] == []
 
 

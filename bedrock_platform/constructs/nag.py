@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import aws_cdk as cdk
 from constructs import IConstruct
+
+from bedrock_platform.intrinsics import render
 
 
 def acknowledge_wildcard(scope: IConstruct, resource_arn: str, reason: str) -> None:
@@ -26,18 +25,4 @@ def acknowledge_wildcard(scope: IConstruct, resource_arn: str, reason: str) -> N
 def nag_resource(scope: IConstruct, value: str) -> str:
     """How cdk-nag names a resource ARN in a finding: ``<LogicalId.Arn>/prefix/*`` or the literal ARN."""
     resolved = cdk.Stack.of(scope).resolve(value)
-    return _nag_part(resolved)
-
-
-def _nag_part(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and "Fn::GetAtt" in value:
-        logical_id, attribute = value["Fn::GetAtt"]
-        return f"<{logical_id}.{attribute}>"
-    if isinstance(value, dict) and "Ref" in value:
-        return f"<{value['Ref']}>"
-    if isinstance(value, dict) and "Fn::Join" in value:
-        separator, parts = value["Fn::Join"]
-        return str(separator).join(_nag_part(part) for part in parts)
-    return json.dumps(value, sort_keys=True)
+    return render(resolved)

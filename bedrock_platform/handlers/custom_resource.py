@@ -126,6 +126,14 @@ def call(service_client: Any, operation: str, **params: Any) -> Response:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def call_or_fail(service_client: Any, operation: str, action: str, **params: Any) -> Response:
+    """:func:`call`, with every service error as a one-line failure saying what was being done."""
+    try:
+        return call(service_client, operation, **params)
+    except ClientError as error:
+        raise failure(error, action) from error
+
+
 def properties(event: Event, key: str = "ResourceProperties") -> dict[str, Any]:
     """The resource's properties without the framework's ``ServiceToken``."""
     return {name: value for name, value in event.get(key, {}).items() if name != "ServiceToken"}

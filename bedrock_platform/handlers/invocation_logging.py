@@ -23,10 +23,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from . import custom_resource
-from .custom_resource import Event, HandlerError, Response, call, failure
+from .custom_resource import Event, HandlerError, Response, call_or_fail
 
 DELIVERY_FLAGS = (
     "textDataDeliveryEnabled",
@@ -62,7 +60,7 @@ def handle(event: Event, bedrock: Any) -> Response:
                 "invocation logging was changed by someone else since it was set; it is left as it is"
             )
             return {"PhysicalResourceId": physical_id}
-        _call(bedrock, "delete_model_invocation_logging_configuration", "removing invocation logging")
+        call_or_fail(bedrock, "delete_model_invocation_logging_configuration", "removing invocation logging")
         return {"PhysicalResourceId": physical_id}
     if event["RequestType"] == "Create" and not _takes_over(event):
         current = current_config(bedrock)
@@ -72,7 +70,7 @@ def handle(event: Event, bedrock: Any) -> Response:
                 f"(s3: {_bucket(current)}, CloudWatch Logs: {_log_group(current)}); remove it, or set "
                 "invocation_logging.take_over_existing: true to replace it"
             )
-    _call(
+    call_or_fail(
         bedrock,
         "put_model_invocation_logging_configuration",
         "setting invocation logging",
@@ -111,7 +109,8 @@ def logging_config(event: Event, bedrock: Any) -> dict[str, Any]:
 
 def current_config(bedrock: Any) -> dict[str, Any] | None:
     """The configuration in place, or None when logging is off."""
-    response = _call(bedrock, "get_model_invocation_logging_configuration", "reading invocation logging")
+    operation = "get_model_invocation_logging_configuration"
+    response = call_or_fail(bedrock, operation, "reading invocation logging")
     config = response.get("loggingConfig")
     return dict(config) if config else None
 
@@ -138,10 +137,3 @@ def _bucket(config: Mapping[str, Any]) -> str:
 
 def _log_group(config: Mapping[str, Any]) -> str:
     return str(config.get("cloudWatchConfig", {}).get("logGroupName", "none"))
-
-
-def _call(bedrock: Any, operation: str, action: str, **params: Any) -> Response:
-    try:
-        return call(bedrock, operation, **params)
-    except ClientError as error:
-        raise failure(error, action) from error

@@ -27,7 +27,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from . import custom_resource
-from .custom_resource import CONFLICT, NOT_FOUND, Event, HandlerError, Response, call, failure
+from .custom_resource import CONFLICT, NOT_FOUND, Event, HandlerError, Response, call, call_or_fail, failure
 
 REPLACING_PROPERTIES = ("ModelUnits", "CommitmentDuration")
 """Properties whose change replaces the throughput (``ModelId`` too when the old model is a base model)."""
@@ -120,7 +120,7 @@ def update(event: Event, bedrock: Any) -> Response:
     if new.model_id != old.model_id:
         changes["desiredModelId"] = new.model_id
     if changes:
-        _call(
+        call_or_fail(
             bedrock,
             "update_provisioned_model_throughput",
             f"updating {arn}",
@@ -206,13 +206,13 @@ def retag(bedrock: Any, arn: str, old: Mapping[str, str], new: Mapping[str, str]
     removed = sorted(key for key in old if key not in new)
     if added:
         tags = [{"key": key, "value": value} for key, value in added.items()]
-        _call(bedrock, "tag_resource", f"tagging {arn}", resourceARN=arn, tags=tags)
+        call_or_fail(bedrock, "tag_resource", f"tagging {arn}", resourceARN=arn, tags=tags)
     if removed:
-        _call(bedrock, "untag_resource", f"untagging {arn}", resourceARN=arn, tagKeys=removed)
+        call_or_fail(bedrock, "untag_resource", f"untagging {arn}", resourceARN=arn, tagKeys=removed)
 
 
 def _create(bedrock: Any, spec: ThroughputSpec, token: str) -> str:
-    response = _call(
+    response = call_or_fail(
         bedrock,
         "create_provisioned_model_throughput",
         f"creating provisioned throughput {spec.name} ({spec.model_units} model units of {spec.model_id})",
@@ -220,11 +220,3 @@ def _create(bedrock: Any, spec: ThroughputSpec, token: str) -> str:
         **spec.create_request(),
     )
     return str(response["provisionedModelArn"])
-
-
-def _call(bedrock: Any, operation: str, action: str, **params: Any) -> Response:
-    """:func:`custom_resource.call` with every service error as a one-line failure."""
-    try:
-        return call(bedrock, operation, **params)
-    except ClientError as error:
-        raise failure(error, action) from error

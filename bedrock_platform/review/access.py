@@ -20,6 +20,8 @@ from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from typing import Any
 
+from bedrock_platform.intrinsics import render
+
 TRUST_KEY = "AssumeRolePolicyDocument"
 AOSS_POLICY_TYPES = frozenset(
     {"AWS::OpenSearchServerless::AccessPolicy", "AWS::OpenSearchServerless::SecurityPolicy"}
@@ -189,7 +191,7 @@ def _principals(statement: Mapping[str, Any]) -> list[str]:
 def _aoss_grants(properties: Mapping[str, Any]) -> frozenset[Grant] | None:
     """Grants of an OpenSearch Serverless data access or network policy (its ``Policy`` JSON)."""
     try:
-        document = json.loads(render_policy(properties.get("Policy", "[]")))
+        document = json.loads(render(properties.get("Policy", "[]")))
     except json.JSONDecodeError:
         return None
     policies = document if isinstance(document, list) else [document]
@@ -212,21 +214,6 @@ def _aoss_grants(properties: Mapping[str, Any]) -> frozenset[Grant] | None:
                 )
                 grants.update(Grant("Allow", source, "network access", resource) for source in sources)
     return frozenset(grants)
-
-
-def render_policy(value: Any) -> str:
-    """A ``Policy`` value as text: intrinsics (``Fn::Join`` of ``Ref``s) become ``${...}`` placeholders."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, Mapping) and "Fn::Join" in value:
-        separator, parts = value["Fn::Join"]
-        return str(separator).join(render_policy(part) for part in parts)
-    if isinstance(value, Mapping) and "Ref" in value:
-        return f"${{{value['Ref']}}}"
-    if isinstance(value, Mapping) and "Fn::GetAtt" in value:
-        target = value["Fn::GetAtt"]
-        return f"${{{'.'.join(target) if isinstance(target, list) else target}}}"
-    return json.dumps(value, sort_keys=True)
 
 
 def _text(value: Any) -> str:

@@ -25,11 +25,20 @@ def test_public_api() -> None:
         assert getattr(config_package, name).__doc__ or name == "SCHEMA_PATH", name
 
 
-def test_importing_the_config_package_does_not_import_aws_cdk() -> None:
+@pytest.mark.parametrize(
+    "use",
+    [
+        "import bedrock_platform.config\nbedrock_platform.config.load_config('config/dev.yaml')",
+        "import bedrock_platform.cli\nassert bedrock_platform.cli.main(['validate', 'config/dev.yaml']) == 0",
+        "import bedrock_platform.operations.commands",
+    ],
+    ids=["config", "validate", "operations"],
+)
+def test_validating_and_the_operations_never_import_aws_cdk(use: str) -> None:
+    """``validate`` never starts Node, and status/sync/smoke run on boto3 alone."""
     code = (
         "import sys\n"
-        "import bedrock_platform.config\n"
-        "bedrock_platform.config.load_config('config/dev.yaml')\n"
+        f"{use}\n"
         "cdk = ('aws_cdk', 'jsii', 'constructs')\n"
         "loaded = sorted(name for name in sys.modules if name.split('.')[0] in cdk)\n"
         "assert not loaded, loaded\n"

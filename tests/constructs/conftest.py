@@ -7,6 +7,8 @@ from pathlib import Path
 
 import aws_cdk as cdk
 
+from bedrock_platform import intrinsics
+
 
 def new_stack(name: str = "Test") -> cdk.Stack:
     """A stack with a concrete account and Region, in an app with the project's feature flags."""
@@ -20,13 +22,4 @@ def render(value: object) -> str:
 
     Policy documents with role ARNs in them are ``Fn::Join``s; rendered, they parse as JSON.
     """
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and "Fn::Join" in value:
-        separator, parts = value["Fn::Join"]
-        return str(separator).join(render(part) for part in parts)
-    if isinstance(value, dict) and "Fn::GetAtt" in value:
-        return "<{}.{}>".format(*value["Fn::GetAtt"])
-    if isinstance(value, dict) and "Ref" in value:
-        return f"<{value['Ref']}>"
-    raise AssertionError(f"unexpected CloudFormation value {value!r}")
+    return intrinsics.render(value)

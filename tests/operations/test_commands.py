@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +14,6 @@ from botocore.exceptions import EndpointConnectionError
 from bedrock_platform.operations import commands
 from bedrock_platform.operations.clients import boto3_client
 from bedrock_platform.operations.commands import add_commands, run
-from tests.conftest import ROOT
 from tests.operations.stubs import (
     CONFIG_FILE,
     DEPLOYED,
@@ -243,19 +240,3 @@ def test_an_interrupted_sync_says_its_jobs_keep_running(
 
     assert code == 130
     assert capsys.readouterr().err == "interrupted (the ingestion jobs it started keep running)\n"
-
-
-def test_the_operations_never_import_aws_cdk() -> None:
-    code = (
-        "import sys\n"
-        "import bedrock_platform.operations.commands\n"
-        "cdk = ('aws_cdk', 'jsii', 'constructs')\n"
-        "loaded = sorted(name for name in sys.modules if name.split('.')[0] in cdk)\n"
-        "assert not loaded, loaded\n"
-    )
-
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
-    )
-
-    assert result.returncode == 0, result.stderr
