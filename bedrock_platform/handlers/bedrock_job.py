@@ -14,8 +14,14 @@ API's own shape, without ``jobName`` and ``clientRequestToken``) and ``Wait``.
 - Create sends a ``clientRequestToken`` derived from the stack id, logical id and properties, so
   a retried create never starts a second job. The physical id is the job ARN.
 - With ``Wait``, ``is_complete`` waits until the job ends and fails the deployment with the job's
-  failure messages; without it the deployment goes on while the job runs.
-- Delete stops a job that is still running. It never deletes the job or its results.
+  failure messages; without it the deployment goes on while the job runs. When it cannot read
+  the job it started (still throttled or unanswered when its Lambda's time runs out), it stops
+  the job before it fails, so a failed create leaves no job running.
+- An update back to an earlier spec (a rollback) is a create of that spec: its token, or else
+  its name, finds the job that spec started, which is adopted; no job is started.
+- Delete stops a job that is still running. It never deletes the job or its results. A physical
+  id that is not a job ARN of this kind (a create that failed before it started a job), or that
+  the service does not know, stops nothing.
 """
 
 from __future__ import annotations
@@ -29,7 +35,17 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from . import custom_resource
-from .custom_resource import CONFLICT, NOT_FOUND, Event, HandlerError, Response, call, failure
+from .custom_resource import (
+    CONFLICT,
+    NOT_FOUND,
+    VALIDATION,
+    Event,
+    HandlerError,
+    LambdaContext,
+    Response,
+    Service,
+    failure,
+)
 
 UNTAGGED_HASH_LENGTH = 6
 STARTED = "true"
@@ -40,6 +56,7 @@ class JobKind:
     """How one kind of Bedrock job is created, read, listed and stopped."""
 
     noun: str
+    resource: str
     create: str
     get: str
     stop: str
@@ -58,6 +75,7 @@ class JobKind:
 
 EVALUATION = JobKind(
     noun="evaluation job",
+    resource="evaluation-job",
     create="create_evaluation_job",
     get="get_evaluation_job",
     stop="stop_evaluation_job",
@@ -70,6 +88,7 @@ EVALUATION = JobKind(
 )
 BATCH_INFERENCE = JobKind(
     noun="batch inference job",
+    resource="model-invocation-job",
     create="create_model_invocation_job",
     get="get_model_invocation_job",
     stop="stop_model_invocation_job",
@@ -87,14 +106,14 @@ KINDS: Mapping[str, JobKind] = {
 """The job kind of each resource type."""
 
 
-def on_event(event: Event, context: object) -> Response:
+def on_event(event: Event, context: LambdaContext) -> Response:
     """Lambda entry point of the Provider framework's ``onEvent``."""
-    return handle(event, custom_resource.client("bedrock"))
+    return handle(event, Service.for_lambda("bedrock", context))
 
 
-def is_complete(event: Event, context: object) -> Response:
+def is_complete(event: Event, context: LambdaContext) -> Response:
     """Lambda entry point of the Provider framework's ``isComplete``."""
-    return check(event, custom_resource.client("bedrock"))
+    return check(event, Service.for_lambda("bedrock", context))
 
 
 def kind_of(event: Event) -> JobKind:
@@ -106,7 +125,7 @@ def kind_of(event: Event) -> JobKind:
         raise HandlerError(f"this handler does not run resources of type {resource_type!r}") from error
 
 
-def handle(event: Event, bedrock: Any) -> Response:
+def handle(event: Event, bedrock: Service) -> Response:
     """Start a Create, Update or Delete; returns the physical id (the job ARN)."""
     custom_resource.log_request(event)
     kind = kind_of(event)
@@ -117,14 +136,14 @@ def handle(event: Event, bedrock: Any) -> Response:
     return delete(event, bedrock, kind)
 
 
-def create(event: Event, bedrock: Any, kind: JobKind) -> Response:
+def create(event: Event, bedrock: Service, kind: JobKind) -> Response:
     """Start the job, or adopt the job this exact spec started before."""
     prefix, request = read(event, bedrock, kind, "ResourceProperties")
     name = job_name(prefix, request, kind)
     action = f"starting {kind.noun} {name}"
     try:
         token = custom_resource.request_token(event)
-        response = call(bedrock, kind.create, jobName=name, clientRequestToken=token, **request)
+        response = bedrock.call(kind.create, action, jobName=name, clientRequestToken=token, **request)
         arn = str(response["jobArn"])
     except ClientError as error:
         existing = find(bedrock, kind, name) if custom_resource.error_code(error) == CONFLICT else None
@@ -134,8 +153,12 @@ def create(event: Event, bedrock: Any, kind: JobKind) -> Response:
     return {"PhysicalResourceId": arn, "Data": {"JobArn": arn, "JobName": name, "Started": STARTED}}
 
 
-def update(event: Event, bedrock: Any, kind: JobKind) -> Response:
-    """A changed spec starts a new job (replacement); anything else keeps the job that ran."""
+def update(event: Event, bedrock: Service, kind: JobKind) -> Response:
+    """A changed spec starts a new job (replacement); anything else keeps the job that ran.
+
+    A rollback arrives with old and new properties swapped, and so is a create of the earlier
+    spec, which adopts the job that spec started (:func:`create`).
+    """
     old_prefix, old = read(event, bedrock, kind, "OldResourceProperties")
     new_prefix, new = read(event, bedrock, kind, "ResourceProperties")
     if job_name(old_prefix, old, kind) != job_name(new_prefix, new, kind):
@@ -144,22 +167,28 @@ def update(event: Event, bedrock: Any, kind: JobKind) -> Response:
     return {"PhysicalResourceId": arn, "Data": {"JobArn": arn, "JobName": job_name(new_prefix, new, kind)}}
 
 
-def delete(event: Event, bedrock: Any, kind: JobKind) -> Response:
+def delete(event: Event, bedrock: Service, kind: JobKind) -> Response:
     """Stop the job if it still runs; the job record and its results stay."""
     arn = event["PhysicalResourceId"]
-    if not custom_resource.is_arn(arn):
+    if not custom_resource.is_arn_of(arn, kind.resource):
         return {"PhysicalResourceId": arn}
-    state = describe(bedrock, kind, arn)
+    state = describe(bedrock, kind, arn, gone=(NOT_FOUND, VALIDATION))
     if state is not None and state["status"] in kind.running - {"Stopping"}:
-        try:
-            call(bedrock, kind.stop, jobIdentifier=arn)
-        except ClientError as error:
-            if custom_resource.error_code(error) not in (NOT_FOUND, CONFLICT):  # gone, or ended meanwhile
-                raise failure(error, f"stopping {kind.noun} {arn}") from error
+        stop(bedrock, kind, arn)
     return {"PhysicalResourceId": arn}
 
 
-def check(event: Event, bedrock: Any) -> Response:
+def stop(bedrock: Service, kind: JobKind, arn: str) -> None:
+    """StopEvaluationJob or StopModelInvocationJob; a job that is gone or ended meanwhile is fine."""
+    action = f"stopping {kind.noun} {arn}"
+    try:
+        bedrock.call(kind.stop, action, jobIdentifier=arn)
+    except ClientError as error:
+        if custom_resource.error_code(error) not in (NOT_FOUND, CONFLICT):
+            raise failure(error, action) from error
+
+
+def check(event: Event, bedrock: Service) -> Response:
     """``isComplete``: at once, unless ``Wait`` asks to wait for a job this deployment started."""
     kind = kind_of(event)
     data = dict(event.get("Data") or {})
@@ -167,7 +196,10 @@ def check(event: Event, bedrock: Any) -> Response:
     if event["RequestType"] == "Delete" or not waits or data.get("Started") != STARTED:
         return {"IsComplete": True}
     arn = event["PhysicalResourceId"]
-    state = describe(bedrock, kind, arn)
+    try:
+        state = describe(bedrock, kind, arn)
+    except HandlerError as error:
+        raise abandon(bedrock, kind, arn, error) from error
     if state is None:
         raise HandlerError(f"{kind.noun} {arn} no longer exists")
     status = str(state["status"])
@@ -178,7 +210,7 @@ def check(event: Event, bedrock: Any) -> Response:
     return {"IsComplete": False}
 
 
-def read(event: Event, bedrock: Any, kind: JobKind, key: str) -> tuple[str, dict[str, Any]]:
+def read(event: Event, bedrock: Service, kind: JobKind, key: str) -> tuple[str, dict[str, Any]]:
     """The job name prefix and the Create request, with CloudFormation's strings made the API's types."""
     raw = event.get(key) or {}
     try:
@@ -196,21 +228,38 @@ def job_name(prefix: str, request: Mapping[str, Any], kind: JobKind) -> str:
     return f"{prefix}-{digest[:UNTAGGED_HASH_LENGTH]}"
 
 
-def describe(bedrock: Any, kind: JobKind, arn: str) -> Response | None:
-    """The job, or None when it does not exist."""
+def abandon(bedrock: Service, kind: JobKind, arn: str, error: HandlerError) -> HandlerError:
+    """``error``, after stopping the job this deployment started and can no longer follow."""
     try:
-        return call(bedrock, kind.get, jobIdentifier=arn)
+        stop(bedrock.for_cleanup(), kind, arn)
+    except HandlerError as cleanup:
+        return HandlerError(f"{error}; then {cleanup}, so the rollback stops it")
+    return HandlerError(f"{error}; the {kind.noun} was stopped")
+
+
+def describe(
+    bedrock: Service, kind: JobKind, arn: str, gone: tuple[str, ...] = (NOT_FOUND,)
+) -> Response | None:
+    """The job, or None when the service answers with an error code of ``gone``."""
+    action = f"reading {kind.noun} {arn}"
+    try:
+        return bedrock.call(kind.get, action, jobIdentifier=arn)
     except ClientError as error:
-        if custom_resource.error_code(error) == NOT_FOUND:
+        if custom_resource.error_code(error) in gone:
             return None
-        raise failure(error, f"reading {kind.noun} {arn}") from error
+        raise failure(error, action) from error
 
 
-def find(bedrock: Any, kind: JobKind, name: str) -> str | None:
+def find(bedrock: Service, kind: JobKind, name: str) -> str | None:
     """The ARN of the job named exactly ``name``, if there is one."""
     token: str | None = None
     while True:
-        page = call(bedrock, kind.list, nameContains=name, **({"nextToken": token} if token else {}))
+        page = bedrock.call(
+            kind.list,
+            f"looking for {kind.noun} {name}",
+            nameContains=name,
+            **({"nextToken": token} if token else {}),
+        )
         for summary in page.get(kind.summaries, []):
             if summary.get("jobName") == name:
                 return str(summary["jobArn"])

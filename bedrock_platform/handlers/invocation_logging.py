@@ -8,8 +8,12 @@ resource id, so this handler owns it carefully:
   property ``TakeOverExisting`` is ``true``: a stack must not silently redirect logs someone
   else relies on. The same configuration already in place is adopted.
 - Update sets the new configuration in place; a rollback sets the old one again.
+- Create and Update read the configuration back until the service returns what was set. When
+  that fails, or the set itself got no answer, the configuration that was in place before (or
+  none) is restored before the failure is reported: a failed create changes nothing.
 - Delete removes the configuration only while it is still the one this resource set; a
-  configuration changed since by someone else is left as it is (and logged).
+  configuration changed since by someone else is left as it is (and logged). A physical id other
+  than this account's and Region's (a create that failed before it set anything) removes nothing.
 - ``is_complete`` reads the configuration back until the service returns what was set (or,
   after a delete, no longer returns it).
 
@@ -23,8 +27,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from . import custom_resource
-from .custom_resource import Event, HandlerError, Response, call_or_fail
+from .custom_resource import NOT_FOUND, Event, GaveUp, HandlerError, LambdaContext, Response, Service, failure
 
 DELIVERY_FLAGS = (
     "textDataDeliveryEnabled",
@@ -34,52 +40,112 @@ DELIVERY_FLAGS = (
     "audioDataDeliveryEnabled",
 )
 """Every ``...DataDeliveryEnabled`` flag of ``LoggingConfig``; an absent one is false."""
+READ_BACK_SECONDS = 30.0
+"""How long Create and Update wait for the service to return the configuration just set."""
 
 
-def on_event(event: Event, context: object) -> Response:
+def on_event(event: Event, context: LambdaContext) -> Response:
     """Lambda entry point of the Provider framework's ``onEvent``."""
-    return handle(event, custom_resource.client("bedrock"))
+    return handle(event, Service.for_lambda("bedrock", context))
 
 
-def is_complete(event: Event, context: object) -> Response:
+def is_complete(event: Event, context: LambdaContext) -> Response:
     """Lambda entry point of the Provider framework's ``isComplete``."""
-    return check(event, custom_resource.client("bedrock"))
+    return check(event, Service.for_lambda("bedrock", context))
 
 
-def handle(event: Event, bedrock: Any) -> Response:
+def handle(event: Event, bedrock: Service) -> Response:
     """Set (Create, Update) or remove (Delete) the configuration; the physical id never changes."""
     custom_resource.log_request(event)
     physical_id = physical_id_of(event)
     wanted = logging_config(event, bedrock)
     if event["RequestType"] == "Delete":
-        current = current_config(bedrock)
-        if current is None:
-            return {"PhysicalResourceId": physical_id}
-        if not same(current, wanted):
-            custom_resource.LOGGER.warning(
-                "invocation logging was changed by someone else since it was set; it is left as it is"
-            )
-            return {"PhysicalResourceId": physical_id}
-        call_or_fail(bedrock, "delete_model_invocation_logging_configuration", "removing invocation logging")
+        if event.get("PhysicalResourceId") == physical_id:
+            remove(bedrock, wanted)
         return {"PhysicalResourceId": physical_id}
-    if event["RequestType"] == "Create" and not _takes_over(event):
-        current = current_config(bedrock)
-        if current is not None and not same(current, wanted):
-            raise HandlerError(
-                "model invocation logging is already configured in this account and Region "
-                f"(s3: {_bucket(current)}, CloudWatch Logs: {_log_group(current)}); remove it, or set "
-                "invocation_logging.take_over_existing: true to replace it"
-            )
-    call_or_fail(
-        bedrock,
-        "put_model_invocation_logging_configuration",
-        "setting invocation logging",
-        loggingConfig=wanted,
-    )
+    previous = current_config(bedrock)
+    owned = event["RequestType"] == "Update" or _takes_over(event)
+    if previous is not None and not same(previous, wanted) and not owned:
+        raise HandlerError(
+            "model invocation logging is already configured in this account and Region "
+            f"(s3: {_bucket(previous)}, CloudWatch Logs: {_log_group(previous)}); remove it, or set "
+            "invocation_logging.take_over_existing: true to replace it"
+        )
+    apply(bedrock, wanted, previous)
     return {"PhysicalResourceId": physical_id}
 
 
-def check(event: Event, bedrock: Any) -> Response:
+def apply(bedrock: Service, wanted: dict[str, Any], previous: dict[str, Any] | None) -> None:
+    """Set ``wanted`` and read it back; on failure restore ``previous`` (None: no logging), then fail.
+
+    A refusal (a ``ClientError``) changed nothing, so nothing is restored. A set that got no
+    answer may have taken effect, and a set the service does not return may be half applied:
+    both are undone.
+    """
+    action = "setting invocation logging"
+    try:
+        bedrock.call("put_model_invocation_logging_configuration", action, loggingConfig=wanted)
+    except ClientError as error:
+        raise failure(error, action) from error
+    except GaveUp as error:
+        if not error.unanswered:
+            raise
+        raise restore(bedrock, previous, error) from error
+    try:
+        returned = bedrock.wait_until(lambda: _returns(bedrock, wanted), READ_BACK_SECONDS)
+    except HandlerError as error:
+        raise restore(bedrock, previous, error) from error
+    if not returned:
+        unconfirmed = HandlerError(
+            f"{action} failed: the service still returned another configuration "
+            f"{READ_BACK_SECONDS:.0f} s after it was set"
+        )
+        raise restore(bedrock, previous, unconfirmed)
+
+
+def restore(bedrock: Service, previous: dict[str, Any] | None, error: HandlerError) -> HandlerError:
+    """``error``, after putting back the configuration that was in place (in the Lambda's reserve)."""
+    cleanup = bedrock.for_cleanup()
+    try:
+        if previous is None:
+            _delete(cleanup, "turning invocation logging off again")
+        else:
+            cleanup.call_or_fail(
+                "put_model_invocation_logging_configuration",
+                "restoring the previous invocation logging",
+                loggingConfig=previous,
+            )
+    except HandlerError as failed:
+        return HandlerError(f"{error}; then {failed}: check invocation logging in the Bedrock console")
+    what = (
+        "the previous configuration was restored" if previous else "invocation logging was turned off again"
+    )
+    return HandlerError(f"{error}; {what}")
+
+
+def remove(bedrock: Service, wanted: Mapping[str, Any]) -> None:
+    """Remove the configuration, only while it is still ``wanted`` (the one this resource set)."""
+    current = current_config(bedrock)
+    if current is None:
+        return
+    if not same(current, wanted):
+        custom_resource.LOGGER.warning(
+            "invocation logging was changed by someone else since it was set; it is left as it is"
+        )
+        return
+    _delete(bedrock, "removing invocation logging")
+
+
+def _delete(bedrock: Service, action: str) -> None:
+    """DeleteModelInvocationLoggingConfiguration; "not found" means it is already off."""
+    try:
+        bedrock.call("delete_model_invocation_logging_configuration", action)
+    except ClientError as error:
+        if custom_resource.error_code(error) != NOT_FOUND:
+            raise failure(error, action) from error
+
+
+def check(event: Event, bedrock: Service) -> Response:
     """Complete when the service returns what was set, or, after a delete, no longer returns it."""
     wanted = logging_config(event, bedrock)
     current = current_config(bedrock)
@@ -94,7 +160,7 @@ def physical_id_of(event: Event) -> str:
     return f"bedrock-invocation-logging-{parts[4]}-{parts[3]}"
 
 
-def logging_config(event: Event, bedrock: Any) -> dict[str, Any]:
+def logging_config(event: Event, bedrock: Service) -> dict[str, Any]:
     """The ``loggingConfig`` of the resource's properties, typed per the service model."""
     try:
         raw = custom_resource.properties(event)["LoggingConfig"]
@@ -107,10 +173,10 @@ def logging_config(event: Event, bedrock: Any) -> dict[str, Any]:
     return config
 
 
-def current_config(bedrock: Any) -> dict[str, Any] | None:
+def current_config(bedrock: Service) -> dict[str, Any] | None:
     """The configuration in place, or None when logging is off."""
     operation = "get_model_invocation_logging_configuration"
-    response = call_or_fail(bedrock, operation, "reading invocation logging")
+    response = bedrock.call_or_fail(operation, "reading invocation logging")
     config = response.get("loggingConfig")
     return dict(config) if config else None
 
@@ -118,6 +184,12 @@ def current_config(bedrock: Any) -> dict[str, Any] | None:
 def same(current: Mapping[str, Any], wanted: Mapping[str, Any]) -> bool:
     """Whether two configurations deliver the same data to the same places (absent flags are false)."""
     return _normalized(current) == _normalized(wanted)
+
+
+def _returns(bedrock: Service, wanted: Mapping[str, Any]) -> bool:
+    """Whether the service returns ``wanted`` as the configuration in place."""
+    current = current_config(bedrock)
+    return current is not None and same(current, wanted)
 
 
 def _normalized(config: Mapping[str, Any]) -> dict[str, Any]:

@@ -5,13 +5,21 @@ the ``bedrock`` API under the CDK ``Provider`` framework:
 
 - Create buys the throughput with a ``clientRequestToken`` derived from the stack id, the
   logical id and the properties, so a retried create never buys twice. The physical id is the
-  provisioned model ARN. ``is_complete`` waits for ``InService``; ``Failed`` fails the
+  provisioned model ARN. Once bought, ``on_event`` always returns the ARN (even when the
+  follow-up read fails), so that the failure, if any, comes from ``is_complete`` with the ARN
+  as physical id and the rollback's Delete reaches this handler. ``is_complete`` waits for
+  ``InService``; ``Failed`` deletes the throughput this request bought, then fails the
   deployment with the service's failure message.
-- Update renames the throughput, or moves it to another custom model, in place. The API cannot
-  change model units or the commitment (nor move a base-model throughput to another model), so
-  those changes create a new throughput (replacement) and CloudFormation then deletes the old
-  one, unless it is retained. Tag changes are applied in place.
-- Delete asks for deletion and waits until the throughput is gone; "not found" is success. A
+- Update renames the throughput, or moves it to another custom model, in place; a rollback
+  renames or moves it back. The API cannot change model units or the commitment (nor move a
+  base-model throughput to another model), so those changes replace the throughput: the one
+  already named for the new properties is adopted (that is how a rollback returns to the
+  original, which CloudFormation deletes only after a successful update), else a new one is
+  bought, and CloudFormation then deletes the old one, unless it is retained. Tag changes are
+  applied in place.
+- Delete asks for deletion and waits until the throughput is gone; "not found" is success, and
+  so is a ``ValidationException`` for an id the service does not know. A physical id that is not
+  a provisioned model ARN (a create that failed before it bought anything) deletes nothing. A
   throughput still being created or updated is deleted as soon as the service allows it.
 
 Properties: ``ProvisionedModelName``, ``ModelId``, ``ModelUnits``, optional
@@ -27,7 +35,17 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from . import custom_resource
-from .custom_resource import CONFLICT, NOT_FOUND, Event, HandlerError, Response, call, call_or_fail, failure
+from .custom_resource import (
+    CONFLICT,
+    NOT_FOUND,
+    VALIDATION,
+    Event,
+    HandlerError,
+    LambdaContext,
+    Response,
+    Service,
+    failure,
+)
 
 REPLACING_PROPERTIES = ("ModelUnits", "CommitmentDuration")
 """Properties whose change replaces the throughput (``ModelId`` too when the old model is a base model)."""
@@ -35,6 +53,11 @@ REPLACING_PROPERTIES = ("ModelUnits", "CommitmentDuration")
 IN_SERVICE = "InService"
 FAILED = "Failed"
 CUSTOM_MODEL_ARN_PART = ":custom-model/"
+ARN_RESOURCE = "provisioned-model"
+UNKNOWN = (NOT_FOUND, VALIDATION)
+"""What GetProvisionedModelThroughput answers, when deleting, for a throughput that does not exist."""
+BOUGHT = "Bought"
+"""``on_event``'s Data key (``"true"``) telling ``is_complete`` that this request bought the throughput."""
 
 
 @dataclass(frozen=True)
@@ -75,17 +98,17 @@ class ThroughputSpec:
         return request
 
 
-def on_event(event: Event, context: object) -> Response:
+def on_event(event: Event, context: LambdaContext) -> Response:
     """Lambda entry point of the Provider framework's ``onEvent``."""
-    return handle(event, custom_resource.client("bedrock"))
+    return handle(event, Service.for_lambda("bedrock", context))
 
 
-def is_complete(event: Event, context: object) -> Response:
+def is_complete(event: Event, context: LambdaContext) -> Response:
     """Lambda entry point of the Provider framework's ``isComplete``."""
-    return check(event, custom_resource.client("bedrock"))
+    return check(event, Service.for_lambda("bedrock", context))
 
 
-def handle(event: Event, bedrock: Any) -> Response:
+def handle(event: Event, bedrock: Service) -> Response:
     """Start a Create, Update or Delete; returns the physical id (the provisioned model ARN)."""
     custom_resource.log_request(event)
     request_type = event["RequestType"]
@@ -96,23 +119,36 @@ def handle(event: Event, bedrock: Any) -> Response:
     return delete(event, bedrock)
 
 
-def create(event: Event, bedrock: Any) -> Response:
-    """Buy the throughput; a retry of the same create sends the same token and buys nothing more."""
+def create(event: Event, bedrock: Service) -> Response:
+    """Buy the throughput; a retry of the same create sends the same token and buys nothing more.
+
+    Once the throughput is bought this returns its ARN whatever follows, so that nothing bought
+    is ever unknown to CloudFormation (see the module docstring).
+    """
     spec = ThroughputSpec.from_properties(event["ResourceProperties"])
     arn = _create(bedrock, spec, custom_resource.request_token(event))
-    if describe(bedrock, arn) is None:
+    try:
+        gone = describe(bedrock, arn) is None
+    except HandlerError as error:
+        custom_resource.LOGGER.warning("bought %s, but could not read it yet: %s", arn, error)
+        gone = False  # is_complete reads it again, with a Lambda's time of its own
+    if gone:
         # The service remembered the token of a throughput deleted since (the same declaration
         # was created, replaced and declared again): buy a new one under a fresh token.
         arn = _create(bedrock, spec, custom_resource.request_token(event, salt=event["RequestId"]))
-    return {"PhysicalResourceId": arn}
+    return {"PhysicalResourceId": arn, "Data": {BOUGHT: "true"}}
 
 
-def update(event: Event, bedrock: Any) -> Response:
-    """Rename, change the custom model or retag in place; anything else is a replacement."""
+def update(event: Event, bedrock: Service) -> Response:
+    """Rename, change the custom model or retag in place; anything else is a replacement.
+
+    A rollback arrives with old and new properties swapped and is handled like any update: it
+    renames, moves or retags back, or returns to the original throughput (:func:`replacement`).
+    """
     old = ThroughputSpec.from_properties(event["OldResourceProperties"])
     new = ThroughputSpec.from_properties(event["ResourceProperties"])
     if needs_replacement(old, new):
-        return create(event, bedrock)
+        return replacement(event, bedrock, new)
     arn = event["PhysicalResourceId"]
     changes: dict[str, str] = {}
     if new.name != old.name:
@@ -120,8 +156,7 @@ def update(event: Event, bedrock: Any) -> Response:
     if new.model_id != old.model_id:
         changes["desiredModelId"] = new.model_id
     if changes:
-        call_or_fail(
-            bedrock,
+        bedrock.call_or_fail(
             "update_provisioned_model_throughput",
             f"updating {arn}",
             provisionedModelId=arn,
@@ -131,21 +166,43 @@ def update(event: Event, bedrock: Any) -> Response:
     return {"PhysicalResourceId": arn}
 
 
-def delete(event: Event, bedrock: Any) -> Response:
+def replacement(event: Event, bedrock: Service, spec: ThroughputSpec) -> Response:
+    """The throughput already named for ``spec``, if it is one; else a new one (:func:`create`).
+
+    The name holds a hash of the model, model units and commitment. So a throughput of that
+    name is the one this resource had before the update that is now rolled back (CloudFormation
+    deletes it only once the update succeeded), or one retained on an earlier replacement: it is
+    adopted as it is, its tags set again, and nothing is bought. This does not depend on how
+    long the service remembers a ``clientRequestToken``.
+    """
+    # A role allowed to read throughputs by ARN only falls back to the token, as before.
+    existing = describe(bedrock, spec.name, gone=(NOT_FOUND, "AccessDeniedException"))
+    if existing is None or not _is_for(existing, spec):
+        return create(event, bedrock)
+    arn = str(existing["provisionedModelArn"])
+    retag(bedrock, arn, {}, spec.tags)
+    return {"PhysicalResourceId": arn}
+
+
+def delete(event: Event, bedrock: Service) -> Response:
     """Ask for deletion; ``is_complete`` waits until the throughput is gone."""
     arn = event["PhysicalResourceId"]
-    if custom_resource.is_arn(arn):
+    if custom_resource.is_arn_of(arn, ARN_RESOURCE):
         request_deletion(bedrock, arn)
     return {"PhysicalResourceId": arn}
 
 
-def check(event: Event, bedrock: Any) -> Response:
-    """``isComplete``: InService after a create or update, gone after a delete."""
+def check(event: Event, bedrock: Service) -> Response:
+    """``isComplete``: InService after a create or update, gone after a delete.
+
+    A throughput this request bought that ends ``Failed`` is deleted before the failure is
+    reported: nothing is left billing, even when the stack does not roll back.
+    """
     arn = event["PhysicalResourceId"]
     if event["RequestType"] == "Delete":
-        if not custom_resource.is_arn(arn):
+        if not custom_resource.is_arn_of(arn, ARN_RESOURCE):
             return {"IsComplete": True}
-        state = describe(bedrock, arn)
+        state = describe(bedrock, arn, gone=UNKNOWN)
         if state is None:
             return {"IsComplete": True}
         if state["status"] in (IN_SERVICE, FAILED):
@@ -159,7 +216,10 @@ def check(event: Event, bedrock: Any) -> Response:
     status = state["status"]
     if status == FAILED:
         reason = state.get("failureMessage") or "no failure message"
-        raise HandlerError(f"provisioned throughput {state['provisionedModelName']} failed: {reason}")
+        error = HandlerError(f"provisioned throughput {state['provisionedModelName']} failed: {reason}")
+        if dict(event.get("Data") or {}).get(BOUGHT) == "true":
+            raise discard(bedrock, arn, error)
+        raise error
     if status != IN_SERVICE:
         return {"IsComplete": False}
     return {
@@ -180,40 +240,74 @@ def needs_replacement(old: ThroughputSpec, new: ThroughputSpec) -> bool:
     return new.model_id != old.model_id and CUSTOM_MODEL_ARN_PART not in old.model_id
 
 
-def describe(bedrock: Any, arn: str) -> Response | None:
-    """GetProvisionedModelThroughput, or None when the throughput does not exist."""
+def describe(bedrock: Service, throughput: str, gone: tuple[str, ...] = (NOT_FOUND,)) -> Response | None:
+    """GetProvisionedModelThroughput (by ARN or name), or None when the error code is one of ``gone``."""
+    action = f"reading provisioned throughput {throughput}"
     try:
-        return call(bedrock, "get_provisioned_model_throughput", provisionedModelId=arn)
+        return bedrock.call("get_provisioned_model_throughput", action, provisionedModelId=throughput)
     except ClientError as error:
-        if custom_resource.error_code(error) == NOT_FOUND:
+        if custom_resource.error_code(error) in gone:
             return None
-        raise failure(error, f"reading provisioned throughput {arn}") from error
+        raise failure(error, action) from error
 
 
-def request_deletion(bedrock: Any, arn: str) -> None:
-    """Delete; done when not found, postponed when the throughput is busy (conflict)."""
+def request_deletion(bedrock: Service, arn: str) -> None:
+    """Delete; done when not found, postponed when the throughput is busy (conflict).
+
+    A ``ValidationException`` counts as done only when the service then says it has no such
+    throughput; otherwise (a commitment whose term has not ended) it is the failure.
+    """
+    action = f"deleting provisioned throughput {arn}"
     try:
-        call(bedrock, "delete_provisioned_model_throughput", provisionedModelId=arn)
+        bedrock.call("delete_provisioned_model_throughput", action, provisionedModelId=arn)
     except ClientError as error:
-        if custom_resource.error_code(error) in (NOT_FOUND, CONFLICT):
+        code = custom_resource.error_code(error)
+        if code in (NOT_FOUND, CONFLICT):
             return
-        raise failure(error, f"deleting provisioned throughput {arn}") from error
+        if code == VALIDATION and describe(bedrock, arn, gone=UNKNOWN) is None:
+            return
+        raise failure(error, action) from error
 
 
-def retag(bedrock: Any, arn: str, old: Mapping[str, str], new: Mapping[str, str]) -> None:
+def discard(bedrock: Service, arn: str, error: HandlerError) -> HandlerError:
+    """``error``, after deleting the throughput ``arn`` this request bought (in the Lambda's reserve)."""
+    action = f"deleting provisioned throughput {arn}"
+    try:
+        bedrock.for_cleanup().call("delete_provisioned_model_throughput", action, provisionedModelId=arn)
+    except ClientError as cleanup:
+        if custom_resource.error_code(cleanup) != NOT_FOUND:
+            return HandlerError(
+                f"{error}; deleting it failed too ({custom_resource.error_text(cleanup)}), so the "
+                f"rollback deletes it, or run: aws bedrock delete-provisioned-model-throughput "
+                f"--provisioned-model-id {arn}"
+            )
+    except HandlerError as cleanup:
+        return HandlerError(f"{error}; then {cleanup}, so the rollback deletes it")
+    return HandlerError(f"{error}; the throughput it bought was deleted")
+
+
+def _is_for(state: Mapping[str, Any], spec: ThroughputSpec) -> bool:
+    """Whether an existing throughput has the model units and commitment ``spec`` declares."""
+    return (
+        state.get("status") != FAILED
+        and state.get("desiredModelUnits", state.get("modelUnits")) == spec.model_units
+        and (state.get("commitmentDuration") or None) == spec.commitment
+    )
+
+
+def retag(bedrock: Service, arn: str, old: Mapping[str, str], new: Mapping[str, str]) -> None:
     """Bring the throughput's tags from ``old`` to ``new``."""
     added = {key: value for key, value in new.items() if old.get(key) != value}
     removed = sorted(key for key in old if key not in new)
     if added:
         tags = [{"key": key, "value": value} for key, value in added.items()]
-        call_or_fail(bedrock, "tag_resource", f"tagging {arn}", resourceARN=arn, tags=tags)
+        bedrock.call_or_fail("tag_resource", f"tagging {arn}", resourceARN=arn, tags=tags)
     if removed:
-        call_or_fail(bedrock, "untag_resource", f"untagging {arn}", resourceARN=arn, tagKeys=removed)
+        bedrock.call_or_fail("untag_resource", f"untagging {arn}", resourceARN=arn, tagKeys=removed)
 
 
-def _create(bedrock: Any, spec: ThroughputSpec, token: str) -> str:
-    response = call_or_fail(
-        bedrock,
+def _create(bedrock: Service, spec: ThroughputSpec, token: str) -> str:
+    response = bedrock.call_or_fail(
         "create_provisioned_model_throughput",
         f"creating provisioned throughput {spec.name} ({spec.model_units} model units of {spec.model_id})",
         clientRequestToken=token,

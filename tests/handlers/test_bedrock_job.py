@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,9 +12,9 @@ from botocore.stub import Stubber
 
 from bedrock_platform.handlers import bedrock_job as handler
 from bedrock_platform.handlers import custom_resource
-from bedrock_platform.handlers.custom_resource import HandlerError
+from bedrock_platform.handlers.custom_resource import HandlerError, Service
 
-from .conftest import STACK_ID, client_error
+from .conftest import CREATE_FAILED, STACK_ID, FakeTime, Faults, client_error, throttle
 
 ROLE = "arn:aws:iam::111111111111:role/dev-bedrock-evaluation-EvaluationRole"
 EVALUATION_ARN = "arn:aws:bedrock:us-east-1:111111111111:evaluation-job/abcdefghijkl"
@@ -290,14 +291,6 @@ def test_delete_of_a_job_that_is_gone_or_ended_meanwhile_succeeds(bedrock: Any, 
         }
 
 
-def test_delete_after_a_create_that_never_returned_an_arn_calls_nothing(
-    bedrock: Any, stubber: Stubber
-) -> None:
-    assert handler.handle(event("Delete", PhysicalResourceId="request-create"), bedrock) == {
-        "PhysicalResourceId": "request-create"
-    }
-
-
 @pytest.mark.parametrize(
     ("code", "hint"),
     [
@@ -407,3 +400,188 @@ def test_delete_stops_a_batch_job_that_has_not_ended(bedrock: Any, stubber: Stub
 def test_an_unknown_resource_type_fails_on_one_line(bedrock: Any) -> None:
     with pytest.raises(HandlerError, match=r"does not run resources of type 'Custom::Other'"):
         handler.handle({**event("Create"), "ResourceType": "Custom::Other"}, bedrock)
+
+
+# Faults. Each request type under throttling, silence, rollback, a failed create's Delete, and a
+# create that fails halfway (README, "Handlers under faults").
+
+WORST_CASE_JITTER = {"jitter": lambda ceiling: ceiling}
+"""Every backoff waits its whole ceiling, so the number of attempts before the deadline is fixed."""
+TYPED_BATCH_REQUEST = {**BATCH_REQUEST, "timeoutDurationInHours": 72}
+
+
+def test_throttled_twice_then_answered_is_retried_with_full_jitter_backoff(
+    bedrock: Service, stubber: Stubber, pauses: list[float]
+) -> None:
+    created = event("Create")
+    throttle(stubber, "create_evaluation_job", times=2)
+    expect_evaluation_create(stubber, created)
+
+    assert handler.handle(created, bedrock)["PhysicalResourceId"] == EVALUATION_ARN
+    assert len(pauses) == 2
+    assert 0 <= pauses[0] <= 1.0 and 0 <= pauses[1] <= 2.0
+
+
+def test_throttled_until_the_lambdas_time_is_up_fails_saying_so(
+    bedrock: Service, stubber: Stubber, clock: FakeTime
+) -> None:
+    throttle(stubber, "create_evaluation_job", times=8)
+
+    with pytest.raises(HandlerError) as raised:
+        handler.handle(event("Create"), dataclasses.replace(bedrock, **WORST_CASE_JITTER))
+    assert str(raised.value) == (
+        f"starting evaluation job {name_of(EVALUATION_REQUEST)} failed: CreateEvaluationJob was throttled "
+        "on all 8 attempts in 63 s, stopping before the Lambda's timeout (ThrottlingException: Rate "
+        "exceeded); deploy again later"
+    )
+    assert clock.now <= 120 - custom_resource.RESERVE_SECONDS
+
+
+def test_a_start_that_gets_no_answer_fails_clearly_before_the_lambda_times_out(
+    bedrock: Service, stubber: Stubber, faults: Faults, clock: FakeTime
+) -> None:
+    faults.add("create_model_invocation_job", "read", times=5)
+
+    with pytest.raises(HandlerError) as raised:
+        handler.handle(
+            event("Create", "Custom::BedrockBatchInferenceJob"),
+            dataclasses.replace(bedrock, **WORST_CASE_JITTER),
+        )
+    assert str(raised.value) == (
+        f"starting batch inference job {name_of(TYPED_BATCH_REQUEST, tags='tags')} failed: no answer from "
+        "CreateModelInvocationJob within 90 s (5 attempts, stopping before the Lambda's timeout; last: "
+        'ReadTimeoutError: Read timeout on endpoint URL: "https://bedrock.us-east-1.amazonaws.com/")'
+    )
+    assert clock.now <= 120 - custom_resource.RESERVE_SECONDS
+
+
+@pytest.mark.parametrize("kind", ["read", "connect", "endpoint"])
+def test_a_call_without_an_answer_is_retried(
+    bedrock: Service, stubber: Stubber, faults: Faults, kind: str
+) -> None:
+    faults.add("get_evaluation_job", kind)
+    stubber.add_response(
+        "get_evaluation_job", evaluation_state("InProgress"), {"jobIdentifier": EVALUATION_ARN}
+    )
+    faults.add("stop_evaluation_job", kind)
+    stubber.add_response("stop_evaluation_job", {}, {"jobIdentifier": EVALUATION_ARN})
+
+    assert handler.handle(event("Delete", PhysicalResourceId=EVALUATION_ARN), bedrock) == {
+        "PhysicalResourceId": EVALUATION_ARN
+    }
+
+
+@pytest.mark.parametrize("remembered", [True, False], ids=["token-remembered", "token-forgotten"])
+def test_a_rollback_adopts_the_job_the_earlier_spec_started_and_starts_nothing(
+    bedrock: Service, stubber: Stubber, remembered: bool
+) -> None:
+    """The rollback is a create of the earlier spec: its token, or else its name, finds that job."""
+    changed = copy.deepcopy(EVALUATION_REQUEST)
+    changed["outputDataConfig"]["s3Uri"] = "s3://dev-jobs/evaluations/v2/"
+    original = event("Create")
+    rollback = event(
+        "Update",
+        OldResourceProperties=event("Update", request=changed)["ResourceProperties"],
+        PhysicalResourceId=NEW_EVALUATION_ARN,
+    )
+    assert custom_resource.request_token(rollback) == custom_resource.request_token(original)
+    name = name_of(EVALUATION_REQUEST)
+    if remembered:  # the service answers the same token with the job it started for it
+        expect_evaluation_create(stubber, original, EVALUATION_ARN)
+    else:
+        client_error(stubber, "create_evaluation_job", "ConflictException", f"Job {name} already exists")
+        summary = {
+            "jobArn": EVALUATION_ARN,
+            "jobName": name,
+            "status": "Completed",
+            "creationTime": NOW,
+            "jobType": "Automated",
+            "evaluationTaskTypes": ["Summarization"],
+            "modelIdentifiers": [MODEL],
+        }
+        stubber.add_response("list_evaluation_jobs", {"jobSummaries": [summary]}, {"nameContains": name})
+
+    response = handler.handle(rollback, bedrock)
+    assert response["PhysicalResourceId"] == EVALUATION_ARN  # CloudFormation then deletes (stops) the new one
+    assert response["Data"]["JobName"] == name
+
+
+@pytest.mark.parametrize(
+    "physical_id",
+    [CREATE_FAILED, "request-create", BATCH_ARN],
+    ids=["framework-marker", "request-id", "another-kinds-arn"],
+)
+def test_a_delete_after_a_create_that_started_nothing_touches_nothing(
+    bedrock: Service, stubber: Stubber, physical_id: str
+) -> None:
+    deleted = event("Delete", PhysicalResourceId=physical_id)
+
+    assert handler.handle(deleted, bedrock) == {"PhysicalResourceId": physical_id}
+    assert handler.check(deleted, bedrock) == {"IsComplete": True}
+
+
+def test_a_delete_of_a_job_the_service_does_not_know_succeeds(bedrock: Service, stubber: Stubber) -> None:
+    client_error(stubber, "get_evaluation_job", "ValidationException", "Invalid job identifier")
+
+    assert handler.handle(event("Delete", PhysicalResourceId=EVALUATION_ARN), bedrock) == {
+        "PhysicalResourceId": EVALUATION_ARN
+    }
+
+
+def test_a_waited_job_that_can_no_longer_be_read_is_stopped_before_the_failure_is_reported(
+    bedrock: Service, stubber: Stubber, faults: Faults, clock: FakeTime
+) -> None:
+    polled = {
+        **event("Create", wait="true"),
+        "PhysicalResourceId": EVALUATION_ARN,
+        "Data": {"Started": "true"},
+    }
+    faults.add("get_evaluation_job", "read", times=5)
+    stubber.add_response("stop_evaluation_job", {}, {"jobIdentifier": EVALUATION_ARN})
+
+    with pytest.raises(HandlerError) as raised:
+        handler.check(polled, dataclasses.replace(bedrock, **WORST_CASE_JITTER))
+    assert str(raised.value).startswith(
+        f"reading evaluation job {EVALUATION_ARN} failed: no answer from GetEvaluationJob within 90 s"
+    )
+    assert str(raised.value).endswith("; the evaluation job was stopped")
+    assert clock.now <= 120 - custom_resource.REPORT_SECONDS
+
+
+def test_a_job_that_could_not_be_stopped_either_leaves_it_to_the_rollback(
+    bedrock: Service, stubber: Stubber
+) -> None:
+    polled = {
+        **event("Create", wait="true"),
+        "PhysicalResourceId": EVALUATION_ARN,
+        "Data": {"Started": "true"},
+    }
+    client_error(stubber, "get_evaluation_job", "AccessDeniedException", "denied")
+    client_error(stubber, "stop_evaluation_job", "AccessDeniedException", "denied")
+
+    with pytest.raises(HandlerError) as raised:
+        handler.check(polled, bedrock)
+    assert str(raised.value).startswith(
+        f"reading evaluation job {EVALUATION_ARN} failed: AccessDeniedException"
+    )
+    assert f"; then stopping evaluation job {EVALUATION_ARN} failed: AccessDeniedException: denied" in str(
+        raised.value
+    )
+    assert str(raised.value).endswith(", so the rollback stops it")
+
+
+def test_a_job_that_ended_failed_is_reported_and_not_stopped(bedrock: Service, stubber: Stubber) -> None:
+    """A job's own failure ends it: there is nothing to stop, and its record and results stay."""
+    polled = {
+        **event("Create", wait="true"),
+        "PhysicalResourceId": EVALUATION_ARN,
+        "Data": {"Started": "true"},
+    }
+    stubber.add_response(
+        "get_evaluation_job",
+        evaluation_state("Failed", failureMessages=["boom"]),
+        {"jobIdentifier": EVALUATION_ARN},
+    )
+
+    with pytest.raises(HandlerError, match=r"ended Failed: boom$"):
+        handler.check(polled, bedrock)

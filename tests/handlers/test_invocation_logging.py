@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from typing import Any
 
 import pytest
 from botocore.stub import Stubber
 
+from bedrock_platform.handlers import custom_resource
 from bedrock_platform.handlers import invocation_logging as handler
-from bedrock_platform.handlers.custom_resource import HandlerError
+from bedrock_platform.handlers.custom_resource import HandlerError, Service
 
-from .conftest import STACK_ID, client_error
+from .conftest import CREATE_FAILED, STACK_ID, FakeTime, Faults, client_error, throttle
 
 ROLE = "arn:aws:iam::111111111111:role/dev-bedrock-logging-InvocationLoggingRole"
 # What CloudFormation hands the handler: booleans as strings.
@@ -62,16 +64,21 @@ def expect_put(stubber: Stubber, config: dict[str, Any]) -> None:
     stubber.add_response("put_model_invocation_logging_configuration", {}, {"loggingConfig": config})
 
 
+def expect_set(stubber: Stubber, config: dict[str, Any], previous: dict[str, Any] | None) -> None:
+    """Create and Update: read what is in place, set ``config``, read it back."""
+    current(stubber, previous)
+    expect_put(stubber, config)
+    current(stubber, config)
+
+
 def test_create_sets_the_typed_configuration_when_none_is_in_place(bedrock: Any, stubber: Stubber) -> None:
-    current(stubber, None)
-    expect_put(stubber, CONFIG)
+    expect_set(stubber, CONFIG, None)
     assert handler.handle(event("Create"), bedrock) == {"PhysicalResourceId": PHYSICAL_ID}
 
 
 def test_create_adopts_the_same_configuration_already_in_place(bedrock: Any, stubber: Stubber) -> None:
     # The service may leave out false flags: still the same configuration.
-    current(stubber, {key: value for key, value in CONFIG.items() if value is not False})
-    expect_put(stubber, CONFIG)
+    expect_set(stubber, CONFIG, {key: value for key, value in CONFIG.items() if value is not False})
     assert handler.handle(event("Create"), bedrock)["PhysicalResourceId"] == PHYSICAL_ID
 
 
@@ -82,15 +89,16 @@ def test_create_refuses_to_redirect_someone_elses_logging(bedrock: Any, stubber:
 
 
 def test_create_takes_over_when_told_to(bedrock: Any, stubber: Stubber) -> None:
-    expect_put(stubber, CONFIG)
+    expect_set(stubber, CONFIG, OTHER)
     handler.handle(event("Create", {**PROPERTIES, "TakeOverExisting": "true"}), bedrock)
 
 
 def test_update_and_its_rollback_set_each_configuration_in_place(bedrock: Any, stubber: Stubber) -> None:
+    """A rollback arrives with old and new swapped: it sets the old configuration again."""
     newer = copy.deepcopy(PROPERTIES)
     newer["LoggingConfig"]["imageDataDeliveryEnabled"] = "true"
-    expect_put(stubber, {**CONFIG, "imageDataDeliveryEnabled": True})
-    expect_put(stubber, CONFIG)
+    expect_set(stubber, {**CONFIG, "imageDataDeliveryEnabled": True}, CONFIG)
+    expect_set(stubber, CONFIG, {**CONFIG, "imageDataDeliveryEnabled": True})
     update = event("Update", newer, PhysicalResourceId=PHYSICAL_ID, OldResourceProperties=PROPERTIES)
     rollback = event("Update", PROPERTIES, PhysicalResourceId=PHYSICAL_ID, OldResourceProperties=newer)
     assert handler.handle(update, bedrock)["PhysicalResourceId"] == PHYSICAL_ID
@@ -120,15 +128,7 @@ def test_is_complete_waits_until_the_service_returns_what_was_set(bedrock: Any, 
     assert handler.check(event("Delete", PhysicalResourceId=PHYSICAL_ID), bedrock) == {"IsComplete": True}
 
 
-def test_throttling_is_retried_and_a_refusal_fails_in_one_line(
-    bedrock: Any, stubber: Stubber, pauses: list[float]
-) -> None:
-    current(stubber, None)
-    client_error(stubber, "put_model_invocation_logging_configuration", "ThrottlingException", status=429)
-    expect_put(stubber, CONFIG)
-    handler.handle(event("Create"), bedrock)
-    assert len(pauses) == 1
-
+def test_a_refusal_fails_in_one_line_and_restores_nothing(bedrock: Any, stubber: Stubber) -> None:
     current(stubber, None)
     client_error(
         stubber,
@@ -139,9 +139,161 @@ def test_throttling_is_retried_and_a_refusal_fails_in_one_line(
     with pytest.raises(HandlerError) as raised:
         handler.handle(event("Create"), bedrock)
     assert "\n" not in str(raised.value)
-    assert str(raised.value).startswith("setting invocation logging failed: ValidationException")
+    assert str(raised.value) == (
+        "setting invocation logging failed: ValidationException: Bedrock cannot write to bucket "
+        "dev-invocation-logs (the service refused the request as invalid)"
+    )
 
 
 def test_properties_without_a_logging_config_fail_clearly(bedrock: Any, stubber: Stubber) -> None:
     with pytest.raises(HandlerError, match="invalid invocation logging properties: KeyError"):
         handler.handle(event("Create", {"Logging": {}}), bedrock)
+
+
+# Faults. Each request type under throttling, silence, rollback, a failed create's Delete, and a
+# create that fails halfway (README, "Handlers under faults").
+
+WORST_CASE_JITTER = {"jitter": lambda ceiling: ceiling}
+"""Every backoff waits its whole ceiling, so the number of attempts before the deadline is fixed."""
+
+
+def test_throttled_twice_then_answered_is_retried(
+    bedrock: Service, stubber: Stubber, pauses: list[float]
+) -> None:
+    current(stubber, None)
+    throttle(stubber, "put_model_invocation_logging_configuration", times=2)
+    expect_put(stubber, CONFIG)
+    current(stubber, CONFIG)
+
+    handler.handle(event("Create"), bedrock)
+    assert len(pauses) == 2
+    assert 0 <= pauses[0] <= 1.0 and 0 <= pauses[1] <= 2.0
+
+
+def test_throttled_until_the_lambdas_time_is_up_fails_saying_so_and_changed_nothing(
+    bedrock: Service, stubber: Stubber, clock: FakeTime
+) -> None:
+    current(stubber, OTHER)
+    throttle(stubber, "put_model_invocation_logging_configuration", times=8)
+
+    with pytest.raises(HandlerError) as raised:
+        handler.handle(
+            event("Create", {**PROPERTIES, "TakeOverExisting": "true"}),
+            dataclasses.replace(bedrock, **WORST_CASE_JITTER),
+        )
+    # Throttled calls did nothing, so nothing is restored.
+    assert str(raised.value) == (
+        "setting invocation logging failed: PutModelInvocationLoggingConfiguration was throttled on all "
+        "8 attempts in 63 s, stopping before the Lambda's timeout (ThrottlingException: Rate exceeded); "
+        "deploy again later"
+    )
+    assert clock.now <= 120 - custom_resource.RESERVE_SECONDS
+
+
+def test_a_set_that_gets_no_answer_fails_clearly_and_restores_the_previous_configuration(
+    bedrock: Service, stubber: Stubber, faults: Faults, clock: FakeTime
+) -> None:
+    """It may have taken effect: the configuration taken over is put back, within the reserve."""
+    current(stubber, OTHER)
+    faults.add("put_model_invocation_logging_configuration", "read", times=5)
+    expect_put(stubber, OTHER)
+
+    with pytest.raises(HandlerError) as raised:
+        handler.handle(
+            event("Create", {**PROPERTIES, "TakeOverExisting": "true"}),
+            dataclasses.replace(bedrock, **WORST_CASE_JITTER),
+        )
+    assert str(raised.value) == (
+        "setting invocation logging failed: no answer from PutModelInvocationLoggingConfiguration "
+        "within 90 s (5 attempts, stopping before the Lambda's timeout; last: ReadTimeoutError: Read "
+        'timeout on endpoint URL: "https://bedrock.us-east-1.amazonaws.com/"); '
+        "the previous configuration was restored"
+    )
+    assert clock.now <= 120 - custom_resource.REPORT_SECONDS
+
+
+def test_a_poll_that_gets_no_answer_fails_naming_the_read(bedrock: Service, faults: Faults) -> None:
+    faults.add("get_model_invocation_logging_configuration", "endpoint", times=20)
+
+    with pytest.raises(HandlerError) as raised:
+        handler.check(event("Create", PhysicalResourceId=PHYSICAL_ID), bedrock)
+    assert str(raised.value).startswith(
+        "reading invocation logging failed: no answer from GetModelInvocationLoggingConfiguration within "
+    )
+    assert "EndpointConnectionError: Could not connect to the endpoint URL" in str(raised.value)
+
+
+def test_a_set_the_service_does_not_return_is_undone_by_turning_logging_off_again(
+    bedrock: Service, stubber: Stubber
+) -> None:
+    current(stubber, None)
+    expect_put(stubber, CONFIG)
+    for _ in range(5):  # read back at 0, 1, 3, 7 and 15 s; the next would be after 30 s
+        current(stubber, {**CONFIG, "textDataDeliveryEnabled": False})
+    stubber.add_response("delete_model_invocation_logging_configuration", {}, {})
+
+    with pytest.raises(HandlerError) as raised:
+        handler.handle(event("Create"), dataclasses.replace(bedrock, **WORST_CASE_JITTER))
+    assert str(raised.value) == (
+        "setting invocation logging failed: the service still returned another configuration 30 s "
+        "after it was set; invocation logging was turned off again"
+    )
+
+
+def test_an_update_whose_read_back_gets_no_answer_puts_the_old_configuration_back(
+    bedrock: Service, stubber: Stubber, faults: Faults
+) -> None:
+    newer = copy.deepcopy(PROPERTIES)
+    newer["LoggingConfig"]["s3Config"]["bucketName"] = "dev-invocation-logs-v2"
+    update = event("Update", newer, PhysicalResourceId=PHYSICAL_ID, OldResourceProperties=PROPERTIES)
+    current(stubber, CONFIG)
+    expect_put(
+        stubber, {**CONFIG, "s3Config": {**CONFIG["s3Config"], "bucketName": "dev-invocation-logs-v2"}}
+    )
+    faults.add("get_model_invocation_logging_configuration", "read", times=20, after=1)
+    expect_put(stubber, CONFIG)
+
+    with pytest.raises(
+        HandlerError,
+        match=r"no answer from GetModelInvocationLoggingConfiguration .*"
+        r"; the previous configuration was restored$",
+    ):
+        handler.handle(update, dataclasses.replace(bedrock, **WORST_CASE_JITTER))
+
+
+def test_a_failed_restore_says_so(bedrock: Service, stubber: Stubber) -> None:
+    current(stubber, OTHER)
+    expect_put(stubber, CONFIG)
+    client_error(stubber, "get_model_invocation_logging_configuration", "AccessDeniedException", "denied")
+    client_error(stubber, "put_model_invocation_logging_configuration", "AccessDeniedException", "denied")
+
+    with pytest.raises(HandlerError) as raised:
+        handler.handle(event("Create", {**PROPERTIES, "TakeOverExisting": "true"}), bedrock)
+    assert str(raised.value).endswith(
+        "; then restoring the previous invocation logging failed: AccessDeniedException: denied (the "
+        "handler's role lacks a permission, or the account has no access to the model): check "
+        "invocation logging in the Bedrock console"
+    )
+
+
+@pytest.mark.parametrize(
+    "physical_id", [CREATE_FAILED, "request-create"], ids=["framework-marker", "request-id"]
+)
+def test_a_delete_after_a_create_that_set_nothing_removes_nothing(
+    bedrock: Service, stubber: Stubber, physical_id: str
+) -> None:
+    """Even when the configuration in place is the one declared (someone else's, adopted or not)."""
+    assert handler.handle(event("Delete", PhysicalResourceId=physical_id), bedrock) == {
+        "PhysicalResourceId": PHYSICAL_ID
+    }
+
+
+def test_a_delete_of_a_configuration_already_gone_succeeds(bedrock: Service, stubber: Stubber) -> None:
+    current(stubber, CONFIG)
+    client_error(
+        stubber, "delete_model_invocation_logging_configuration", "ResourceNotFoundException", "none", 404
+    )
+
+    assert handler.handle(event("Delete", PhysicalResourceId=PHYSICAL_ID), bedrock) == {
+        "PhysicalResourceId": PHYSICAL_ID
+    }

@@ -28,6 +28,10 @@ import handlers.custom_resource as custom_resource
 import handlers.provisioned_throughput as handler
 import handlers.bedrock_job
 
+class Context:  # what the Lambda runtime passes: 2 minutes left
+    def get_remaining_time_in_millis(self):
+        return 120_000
+
 client = custom_resource.client("bedrock")
 custom_resource.client = lambda service: client
 arn = "arn:aws:bedrock:eu-central-1:222222222222:provisioned-model/abcdefghijkl"
@@ -46,11 +50,13 @@ with Stubber(client) as stubber:
     stubber.add_response("create_provisioned_model_throughput", {"provisionedModelArn": arn})
     stubber.add_response("get_provisioned_model_throughput", state)
     stubber.add_response("get_provisioned_model_throughput", state)
-    created = handler.on_event(event, None)
-    done = handler.is_complete({**event, **created}, None)
+    created = handler.on_event(event, Context())
+    done = handler.is_complete({**event, **created}, Context())
 builtin = set(sys.stdlib_module_names) | {"__main__", "__mp_main__"}
 top_level = sorted({name.split(".")[0] for name in sys.modules} - builtin)
-print(json.dumps({"created": created, "done": done, "imported": top_level}))
+config = client.meta.config
+timeouts = [config.connect_timeout, config.read_timeout, config.retries]
+print(json.dumps({"created": created, "done": done, "imported": top_level, "timeouts": timeouts}))
 """
 
 
@@ -87,8 +93,11 @@ def test_the_handler_asset_runs_with_only_boto3_on_the_path(
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["created"] == {
-        "PhysicalResourceId": "arn:aws:bedrock:eu-central-1:222222222222:provisioned-model/abcdefghijkl"
+        "PhysicalResourceId": "arn:aws:bedrock:eu-central-1:222222222222:provisioned-model/abcdefghijkl",
+        "Data": {"Bought": "true"},
     }
+    # botocore on the runtime honours the handler's timeouts and makes one attempt per call.
+    assert report["timeouts"] == [5.0, 15.0, {"mode": "standard", "total_max_attempts": 1}]
     assert report["done"]["IsComplete"] is True
     allowed = {"handlers", *(package.__name__ for package in LAMBDA_RUNTIME_PACKAGES)}
     assert set(report["imported"]) <= allowed, report["imported"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,9 +12,9 @@ from botocore.stub import Stubber
 
 from bedrock_platform.handlers import custom_resource
 from bedrock_platform.handlers import provisioned_throughput as handler
-from bedrock_platform.handlers.custom_resource import HandlerError
+from bedrock_platform.handlers.custom_resource import HandlerError, Service
 
-from .conftest import STACK_ID, client_error
+from .conftest import CREATE_FAILED, STACK_ID, FakeTime, Faults, client_error, throttle
 
 ARN = "arn:aws:bedrock:us-east-1:111111111111:provisioned-model/abcdefghijkl"
 NEW_ARN = "arn:aws:bedrock:us-east-1:111111111111:provisioned-model/mnopqrstuvwx"
@@ -32,6 +33,8 @@ PROPERTIES: dict[str, Any] = {
     "Tags": {"team": "ml-platform", "app": "support"},
 }
 NOW = datetime(2026, 11, 21, tzinfo=UTC)
+BOUGHT = {"PhysicalResourceId": ARN, "Data": {"Bought": "true"}}
+"""What ``on_event`` returns for a create that bought ``ARN``."""
 
 
 def event(request_type: str, properties: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
@@ -92,8 +95,8 @@ def test_create_buys_with_a_token_and_polls_through_creating_to_in_service(
     expect_get(stubber, state("Creating"))
     expect_get(stubber, state("InService"))
 
-    assert handler.handle(create, bedrock) == {"PhysicalResourceId": ARN}
-    polled = {**create, "PhysicalResourceId": ARN}
+    assert handler.handle(create, bedrock) == BOUGHT
+    polled = {**create, **BOUGHT}
     assert handler.check(polled, bedrock) == {"IsComplete": False}
     assert handler.check(polled, bedrock) == {"IsComplete": False}
     assert handler.check(polled, bedrock) == {
@@ -111,7 +114,7 @@ def test_a_retried_create_sends_the_same_token(bedrock: Any, stubber: Stubber) -
         expect_create(stubber, token)
         expect_get(stubber, state("Creating"))
 
-    assert handler.handle(first, bedrock) == handler.handle(retry, bedrock) == {"PhysicalResourceId": ARN}
+    assert handler.handle(first, bedrock) == handler.handle(retry, bedrock) == BOUGHT
 
 
 def test_the_token_depends_on_stack_logical_id_and_properties_only() -> None:
@@ -132,7 +135,7 @@ def test_create_buys_again_under_a_fresh_token_when_the_remembered_one_is_gone(
     client_error(stubber, "get_provisioned_model_throughput", "ResourceNotFoundException", "not found", 404)
     expect_create(stubber, custom_resource.request_token(create, salt="request-create"), NEW_ARN)
 
-    assert handler.handle(create, bedrock) == {"PhysicalResourceId": NEW_ARN}
+    assert handler.handle(create, bedrock)["PhysicalResourceId"] == NEW_ARN
 
 
 def test_create_without_commitment_or_tags_sends_neither(bedrock: Any, stubber: Stubber) -> None:
@@ -152,7 +155,7 @@ def test_create_without_commitment_or_tags_sends_neither(bedrock: Any, stubber: 
     )
     expect_get(stubber, state("Creating"))
 
-    assert handler.handle(create, bedrock) == {"PhysicalResourceId": ARN}
+    assert handler.handle(create, bedrock) == BOUGHT
 
 
 def test_failed_ends_the_deployment_with_the_service_message_on_one_line(
@@ -245,21 +248,26 @@ def test_what_the_api_cannot_change_is_a_replacement(
         "commitmentDuration": new_properties["CommitmentDuration"],
         "modelId": new_properties["ModelId"],
     }
+    client_error(
+        stubber, "get_provisioned_model_throughput", "ResourceNotFoundException", "no such name", 404
+    )
     expect_create(stubber, custom_resource.request_token(update), NEW_ARN, **create)
     expect_get(stubber, state("Creating", NEW_ARN), NEW_ARN)
 
-    assert handler.handle(update, bedrock) == {"PhysicalResourceId": NEW_ARN}
+    assert handler.handle(update, bedrock) == {"PhysicalResourceId": NEW_ARN, "Data": {"Bought": "true"}}
 
 
-def test_a_rollback_update_returns_to_the_original_throughput(bedrock: Any, stubber: Stubber) -> None:
-    """A rollback arrives with old and new swapped; the original's token finds the original again."""
-    original = event("Create")
+def test_a_rollback_with_no_throughput_of_the_original_name_buys_one_under_the_original_token(
+    bedrock: Any, stubber: Stubber
+) -> None:
+    """The original was deleted by hand meanwhile: the rollback buys it again, as its first create did."""
     replaced = {**PROPERTIES, "ModelUnits": "2"}
     rollback = event("Update", PROPERTIES, OldResourceProperties=replaced, PhysicalResourceId=NEW_ARN)
-    expect_create(stubber, custom_resource.request_token(original), ARN)
-    expect_get(stubber, state("InService"))
+    client_error(stubber, "get_provisioned_model_throughput", "ResourceNotFoundException", "gone", 404)
+    expect_create(stubber, custom_resource.request_token(event("Create")), ARN)
+    expect_get(stubber, state("Creating"))
 
-    assert handler.handle(rollback, bedrock) == {"PhysicalResourceId": ARN}
+    assert handler.handle(rollback, bedrock) == BOUGHT
 
 
 def test_delete_waits_until_the_throughput_is_gone(bedrock: Any, stubber: Stubber) -> None:
@@ -281,15 +289,6 @@ def test_delete_of_a_throughput_that_is_not_found_succeeds(bedrock: Any, stubber
     )
 
     assert handler.handle(delete, bedrock) == {"PhysicalResourceId": ARN}
-    assert handler.check(delete, bedrock) == {"IsComplete": True}
-
-
-def test_delete_after_a_create_that_never_returned_an_arn_calls_nothing(
-    bedrock: Any, stubber: Stubber
-) -> None:
-    delete = event("Delete", PhysicalResourceId="request-create")
-
-    assert handler.handle(delete, bedrock) == {"PhysicalResourceId": "request-create"}
     assert handler.check(delete, bedrock) == {"IsComplete": True}
 
 
@@ -318,6 +317,7 @@ def test_delete_before_the_commitment_ends_fails_with_the_reason(bedrock: Any, s
         "ValidationException",
         "Provisioned model with a commitment term cannot be deleted before the term expires.",
     )
+    expect_get(stubber, state("InService"))  # it exists: the refusal is the failure
 
     with pytest.raises(HandlerError) as raised:
         handler.handle(event("Delete", PhysicalResourceId=ARN), bedrock)
@@ -391,33 +391,251 @@ def test_update_of_a_throughput_deleted_outside_cloudformation_fails(bedrock: An
         handler.check(update, bedrock)
 
 
-def test_throttling_is_retried_with_backoff(bedrock: Any, stubber: Stubber, pauses: list[float]) -> None:
-    create = event("Create")
-    client_error(stubber, "create_provisioned_model_throughput", "ThrottlingException", "Rate exceeded", 429)
-    client_error(stubber, "create_provisioned_model_throughput", "ThrottlingException", "Rate exceeded", 429)
-    expect_create(stubber, custom_resource.request_token(create))
-    client_error(stubber, "get_provisioned_model_throughput", "InternalServerException", "try again", 500)
-    expect_get(stubber, state("Creating"))
-
-    assert handler.handle(create, bedrock) == {"PhysicalResourceId": ARN}
-    assert len(pauses) == 3
-    assert 0.5 <= pauses[0] <= 1.0 and 1.0 <= pauses[1] <= 2.0 and 0.5 <= pauses[2] <= 1.0
-
-
-def test_throttling_that_does_not_stop_fails_after_the_last_attempt(
-    bedrock: Any, stubber: Stubber, pauses: list[float]
-) -> None:
-    for _ in range(custom_resource.MAX_ATTEMPTS):
-        client_error(
-            stubber, "create_provisioned_model_throughput", "ThrottlingException", "Rate exceeded", 429
-        )
-
-    with pytest.raises(HandlerError, match=r"failed: ThrottlingException: Rate exceeded$"):
-        handler.handle(event("Create"), bedrock)
-    assert len(pauses) == custom_resource.MAX_ATTEMPTS - 1
-    assert max(pauses) <= custom_resource.MAX_DELAY_SECONDS
-
-
 def test_properties_that_are_not_a_throughput_fail_on_one_line(bedrock: Any) -> None:
     with pytest.raises(HandlerError, match=r"^invalid provisioned throughput properties: ValueError"):
         handler.handle(event("Create", {**PROPERTIES, "ModelUnits": "two"}), bedrock)
+
+
+# Faults. Each request type under throttling, silence, rollback, a failed create's Delete, and a
+# create that fails halfway (README, "Handlers under faults").
+
+WORST_CASE_JITTER = {"jitter": lambda ceiling: ceiling}
+"""Every backoff waits its whole ceiling, so the number of attempts before the deadline is fixed."""
+ACTION = f"creating provisioned throughput dev-support-1a2b3c (1 model units of {MODEL})"
+
+
+def test_throttled_twice_then_answered_is_retried_with_full_jitter_backoff(
+    bedrock: Service, stubber: Stubber, pauses: list[float]
+) -> None:
+    create = event("Create")
+    throttle(stubber, "create_provisioned_model_throughput")
+    client_error(stubber, "create_provisioned_model_throughput", "TooManyRequestsException", "Slow down", 429)
+    expect_create(stubber, custom_resource.request_token(create))
+    client_error(stubber, "get_provisioned_model_throughput", "ServiceUnavailableException", "try again", 503)
+    expect_get(stubber, state("Creating"))
+
+    assert handler.handle(create, bedrock) == BOUGHT
+    assert len(pauses) == 3
+    # Full jitter: anywhere from 0 to the doubling ceiling (1 s, then 2 s; the read starts at 1 s).
+    assert 0 <= pauses[0] <= 1.0 and 0 <= pauses[1] <= 2.0 and 0 <= pauses[2] <= 1.0
+
+
+def test_throttled_until_the_lambdas_time_is_up_fails_saying_so(
+    bedrock: Service, stubber: Stubber, clock: FakeTime
+) -> None:
+    # Waits of 1, 2, 4, 8, 16, 16, 16 s: after the 8th attempt (at 63 s) another wait and
+    # attempt (16 + 20 s) would end inside the last 25 s of the 120 s Lambda.
+    throttle(stubber, "create_provisioned_model_throughput", times=8)
+
+    with pytest.raises(HandlerError) as raised:
+        handler.handle(event("Create"), dataclasses.replace(bedrock, **WORST_CASE_JITTER))
+    assert str(raised.value) == (
+        f"{ACTION} failed: CreateProvisionedModelThroughput was throttled on all 8 attempts in 63 s, "
+        "stopping before the Lambda's timeout (ThrottlingException: Rate exceeded); deploy again later"
+    )
+    assert clock.now <= 120 - custom_resource.RESERVE_SECONDS
+
+
+def test_a_create_that_gets_no_answer_fails_clearly_before_the_lambda_times_out(
+    bedrock: Service, stubber: Stubber, faults: Faults, clock: FakeTime
+) -> None:
+    faults.add("create_provisioned_model_throughput", "read", times=5)
+
+    with pytest.raises(HandlerError) as raised:
+        handler.handle(event("Create"), dataclasses.replace(bedrock, **WORST_CASE_JITTER))
+    assert str(raised.value) == (
+        f"{ACTION} failed: no answer from CreateProvisionedModelThroughput within 90 s (5 attempts, "
+        "stopping before the Lambda's timeout; last: ReadTimeoutError: Read timeout on endpoint URL: "
+        '"https://bedrock.us-east-1.amazonaws.com/")'
+    )
+    assert faults.raised == ["CreateProvisionedModelThroughput"] * 5
+    assert clock.now <= 120 - custom_resource.RESERVE_SECONDS
+
+
+@pytest.mark.parametrize("kind", ["read", "connect", "endpoint"])
+def test_a_call_without_an_answer_is_retried(
+    bedrock: Service, stubber: Stubber, faults: Faults, kind: str
+) -> None:
+    delete = event("Delete", PhysicalResourceId=ARN)
+    faults.add("delete_provisioned_model_throughput", kind)
+    stubber.add_response("delete_provisioned_model_throughput", {}, {"provisionedModelId": ARN})
+    faults.add("get_provisioned_model_throughput", kind, times=2)
+    client_error(stubber, "get_provisioned_model_throughput", "ResourceNotFoundException", "gone", 404)
+
+    assert handler.handle(delete, bedrock) == {"PhysicalResourceId": ARN}
+    assert handler.check(delete, bedrock) == {"IsComplete": True}
+
+
+def test_a_poll_that_gets_no_answer_fails_naming_the_read(
+    bedrock: Service, stubber: Stubber, faults: Faults
+) -> None:
+    faults.add("get_provisioned_model_throughput", "connect", times=20)
+
+    with pytest.raises(HandlerError) as raised:
+        handler.check({**event("Create"), **BOUGHT}, bedrock)
+    assert str(raised.value).startswith(
+        f"reading provisioned throughput {ARN} failed: no answer from GetProvisionedModelThroughput within "
+    )
+    assert "ConnectTimeoutError: Connect timeout on endpoint URL" in str(raised.value)
+
+
+def test_a_rollback_of_a_rename_and_a_model_move_puts_both_back_and_restores_the_tags(
+    bedrock: Service, stubber: Stubber
+) -> None:
+    original = {**PROPERTIES, "ModelId": CUSTOM_MODEL}
+    changed = {
+        **original,
+        "ProvisionedModelName": "dev-assistant-1a2b3c",
+        "ModelId": OTHER_CUSTOM_MODEL,
+        "Tags": {"team": "search", "owner": "kim"},
+    }
+    rollback = event("Update", original, OldResourceProperties=changed, PhysicalResourceId=ARN)
+    stubber.add_response(
+        "update_provisioned_model_throughput",
+        {},
+        {
+            "provisionedModelId": ARN,
+            "desiredProvisionedModelName": "dev-support-1a2b3c",
+            "desiredModelId": CUSTOM_MODEL,
+        },
+    )
+    stubber.add_response(
+        "tag_resource",
+        {},
+        {
+            "resourceARN": ARN,
+            "tags": [{"key": "app", "value": "support"}, {"key": "team", "value": "ml-platform"}],
+        },
+    )
+    stubber.add_response("untag_resource", {}, {"resourceARN": ARN, "tagKeys": ["owner"]})
+    expect_get(stubber, state("InService"))
+
+    assert handler.handle(rollback, bedrock) == {"PhysicalResourceId": ARN}
+    assert handler.check(rollback, bedrock)["IsComplete"] is True
+
+
+def test_a_rollback_of_a_replacement_adopts_the_original_by_name_and_buys_nothing(
+    bedrock: Service, stubber: Stubber
+) -> None:
+    """The original (named for what it was) exists until the update succeeds; it is found by name."""
+    replaced = {**PROPERTIES, "ModelUnits": "2"}
+    rollback = event("Update", PROPERTIES, OldResourceProperties=replaced, PhysicalResourceId=NEW_ARN)
+    stubber.add_response(
+        "get_provisioned_model_throughput",
+        state("InService", commitmentDuration="OneMonth"),
+        {"provisionedModelId": "dev-support-1a2b3c"},
+    )
+    stubber.add_response(
+        "tag_resource",
+        {},
+        {
+            "resourceARN": ARN,
+            "tags": [{"key": "app", "value": "support"}, {"key": "team", "value": "ml-platform"}],
+        },
+    )
+    expect_get(stubber, state("InService", commitmentDuration="OneMonth"))
+
+    response = handler.handle(rollback, bedrock)
+    assert response == {"PhysicalResourceId": ARN}  # CloudFormation then deletes NEW_ARN
+    assert handler.check({**rollback, **response}, bedrock)["IsComplete"] is True
+
+
+@pytest.mark.parametrize(
+    "physical_id",
+    [CREATE_FAILED, "request-create", f"{CUSTOM_MODEL_BASE}/a1b2c3d4e5f6"],
+    ids=["framework-marker", "request-id", "another-resource-arn"],
+)
+def test_a_delete_after_a_create_that_bought_nothing_touches_nothing(
+    bedrock: Service, stubber: Stubber, physical_id: str
+) -> None:
+    delete = event("Delete", PhysicalResourceId=physical_id)
+
+    assert handler.handle(delete, bedrock) == {"PhysicalResourceId": physical_id}
+    assert handler.check(delete, bedrock) == {"IsComplete": True}
+
+
+def test_a_delete_of_a_throughput_the_service_does_not_know_succeeds(
+    bedrock: Service, stubber: Stubber
+) -> None:
+    delete = event("Delete", PhysicalResourceId=ARN)
+    client_error(stubber, "delete_provisioned_model_throughput", "ValidationException", "Invalid identifier")
+    client_error(stubber, "get_provisioned_model_throughput", "ValidationException", "Invalid identifier")
+    client_error(stubber, "get_provisioned_model_throughput", "ValidationException", "Invalid identifier")
+
+    assert handler.handle(delete, bedrock) == {"PhysicalResourceId": ARN}
+    assert handler.check(delete, bedrock) == {"IsComplete": True}
+
+
+def test_a_delete_after_a_create_that_failed_and_was_cleaned_up_succeeds(
+    bedrock: Service, stubber: Stubber
+) -> None:
+    """is_complete found the throughput Failed and deleted it; the rollback's Delete finds it gone."""
+    delete = event("Delete", PhysicalResourceId=ARN)
+    client_error(stubber, "delete_provisioned_model_throughput", "ResourceNotFoundException", "gone", 404)
+    client_error(stubber, "get_provisioned_model_throughput", "ResourceNotFoundException", "gone", 404)
+
+    assert handler.handle(delete, bedrock) == {"PhysicalResourceId": ARN}
+    assert handler.check(delete, bedrock) == {"IsComplete": True}
+
+
+def test_a_bought_throughput_that_fails_is_deleted_before_the_failure_is_reported(
+    bedrock: Service, stubber: Stubber
+) -> None:
+    expect_get(stubber, state("Failed", failureMessage="Insufficient capacity."))
+    stubber.add_response("delete_provisioned_model_throughput", {}, {"provisionedModelId": ARN})
+
+    with pytest.raises(HandlerError) as raised:
+        handler.check({**event("Create"), **BOUGHT}, bedrock)
+    assert str(raised.value) == (
+        "provisioned throughput dev-support-1a2b3c failed: Insufficient capacity.; "
+        "the throughput it bought was deleted"
+    )
+
+
+def test_a_failed_throughput_whose_deletion_is_refused_says_how_to_delete_it(
+    bedrock: Service, stubber: Stubber
+) -> None:
+    expect_get(stubber, state("Failed", failureMessage="Insufficient capacity."))
+    client_error(stubber, "delete_provisioned_model_throughput", "ConflictException", "busy")
+
+    with pytest.raises(HandlerError) as raised:
+        handler.check({**event("Update"), **BOUGHT}, bedrock)  # a replacement bought it
+    assert str(raised.value).endswith(
+        "deleting it failed too (ConflictException: busy), so the rollback deletes it, or run: "
+        f"aws bedrock delete-provisioned-model-throughput --provisioned-model-id {ARN}"
+    )
+
+
+def test_a_throughput_that_fails_after_an_in_place_update_is_not_deleted(
+    bedrock: Service, stubber: Stubber
+) -> None:
+    update = event("Update", PhysicalResourceId=ARN, OldResourceProperties=copy.deepcopy(PROPERTIES))
+    expect_get(stubber, state("Failed", failureMessage="Update failed."))
+
+    with pytest.raises(HandlerError, match=r"failed: Update failed\.$"):
+        handler.check(update, bedrock)
+
+
+def test_once_bought_on_event_returns_the_arn_even_when_reading_it_gives_up(
+    bedrock: Service, stubber: Stubber, faults: Faults
+) -> None:
+    """Raising would make the framework report its CREATE_FAILED marker and ignore the rollback's
+    Delete, leaving the throughput billing; with the ARN returned, is_complete and Delete see it."""
+    create = event("Create")
+    expect_create(stubber, custom_resource.request_token(create))
+    faults.add("get_provisioned_model_throughput", "read", times=20)
+
+    assert handler.handle(create, dataclasses.replace(bedrock, **WORST_CASE_JITTER)) == BOUGHT
+
+
+def test_a_replacement_whose_lookup_by_name_is_denied_falls_back_to_the_token(
+    bedrock: Service, stubber: Stubber
+) -> None:
+    update = event(
+        "Update", {**PROPERTIES, "ModelUnits": "2"}, OldResourceProperties=PROPERTIES, PhysicalResourceId=ARN
+    )
+    client_error(stubber, "get_provisioned_model_throughput", "AccessDeniedException", "not by name")
+    expect_create(stubber, custom_resource.request_token(update), NEW_ARN, modelUnits=2)
+    expect_get(stubber, state("Creating", NEW_ARN), NEW_ARN)
+
+    assert handler.handle(update, bedrock)["PhysicalResourceId"] == NEW_ARN
