@@ -6,6 +6,7 @@ SHELL := /bin/bash
 ENV ?= dev
 PYTHON ?= python3
 VENV := .venv
+CHECKOV_VENV := .venv-checkov
 PY := $(VENV)/bin/python
 NODE_BIN := $(CURDIR)/node_modules/.bin
 
@@ -15,14 +16,20 @@ export JSII_NODE := $(NODE_BIN)/node
 export CDK_DISABLE_VERSION_CHECK := 1
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: setup synth validate test lint snapshot-update docs clean
+.PHONY: setup synth validate test lint snapshot-update docs clean bench
 
-setup: $(VENV)/.installed node_modules/.installed
+setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+# checkov gets a virtual environment of its own: its pins conflict with requirements.txt.
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -58,3 +65,7 @@ clean:
 ## make docs: regenerate the README's config reference from config/schema.json
 docs: setup
 	$(PY) -m bedrock_platform.config.reference
+
+## make bench [BENCH_ARGS=--quick]: synth time and memory of the toolkit against hand-written L1 and an empty app; writes benchmarks/RESULTS.md
+bench: setup
+	$(PY) benchmarks/bench.py $(BENCH_ARGS)

@@ -10,7 +10,8 @@ Five stacks, each deployable on its own:
 - ``ExampleThroughput``: provisioned throughput (deploying it buys model units, billed by the hour);
 - ``ExampleJobs``: a bucket for job data, an automated model evaluation, a RAG evaluation of the
   knowledge base of ``ExampleRag``, and a batch inference job;
-- ``ExampleLogging``: model invocation logging of the account and Region, to S3 and CloudWatch Logs.
+- ``ExampleLogging``: model invocation logging of the account and Region, to S3 and CloudWatch Logs
+  (its log group encrypted with a customer managed key of its own).
 
 Synthesize from the repository root (cdk.json there carries the feature flags):
 ``cdk synth --app "python3 examples/app.py"``. The account, Region and the existing collection
@@ -25,7 +26,6 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
-from cdk_nag import AwsSolutionsChecks
 from constructs import Construct
 
 from bedrock_platform.constructs import (
@@ -51,7 +51,10 @@ from bedrock_platform.constructs import (
     S3DataSource,
     VectorCollection,
     VectorIndex,
+    acknowledge_role_policy,
+    add_checks,
     foundation_model_arn,
+    log_group_key,
 )
 
 # --8<-- [end:imports]
@@ -160,6 +163,7 @@ class RagStack(cdk.Stack):
                 actions=["bedrock:InvokeModel"], resources=[foundation_model_arn(self, ANSWER_MODEL)]
             )
         )
+        acknowledge_role_policy(application)  # its grants are one policy CDK attaches to it alone
         # --8<-- [end:application-role]
 
         cdk.CfnOutput(self, "KnowledgeBaseId", value=knowledge_base.knowledge_base_id)
@@ -216,6 +220,7 @@ class ThroughputStack(cdk.Stack):
             self, "Existing", f"arn:aws:bedrock:{REGION}:{ACCOUNT}:provisioned-model/abcdefghijkl"
         )
         existing.grant_invoke(application)
+        acknowledge_role_policy(application)  # the grants are one policy of this stack, for it alone
         # --8<-- [end:throughput]
         cdk.CfnOutput(self, "ProvisionedModelArn", value=throughput.arn)
 
@@ -286,7 +291,15 @@ class LoggingStack(cdk.Stack):
         super().__init__(scope, id, env=env)
         # --8<-- [start:invocation-logging]
         logs_bucket = DocumentBucket(self, "Logs", access_logs_bucket=AccessLogsBucket(self, "AccessLogs"))
-        log_group = logs.LogGroup(self, "Invocations", retention=logs.RetentionDays.ONE_YEAR)
+        # Prompts and responses rest here: a customer managed key of its own (rotated, retained).
+        name = "/aws/bedrock/example/model-invocations"
+        log_group = logs.LogGroup(
+            self,
+            "Invocations",
+            log_group_name=name,
+            retention=logs.RetentionDays.ONE_YEAR,
+            encryption_key=log_group_key(self, "InvocationsKey", log_group_name=name, description=name),
+        )
         InvocationLogging(
             self,
             "InvocationLogging",
@@ -301,9 +314,8 @@ class LoggingStack(cdk.Stack):
 
 # --8<-- [start:app]
 def add_example_stacks(app: cdk.App) -> list[cdk.Stack]:
-    """The five example stacks, with cdk-nag's AwsSolutions checks on every one of them."""
-    # An unacknowledged finding fails synthesis (cdk-nag 3 registers through Validations).
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    """The five example stacks, checked by cdk-nag's AwsSolutions, NIST 800-53 and HIPAA packs."""
+    add_checks(app)  # an unacknowledged finding of any of them fails synthesis
     env = cdk.Environment(account=ACCOUNT, region=REGION)
     rag = RagStack(app, "ExampleRag", env=env)
     return [

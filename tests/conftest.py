@@ -1,4 +1,5 @@
-"""Shared fixtures: each config in config/ is synthesized once per test session."""
+"""Shared fixtures: each config in config/, each starter template and the example app are
+synthesized once per test session (session fixtures here, so that every test folder shares them)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,15 @@ ENVIRONMENT_CONFIGS = sorted(CONFIG_DIR.glob("*.yaml"))
 
 # Tests run from the repository root, so cdk.json (the feature flags) is found like `cdk synth` finds it.
 os.chdir(ROOT)
+
+
+@pytest.fixture(autouse=True)
+def fresh_boto3_default_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts without boto3's default session, which keeps the first credentials it
+    resolved: the fake ones of one test must not reach the next."""
+    import boto3
+
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
 
 
 @dataclass(frozen=True)
@@ -49,3 +59,49 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         path.stem: synthesize(path, tmp_path_factory.mktemp(path.stem), validation=True)
         for path in ENVIRONMENT_CONFIGS
     }
+
+
+@pytest.fixture(scope="session")
+def synthesized_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Synthesized]]:
+    """Every starter template of config/templates/, synthesized like
+    ``python -m bedrock_platform synth --no-validation``.
+
+    They are not in ``ENVIRONMENT_CONFIGS`` (that globs config/*.yaml), so neither the snapshot
+    tests nor the config gates see them; tests/templates runs the gates on them instead.
+    aws-cdk-lib's schema validation is off (cfn-lint checks the templates); cdk-nag is on, as
+    ``add_stacks`` registers it.
+    """
+    from bedrock_platform.templates import known_templates
+
+    yield {
+        name: synthesize(path, tmp_path_factory.mktemp(f"template-{name}"), validation=False)
+        for name, path in known_templates(CONFIG_DIR / "templates").items()
+    }
+
+
+@pytest.fixture(scope="session")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synthesized]:
+    """examples/app.py as ``cdk synth`` would synthesize it from the repository root.
+
+    aws-cdk-lib's schema validation is off (cfn-lint checks the templates), as for the starter
+    templates. The example registers cdk-nag's packs itself: a finding fails synthesis here.
+    """
+    import aws_cdk as cdk
+
+    from bedrock_platform.stacks import CLI_CONTEXT, cdk_json_context
+    from examples.app import add_example_stacks
+
+    outdir = tmp_path_factory.mktemp("example")
+    app = cdk.App(
+        outdir=str(outdir),
+        context={**cdk_json_context(), **CLI_CONTEXT},
+        builtin_cloud_formation_validation=False,
+    )
+    add_example_stacks(app)
+    assembly = app.synth()
+    files = {stack.stack_name: outdir / stack.template_file for stack in assembly.stacks}
+    yield Synthesized(
+        outdir=outdir,
+        templates={name: json.loads(path.read_text()) for name, path in files.items()},
+        template_files=files,
+    )

@@ -14,6 +14,8 @@ from bedrock_platform.intrinsics import render
 from tests.conftest import ENVIRONMENT_CONFIGS, Synthesized
 
 ENVIRONMENTS = [path.stem for path in ENVIRONMENT_CONFIGS]
+PIPELINE_ONLY = {"delivery"}
+"""Configs that declare nothing but a pipeline (no Bedrock resources of their own)."""
 CONTROL_PLANE = re.compile(
     r"^bedrock:(Create|Delete|Update)(KnowledgeBase|DataSource|Guardrail|ProvisionedModelThroughput)"
 )
@@ -30,9 +32,43 @@ def resources(synthesized: Synthesized) -> Iterator[tuple[str, str, dict[str, An
             yield stack, logical_id, resource
 
 
-def identity_statements(synthesized: Synthesized) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every statement of every identity policy: (what grants it, the statement)."""
+PIPELINE_STACK = re.compile(r"-bedrock-pipeline(-support-[a-z0-9-]+)?$")
+"""The delivery pipeline and its cross-Region support stacks: CDK Pipelines' own roles, held to
+the rules of the pipeline tests below instead."""
+CDK_GRANT_WILDCARDS = {
+    "s3:Abort*",
+    "s3:DeleteObject*",
+    "s3:GetBucket*",
+    "s3:GetObject*",
+    "s3:List*",
+    "kms:GenerateDataKey*",
+    "kms:ReEncrypt*",
+}
+"""The wildcard actions of CDK's bucket and key grants (grant_read_write), which CDK Pipelines uses."""
+PIPELINE_UNSCOPED_ACTIONS = {
+    "cloudformation:DescribeStacks": "self-mutation runs cdk deploy, which reads stacks by name",
+    "s3:ListBucket": "cdk deploy lists the bootstrap bucket of the target, unknown to this stack",
+    "codebuild:BatchGetBuilds": "asset publishing follows the builds of its own projects",
+    "codebuild:StartBuild": "asset publishing starts its own projects",
+    "codebuild:StopBuild": "asset publishing stops its own projects",
+    **dict.fromkeys(
+        ("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"),
+        "the cross-Region replication keys are referenced by alias; their key policies decide",
+    ),
+}
+"""What CDK Pipelines grants on ``*``, with why it cannot name the resource."""
+
+
+def identity_statements(
+    synthesized: Synthesized, *, pipeline: bool = False
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every statement of every identity policy: (what grants it, the statement).
+
+    Of the Bedrock stacks, or with ``pipeline`` of the delivery pipeline stacks only.
+    """
     for stack, logical_id, resource in resources(synthesized):
+        if bool(PIPELINE_STACK.search(stack)) != pipeline:
+            continue
         properties = resource.get("Properties", {})
         documents = []
         if resource["Type"] in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
@@ -87,7 +123,7 @@ def test_every_bedrock_service_role_trusts_bedrock_only_for_this_account_and_its
     synthesized: dict[str, Synthesized], env: str
 ) -> None:
     roles = bedrock_roles(synthesized[env])
-    assert roles, "each config has Bedrock service roles"
+    assert roles or env in PIPELINE_ONLY, "each config has Bedrock service roles"
     for logical_id, role in roles.items():
         for statement in role["Properties"]["AssumeRolePolicyDocument"]["Statement"]:
             condition = statement.get("Condition", {})
@@ -126,7 +162,7 @@ def test_collection_data_access_policies_name_their_principals(
         if resource["Type"] == "AWS::OpenSearchServerless::AccessPolicy"
     ]
     principals = [principal for policy in policies for rule in policy for principal in rule["Principal"]]
-    assert principals and "*" not in principals
+    assert (principals or env in PIPELINE_ONLY) and "*" not in principals
     named = re.compile(r"^(arn:(aws|<AWS::Partition>):(iam|sts)::\d{12}:.+|<[A-Za-z0-9]+\.Arn>)$")
     assert [principal for principal in principals if not named.match(principal)] == []
 
@@ -178,3 +214,31 @@ def test_the_checks_can_fail() -> None:
     ]
     assert "bedrock:*" not in UNSCOPED_ACTIONS
     assert list(bedrock_roles(fault)) == ["R"]
+
+
+def test_the_pipeline_grants_only_cdk_pipelines_own_scoped_access(
+    synthesized: dict[str, Synthesized],
+) -> None:
+    statements = list(identity_statements(synthesized["delivery"], pipeline=True))
+    assert statements, "the delivery config has a pipeline"
+    wildcard_actions = {
+        action for _, statement in statements for action in as_list(statement["Action"]) if "*" in action
+    }
+    assert wildcard_actions <= CDK_GRANT_WILDCARDS
+    unscoped = {
+        action
+        for _, statement in statements
+        if "*" in as_list(statement["Resource"])
+        for action in as_list(statement["Action"])
+    }
+    assert unscoped <= set(PIPELINE_UNSCOPED_ACTIONS)
+    for where, statement in statements:
+        wildcard_roles = [
+            resource
+            for resource in as_list(statement["Resource"])
+            if isinstance(resource, str) and re.fullmatch(r"arn:[^:]+:iam::\d{12}:role/\*", resource)
+        ]
+        if wildcard_roles:  # self-mutation may assume only the CDK bootstrap roles
+            condition = statement["Condition"]["ForAnyValue:StringEquals"]
+            tags = condition["iam:ResourceTag/aws-cdk:bootstrap-role"]
+            assert set(tags) <= {"deploy", "file-publishing", "image-publishing", "lookup"}, where

@@ -31,9 +31,10 @@ class Issue:
         where = f"{self.file}:{self.line}:{self.column}"
         return f"{where}: error: {_printable(self.path)}: {_printable(self.message)}"
 
-    def sort_key(self) -> tuple[int, int, str, str]:
-        """The order issues are reported in: by position, then path and message."""
-        return (self.line, self.column, self.path, self.message)
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """The order issues are reported in: by file (a pipeline's environments are other files),
+        then position, path and message."""
+        return (self.file, self.line, self.column, self.path, self.message)
 
 
 class ConfigError(Exception):

@@ -13,12 +13,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from bedrock_platform.config.checks import RuleContext
-from bedrock_platform.config.document import ROOT_PATH, Document, parse_document
+from bedrock_platform.config.document import ROOT_PATH, ConfigPath, Document, parse_document
 from bedrock_platform.config.errors import ConfigError, Issue
 from bedrock_platform.config.files import FileProblem, read_text, read_word_files
 from bedrock_platform.config.model import PlatformConfig, build_config
 from bedrock_platform.config.rules import check_rules
 from bedrock_platform.config.schema import check_schema
+
+PIPELINE_FILE_MISSING = (
+    "no config file {file}: each environment of a pipeline is a config file next to this one"
+)
+PIPELINE_FILE_INVALID = "{file} is invalid (its errors are listed with it)"
+PIPELINE_NESTED = (
+    "{file} declares a pipeline itself: a pipeline deploys environments without pipelines of their own"
+)
 
 MAX_FILE_BYTES = 1024 * 1024
 """Bigger files are refused before they are parsed (a config is a few kilobytes)."""
@@ -47,7 +55,8 @@ def load_config(path: str | os.PathLike[str]) -> PlatformConfig:
     try:
         document = read_document(file)
         valid = validate(document)
-        return build_config(valid.data, word_lists=valid.word_lists)
+        stages = load_pipeline_environments(document, valid.data)
+        return build_config(valid.data, word_lists=valid.word_lists, pipeline_stages=stages)
     except ConfigError:
         raise
     except Exception as error:  # a bug, not a config mistake; the contract still holds: ConfigError only
@@ -88,6 +97,36 @@ def validate(document: Document) -> ValidConfig:
         raise ConfigError(issues)
     data: Mapping[str, Any] = document.data
     return ValidConfig(data, {name: words.words for name, words in word_files.lists.items()})
+
+
+def load_pipeline_environments(document: Document, data: Mapping[str, Any]) -> dict[str, PlatformConfig]:
+    """Load the config of every environment a valid ``pipeline`` names, from this file's folder.
+
+    A missing file, an environment that hosts a pipeline itself (pipelines do not nest) or an
+    invalid file is an issue at the name in ``pipeline.environments``; the invalid file's own
+    issues are reported with it. Raises :class:`ConfigError` with all of them.
+    """
+    stages: dict[str, PlatformConfig] = {}
+    issues: list[Issue] = []
+    for index, item in enumerate(data.get("pipeline", {}).get("environments", [])):
+        name_path: ConfigPath = ("pipeline", "environments", index, "name")
+        stage_file = os.path.join(os.path.dirname(document.file), f"{item['name']}.yaml")
+        if not os.path.isfile(stage_file):
+            issues.append(document.issue(name_path, PIPELINE_FILE_MISSING.format(file=stage_file)))
+            continue
+        try:
+            stage = validate(read_document(stage_file))
+        except ConfigError as error:
+            issues.append(document.issue(name_path, PIPELINE_FILE_INVALID.format(file=stage_file)))
+            issues.extend(error.issues)
+            continue
+        if "pipeline" in stage.data:  # this file itself, too: never loaded recursively
+            issues.append(document.issue(name_path, PIPELINE_NESTED.format(file=stage_file)))
+            continue
+        stages[item["name"]] = build_config(stage.data, word_lists=stage.word_lists)
+    if issues:
+        raise ConfigError(issues)
+    return stages
 
 
 def _read_text(file: str) -> str:

@@ -24,6 +24,7 @@ from bedrock_platform.config.catalog import (
 
 PROD_ENVIRONMENT = "prod"
 DEFAULT_LOG_RETENTION_DAYS = 365
+DEFAULT_PIPELINE_BRANCH = "main"
 
 ChunkingStrategy = Literal["fixed_size", "hierarchical", "semantic", "none"]
 
@@ -64,7 +65,10 @@ class Chunking:
 
 @dataclass(frozen=True, kw_only=True)
 class CreatedBucket:
-    """A bucket the toolkit creates for a data source."""
+    """A bucket the toolkit creates, and the customer managed key that encrypts it, if any."""
+
+    kms_key_arn: str | None = None
+    """Default: None (SSE-S3)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -85,6 +89,8 @@ class DataSource:
     inclusion_prefixes: tuple[str, ...] = ()
     chunking: Chunking = field(default_factory=Chunking)
     data_deletion_policy: Literal["delete", "retain"] = "delete"
+    ingest_on_deploy: bool = False
+    """Start an ingestion job when the data source is created or its settings change."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -109,6 +115,9 @@ class VectorStore:
     kms_key_arn: str | None = None
     vpc_endpoints: tuple[str, ...] = ()
     data_access_principals: tuple[str, ...] = ()
+    public_network_reason: str | None = None
+    """Why the collection is public (``allow_public_network.reason``), which prod requires; None when
+    not given."""
 
     @property
     def public(self) -> bool:
@@ -508,6 +517,46 @@ def build_invocation_logging(raw: Mapping[str, Any]) -> InvocationLogging:
 
 
 @dataclass(frozen=True, kw_only=True)
+class PipelineStage:
+    """One environment the pipeline deploys, with its own validated config."""
+
+    name: str
+    approval: bool
+    """A manual approval before the deploy. Default: true for prod, false otherwise."""
+    config: PlatformConfig
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pipeline:
+    """The CDK Pipelines delivery pipeline of a config: its source and the environments it deploys."""
+
+    repository: str
+    """``owner/name`` of the repository, through the connection."""
+    branch: str = DEFAULT_PIPELINE_BRANCH
+    connection_arn: str
+    stages: tuple[PipelineStage, ...]
+    """In the order they are deployed."""
+
+
+def build_pipeline(raw: Mapping[str, Any], stages: Mapping[str, PlatformConfig]) -> Pipeline:
+    """The pipeline from its validated mapping and the loaded config of each environment it names."""
+    source = raw["source"]
+    return Pipeline(
+        repository=source["repository"],
+        branch=source.get("branch", DEFAULT_PIPELINE_BRANCH),
+        connection_arn=source["connection_arn"],
+        stages=tuple(
+            PipelineStage(
+                name=item["name"],
+                approval=item.get("approval", item["name"] == PROD_ENVIRONMENT),
+                config=stages[item["name"]],
+            )
+            for item in raw["environments"]
+        ),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
 class PlatformConfig:
     """One environment's validated configuration."""
 
@@ -525,6 +574,10 @@ class PlatformConfig:
     evaluation_jobs: tuple[EvaluationJob, ...] = ()
     batch_inference_jobs: tuple[BatchInferenceJob, ...] = ()
     invocation_logging: InvocationLogging | None = None
+    handler_logs_kms_key_arn: str | None = None
+    """Customer managed key of the custom-resource handlers' log groups. Default: None."""
+    pipeline: Pipeline | None = None
+    """The delivery pipeline this environment hosts. Default: none."""
 
     @property
     def is_prod(self) -> bool:
@@ -559,13 +612,17 @@ def short_hash(value: Any, length: int = 6) -> str:
 
 
 def build_config(
-    raw: Mapping[str, Any], *, word_lists: Mapping[str, Sequence[str]] | None = None
+    raw: Mapping[str, Any],
+    *,
+    word_lists: Mapping[str, Sequence[str]] | None = None,
+    pipeline_stages: Mapping[str, PlatformConfig] | None = None,
 ) -> PlatformConfig:
     """Turn a validated mapping into frozen config objects, applying every default.
 
     ``word_lists`` holds the words of each guardrail ``words_file``, by its value as written
     (:func:`bedrock_platform.config.load_config` reads them while validating); a words_file
-    missing from it is a ValueError. The mapping is only read, never changed.
+    missing from it is a ValueError. ``pipeline_stages`` holds the config of each environment
+    the ``pipeline`` names (a missing one is a KeyError). The mapping is only read, never changed.
     """
     environment = raw["environment"]
     is_prod = environment == PROD_ENVIRONMENT
@@ -595,12 +652,15 @@ def build_config(
         invocation_logging=(
             build_invocation_logging(raw["invocation_logging"]) if "invocation_logging" in raw else None
         ),
+        handler_logs_kms_key_arn=raw.get("handler_logs", {}).get("kms_key_arn"),
+        pipeline=build_pipeline(raw["pipeline"], pipeline_stages or {}) if "pipeline" in raw else None,
     )
 
 
 def _vector_store(raw: Mapping[str, Any], is_prod: bool) -> VectorStore:
     encryption = raw.get("encryption", "aws_owned")
     network = raw.get("network", "public")
+    acknowledgment = raw.get("allow_public_network")
     return VectorStore(
         name=raw["name"],
         standby_replicas=raw.get("standby_replicas", is_prod),
@@ -608,6 +668,7 @@ def _vector_store(raw: Mapping[str, Any], is_prod: bool) -> VectorStore:
         kms_key_arn=None if encryption == "aws_owned" else encryption["kms_key_arn"],
         vpc_endpoints=() if network == "public" else tuple(network["vpc_endpoints"]),
         data_access_principals=tuple(raw.get("data_access_principals", [])),
+        public_network_reason=None if acknowledgment is None else acknowledgment["reason"],
     )
 
 
@@ -628,7 +689,7 @@ def build_bucket(raw: Mapping[str, Any]) -> CreatedBucket | ExistingBucket:
     """A bucket from its validated mapping: ``{create: true}`` or ``{arn: ..., kms_key_arn: ...}``."""
     if "arn" in raw:
         return ExistingBucket(arn=raw["arn"], kms_key_arn=raw.get("kms_key_arn"))
-    return CreatedBucket()
+    return CreatedBucket(kms_key_arn=raw.get("kms_key_arn"))
 
 
 def _data_source(raw: Mapping[str, Any]) -> DataSource:
@@ -639,6 +700,7 @@ def _data_source(raw: Mapping[str, Any]) -> DataSource:
         inclusion_prefixes=tuple(raw.get("inclusion_prefixes", [])),
         chunking=Chunking.from_mapping(raw.get("chunking")),
         data_deletion_policy=raw.get("data_deletion_policy", "delete"),
+        ingest_on_deploy=raw.get("ingest_on_deploy", False),
     )
 
 

@@ -6,9 +6,10 @@ does not apply, which includes every value the schema already found wrong (they 
 once, by the schema): rules read values through the readers of :mod:`.checks`, which give
 None for a missing, mistyped or schema-invalid value. Rules never raise for any input.
 
-This module holds the knowledge base rules, the rules shared by all sections and the registry;
-the guardrail rules are in :mod:`.guardrail_rules`, the provisioned throughput rules in
-:mod:`.throughput_rules`, the evaluation and batch inference job rules in :mod:`.job_rules`.
+This module holds the vector store and knowledge base rules (prod's network posture among them),
+the rules shared by all sections and the registry; the guardrail rules are in
+:mod:`.guardrail_rules`, the provisioned throughput rules in :mod:`.throughput_rules`, the
+evaluation and batch inference job rules in :mod:`.job_rules`.
 Messages live at the top of each module, apart from the logic that fills them in.
 """
 
@@ -18,7 +19,13 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from bedrock_platform.config import guardrail_rules, job_rules, logging_rules, throughput_rules
+from bedrock_platform.config import (
+    guardrail_rules,
+    job_rules,
+    logging_rules,
+    pipeline_rules,
+    throughput_rules,
+)
 from bedrock_platform.config.catalog import EMBEDDING_MODELS, KNOWLEDGE_BASE_REGIONS, embedding_model
 from bedrock_platform.config.checks import (
     AWS_NAME,
@@ -36,7 +43,7 @@ from bedrock_platform.config.checks import (
 from bedrock_platform.config.document import ConfigPath
 from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.messages import did_you_mean, show
-from bedrock_platform.config.model import CHUNKING_DEFAULTS
+from bedrock_platform.config.model import CHUNKING_DEFAULTS, PROD_ENVIRONMENT
 
 COLLECTION_NAME_LENGTH = (
     "the collection name {name} is {length} characters, {bound} {limit} "
@@ -62,6 +69,16 @@ KMS_KEY_REGION = (
     "({user} needs a key in its own Region)"
 )
 KMS_KEY_ACCOUNT = "the KMS key is in account {key_account}, not in the config's account {account}"
+PUBLIC_IN_PROD = (
+    "{subject} reachable from the internet, which an environment named prod refuses: "
+    "give network: {{vpc_endpoints: [vpce-...]}}, or allow_public_network: {{reason: ...}} saying why "
+    "it must be public"
+)
+PUBLIC_ACKNOWLEDGMENT_UNUSED = (
+    "allow_public_network is only for a public collection, and this one is reachable only through "
+    "network.vpc_endpoints: remove it, so that a later switch to public needs a reason of its own"
+)
+BLANK_REASON = "the reason is blank: say why the collection must be reachable from the internet"
 
 COLLECTION_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 COLLECTION_NAME_LIMITS = (3, 32)
@@ -142,6 +159,50 @@ def collection_names(config: Mapping[str, Any], context: RuleContext) -> list[Is
             issues.append(context.issue(name_path, message))
         elif not COLLECTION_NAME.match(name):
             issues.append(context.issue(name_path, COLLECTION_NAME_CHARACTERS.format(name=show(name))))
+    return issues
+
+
+def _public_network(config: Mapping[str, Any], context: RuleContext, store_path: ConfigPath) -> bool | None:
+    """Whether the store's collection is public (no ``network``, or ``public``); None when unknown."""
+    network_path = (*store_path, "network")
+    network = value(config, network_path)
+    if not context.valid_tree(network_path):
+        return None  # the schema reported it
+    if network is None or network == "public":
+        return True
+    endpoints = value(config, (*network_path, "vpc_endpoints"))
+    return False if isinstance(network, dict) and isinstance(endpoints, list) and endpoints else None
+
+
+def prod_private_network(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """In an environment named prod, a public collection needs allow_public_network with a reason."""
+    if string(config, context, ("environment",)) != PROD_ENVIRONMENT:
+        return []
+    issues = []
+    for store_path, store in items(config, ("vector_stores",)):
+        if "allow_public_network" in store or _public_network(config, context, store_path) is not True:
+            continue  # acknowledged (a wrong acknowledgment is the schema's to report), or not public
+        if "network" in store:
+            where, subject = (*store_path, "network"), "'public' makes the collection"
+        else:
+            where, subject = store_path, "without network (default: public) the collection is"
+        issues.append(context.issue(where, PUBLIC_IN_PROD.format(subject=subject)))
+    return issues
+
+
+def public_network_acknowledgments(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """allow_public_network is given only on a public collection, and its reason is not blank."""
+    issues = []
+    for store_path, store in items(config, ("vector_stores",)):
+        acknowledgment_path = (*store_path, "allow_public_network")
+        if "allow_public_network" not in store or not context.valid_tree(acknowledgment_path):
+            continue
+        if _public_network(config, context, store_path) is False:
+            issues.append(context.issue(acknowledgment_path, PUBLIC_ACKNOWLEDGMENT_UNUSED))
+        reason_path = (*acknowledgment_path, "reason")
+        reason = string(config, context, reason_path)
+        if reason is not None and not reason.strip():
+            issues.append(context.issue(reason_path, BLANK_REASON))
     return issues
 
 
@@ -301,11 +362,32 @@ def kms_keys_in_region_and_account(config: Mapping[str, Any], context: RuleConte
             issues += _kms_key_issues(config, context, (*item_path, "kms_key_arn"), user)
     log_key = ("invocation_logging", "cloudwatch", "kms_key_arn")
     issues += _kms_key_issues(config, context, log_key, "the invocation log group")
+    issues += _kms_key_issues(config, context, ("handler_logs", "kms_key_arn"), "a handler log group")
+    for bucket_path in _bucket_paths(config):
+        if context.valid(bucket_path):
+            # An existing bucket may belong to another account, and its key with it.
+            created = isinstance(value(config, bucket_path), dict) and "create" in value(config, bucket_path)
+            issues += _kms_key_issues(
+                config, context, (*bucket_path, "kms_key_arn"), "an S3 bucket", same_account=created
+            )
     return issues
 
 
+def _bucket_paths(config: Mapping[str, Any]) -> list[ConfigPath]:
+    """Where a bucket (``{create: true}`` or ``{arn: ...}``) can be: jobs, invocation logs, data sources."""
+    paths: list[ConfigPath] = [("job_bucket",), ("invocation_logging", "s3", "bucket")]
+    for kb_path, _ in items(config, ("knowledge_bases",)):
+        paths += [(*source_path, "bucket") for source_path, _ in items(config, (*kb_path, "data_sources"))]
+    return paths
+
+
 def _kms_key_issues(
-    config: Mapping[str, Any], context: RuleContext, key_path: ConfigPath, user: str
+    config: Mapping[str, Any],
+    context: RuleContext,
+    key_path: ConfigPath,
+    user: str,
+    *,
+    same_account: bool = True,
 ) -> list[Issue]:
     match = _KMS_KEY_ARN.match(string(config, context, key_path) or "")
     if match is None:
@@ -316,7 +398,7 @@ def _kms_key_issues(
     if region is not None and match["region"] != region:
         message = KMS_KEY_REGION.format(key_region=show(match["region"]), region=show(region), user=user)
         issues.append(context.issue(key_path, message))
-    if account is not None and match["account"] != account:
+    if same_account and account is not None and match["account"] != account:
         message = KMS_KEY_ACCOUNT.format(key_account=show(match["account"]), account=show(account))
         issues.append(context.issue(key_path, message))
     return issues
@@ -326,6 +408,8 @@ RULES: tuple[Rule, ...] = (
     Rule("unique-names", unique_names),
     Rule("vector-store-references", vector_store_references),
     Rule("collection-names", collection_names),
+    Rule("prod-private-network", prod_private_network),
+    Rule("public-network-acknowledgments", public_network_acknowledgments),
     Rule("knowledge-base-names", knowledge_base_names),
     Rule("embedding-models", embedding_models),
     Rule("chunking", chunking),
@@ -358,6 +442,8 @@ RULES: tuple[Rule, ...] = (
     Rule("batch-inputs", job_rules.batch_inputs),
     Rule("job-bucket-used", job_rules.job_bucket_used),
     Rule("logging-destinations", logging_rules.logging_destinations),
+    Rule("pipeline-environments", pipeline_rules.pipeline_environments),
+    Rule("pipeline-connection", pipeline_rules.pipeline_connection),
 )
 """Every semantic rule, in the order they run (the order of their issues does not matter: they are sorted)."""
 

@@ -43,6 +43,10 @@ S3_PREFIX_PATTERN = "^([-!_*'().a-zA-Z0-9]+/)+$"
 """A key prefix ending with ``/``, with the characters of :data:`S3_KEY_PATTERN`."""
 _S3_KEY_CHARACTERS = "letters, digits and !_*'().- characters"
 
+CONNECTION_ARN_PATTERN = (
+    "^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z]{2,4}(-[a-z]+)+-[0-9]:[0-9]{12}:"
+    "connection/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+)
 PATTERN_MESSAGES: Mapping[str, Callable[[Any], str]] = {
     "^[a-z][a-z0-9-]{0,15}$": lambda value: (
         f"{show(value)} must be 1 to 16 lowercase letters, digits and hyphens, starting with a letter"
@@ -72,6 +76,16 @@ PATTERN_MESSAGES: Mapping[str, Callable[[Any], str]] = {
     "^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]{36}$": lambda value: (
         f"{show(value)} must be the ARN of a customer managed KMS key: "
         "arn:aws:kms:<region>:<account>:key/<key id>, the key id 36 characters"
+    ),
+    "^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$": lambda value: (
+        f"{show(value)} must be owner/name of a repository: letters, digits and _.- on each side of one /"
+    ),
+    "^[^\\s~^:?*\\[\\\\]{1,255}$": lambda value: (
+        f"{show(value)} must be a git branch name: 1 to 255 characters, no spaces or any of ~^:?*[\\"
+    ),
+    CONNECTION_ARN_PATTERN: lambda value: (
+        f"{show(value)} must be the ARN of a CodeConnections connection: "
+        "arn:aws:codeconnections:<region>:<account>:connection/<uuid>"
     ),
     GUARDRAIL_PROFILE_PATTERN: lambda value: (
         f"{show(value)} must be a guardrail profile id such as 'us.guardrail.v1:0', "

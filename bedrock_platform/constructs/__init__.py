@@ -7,7 +7,8 @@ from bedrock_platform.constructs import Guardrail, KnowledgeBase, VectorCollecti
 - Knowledge bases: :class:`VectorCollection` (or an existing one,
   ``VectorCollection.from_collection_attributes``), :class:`VectorIndex`, :class:`KnowledgeBase`,
   :class:`S3DataSource` with its :class:`Chunking`, on a :class:`DocumentBucket` (server access
-  logs to an :class:`AccessLogsBucket`) or any bucket.
+  logs to an :class:`AccessLogsBucket`) or any bucket; :class:`DataSourceIngestion` starts an
+  ingestion job of a data source on each deploy that creates it or changes its settings.
 - Guardrails: :class:`Guardrail` from a :class:`GuardrailProps` (its policy types:
   :class:`ContentFilter`, :class:`DeniedTopic`, :class:`PiiEntity`, :class:`RegexFilter`), and its
   published :class:`GuardrailVersion` s (declared as :class:`GuardrailVersionSpec` or added with
@@ -15,7 +16,11 @@ from bedrock_platform.constructs import Guardrail, KnowledgeBase, VectorCollecti
 - Provisioned throughput: :class:`ProvisionedThroughput` from a :class:`ProvisionedThroughputProps`.
 - Jobs: :class:`EvaluationJob` (datasets as :class:`EvaluationDataset`), :class:`BatchInferenceJob`,
   the models they invoke (:class:`JobModel`), and a :class:`JobBucket` for their data.
-- Model invocation logging of the account and Region: :class:`InvocationLogging`.
+- Model invocation logging of the account and Region: :class:`InvocationLogging`; a customer
+  managed key for a log group: :func:`log_group_key`.
+- cdk-nag: :func:`add_checks` registers its AwsSolutions, NIST 800-53 rev. 5 and HIPAA Security
+  packs; the constructs acknowledge their own findings, and :func:`acknowledge_role_policy` a
+  role of yours whose grants are its default policy.
 
 Each exposes its identifiers, ``grant_*`` methods for applications (``grant_retrieve``,
 ``grant_apply``, ``grant_invoke``) and ``from_*`` importers for resources that already exist.
@@ -37,11 +42,14 @@ from bedrock_platform.constructs.bedrock_job import (
     JobModel,
 )
 from bedrock_platform.constructs.data_source import AccessLogsBucket, Chunking, DocumentBucket, S3DataSource
+from bedrock_platform.constructs.encryption import log_group_key
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.guardrail import Guardrail, GuardrailProps, GuardrailVersion, IGuardrail
 from bedrock_platform.constructs.handler_provider import HandlerProvider, latest_python_runtime
+from bedrock_platform.constructs.ingestion import DataSourceIngestion
 from bedrock_platform.constructs.invocation_logging import InvocationLogging
 from bedrock_platform.constructs.knowledge_base import IKnowledgeBase, KnowledgeBase
+from bedrock_platform.constructs.nag import acknowledge_role_policy, add_checks
 from bedrock_platform.constructs.provisioned_throughput import (
     IProvisionedThroughput,
     ProvisionedThroughput,
@@ -61,6 +69,7 @@ __all__ = [
     "Chunking",
     "ConstructValidationError",
     "ContentFilter",
+    "DataSourceIngestion",
     "DeniedTopic",
     "DocumentBucket",
     "EvaluationDataset",
@@ -85,8 +94,11 @@ __all__ = [
     "S3DataSource",
     "VectorCollection",
     "VectorIndex",
+    "acknowledge_role_policy",
+    "add_checks",
     "bedrock_service_role",
     "cloudformation_execution_role_arn",
     "foundation_model_arn",
     "latest_python_runtime",
+    "log_group_key",
 ]

@@ -18,7 +18,7 @@ from constructs import Construct
 from bedrock_platform.constructs import permissions
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.knowledge_base import KnowledgeBase
-from bedrock_platform.constructs.nag import acknowledge_wildcard
+from bedrock_platform.constructs.nag import acknowledge_bucket, acknowledge_wildcard
 
 _NAME = re.compile(r"^([0-9a-zA-Z][_-]?){1,100}$")
 
@@ -174,6 +174,7 @@ class S3DataSource(Construct):
 
         self.chunking = chunking
         self.bucket = bucket
+        self.knowledge_base = knowledge_base
         self._grant_read(knowledge_base, bucket, inclusion_prefixes, kms_key or bucket.encryption_key)
         self.resource = bedrock.CfnDataSource(
             self,
@@ -228,7 +229,11 @@ class S3DataSource(Construct):
 
 
 class AccessLogsBucket(s3.Bucket):
-    """The bucket that receives the server access logs of the document buckets of a stack."""
+    """The bucket that receives the server access logs of the document buckets of a stack.
+
+    Encrypted with SSE-S3: S3 delivers server access logs only to a bucket with that default
+    encryption, not to one with a KMS key.
+    """
 
     def __init__(self, scope: Construct, id: str) -> None:
         super().__init__(
@@ -246,12 +251,7 @@ class AccessLogsBucket(s3.Bucket):
                 )
             ],
         )
-        cdk.Validations.of(self).acknowledge(
-            cdk.Acknowledgment(
-                id="AwsSolutions::AwsSolutions-S1",
-                reason="This is the access-log target bucket; logging it into itself would loop.",
-            )
-        )
+        acknowledge_bucket(self, access_logs=True)
 
 
 class DocumentBucket(s3.Bucket):
@@ -295,3 +295,4 @@ class DocumentBucket(s3.Bucket):
             cors=list(cors) or None,
             **kwargs,
         )
+        acknowledge_bucket(self, sse_s3=encryption_key is None)

@@ -7,16 +7,28 @@ has boto3). One provider per handler module and stack, shared by every resource 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import custom_resources as cr
 from constructs import Construct, IConstruct
 
-from bedrock_platform.constructs.nag import acknowledge_wildcard
+from bedrock_platform.constructs.nag import (
+    HANDLER_LOGS,
+    LOG_DELIVERY_WILDCARD,
+    WAITER_LOGS,
+    acknowledge,
+    acknowledge_custom_resource_function,
+    acknowledge_role_policy,
+    acknowledge_unencrypted_log_group,
+    acknowledge_wildcard,
+    skip_checkov,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 HANDLER_ASSET_EXCLUDE = ["*", "!handlers", "!handlers/*.py"]
@@ -25,6 +37,8 @@ HANDLER_TIMEOUT = cdk.Duration.minutes(2)
 LOG_RETENTION = logs.RetentionDays.ONE_YEAR
 FRAMEWORK_FUNCTIONS = ("framework-onEvent", "framework-isComplete", "framework-onTimeout")
 """The Provider framework's own functions, by construct id."""
+LOGS_KEY_CONTEXT = "bedrock-platform:handler-logs-kms-key-arn"
+"""Context key: ARN of the customer managed key that :meth:`HandlerProvider.of` encrypts log groups with."""
 
 
 def latest_python_runtime() -> lambda_.Runtime:
@@ -35,7 +49,24 @@ def latest_python_runtime() -> lambda_.Runtime:
     )
 
 
-def _depend_on_policy_only(owner: IConstruct, role: IConstruct) -> None:
+def _describe_from_the_stack(function: lambda_.Function, kind: str) -> None:
+    """The framework's own description of ``function``, with its construct path from the stack down.
+
+    The framework writes the whole construct path, which a pipeline's stage lengthens
+    (``delivery-bedrock-pipeline/Deploy-dev/...``); from the stack down, a stage deploys the same
+    template as ``cdk deploy`` of the environment.
+    """
+    stack = cdk.Stack.of(function)
+    provider_path = function.node.scope.node.path if function.node.scope else function.node.path
+    relative = provider_path[len(stack.node.path) + 1 :]
+    resource = function.node.default_child
+    assert isinstance(resource, cdk.CfnResource)
+    resource.add_property_override(
+        "Description", f"AWS CDK resource provider framework - {kind} ({stack.stack_name}/{relative})"
+    )
+
+
+def depend_on_policy_only(owner: IConstruct, role: IConstruct) -> None:
     """Make ``owner``'s resource depend on its role's default policy, not also on the role.
 
     CDK adds both, but the resource already references the role (``GetAtt``), so the role in
@@ -56,6 +87,8 @@ class HandlerProvider(Construct):
     :param description: what the handlers do; in the role's and the functions' descriptions.
     :param query_interval: time between ``is_complete`` polls.
     :param total_timeout: how long the framework waits for ``is_complete`` (at most 1 hour).
+    :param encryption_key: customer managed key of the log groups; its key policy must let the
+        CloudWatch Logs service principal of the Region use it. Default: CloudWatch Logs' own keys.
     """
 
     def __init__(
@@ -67,11 +100,26 @@ class HandlerProvider(Construct):
         description: str,
         query_interval: cdk.Duration,
         total_timeout: cdk.Duration,
+        encryption_key: kms.IKey | None = None,
     ) -> None:
         super().__init__(scope, id)
         self.log_group = logs.LogGroup(
-            self, "Logs", retention=LOG_RETENTION, removal_policy=cdk.RemovalPolicy.DESTROY
+            self,
+            "Logs",
+            retention=LOG_RETENTION,
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+            encryption_key=encryption_key,
         )
+        waiter_logs = logs.LogGroup(
+            self,
+            "WaiterLogs",
+            retention=LOG_RETENTION,
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+            encryption_key=encryption_key,
+        )
+        if encryption_key is None:
+            acknowledge_unencrypted_log_group(self.log_group, HANDLER_LOGS)
+            acknowledge_unencrypted_log_group(waiter_logs, WAITER_LOGS)
         self.role = self._lambda_role("Role", f"bedrock-platform custom resource handler: {description}")
         code = lambda_.Code.from_asset(str(PACKAGE_DIR), exclude=HANDLER_ASSET_EXCLUDE)
         functions = {
@@ -102,20 +150,20 @@ class HandlerProvider(Construct):
             ),
             disable_waiter_state_machine_logging=False,
             waiter_state_machine_log_options=cr.LogOptions(
-                destination=logs.LogGroup(
-                    self, "WaiterLogs", retention=LOG_RETENTION, removal_policy=cdk.RemovalPolicy.DESTROY
-                ),
+                destination=waiter_logs,
                 level=sfn.LogLevel.ALL,
                 include_execution_data=False,
             ),
         )
         framework = {name: self._framework_function(name) for name in FRAMEWORK_FUNCTIONS}
+        for name, function in framework.items():
+            _describe_from_the_stack(function, name.removeprefix("framework-"))
         waiter = self.provider.node.find_child("waiter-state-machine")
         self._acknowledge_framework(list(functions.values()), framework, waiter)
         for function in (*functions.values(), *framework.values()):
             assert function.role is not None
-            _depend_on_policy_only(function, function.role)
-        _depend_on_policy_only(waiter, waiter.node.find_child("Role"))
+            depend_on_policy_only(function, function.role)
+        depend_on_policy_only(waiter, waiter.node.find_child("Role"))
 
     def _framework_function(self, name: str) -> lambda_.Function:
         """One of the Provider framework's own functions."""
@@ -129,6 +177,7 @@ class HandlerProvider(Construct):
             self, id, assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=description
         )
         self.log_group.grant_write(role)
+        acknowledge_role_policy(role)
         acknowledge_wildcard(
             role,
             self.log_group.log_group_arn,
@@ -139,12 +188,17 @@ class HandlerProvider(Construct):
     def _acknowledge_framework(
         self, handlers: list[lambda_.Function], framework: dict[str, lambda_.Function], waiter: IConstruct
     ) -> None:
-        """What cdk-nag finds in the CDK Provider framework itself, and why each is safe."""
+        """What cdk-nag and checkov find in the CDK Provider framework itself, and why each is safe."""
         for function in handlers:
+            acknowledge_custom_resource_function(function)
             acknowledge_wildcard(
                 self,
                 f"{function.function_arn}:*",
                 "The framework may invoke this one handler function; the wildcard is its version qualifier.",
+            )
+        for name, function in framework.items():
+            acknowledge_custom_resource_function(
+                function, framework=True, asynchronous=name == "framework-onEvent"
             )
         for name in ("framework-isComplete", "framework-onTimeout"):
             acknowledge_wildcard(
@@ -152,18 +206,18 @@ class HandlerProvider(Construct):
                 f"{framework[name].function_arn}:*",
                 "The waiter may invoke this one framework function; the wildcard is its version qualifier.",
             )
-        acknowledge_wildcard(
+        acknowledge_wildcard(waiter, "*", LOG_DELIVERY_WILDCARD)
+        waiter_role = waiter.node.find_child("Role")
+        assert isinstance(waiter_role, iam.Role)
+        acknowledge_role_policy(waiter_role)
+        policy = waiter_role.node.find_child("DefaultPolicy").node.default_child
+        assert isinstance(policy, cdk.CfnResource)
+        skip_checkov(policy, "CKV_AWS_111", LOG_DELIVERY_WILDCARD)
+        acknowledge(
             waiter,
-            "*",
-            "Step Functions log delivery (logs:CreateLogDelivery and its kin) does not support "
-            "resource-level permissions; the statement holds only those logging actions.",
-        )
-        cdk.Validations.of(waiter).acknowledge(
-            cdk.Acknowledgment(
-                id="AwsSolutions::AwsSolutions-SF2",
-                reason="The waiter state machine only polls isComplete at an interval; its history is "
-                "logged in full, and X-Ray would trace nothing but those Lambda invocations.",
-            )
+            "AwsSolutions::AwsSolutions-SF2",
+            "The waiter state machine only polls isComplete at an interval; its history is "
+            "logged in full, and X-Ray would trace nothing but those Lambda invocations.",
         )
 
     @property
@@ -181,7 +235,11 @@ class HandlerProvider(Construct):
         query_interval: cdk.Duration,
         total_timeout: cdk.Duration,
     ) -> HandlerProvider:
-        """The stack's provider for ``module``, created on first use."""
+        """The stack's provider for ``module``, created on first use.
+
+        Its log groups are encrypted with the key whose ARN is the context value
+        :data:`LOGS_KEY_CONTEXT` (``bedrock-platform:handler-logs-kms-key-arn``), when it is set.
+        """
         stack = cdk.Stack.of(scope)
         id = "".join(part.capitalize() for part in module.split("_")) + "Provider"
         existing = stack.node.try_find_child(id)
@@ -194,4 +252,16 @@ class HandlerProvider(Construct):
             description=description,
             query_interval=query_interval,
             total_timeout=total_timeout,
+            encryption_key=_logs_key(stack),
         )
+
+
+def _logs_key(stack: cdk.Stack) -> kms.IKey | None:
+    """The stack's import of the handler log key named in the context, if one is."""
+    arn = stack.node.try_get_context(LOGS_KEY_CONTEXT)
+    if not arn:
+        return None
+    existing = stack.node.try_find_child("HandlerLogsKey")
+    if existing is not None:
+        return cast(kms.IKey, existing)
+    return kms.Key.from_key_arn(stack, "HandlerLogsKey", arn)

@@ -18,7 +18,7 @@ from constructs import Construct
 from bedrock_platform.constructs import permissions
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.handler_provider import HandlerProvider
-from bedrock_platform.constructs.nag import acknowledge_wildcard
+from bedrock_platform.constructs.nag import acknowledge_role_policy, acknowledge_wildcard
 
 __all__ = ["DATA_KINDS", "InvocationLogging"]
 
@@ -150,6 +150,7 @@ class InvocationLogging(Construct):
             ),
         )
         log_group.grant(role, "logs:CreateLogStream", "logs:PutLogEvents")
+        acknowledge_role_policy(role)
         policy = role.node.find_child("DefaultPolicy").node.default_child
         assert isinstance(policy, cdk.CfnResource)
         self._writers.append(policy)

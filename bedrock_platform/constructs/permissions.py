@@ -65,11 +65,22 @@ THROUGHPUT_READ_ACTIONS: tuple[str, ...] = ("bedrock:GetProvisionedModelThroughp
 """What a job role needs to resolve a provisioned throughput it invokes."""
 KNOWLEDGE_BASE_RETRIEVE_ONLY_ACTIONS: tuple[str, ...] = ("bedrock:Retrieve",)
 """What a retrieve-only RAG evaluation needs on its knowledge base."""
+INGESTION_START_ACTIONS: tuple[str, ...] = ("bedrock:StartIngestionJob",)
+"""What the ingestion handler needs on the knowledge base (StartIngestionJob is authorized on it)."""
 S3_BUCKET_READ_ACTIONS: tuple[str, ...] = ("s3:GetBucketLocation",)
 S3_WRITE_ACTIONS: tuple[str, ...] = ("s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts")
 """What a job role needs on its output prefix (results are written in parts)."""
 KMS_ENCRYPT_DECRYPT_ACTIONS: tuple[str, ...] = ("kms:Decrypt", "kms:GenerateDataKey")
 """What a job role needs on a key that encrypts what it reads and writes."""
+KMS_LOG_GROUP_ACTIONS: tuple[str, ...] = (
+    "kms:Decrypt",
+    "kms:Encrypt",
+    "kms:GenerateDataKey",
+    "kms:GenerateDataKeyWithoutPlaintext",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+)
+"""What CloudWatch Logs needs on the key of a log group it encrypts (in the key policy)."""
 VPC_DESCRIBE_ACTIONS: tuple[str, ...] = (
     "ec2:DescribeDhcpOptions",
     "ec2:DescribeNetworkInterfaces",

@@ -6,6 +6,8 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from bedrock_platform.constructs.nag import acknowledge_role_policy
+
 __all__ = ["bedrock_service_role", "foundation_model_arn"]
 
 
@@ -30,7 +32,7 @@ def bedrock_service_role(scope: Construct, id: str, *, source_resource: str, des
     ``aws:SourceAccount`` and ``aws:SourceArn`` guard against the confused deputy.
     """
     stack = cdk.Stack.of(scope)
-    return iam.Role(
+    role = iam.Role(
         scope,
         id,
         description=description,
@@ -46,3 +48,5 @@ def bedrock_service_role(scope: Construct, id: str, *, source_resource: str, des
             },
         ),
     )
+    acknowledge_role_policy(role)
+    return role

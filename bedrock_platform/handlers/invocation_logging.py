@@ -60,9 +60,11 @@ def handle(event: Event, bedrock: Service) -> Response:
     physical_id = physical_id_of(event)
     wanted = logging_config(event, bedrock)
     if event["RequestType"] == "Delete":
-        if event.get("PhysicalResourceId") == physical_id:
+        given = event.get("PhysicalResourceId", physical_id)
+        if given == physical_id:
             remove(bedrock, wanted)
-        return {"PhysicalResourceId": physical_id}
+        # A Delete answers with the id it was given: the framework refuses a changed one.
+        return {"PhysicalResourceId": given}
     previous = current_config(bedrock)
     owned = event["RequestType"] == "Update" or _takes_over(event)
     if previous is not None and not same(previous, wanted) and not owned:

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
-from cdk_nag import AwsSolutionsChecks
 
 from bedrock_platform.config import PlatformConfig
+from bedrock_platform.constructs.nag import add_checks
 from bedrock_platform.stacks.evaluation import EvaluationStack
 from bedrock_platform.stacks.guardrails import GuardrailsStack
 from bedrock_platform.stacks.knowledge import KnowledgeStack
@@ -46,12 +46,14 @@ def stack_name(config: PlatformConfig, part: str) -> str:
     return f"{config.environment}-bedrock-{part}"
 
 
-def add_stacks(app: cdk.App, config: PlatformConfig) -> list[cdk.Stack]:
-    """Add the stacks of one environment to ``app``; a part with nothing declared gets no stack.
+def add_stacks(app: cdk.Stage, config: PlatformConfig) -> list[cdk.Stack]:
+    """Add the stacks of one environment to ``app`` (a cdk.App, or a pipeline's cdk.Stage); a part
+    with nothing declared gets no stack.
 
-    Registers cdk-nag's AwsSolutions pack on the app: an unacknowledged finding fails synthesis.
+    Registers cdk-nag's AwsSolutions, NIST 800-53 rev. 5 and HIPAA Security packs on the app: an
+    unacknowledged finding fails synthesis.
     """
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    add_checks(app)
     stacks: list[cdk.Stack] = []
     knowledge = throughput = None
     if config.vector_stores or config.knowledge_bases:
@@ -72,6 +74,14 @@ def add_stacks(app: cdk.App, config: PlatformConfig) -> list[cdk.Stack]:
         stacks.append(evaluation)
     if config.invocation_logging is not None:
         stacks.append(LoggingStack(app, stack_name(config, "logging"), config=config))
+    if config.pipeline is not None:
+        # Imported here: CDK Pipelines costs every other synth about 0.1 s of jsii loading.
+        from bedrock_platform.stacks.pipeline import PipelineStack
+
+        name = stack_name(config, "pipeline")
+        stacks.append(
+            PipelineStack(app, name, config=config, pipeline=config.pipeline, build_stage=add_stacks)
+        )
     for stack in stacks:
         apply_tags(stack, config.tags)
     return stacks

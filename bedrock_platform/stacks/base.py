@@ -6,6 +6,7 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from bedrock_platform.config import PlatformConfig
+from bedrock_platform.constructs.handler_provider import LOGS_KEY_CONTEXT
 
 
 class PlatformStack(cdk.Stack):
@@ -18,12 +19,18 @@ class PlatformStack(cdk.Stack):
         super().__init__(
             scope,
             id,
+            # The id, also inside a pipeline's stage (which would prefix it): a pipeline and a
+            # laptop deploy the same CloudFormation stacks.
+            stack_name=id,
             env=cdk.Environment(account=config.account, region=config.region),
             description=f"bedrock-platform {config.environment}: {purpose}",
             termination_protection=config.is_prod,
             analytics_reporting=False,
         )
         self.config = config
+        if config.handler_logs_kms_key_arn:
+            # Read by HandlerProvider.of, for the log groups of every custom-resource provider here.
+            self.node.set_context(LOGS_KEY_CONTEXT, config.handler_logs_kms_key_arn)
 
     def output(self, id: str, value: str, description: str) -> cdk.CfnOutput:
         """A stack output (what applications and the status command read)."""

@@ -106,7 +106,8 @@ class EvaluationStack(PlatformStack):
             existing = config.job_bucket
             return s3.Bucket.from_bucket_arn(self, "JobBucket", existing.arn), self._key(existing.kms_key_arn)
         logs = AccessLogsBucket(self, "AccessLogs")
-        return JobBucket(self, "JobBucket", access_logs_bucket=logs), None
+        key = self._key(config.job_bucket.kms_key_arn if config.job_bucket else None)
+        return JobBucket(self, "JobBucket", access_logs_bucket=logs, encryption_key=key), key
 
     def _model(self, ref: ModelRef) -> JobModel:
         """The model of a reference; a provisioned throughput's ARN comes from its SSM parameter."""

@@ -15,6 +15,7 @@ from bedrock_platform.config.model import KnowledgeBase as KnowledgeBaseConfig
 from bedrock_platform.constructs import (
     AccessLogsBucket,
     Chunking,
+    DataSourceIngestion,
     DocumentBucket,
     KnowledgeBase,
     S3DataSource,
@@ -134,14 +135,21 @@ class KnowledgeStack(PlatformStack):
                 key = kms.Key.from_key_arn(scope, f"{source.name}-BucketKey", source.bucket.kms_key_arn)
         else:
             bucket = DocumentBucket(
-                scope, f"{source.name}-Bucket", access_logs_bucket=self._access_logs_bucket()
+                scope,
+                f"{source.name}-Bucket",
+                access_logs_bucket=self._access_logs_bucket(),
+                encryption_key=(
+                    kms.Key.from_key_arn(scope, f"{source.name}-BucketKey", source.bucket.kms_key_arn)
+                    if source.bucket.kms_key_arn
+                    else None
+                ),
             )
             self.output(
                 f"{output_id(kb_name)}{output_id(source.name)}BucketName",
                 value=bucket.bucket_name,
                 description=f"Bucket of data source {source.name}: upload documents here",
             )
-        return S3DataSource(
+        data_source = S3DataSource(
             scope,
             f"DataSource-{source.name}",
             knowledge_base=knowledge_base,
@@ -153,6 +161,9 @@ class KnowledgeStack(PlatformStack):
             description=source.description,
             kms_key=key,
         )
+        if source.ingest_on_deploy:
+            DataSourceIngestion(data_source, "Ingestion", data_source=data_source)
+        return data_source
 
     def _access_logs_bucket(self) -> AccessLogsBucket:
         if self._access_logs is None:

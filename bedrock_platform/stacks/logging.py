@@ -11,6 +11,7 @@ from constructs import Construct
 from bedrock_platform.config import PlatformConfig
 from bedrock_platform.config.model import ExistingBucket
 from bedrock_platform.constructs.data_source import AccessLogsBucket, DocumentBucket
+from bedrock_platform.constructs.encryption import log_group_key
 from bedrock_platform.constructs.invocation_logging import InvocationLogging
 from bedrock_platform.stacks.base import PlatformStack
 
@@ -21,8 +22,9 @@ class LoggingStack(PlatformStack):
     """``<env>-bedrock-logging``: the ``invocation_logging`` section.
 
     Creates the log bucket (or uses an existing one), the log group
-    ``/aws/bedrock/<env>/model-invocations`` (retained in prod), and the account's logging
-    configuration (left on when the stack is deleted in prod). Outputs:
+    ``/aws/bedrock/<env>/model-invocations`` (retained in prod) encrypted with the configured key
+    or else a key of its own (rotated yearly, retained with it), and the account's logging configuration
+    (left on when the stack is deleted in prod). Outputs:
     ``InvocationLogGroupName`` and ``InvocationLogBucketName``.
     """
 
@@ -35,22 +37,38 @@ class LoggingStack(PlatformStack):
             bucket = s3.Bucket.from_bucket_arn(self, "LogBucket", spec.bucket.arn)
         elif spec.bucket is not None:
             bucket = DocumentBucket(
-                self, "LogBucket", access_logs_bucket=AccessLogsBucket(self, "AccessLogs")
+                self,
+                "LogBucket",
+                access_logs_bucket=AccessLogsBucket(self, "AccessLogs"),
+                encryption_key=(
+                    kms.Key.from_key_arn(self, "LogBucketKey", spec.bucket.kms_key_arn)
+                    if spec.bucket.kms_key_arn
+                    else None
+                ),
             )
         if bucket is not None:
             self.output("InvocationLogBucketName", bucket.bucket_name, "Bucket of the model invocation logs")
         log_group: logs.LogGroup | None = None
+        # In prod the log group, and the key the toolkit creates for it, outlive the stack.
+        removal = cdk.RemovalPolicy.RETAIN if config.is_prod else cdk.RemovalPolicy.DESTROY
         if spec.cloudwatch:
+            log_group_name = spec.log_group_name(config.environment)
             log_group = logs.LogGroup(
                 self,
                 "LogGroup",
-                log_group_name=spec.log_group_name(config.environment),
+                log_group_name=log_group_name,
                 encryption_key=(
                     kms.Key.from_key_arn(self, "LogKey", spec.log_kms_key_arn)
                     if spec.log_kms_key_arn
-                    else None
+                    else log_group_key(
+                        self,
+                        "LogGroupKey",
+                        log_group_name=log_group_name,
+                        description=f"bedrock-platform {config.environment}: model invocation logs",
+                        removal_policy=removal,
+                    )
                 ),
-                removal_policy=cdk.RemovalPolicy.RETAIN if config.is_prod else cdk.RemovalPolicy.DESTROY,
+                removal_policy=removal,
             )
             # Any of CloudWatch Logs' retention periods, as days (RetentionDays has no int constructor).
             resource = log_group.node.default_child

@@ -81,6 +81,9 @@ def test_rules_find_nothing_in_the_shipped_configs(name: str) -> None:
         " generator_model: {provisioned_throughput: [x]}, datasets: [{metrics: [correctness]}]}]\n",
         "environment: [x]\nbatch_inference_jobs: [1, {name: 5, model: {provisioned_throughput: 5}, input: 3},"
         " {model: [x], input: a.txt, kms_key_arn: 5}]\njob_bucket: {create: true}\n",
+        "environment: prod\nvector_stores: [1, {network: 5}, {network: {vpc_endpoints: 5}}, {network: [x]},"
+        " {allow_public_network: 5}, {allow_public_network: {reason: [x]}, network: {vpc_endpoints: []}},"
+        " {allow_public_network: [], network: {vpc_endpoints: [x]}}]\n",
     ],
 )
 def test_rules_never_raise_on_wrongly_typed_input(text: str) -> None:

@@ -52,6 +52,7 @@ def test_dev_config_objects() -> None:
     (source,) = knowledge_base.data_sources
     assert source.bucket == CreatedBucket()
     assert source.chunking == Chunking(strategy="fixed_size", max_tokens=300, overlap_percentage=20)
+    assert source.ingest_on_deploy is True
 
 
 def test_prod_config_objects() -> None:
@@ -75,7 +76,7 @@ def test_standby_replicas_and_deletion_protection_default_to_prod_only(
 ) -> None:
     path = write_config(
         f'environment: {environment}\naccount: "111111111111"\nregion: us-east-1\n'
-        "vector_stores:\n  - name: docs\n"
+        "vector_stores:\n  - name: docs\n    network: {vpc_endpoints: [vpce-0a1b2c3d4e5f6a7b8]}\n"
     )
 
     (store,) = load_config(path).vector_stores
@@ -96,6 +97,7 @@ def test_data_source_defaults(write_config: WriteConfig) -> None:
         (),
         None,
     )
+    assert source.ingest_on_deploy is False
 
 
 @pytest.mark.parametrize(

@@ -282,9 +282,12 @@ def test_a_failed_restore_says_so(bedrock: Service, stubber: Stubber) -> None:
 def test_a_delete_after_a_create_that_set_nothing_removes_nothing(
     bedrock: Service, stubber: Stubber, physical_id: str
 ) -> None:
-    """Even when the configuration in place is the one declared (someone else's, adopted or not)."""
+    """Even when the configuration in place is the one declared (someone else's, adopted or not).
+
+    It answers with the id it was given: the Provider framework refuses a Delete that changes it.
+    """
     assert handler.handle(event("Delete", PhysicalResourceId=physical_id), bedrock) == {
-        "PhysicalResourceId": PHYSICAL_ID
+        "PhysicalResourceId": physical_id
     }
 
 

@@ -132,6 +132,21 @@ def test_existing_bucket_is_read_under_its_prefix_with_its_key(prod: dict[str, A
     }
 
 
+def test_ingest_on_deploy_starts_an_ingestion_of_that_data_source_only(
+    dev: dict[str, Any], prod: dict[str, Any]
+) -> None:
+    (data_source,) = _resources(dev, "AWS::Bedrock::DataSource")
+    (knowledge_base,) = _resources(dev, "AWS::Bedrock::KnowledgeBase")
+    (ingestion,) = _resources(dev, "Custom::BedrockDataSourceIngestion").values()
+    assert ingestion["Properties"]["KnowledgeBaseId"] == {"Fn::GetAtt": [knowledge_base, "KnowledgeBaseId"]}
+    assert ingestion["Properties"]["DataSourceId"] == {"Fn::GetAtt": [data_source, "DataSourceId"]}
+    handlers = [f["Properties"].get("Handler") for f in _resources(dev, "AWS::Lambda::Function").values()]
+    assert handlers.count("handlers.ingestion.on_event") == 1
+    # prod.yaml leaves ingest_on_deploy at its default: no ingestion, no provider.
+    assert _resources(prod, "Custom::BedrockDataSourceIngestion") == {}
+    assert not any("Ingestion" in lid for lid in prod["Resources"])
+
+
 def test_private_collection_policies_and_extra_principal(prod: dict[str, Any]) -> None:
     policies = {
         p["Properties"]["Type"]: p["Properties"]["Policy"]

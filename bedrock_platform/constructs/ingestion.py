@@ -1,0 +1,93 @@
+"""An ingestion job of an S3 data source, started by the deploy, as a custom resource.
+
+An ingestion job is not something CloudFormation can hold, so ``handlers/ingestion.py`` starts
+one through the ``bedrock-agent`` API each time the custom resource is created or its
+properties change, and the properties change exactly when the data source is created, replaced
+or its settings change (:func:`settings_hash`).
+"""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from constructs import Construct
+
+from bedrock_platform.config.model import short_hash
+from bedrock_platform.constructs import permissions
+from bedrock_platform.constructs.data_source import S3DataSource
+from bedrock_platform.constructs.handler_provider import HandlerProvider
+
+__all__ = ["DataSourceIngestion", "settings_hash"]
+
+RESOURCE_TYPE = "Custom::BedrockDataSourceIngestion"
+QUERY_INTERVAL = cdk.Duration.seconds(30)
+"""How often a start refused while another job of the data source runs is tried again."""
+TOTAL_TIMEOUT = cdk.Duration.minutes(30)
+"""How long the deploy waits for a running job of the data source to end before it fails."""
+
+
+class DataSourceIngestion(Construct):
+    """Starts an ingestion job of ``data_source`` whenever the data source is created or its settings change.
+
+    The settings are what decides what is ingested and how: the bucket, the inclusion prefix,
+    the chunking and the data source's name (:func:`settings_hash`). A description or data
+    deletion policy change starts nothing, and neither does a change of the documents in the
+    bucket: ingest those with ``python -m bedrock_platform sync ENV``. A replaced data source
+    (new chunking) is ingested as a new one.
+
+    The deploy does not wait for the ingestion to finish: it goes on once the service has
+    accepted the job. While another ingestion job of the data source is running, the start is
+    tried again every 30 seconds until the service accepts it, for at most 30 minutes, after
+    which the deploy fails. The handler may only call ``bedrock:StartIngestionJob`` on the data
+    source's knowledge base. The job runs after the data source, so after the knowledge base
+    role's policy that lets it read the bucket.
+
+    The job's id is :attr:`ingestion_job_id`.
+
+    :param data_source: the data source to ingest.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, data_source: S3DataSource) -> None:
+        super().__init__(scope, id)
+        self.data_source = data_source
+        self.provider = HandlerProvider.of(
+            self,
+            module="ingestion",
+            description="Amazon Bedrock knowledge base ingestion on deploy",
+            query_interval=QUERY_INTERVAL,
+            total_timeout=TOTAL_TIMEOUT,
+        )
+        knowledge_base = data_source.knowledge_base
+        knowledge_base.grant(self.provider.role, *permissions.INGESTION_START_ACTIONS)
+        self.resource = cdk.CustomResource(
+            self,
+            "Resource",
+            service_token=self.provider.service_token,
+            resource_type=RESOURCE_TYPE,
+            properties={
+                "KnowledgeBaseId": knowledge_base.knowledge_base_id,
+                "DataSourceId": data_source.data_source_id,
+                "Settings": settings_hash(data_source),
+            },
+        )
+
+    @property
+    def ingestion_job_id(self) -> str:
+        """The id of the ingestion job the last create or update started."""
+        return self.resource.get_att_string("IngestionJobId")
+
+
+def settings_hash(data_source: S3DataSource) -> str:
+    """Six hex characters over what ``data_source`` synthesizes that decides what is ingested.
+
+    Its name, bucket, inclusion prefix and chunking, as they resolve in the template (a bucket of
+    the stack appears as its logical id).
+    """
+    resource = data_source.resource
+    settings = cdk.Stack.of(data_source).resolve(
+        {
+            "name": resource.name,
+            "source": resource.data_source_configuration,
+            "ingestion": resource.vector_ingestion_configuration,
+        }
+    )
+    return short_hash(settings)
