@@ -1,8 +1,9 @@
 """A YAML document read into plain data that remembers where every key and value was written.
 
 The document is built from PyYAML's event stream (``yaml.parse`` with the safe loader's
-scanner and parser, which are iterative) with an explicit stack, instead of PyYAML's
-recursive composer. That lets it refuse, before building anything big or deep:
+scanner and parser, which are iterative; libyaml's when PyYAML has it, and PyYAML's own to
+word a syntax error) with an explicit stack, instead of PyYAML's recursive composer. That lets
+it refuse, before building anything big or deep:
 
 - nesting deeper than :data:`MAX_DEPTH` levels,
 - documents that expand (counting every alias as a copy of its anchor, without copying it)
@@ -56,6 +57,9 @@ _STRING_TAGS = frozenset({STR_TAG, _YAML_TAG + "timestamp", _YAML_TAG + "value",
 _TYPE_NAMES = {INT_TAG: "integer", FLOAT_TAG: "number", BOOL_TAG: "boolean"}
 _PLAIN_DATA = "a config holds only strings, numbers, booleans, null, lists and mappings"
 
+FAST_LOADER: Any = getattr(yaml, "CSafeLoader", None)
+"""libyaml's parser, when PyYAML was built with it: the same events and marks as PyYAML's own
+(checked over every config and fixture), about ten times faster."""
 _RESOLVER = yaml.resolver.Resolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _CONSTRUCTORS: dict[str, Callable[[yaml.ScalarNode], Any]] = {
@@ -201,6 +205,15 @@ def parse_document(text: str, file: str) -> Document:
     Raises :class:`ConfigError` for invalid YAML, a stream without exactly one document,
     a top level that is not a mapping, and anything the module docstring says is refused.
     """
+    if FAST_LOADER is not None:
+        builder = _Builder(file)
+        try:
+            for event in yaml.parse(text, Loader=FAST_LOADER):
+                builder.feed(event)
+        except yaml.YAMLError:
+            pass  # libyaml words syntax errors its own way: PyYAML's parser below reports them
+        else:
+            return builder.finish()
     builder = _Builder(file)
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
+import yaml
 
 from bedrock_platform.config import ConfigError, Issue
-from bedrock_platform.config.document import Document, Position, parse_document
+from bedrock_platform.config.document import FAST_LOADER, Document, Position, parse_document
 
 TEXT = """\
 environment: dev
@@ -172,3 +176,44 @@ def test_explicit_standard_tags_are_fine() -> None:
         "e": {"x": 1},
         "f": "2024-01-31",
     }
+
+
+def _events(text: str, loader: Any) -> list[tuple[Any, ...]]:
+    return [
+        (
+            type(event).__name__,
+            getattr(event, "value", None),
+            getattr(event, "anchor", None),
+            getattr(event, "tag", None),
+            getattr(event, "implicit", None),
+            getattr(event, "style", None) or None,  # libyaml says "" where PyYAML says None
+            event.start_mark.line,
+            event.start_mark.column,
+            event.end_mark.line,
+            event.end_mark.column,
+        )
+        for event in yaml.parse(text, Loader=loader)
+    ]
+
+
+@pytest.mark.skipif(FAST_LOADER is None, reason="PyYAML without libyaml: its own parser is the only one")
+def test_libyaml_gives_the_events_and_positions_of_pyyamls_own_parser() -> None:
+    """The fast parser may stand in for PyYAML's only because every event and mark is the same."""
+    root = Path(__file__).resolve().parents[2]
+    texts = [path.read_text(encoding="utf-8") for path in sorted(root.glob("config/**/*.yaml"))]
+    texts += [path.read_text(encoding="utf-8") for path in sorted((root / "tests").glob("**/*.yaml"))]
+    texts += [
+        "a: é\nb: 日本語 x\nc: [1, 😀]\nd: 'ü😀' # ß\n",
+        "\ufeffa: 1\n",
+        "a: 1\r\nb: 2\r\n",
+        "a: 1\rb: 2\r",
+    ]
+    compared = 0
+    for text in texts:
+        try:
+            expected = _events(text, yaml.SafeLoader)
+        except yaml.YAMLError:
+            continue  # syntax errors are always worded by PyYAML's parser
+        assert _events(text, FAST_LOADER) == expected, text[:200]
+        compared += 1
+    assert compared > 100
