@@ -66,6 +66,8 @@ clean:
 docs: setup
 	$(PY) -m bedrock_platform.config.reference
 
-## make bench [BENCH_ARGS=--quick]: synth time and memory of the toolkit against hand-written L1 and an empty app; writes benchmarks/RESULTS.md
+## make bench [BENCH_ARGS=--quick]: synth time and memory of the toolkit against hand-written L1 and an empty app,
+## and where prod's synth time goes; writes benchmarks/RESULTS.md and benchmarks/PROFILE.md
 bench: setup
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)
+	$(PY) benchmarks/profile_synth.py config/prod.yaml --output benchmarks/PROFILE.md

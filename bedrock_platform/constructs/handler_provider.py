@@ -6,6 +6,7 @@ has boto3). One provider per handler module and stack, shared by every resource 
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import cast
 
@@ -41,8 +42,12 @@ LOGS_KEY_CONTEXT = "bedrock-platform:handler-logs-kms-key-arn"
 """Context key: ARN of the customer managed key that :meth:`HandlerProvider.of` encrypts log groups with."""
 
 
+@functools.cache
 def latest_python_runtime() -> lambda_.Runtime:
-    """The newest Python runtime this aws-cdk-lib knows (cdk-nag's AwsSolutions-L1 wants it)."""
+    """The newest Python runtime this aws-cdk-lib knows (cdk-nag's AwsSolutions-L1 wants it).
+
+    Cached: reading every runtime's family and name is some 60 jsii calls per provider.
+    """
     pythons = [runtime for runtime in lambda_.Runtime.ALL if runtime.family == lambda_.RuntimeFamily.PYTHON]
     return max(
         pythons, key=lambda runtime: tuple(int(part) for part in runtime.name[len("python") :].split("."))

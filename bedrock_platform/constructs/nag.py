@@ -16,6 +16,7 @@ resource (or its role or bucket), never app-wide; the reasons live here, once.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Mapping
 from typing import Any
 
 import aws_cdk as cdk
@@ -125,8 +126,9 @@ def acknowledge(scope: IConstruct, finding: str, reason: str) -> None:
 
 def acknowledge_compliance(scope: IConstruct, rule: str, reason: str) -> None:
     """Acknowledge ``rule`` (``LambdaDLQ``) of both NIST 800-53 rev. 5 and HIPAA Security."""
-    for pack in COMPLIANCE_PACKS:
-        acknowledge(scope, f"{pack}::{pack}-{rule}", reason)
+    cdk.Validations.of(scope).acknowledge(
+        *(cdk.Acknowledgment(id=f"{pack}::{pack}-{rule}", reason=reason) for pack in COMPLIANCE_PACKS)
+    )
 
 
 def acknowledge_wildcard(scope: IConstruct, resource_arn: str, reason: str) -> None:
@@ -176,9 +178,14 @@ def skip_checkov(resource: cdk.CfnResource, check_id: str, reason: str) -> None:
 
     Skips are kept sorted by id, one per check, so templates stay deterministic.
     """
+    skip_checkov_checks(resource, {check_id: reason})
+
+
+def skip_checkov_checks(resource: cdk.CfnResource, reasons: Mapping[str, str]) -> None:
+    """Skip several of checkov's checks on ``resource`` at once: ``{check id: reason}``."""
     existing: Any = resource.get_metadata("checkov") or {}
     skips = {skip["id"]: skip["comment"] for skip in existing.get("skip", [])}
-    skips[check_id] = reason
+    skips.update(reasons)
     resource.add_metadata("checkov", {"skip": [{"id": id, "comment": skips[id]} for id in sorted(skips)]})
 
 
@@ -203,13 +210,14 @@ def acknowledge_custom_resource_function(
     acknowledge_compliance(function, "LambdaDLQ", dlq)
     acknowledge_compliance(function, "LambdaInsideVPC", CUSTOM_RESOURCE_FUNCTION_VPC)
     acknowledge_compliance(function, "LambdaConcurrency", CUSTOM_RESOURCE_FUNCTION_CONCURRENCY)
-    resource = l1(function)
-    skip_checkov(resource, "CKV_AWS_115", CUSTOM_RESOURCE_FUNCTION_CONCURRENCY)
-    skip_checkov(resource, "CKV_AWS_116", dlq)
-    skip_checkov(resource, "CKV_AWS_117", CUSTOM_RESOURCE_FUNCTION_VPC)
+    skips = {
+        "CKV_AWS_115": CUSTOM_RESOURCE_FUNCTION_CONCURRENCY,
+        "CKV_AWS_116": dlq,
+        "CKV_AWS_117": CUSTOM_RESOURCE_FUNCTION_VPC,
+    }
     if framework:
-        skip_checkov(resource, "CKV_AWS_45", FRAMEWORK_ENVIRONMENT_SECRETS)
-        skip_checkov(resource, "CKV_AWS_173", FRAMEWORK_ENVIRONMENT)
+        skips |= {"CKV_AWS_45": FRAMEWORK_ENVIRONMENT_SECRETS, "CKV_AWS_173": FRAMEWORK_ENVIRONMENT}
+    skip_checkov_checks(l1(function), skips)
 
 
 def acknowledge_role_policy(role: iam.IRole) -> None:
