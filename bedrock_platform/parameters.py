@@ -15,6 +15,17 @@ def parameter_name(environment: str, *parts: str) -> str:
     return "/".join((PARAMETER_ROOT, environment, *parts))
 
 
+def vector_store_arn(environment: str, name: str) -> str:
+    """The parameter holding the ARN of a vector store's collection (published when another knowledge
+    stack holds one of its knowledge bases)."""
+    return parameter_name(environment, "vector-stores", name, "arn")
+
+
+def vector_store_endpoint(environment: str, name: str) -> str:
+    """The parameter holding the endpoint of a vector store's collection (published with its ARN)."""
+    return parameter_name(environment, "vector-stores", name, "endpoint")
+
+
 def knowledge_base_id(environment: str, name: str) -> str:
     """The parameter holding a knowledge base's id."""
     return parameter_name(environment, "knowledge-bases", name, "id")

@@ -12,8 +12,9 @@ except ConfigError as error:
 The flow is: read the file within safety limits, keeping the position of every key and value
 (:mod:`.document`); validate it against ``config/schema.json`` (:mod:`.schema`); read the word
 files its guardrails name (:mod:`.files`); run the semantic rules (:mod:`.rules`,
-:mod:`.guardrail_rules`, :mod:`.throughput_rules`, :mod:`.job_rules`); build the frozen config
-objects with defaults (:mod:`.model`).
+:mod:`.guardrail_rules`, :mod:`.throughput_rules`, :mod:`.job_rules`, :mod:`.stack_rules`); build
+the frozen config objects with defaults (:mod:`.model`), placing each knowledge base in its
+knowledge stack (:mod:`.placement`).
 This package never imports aws_cdk.
 """
 

@@ -21,6 +21,7 @@ from bedrock_platform.config.catalog import (
     embedding_model,
     evaluation_metrics,
 )
+from bedrock_platform.config.placement import DEFAULT_KNOWLEDGE_STACKS, knowledge_stack_of
 
 PROD_ENVIRONMENT = "prod"
 DEFAULT_LOG_RETENTION_DAYS = 365
@@ -103,6 +104,9 @@ class KnowledgeBase:
     vector_store: str
     description: str | None = None
     data_sources: tuple[DataSource, ...] = ()
+    stack: int = 1
+    """The number of the knowledge stack that holds it: its ``stack`` pin, or the one its name hashes
+    to (:func:`bedrock_platform.config.placement.knowledge_stack_of`). Default: 1."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -565,6 +569,8 @@ class PlatformConfig:
     region: str
     tags: Mapping[str, str] = field(default_factory=dict)
     vector_stores: tuple[VectorStore, ...] = ()
+    knowledge_stacks: int = DEFAULT_KNOWLEDGE_STACKS
+    """How many numbered knowledge stacks the knowledge bases are spread over. Default: 1."""
     knowledge_bases: tuple[KnowledgeBase, ...] = ()
     guardrails: tuple[Guardrail, ...] = ()
     provisioned_throughputs: tuple[ProvisionedThroughput, ...] = ()
@@ -583,6 +589,14 @@ class PlatformConfig:
     def is_prod(self) -> bool:
         """True for the environment named prod, which gets production defaults."""
         return self.environment == PROD_ENVIRONMENT
+
+    @property
+    def knowledge_stack_numbers(self) -> tuple[int, ...]:
+        """The numbers of the knowledge stacks that exist, in order: 1 when there is a vector store or
+        a knowledge base, and every other stack a knowledge base is placed in."""
+        if not self.vector_stores and not self.knowledge_bases:
+            return ()
+        return tuple(sorted({1, *(knowledge_base.stack for knowledge_base in self.knowledge_bases)}))
 
     def vector_store(self, name: str) -> VectorStore:
         """The vector store of that name (references are checked at validation)."""
@@ -631,6 +645,7 @@ def build_config(
         build_batch_inference_job(item) for item in raw.get("batch_inference_jobs", [])
     )
     job_bucket: CreatedBucket | ExistingBucket | None = None
+    knowledge_stacks = raw.get("knowledge_stacks", DEFAULT_KNOWLEDGE_STACKS)
     if evaluation_jobs or batch_inference_jobs:
         job_bucket = build_bucket(raw["job_bucket"]) if "job_bucket" in raw else CreatedBucket()
     return PlatformConfig(
@@ -639,7 +654,10 @@ def build_config(
         region=raw["region"],
         tags=dict(sorted(raw.get("tags", {}).items())),
         vector_stores=tuple(_vector_store(item, is_prod) for item in raw.get("vector_stores", [])),
-        knowledge_bases=tuple(_knowledge_base(item) for item in raw.get("knowledge_bases", [])),
+        knowledge_stacks=knowledge_stacks,
+        knowledge_bases=tuple(
+            _knowledge_base(item, knowledge_stacks) for item in raw.get("knowledge_bases", [])
+        ),
         guardrails=tuple(
             build_guardrail(item, _file_words(item, word_lists or {})) for item in raw.get("guardrails", [])
         ),
@@ -672,7 +690,7 @@ def _vector_store(raw: Mapping[str, Any], is_prod: bool) -> VectorStore:
     )
 
 
-def _knowledge_base(raw: Mapping[str, Any]) -> KnowledgeBase:
+def _knowledge_base(raw: Mapping[str, Any], knowledge_stacks: int) -> KnowledgeBase:
     model = embedding_model(raw["embedding_model"])
     assert model is not None, "validated configs name catalogued models"
     return KnowledgeBase(
@@ -682,6 +700,7 @@ def _knowledge_base(raw: Mapping[str, Any]) -> KnowledgeBase:
         vector_store=raw["vector_store"],
         description=raw.get("description"),
         data_sources=tuple(_data_source(item) for item in raw.get("data_sources", [])),
+        stack=knowledge_stack_of(raw["name"], knowledge_stacks, raw.get("stack")),
     )
 
 

@@ -24,6 +24,7 @@ from bedrock_platform.config import (
     job_rules,
     logging_rules,
     pipeline_rules,
+    stack_rules,
     throughput_rules,
 )
 from bedrock_platform.config.catalog import EMBEDDING_MODELS, KNOWLEDGE_BASE_REGIONS, embedding_model
@@ -415,6 +416,8 @@ RULES: tuple[Rule, ...] = (
     Rule("chunking", chunking),
     Rule("region-has-knowledge-bases", region_has_knowledge_bases),
     Rule("kms-keys-in-region-and-account", kms_keys_in_region_and_account),
+    Rule("knowledge-stack-pins", stack_rules.knowledge_stack_pins),
+    Rule("knowledge-stack-quotas", stack_rules.knowledge_stack_quotas),
     Rule("guardrail-policies", guardrail_rules.guardrail_policies),
     Rule("guardrail-names", guardrail_rules.guardrail_names),
     Rule("prompt-attack-input-only", guardrail_rules.prompt_attack_input_only),

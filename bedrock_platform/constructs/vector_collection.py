@@ -302,22 +302,39 @@ class VectorCollection(_VectorCollectionBase):
         id: str,
         *,
         collection_name: str,
-        collection_id: str,
+        collection_id: str | None = None,
+        collection_arn: str | None = None,
         collection_endpoint: str | None = None,
         access_policy_name: str | None = None,
         deployment_principal_arn: str | None = None,
     ) -> IVectorCollection:
-        """Use an existing collection.
+        """Use an existing collection, by its id or by its ARN (one of the two).
 
         Grants on it go into a data access policy of this stack (data access policies add up),
         named ``access_policy_name`` (default: the collection name cut to 25 characters, a hyphen
         and a hash of the construct path). The deploying principal is granted index management.
+
+        :param collection_name: the collection's name, which its data access policy rules name.
+        :param collection_id: the collection's id. Default: the last part of ``collection_arn``.
+        :param collection_arn: ``arn:<partition>:aoss:<region>:<account>:collection/<id>``, also a
+            token (an SSM parameter's value). Default: built from ``collection_id`` in this stack's
+            account and Region.
+        :param collection_endpoint: Default: ``https://<id>.<region>.aoss.<url suffix>``.
         """
+        if (collection_id is None) == (collection_arn is None):
+            raise ConstructValidationError(
+                f"VectorCollection.from_collection_attributes '{id}': give collection_id or collection_arn, "
+                "one of the two"
+            )
+        if collection_id is None:
+            arn = cdk.Arn.split(collection_arn or "", cdk.ArnFormat.SLASH_RESOURCE_NAME)
+            collection_id = arn.resource_name
         return _ImportedVectorCollection(
             scope,
             id,
             collection_name=collection_name,
-            collection_id=collection_id,
+            collection_id=collection_id or "",
+            collection_arn=collection_arn,
             collection_endpoint=collection_endpoint,
             access_policy_name=access_policy_name,
             deployment_principal_arn=deployment_principal_arn,
@@ -332,6 +349,7 @@ class _ImportedVectorCollection(_VectorCollectionBase):
         *,
         collection_name: str,
         collection_id: str,
+        collection_arn: str | None,
         collection_endpoint: str | None,
         access_policy_name: str | None,
         deployment_principal_arn: str | None,
@@ -340,7 +358,7 @@ class _ImportedVectorCollection(_VectorCollectionBase):
         stack = cdk.Stack.of(self)
         self.collection_name = collection_name
         self.collection_id = collection_id
-        self.collection_arn = stack.format_arn(
+        self.collection_arn = collection_arn or stack.format_arn(
             service="aoss", resource="collection", resource_name=collection_id
         )
         self.collection_endpoint = collection_endpoint or (

@@ -10,19 +10,22 @@ from typing import Any
 import aws_cdk as cdk
 
 from bedrock_platform.config import PlatformConfig
+from bedrock_platform.config.placement import knowledge_stack_name
 from bedrock_platform.constructs.nag import add_checks
 from bedrock_platform.stacks.evaluation import EvaluationStack
 from bedrock_platform.stacks.guardrails import GuardrailsStack
-from bedrock_platform.stacks.knowledge import KnowledgeStack
+from bedrock_platform.stacks.knowledge import KnowledgeBasesStack, KnowledgeStack
 from bedrock_platform.stacks.logging import LoggingStack
 from bedrock_platform.stacks.throughput import ThroughputStack
 
 __all__ = [
     "EvaluationStack",
     "GuardrailsStack",
+    "KnowledgeBasesStack",
     "KnowledgeStack",
     "LoggingStack",
     "ThroughputStack",
+    "add_knowledge_stacks",
     "add_stacks",
     "apply_tags",
     "cdk_json_context",
@@ -48,17 +51,17 @@ def stack_name(config: PlatformConfig, part: str) -> str:
 
 def add_stacks(app: cdk.Stage, config: PlatformConfig) -> list[cdk.Stack]:
     """Add the stacks of one environment to ``app`` (a cdk.App, or a pipeline's cdk.Stage); a part
-    with nothing declared gets no stack.
+    with nothing declared gets no stack. The knowledge bases may fill several numbered knowledge
+    stacks (:func:`add_knowledge_stacks`).
 
     Registers cdk-nag's AwsSolutions, NIST 800-53 rev. 5 and HIPAA Security packs on the app: an
     unacknowledged finding fails synthesis.
     """
     add_checks(app)
     stacks: list[cdk.Stack] = []
-    knowledge = throughput = None
-    if config.vector_stores or config.knowledge_bases:
-        knowledge = KnowledgeStack(app, stack_name(config, "knowledge"), config=config)
-        stacks.append(knowledge)
+    knowledge = add_knowledge_stacks(app, config)
+    stacks += knowledge.values()
+    throughput = None
     if config.guardrails:
         stacks.append(GuardrailsStack(app, stack_name(config, "guardrails"), config=config))
     if config.provisioned_throughputs:
@@ -66,9 +69,9 @@ def add_stacks(app: cdk.Stage, config: PlatformConfig) -> list[cdk.Stack]:
         stacks.append(throughput)
     if config.evaluation_jobs or config.batch_inference_jobs:
         evaluation = EvaluationStack(app, stack_name(config, "evaluation"), config=config)
-        # It reads their SSM parameters, so it deploys after them.
-        if evaluation.uses_knowledge_bases and knowledge is not None:
-            evaluation.add_stack_dependency(knowledge, "reads knowledge base ids from SSM")
+        # It reads their SSM parameters, so it deploys after the stacks that hold them.
+        for number in sorted({config.knowledge_base(name).stack for name in evaluation.knowledge_bases_read}):
+            evaluation.add_stack_dependency(knowledge[number], "reads knowledge base ids from SSM")
         if evaluation.uses_throughputs and throughput is not None:
             evaluation.add_stack_dependency(throughput, "reads provisioned throughput ARNs from SSM")
         stacks.append(evaluation)
@@ -84,6 +87,22 @@ def add_stacks(app: cdk.Stage, config: PlatformConfig) -> list[cdk.Stack]:
         )
     for stack in stacks:
         apply_tags(stack, config.tags)
+    return stacks
+
+
+def add_knowledge_stacks(app: cdk.Stage, config: PlatformConfig) -> dict[int, cdk.Stack]:
+    """The knowledge stacks of ``config`` by number: stack 1 (every collection) when there is a vector
+    store or a knowledge base, and each numbered stack a knowledge base is placed in, which deploys
+    after stack 1 (it reads the collections' SSM parameters)."""
+    stacks: dict[int, cdk.Stack] = {}
+    for number in config.knowledge_stack_numbers:
+        name = knowledge_stack_name(config.environment, number)
+        if number == 1:
+            stacks[number] = KnowledgeStack(app, name, config=config)
+            continue
+        stack = KnowledgeBasesStack(app, name, config=config, number=number)
+        stack.add_stack_dependency(stacks[1], "reads collection ARNs and endpoints from SSM")
+        stacks[number] = stack
     return stacks
 
 

@@ -21,6 +21,8 @@ from bedrock_platform.parameters import (
     knowledge_base_id,
     parameter_name,
     provisioned_model_arn,
+    vector_store_arn,
+    vector_store_endpoint,
 )
 
 __all__ = [
@@ -35,6 +37,8 @@ __all__ = [
     "parameter_name",
     "provisioned_model_arn",
     "publish",
+    "vector_store_arn",
+    "vector_store_endpoint",
 ]
 
 

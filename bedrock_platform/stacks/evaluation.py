@@ -36,7 +36,8 @@ class EvaluationStack(PlatformStack):
 
     def __init__(self, scope: Construct, id: str, *, config: PlatformConfig) -> None:
         super().__init__(scope, id, config=config, purpose="evaluation and batch inference jobs")
-        self.uses_knowledge_bases = False
+        self.knowledge_bases_read: list[str] = []
+        """The knowledge bases of the config whose ids this stack reads from SSM, in the order first read."""
         self.uses_throughputs = False
         self._models: dict[str, JobModel] = {}
         self._knowledge_bases: dict[str, IKnowledgeBase] = {}
@@ -101,6 +102,11 @@ class EvaluationStack(PlatformStack):
                 batch_job.output_uri,
             )
 
+    @property
+    def uses_knowledge_bases(self) -> bool:
+        """Whether a job reads a knowledge base of the config (so this stack deploys after its stack)."""
+        return bool(self.knowledge_bases_read)
+
     def _bucket(self, config: PlatformConfig) -> tuple[s3.IBucket, kms.IKey | None]:
         if isinstance(config.job_bucket, ExistingBucket):
             existing = config.job_bucket
@@ -126,7 +132,7 @@ class EvaluationStack(PlatformStack):
     def _knowledge_base(self, name: str) -> IKnowledgeBase:
         """A knowledge base of this config, by the id its stack publishes."""
         if name not in self._knowledge_bases:
-            self.uses_knowledge_bases = True
+            self.knowledge_bases_read.append(name)
             parameter = discovery.knowledge_base_id(self.config.environment, name)
             self._knowledge_bases[name] = KnowledgeBase.from_knowledge_base_attributes(
                 self, f"KnowledgeBase-{name}", knowledge_base_id=discovery.lookup(self, parameter)

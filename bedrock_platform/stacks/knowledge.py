@@ -1,6 +1,15 @@
-"""The knowledge stack: collections with their policies and indexes, knowledge bases, data sources."""
+"""The knowledge stacks: collections and their policies; knowledge bases, their indexes and data sources.
+
+Stack 1, ``<env>-bedrock-knowledge`` (:class:`KnowledgeStack`), holds every collection and the
+knowledge bases placed in it; stack k >= 2, ``<env>-bedrock-knowledge-<k>``
+(:class:`KnowledgeBasesStack`), holds the knowledge bases placed in it, on collections it reads
+from the SSM parameters stack 1 publishes (see :mod:`bedrock_platform.config.placement`).
+Nothing crosses stacks but those parameters: no export, and stack 1 never refers to stack k.
+"""
 
 from __future__ import annotations
+
+import hashlib
 
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
@@ -17,6 +26,7 @@ from bedrock_platform.constructs import (
     Chunking,
     DataSourceIngestion,
     DocumentBucket,
+    IVectorCollection,
     KnowledgeBase,
     S3DataSource,
     VectorCollection,
@@ -39,40 +49,34 @@ def chunking_from_config(chunking: ChunkingConfig) -> Chunking:
     return Chunking.none()
 
 
-class KnowledgeStack(PlatformStack):
-    """``<env>-bedrock-knowledge``: everything a knowledge base needs, which reference each other closely.
+class KnowledgeBasesHost(PlatformStack):
+    """What both kinds of knowledge stack share: the knowledge bases placed in stack ``number``, each
+    with its index, service role, knowledge base, data sources, created buckets, ingestion, SSM
+    parameters and outputs.
 
     In an environment named prod the stack has termination protection.
     """
 
-    def __init__(self, scope: Construct, id: str, *, config: PlatformConfig) -> None:
-        super().__init__(scope, id, config=config, purpose="knowledge bases on OpenSearch Serverless")
-        self.collections: dict[str, VectorCollection] = {}
+    def __init__(
+        self, scope: Construct, id: str, *, config: PlatformConfig, number: int, purpose: str
+    ) -> None:
+        super().__init__(scope, id, config=config, purpose=purpose)
+        self.number = number
         self.knowledge_bases: dict[str, KnowledgeBase] = {}
         self.data_sources: dict[tuple[str, str], S3DataSource] = {}
         self._access_logs: AccessLogsBucket | None = None
 
-        for store in config.vector_stores:
-            collection = VectorCollection(
-                self,
-                f"Collection-{store.name}",
-                collection_name=config.prefixed(store.name),
-                description=f"Vector store {store.name} of environment {config.environment}",
-                standby_replicas=store.standby_replicas,
-                deletion_protection=store.deletion_protection,
-                kms_key_arn=store.kms_key_arn,
-                vpc_endpoints=store.vpc_endpoints,
-            )
-            for principal in store.data_access_principals:
-                collection.grant_data_access(principal)
-            self.collections[store.name] = collection
-            self.output(
-                f"{output_id(store.name)}CollectionEndpoint",
-                value=collection.collection_endpoint,
-                description=f"Endpoint of the collection of vector store {store.name}",
-            )
+    @property
+    def placed(self) -> list[KnowledgeBaseConfig]:
+        """The knowledge bases of the config placed in this stack, in file order."""
+        return [kb for kb in self.config.knowledge_bases if kb.stack == self.number]
 
-        for kb in config.knowledge_bases:
+    def collection(self, vector_store: str) -> IVectorCollection:
+        """The collection of a vector store, as this stack reaches it."""
+        raise NotImplementedError
+
+    def _add_knowledge_bases(self) -> None:
+        for kb in self.placed:
             self._knowledge_base(kb)
 
     def _knowledge_base(self, kb: KnowledgeBaseConfig) -> None:
@@ -80,7 +84,7 @@ class KnowledgeStack(PlatformStack):
         index = VectorIndex(
             scope,
             "Index",
-            collection=self.collections[kb.vector_store],
+            collection=self.collection(kb.vector_store),
             index_name=kb.name,
             dimensions=kb.dimensions,
         )
@@ -169,3 +173,116 @@ class KnowledgeStack(PlatformStack):
         if self._access_logs is None:
             self._access_logs = AccessLogsBucket(self, "AccessLogs")
         return self._access_logs
+
+
+class KnowledgeStack(KnowledgeBasesHost):
+    """``<env>-bedrock-knowledge``: every collection with its policies, and the knowledge bases placed
+    in stack 1 (all of them with the default ``knowledge_stacks: 1``).
+
+    A vector store with a knowledge base in another knowledge stack also gets its collection's ARN
+    and endpoint published in SSM, for that stack to read.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, config: PlatformConfig) -> None:
+        super().__init__(
+            scope, id, config=config, number=1, purpose="knowledge bases on OpenSearch Serverless"
+        )
+        self.collections: dict[str, VectorCollection] = {}
+        elsewhere = {kb.vector_store for kb in config.knowledge_bases if kb.stack != 1}
+        for store in config.vector_stores:
+            collection = VectorCollection(
+                self,
+                f"Collection-{store.name}",
+                collection_name=config.prefixed(store.name),
+                description=f"Vector store {store.name} of environment {config.environment}",
+                standby_replicas=store.standby_replicas,
+                deletion_protection=store.deletion_protection,
+                kms_key_arn=store.kms_key_arn,
+                vpc_endpoints=store.vpc_endpoints,
+            )
+            for principal in store.data_access_principals:
+                collection.grant_data_access(principal)
+            self.collections[store.name] = collection
+            self.output(
+                f"{output_id(store.name)}CollectionEndpoint",
+                value=collection.collection_endpoint,
+                description=f"Endpoint of the collection of vector store {store.name}",
+            )
+            if store.name in elsewhere:
+                self._publish_collection(store.name, collection)
+        self._add_knowledge_bases()
+
+    def collection(self, vector_store: str) -> IVectorCollection:
+        """The collection of a vector store, created here."""
+        return self.collections[vector_store]
+
+    def _publish_collection(self, store: str, collection: VectorCollection) -> None:
+        environment = self.config.environment
+        suffix = f"(bedrock-platform {environment})"
+        discovery.publish(
+            collection,
+            "ArnParameter",
+            discovery.vector_store_arn(environment, store),
+            collection.collection_arn,
+            f"ARN of the collection of vector store {store} {suffix}",
+        )
+        discovery.publish(
+            collection,
+            "EndpointParameter",
+            discovery.vector_store_endpoint(environment, store),
+            collection.collection_endpoint,
+            f"Endpoint of the collection of vector store {store} {suffix}",
+        )
+
+
+class KnowledgeBasesStack(KnowledgeBasesHost):
+    """``<env>-bedrock-knowledge-<number>`` (number >= 2): the knowledge bases placed in that stack.
+
+    Their collections are stack 1's, read from the SSM parameters it publishes (deploy it first:
+    :func:`bedrock_platform.stacks.add_stacks` makes this stack depend on it). Each collection's
+    grants go into a data access policy of this stack: the bootstrap's CloudFormation execution
+    role (which creates the indexes) and the knowledge base roles of this stack, each on its own
+    index. The policy is named :func:`access_policy_name`.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, config: PlatformConfig, number: int) -> None:
+        super().__init__(
+            scope,
+            id,
+            config=config,
+            number=number,
+            purpose=f"knowledge bases on OpenSearch Serverless (knowledge stack {number})",
+        )
+        self.collections: dict[str, IVectorCollection] = {}
+        used = {kb.vector_store for kb in self.placed}
+        environment = config.environment
+        for store in config.vector_stores:
+            if store.name not in used:
+                continue
+            name = config.prefixed(store.name)
+            self.collections[store.name] = VectorCollection.from_collection_attributes(
+                self,
+                f"Collection-{store.name}",
+                collection_name=name,
+                collection_arn=discovery.lookup(self, discovery.vector_store_arn(environment, store.name)),
+                collection_endpoint=discovery.lookup(
+                    self, discovery.vector_store_endpoint(environment, store.name)
+                ),
+                access_policy_name=access_policy_name(name, id),
+            )
+        self._add_knowledge_bases()
+
+    def collection(self, vector_store: str) -> IVectorCollection:
+        """The collection of a vector store, imported from stack 1's SSM parameters."""
+        return self.collections[vector_store]
+
+
+def access_policy_name(collection_name: str, stack_name: str) -> str:
+    """The name of the data access policy a knowledge stack k >= 2 adds to a collection.
+
+    The collection name cut to 25 characters, a hyphen and 6 hex digits of the collection and
+    stack names: at most 32 characters, unique per collection and stack, and the same whether the
+    stack is deployed by ``cdk deploy`` or by a pipeline.
+    """
+    digest = hashlib.sha256(f"{collection_name}/{stack_name}".encode()).hexdigest()[:6]
+    return f"{collection_name[:25]}-{digest}"

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_ssm as ssm
 from aws_cdk.assertions import Match, Template
 
 from bedrock_platform.constructs import ConstructValidationError, VectorCollection
@@ -191,3 +192,37 @@ def test_imported_collection_gets_its_own_data_access_policy_on_first_grant() ->
         ["arn:aws:iam::111111111111:role/app"],
     ]
     assert statements[1]["Rules"][1]["Resource"] == ["index/shared-vectors/docs"]
+
+
+def test_imported_collection_by_arn_from_a_token_names_its_policy_as_asked() -> None:
+    """How a numbered knowledge stack imports stack 1's collection: ARN and endpoint from SSM."""
+    stack = new_stack()
+    arn = ssm.StringParameter.value_for_string_parameter(stack, "/collections/docs/arn")
+    endpoint = ssm.StringParameter.value_for_string_parameter(stack, "/collections/docs/endpoint")
+    collection = VectorCollection.from_collection_attributes(
+        stack,
+        "Existing",
+        collection_name="dev-docs",
+        collection_arn=arn,
+        collection_endpoint=endpoint,
+        access_policy_name="dev-docs-0a1b2c",
+    )
+    assert collection.collection_arn == arn
+    assert collection.collection_endpoint == endpoint
+    collection.grant_data_access("arn:aws:iam::111111111111:role/app", index_name="docs")
+    template = Template.from_stack(stack)
+    template.has_resource_properties(
+        "AWS::OpenSearchServerless::AccessPolicy", {"Name": "dev-docs-0a1b2c", "Type": "data"}
+    )
+
+
+@pytest.mark.parametrize(
+    "ids", [{}, {"collection_id": "abc", "collection_arn": "arn:aws:aoss:x:1:collection/abc"}]
+)
+def test_an_import_takes_the_id_or_the_arn(ids: dict[str, str]) -> None:
+    with pytest.raises(
+        ConstructValidationError, match="give collection_id or collection_arn, one of the two"
+    ):
+        VectorCollection.from_collection_attributes(
+            new_stack(), "Existing", collection_name="dev-docs", **ids
+        )

@@ -14,6 +14,8 @@ from tests.conftest import CONFIG_DIR, Synthesized
 def expected_parameters(config: PlatformConfig) -> set[str]:
     env = config.environment
     names = set()
+    for store in {kb.vector_store for kb in config.knowledge_bases if kb.stack != 1}:
+        names |= {parameters.vector_store_arn(env, store), parameters.vector_store_endpoint(env, store)}
     for kb in config.knowledge_bases:
         names.add(parameters.knowledge_base_id(env, kb.name))
         names |= {parameters.data_source_id(env, kb.name, source.name) for source in kb.data_sources}
