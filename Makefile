@@ -70,4 +70,4 @@ docs: setup
 ## and where prod's synth time goes; writes benchmarks/RESULTS.md and benchmarks/PROFILE.md
 bench: setup
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)
-	$(PY) benchmarks/profile_synth.py config/prod.yaml --output benchmarks/PROFILE.md
+	$(PY) benchmarks/profile_synth.py config/prod.yaml $(if $(findstring --quick,$(BENCH_ARGS)),,--output benchmarks/PROFILE.md)
