@@ -16,11 +16,15 @@ from syrupy.extensions.json import JSONSnapshotExtension
 from tests.conftest import ENVIRONMENT_CONFIGS, Synthesized
 
 _ASSET_HASH = re.compile(r"\b[0-9a-f]{64}\b")
+_ASSET_DESTINATION = re.compile(r"(<asset-hash>:\d{12}-[a-z]{2}(?:-[a-z]+)+-\d)-[0-9a-f]{8}\b")
+"""A pipeline's asset publishing names each destination ``<asset hash>:<account>-<region>-<8 hex>``,
+the 8 hex digits also derived from the asset's content."""
 
 
 def normalise(template: dict[str, Any]) -> dict[str, Any]:
     """The template with asset hashes (which change with CDK and handler code) replaced."""
-    return json.loads(_ASSET_HASH.sub("<asset-hash>", json.dumps(template)))
+    text = _ASSET_HASH.sub("<asset-hash>", json.dumps(template))
+    return json.loads(_ASSET_DESTINATION.sub(r"\1-<destination-hash>", text))
 
 
 @pytest.fixture

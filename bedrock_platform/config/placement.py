@@ -8,13 +8,15 @@ and re-creates it (and its vectors), so the placement of one never depends on th
 
 :func:`knowledge_stack_sizes` counts the resources and outputs each knowledge stack synthesizes,
 mirroring ``bedrock_platform/stacks/knowledge.py`` (a test compares it with synthesized
-templates), so that validation can refuse a config that CloudFormation would refuse.
+templates), and :func:`access_policy_bound` bounds the length of each data access policy they
+synthesize, so that validation can refuse a config that CloudFormation would refuse.
 Pure functions: nothing here imports aws_cdk.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -138,3 +140,148 @@ def knowledge_stack_sizes(
             size += _size(INGESTION_PROVIDER)
         sizes[number] = size
     return sizes
+
+
+MAX_ACCESS_POLICY_CHARACTERS = 20_480
+"""OpenSearch Serverless's limit on a data access policy document (CreateAccessPolicy ``policy``)."""
+MAX_ROLE_NAME = 64
+"""IAM's longest role name. CloudFormation names the knowledge base roles (``<stack>-<logical
+id>-<suffix>``, cut to this length) and the bootstrap's execution role is named at deploy time:
+neither is known when the file is validated."""
+
+# The data access policy permissions stacks/knowledge.py grants, as in constructs/permissions.py
+# (repeated here because this package never imports the constructs; a test compares them).
+COLLECTION_PERMISSIONS: tuple[str, ...] = ("aoss:DescribeCollectionItems",)
+"""Every statement's collection permissions."""
+DEPLOYER_INDEX_PERMISSIONS: tuple[str, ...] = (
+    "aoss:CreateIndex",
+    "aoss:DeleteIndex",
+    "aoss:DescribeIndex",
+    "aoss:UpdateIndex",
+)
+"""The CloudFormation execution role's, on every index (``*``)."""
+PRINCIPAL_INDEX_PERMISSIONS: tuple[str, ...] = (
+    "aoss:CreateIndex",
+    "aoss:DeleteIndex",
+    "aoss:DescribeIndex",
+    "aoss:ReadDocument",
+    "aoss:UpdateIndex",
+    "aoss:WriteDocument",
+)
+"""A ``data_access_principals`` entry's, on every index (``*``)."""
+KNOWLEDGE_BASE_INDEX_PERMISSIONS: tuple[str, ...] = (
+    "aoss:DescribeIndex",
+    "aoss:ReadDocument",
+    "aoss:WriteDocument",
+)
+"""A knowledge base role's, on its own index (named after the knowledge base)."""
+
+_PARTITIONS: tuple[tuple[str, str], ...] = (
+    ("us-gov-", "aws-us-gov"),
+    ("us-isob-", "aws-iso-b"),
+    ("us-isof-", "aws-iso-f"),
+    ("us-iso-", "aws-iso"),
+    ("eu-isoe-", "aws-iso-e"),
+    ("eusc-", "aws-eusc"),
+    ("cn-", "aws-cn"),
+)
+"""Region prefix and partition, as botocore's partitions.json gives them (first match wins)."""
+LONGEST_PARTITION = "aws-us-gov"
+
+
+def partition_of(region: str | None) -> str:
+    """The partition of ``region``: ``aws`` for a commercial Region; the longest partition name when
+    the Region is unknown."""
+    if region is None:
+        return LONGEST_PARTITION
+    return next((partition for prefix, partition in _PARTITIONS if region.startswith(prefix)), "aws")
+
+
+def longest_role_arn(partition: str) -> str:
+    """As long as the ARN of a role without a path can be in ``partition``: a 64-character name."""
+    return f"arn:{partition}:iam::{'0' * 12}:role/{'r' * MAX_ROLE_NAME}"
+
+
+def access_policy_statement(
+    collection: str, index: str, index_permissions: Sequence[str], principal: str
+) -> str:
+    """One statement of a data access policy, serialized as the VectorCollection construct does
+    (``Stack.to_json_string``: compact JSON, its key order)."""
+    statement = {
+        "Rules": [
+            {
+                "ResourceType": "collection",
+                "Resource": [f"collection/{collection}"],
+                "Permission": list(COLLECTION_PERMISSIONS),
+            },
+            {
+                "ResourceType": "index",
+                "Resource": [f"index/{collection}/{index}"],
+                "Permission": list(index_permissions),
+            },
+        ],
+        "Principal": [principal],
+    }
+    return json.dumps(statement, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class AccessPolicyBound:
+    """An upper bound of the length of one data access policy a knowledge stack synthesizes."""
+
+    base: int
+    """The document without its knowledge base statements: the CloudFormation execution role's
+    statement and, in stack 1, those of ``data_access_principals``."""
+    knowledge_bases: tuple[int, ...] = ()
+    """What each knowledge base's statement adds to it (with the comma before it)."""
+    principals: int = 0
+    """How many ``data_access_principals`` it names."""
+
+    @property
+    def length(self) -> int:
+        """The bound, in characters."""
+        return self.base + sum(self.knowledge_bases)
+
+    @property
+    def within_limit(self) -> bool:
+        """Whether OpenSearch Serverless accepts a document of this length."""
+        return self.length <= MAX_ACCESS_POLICY_CHARACTERS
+
+    @property
+    def fitting(self) -> int:
+        """How many of these knowledge bases, the shortest statements first, one policy can hold."""
+        room, count = MAX_ACCESS_POLICY_CHARACTERS - self.base, 0
+        for added in sorted(self.knowledge_bases):
+            room -= added
+            if room < 0:
+                break
+            count += 1
+        return count
+
+
+def access_policy_bound(
+    collection: str, knowledge_bases: Iterable[str], *, principals: Sequence[str] = (), partition: str
+) -> AccessPolicyBound:
+    """An upper bound of the length of the data access policy a knowledge stack gives ``collection``.
+
+    The policy is a JSON list of one statement per grant (``_DataAccessPolicy._render``): the
+    CloudFormation execution role on every index, each of ``principals`` (``data_access_principals``,
+    granted in stack 1 only) on every index, and the role of each of ``knowledge_bases`` (those of
+    the stack on this collection) on its own index. The two kinds of role ARN are unknown until
+    deployed and count as :func:`longest_role_arn`; everything else is known. So the length is
+    ``2 + (statements - 1) + sum of the statements' lengths``, exact but for the role names.
+    """
+    role = longest_role_arn(partition)
+    statements = [access_policy_statement(collection, "*", DEPLOYER_INDEX_PERMISSIONS, role)]
+    statements += [
+        access_policy_statement(collection, "*", PRINCIPAL_INDEX_PERMISSIONS, principal)
+        for principal in principals
+    ]
+    return AccessPolicyBound(
+        base=len(statements) + 1 + sum(len(statement) for statement in statements),
+        principals=len(principals),
+        knowledge_bases=tuple(
+            len(access_policy_statement(collection, name, KNOWLEDGE_BASE_INDEX_PERMISSIONS, role)) + 1
+            for name in knowledge_bases
+        ),
+    )

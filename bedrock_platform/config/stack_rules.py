@@ -1,4 +1,5 @@
-"""Semantic checks of the knowledge stacks: pins that exist, and stacks within CloudFormation's quotas.
+"""Semantic checks of the knowledge stacks: pins that exist, stacks within CloudFormation's quotas,
+and data access policies within OpenSearch Serverless's length limit.
 
 Where each knowledge base goes is :mod:`.placement`'s to say; these rules read the same values
 from the file as written (so they run before the typed config exists) and skip a file whose
@@ -9,6 +10,7 @@ rule reports it).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from bedrock_platform.config.checks import RuleContext, integer, items, string, value
@@ -16,14 +18,18 @@ from bedrock_platform.config.document import ConfigPath
 from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.placement import (
     DEFAULT_KNOWLEDGE_STACKS,
+    MAX_ACCESS_POLICY_CHARACTERS,
     MAX_KNOWLEDGE_STACKS,
     MAX_OUTPUTS,
     MAX_RESOURCES,
+    AccessPolicyBound,
     KnowledgeBaseFootprint,
     StackSize,
+    access_policy_bound,
     knowledge_stack_name,
     knowledge_stack_of,
     knowledge_stack_sizes,
+    partition_of,
 )
 
 PIN_OVER_COUNT = (
@@ -41,6 +47,19 @@ REPIN = (
     "with these pins no knowledge_stacks up to {limit} would hold them: pin knowledge bases that are "
     "not deployed yet to other stacks (a deployed one that moves is deleted and re-created, and "
     "loses its vectors)"
+)
+ACCESS_POLICY_OVER = (
+    "the data access policy of collection {collection} in the stack {stack} would be up to {length} "
+    "characters (role ARNs counted at their longest), at most {limit} in OpenSearch Serverless: it "
+    "names {grants}; {advice}"
+)
+SPREAD = (
+    "it holds at most {fitting} of these knowledge bases: {stacks}; or put some that are not deployed "
+    "yet on another vector store"
+)
+FEWER_PRINCIPALS = (
+    "the execution role and data_access_principals alone take {base} characters: name fewer "
+    "principals (one role that the others assume, say)"
 )
 
 COUNT_PATH: ConfigPath = ("knowledge_stacks",)
@@ -71,19 +90,43 @@ def knowledge_stack_pins(config: Mapping[str, Any], context: RuleContext) -> lis
     return issues
 
 
-def _footprints(
-    config: Mapping[str, Any], context: RuleContext, count: int
-) -> list[KnowledgeBaseFootprint] | None:
-    """What each knowledge base brings to its stack; None when one cannot be placed or counted."""
+@dataclass(frozen=True)
+class _Placed:
+    """A knowledge base of the file and the stack it is placed in."""
+
+    path: ConfigPath
+    name: str
+    vector_store: str
+    stack: int
+
+
+def _placements(config: Mapping[str, Any], context: RuleContext, count: int) -> list[_Placed] | None:
+    """Where each knowledge base is, with ``count`` knowledge stacks; None when one cannot be placed."""
     found = []
     for knowledge_base_path, knowledge_base in items(config, ("knowledge_bases",)):
         name = string(config, context, (*knowledge_base_path, "name"))
         store = string(config, context, (*knowledge_base_path, "vector_store"))
         pin = integer(config, context, (*knowledge_base_path, "stack"))
-        if name is None or store is None or not context.valid((*knowledge_base_path, "data_sources")):
+        if name is None or store is None:
             return None
         if "stack" in knowledge_base and (pin is None or not 1 <= pin <= count):
             return None  # the schema or knowledge_stack_pins reports it
+        found.append(_Placed(knowledge_base_path, name, store, knowledge_stack_of(name, count, pin)))
+    return found
+
+
+def _footprints(
+    config: Mapping[str, Any], context: RuleContext, count: int
+) -> list[KnowledgeBaseFootprint] | None:
+    """What each knowledge base brings to its stack; None when one cannot be placed or counted."""
+    placements = _placements(config, context, count)
+    if placements is None:
+        return None
+    found = []
+    for placed in placements:
+        knowledge_base_path = placed.path
+        if not context.valid((*knowledge_base_path, "data_sources")):
+            return None
         sources = items(config, (*knowledge_base_path, "data_sources"))
         created = 0
         for source_path, _ in sources:
@@ -93,8 +136,8 @@ def _footprints(
             created += "create" in bucket
         found.append(
             KnowledgeBaseFootprint(
-                vector_store=store,
-                stack=knowledge_stack_of(name, count, pin),
+                vector_store=placed.vector_store,
+                stack=placed.stack,
                 data_sources=len(sources),
                 created_buckets=created,
                 ingested=sum(value(config, (*path, "ingest_on_deploy")) is True for path, _ in sources),
@@ -156,11 +199,110 @@ def knowledge_stack_quotas(config: Mapping[str, Any], context: RuleContext) -> l
     return issues
 
 
+def access_policy_bounds_of(
+    config: Mapping[str, Any], context: RuleContext, count: int | None = None
+) -> dict[tuple[str, int], AccessPolicyBound] | None:
+    """An upper bound of the length of each data access policy the knowledge stacks of the file
+    synthesize, by (vector store, stack number), with ``count`` knowledge stacks instead of the
+    file's when given; None when the file does not say enough to place its knowledge bases.
+
+    Stack 1 has a policy for every vector store (with its ``data_access_principals``); stack k >= 2
+    one for each vector store it has knowledge bases on. A vector store whose name or principals
+    the schema refused is left out.
+    """
+    environment = string(config, context, ("environment",))
+    count = _knowledge_stacks(config, context) if count is None else count
+    placements = None if count is None else _placements(config, context, count)
+    if environment is None or placements is None:
+        return None
+    partition = partition_of(string(config, context, ("region",)))
+    placed: dict[str, dict[int, list[str]]] = {}
+    for knowledge_base in placements:
+        stacks = placed.setdefault(knowledge_base.vector_store, {})
+        stacks.setdefault(knowledge_base.stack, []).append(knowledge_base.name)
+    bounds = {}
+    for store_path, _ in items(config, ("vector_stores",)):
+        name = string(config, context, (*store_path, "name"))
+        principals_path = (*store_path, "data_access_principals")
+        principals = value(config, principals_path) or []
+        if (
+            name is None
+            or (name, 1) in bounds  # a duplicate name: unique_names reports it
+            or not context.valid_tree(principals_path)
+            or not isinstance(principals, list)
+            or not all(isinstance(principal, str) for principal in principals)
+        ):
+            continue
+        stacks = placed.get(name, {})
+        for number in sorted({1, *stacks}):
+            bounds[(name, number)] = access_policy_bound(
+                f"{environment}-{name}",
+                stacks.get(number, []),
+                principals=principals if number == 1 else (),
+                partition=partition,
+            )
+    return bounds
+
+
+def knowledge_stack_access_policies(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """Every data access policy a knowledge stack synthesizes fits OpenSearch Serverless's 20,480
+    characters, role ARNs counted at their longest."""
+    environment = string(config, context, ("environment",))
+    count = _knowledge_stacks(config, context)
+    bounds = None if count is None else access_policy_bounds_of(config, context, count)
+    if environment is None or count is None or bounds is None:
+        return []
+    over = {key: bound for key, bound in bounds.items() if not bound.within_limit}
+    if not over:
+        return []
+    fitting = _smallest_fitting_count(config, context, above=count)
+    stacks = REPIN.format(limit=MAX_KNOWLEDGE_STACKS) if fitting is None else RAISE.format(count=fitting)
+    store_paths: dict[str | None, ConfigPath] = {}
+    for store_path, _ in items(config, ("vector_stores",)):
+        store_paths.setdefault(string(config, context, (*store_path, "name")), store_path)
+    issues = []
+    for (store, number), bound in over.items():
+        if bound.base > MAX_ACCESS_POLICY_CHARACTERS:
+            advice = FEWER_PRINCIPALS.format(base=bound.base)
+        else:
+            advice = SPREAD.format(fitting=bound.fitting, stacks=stacks)
+        message = ACCESS_POLICY_OVER.format(
+            collection=f"{environment}-{store}",
+            stack=knowledge_stack_name(environment, number),
+            length=bound.length,
+            limit=MAX_ACCESS_POLICY_CHARACTERS,
+            grants=_grants(bound),
+            advice=advice,
+        )
+        issues.append(context.issue(store_paths[store], message))
+    return issues
+
+
+def _grants(bound: AccessPolicyBound) -> str:
+    """Who a data access policy names: ``the CloudFormation execution role and 60 knowledge base roles``."""
+    parts = ["the CloudFormation execution role"]
+    if bound.principals:
+        parts.append(f"{bound.principals} data_access_principals")
+    if bound.knowledge_bases:
+        count = len(bound.knowledge_bases)
+        parts.append(f"{count} knowledge base role{'s' if count > 1 else ''}")
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+
+
 def _smallest_fitting_count(config: Mapping[str, Any], context: RuleContext, *, above: int) -> int | None:
-    """The smallest knowledge_stacks over ``above`` whose stacks all fit, with the file's pins; None
+    """The smallest knowledge_stacks over ``above`` whose stacks all fit CloudFormation's quotas and
+    whose data access policies all fit OpenSearch Serverless's limit, with the file's pins; None
     when none does."""
     for count in range(above + 1, MAX_KNOWLEDGE_STACKS + 1):
         sizes = knowledge_stack_sizes_of(config, context, count)
-        if sizes is not None and all(size.within_quotas for size in sizes.values()):
+        bounds = access_policy_bounds_of(config, context, count)
+        if sizes is None and bounds is None:
+            return None
+        quotas = sizes is None or all(size.within_quotas for size in sizes.values())
+        # A policy whose principals alone pass the limit fits with no count: it is reported on its own.
+        policies = bounds is None or all(
+            bound.within_limit or bound.base > MAX_ACCESS_POLICY_CHARACTERS for bound in bounds.values()
+        )
+        if quotas and policies:
             return count
     return None

@@ -175,8 +175,9 @@ class Service:
     @classmethod
     def for_lambda(cls, service: str, context: LambdaContext) -> Service:
         """The service's client for one Lambda invocation, bounded by its remaining time."""
+        built = client(service)  # first: building a client can take a second on a cold start
         remaining = context.get_remaining_time_in_millis() / 1000
-        return cls(client(service), ends_at=time.monotonic() + remaining)
+        return cls(built, ends_at=time.monotonic() + remaining)
 
     def for_cleanup(self) -> Service:
         """The same client, allowed into the reserve: for undoing what a failed request started."""

@@ -11,10 +11,13 @@ happen whenever the data source is created or its settings change:
   any update: it ingests the old settings again.
 - The deploy does not wait for the ingestion: once the service has accepted the job,
   ``is_complete`` reports completion at once. The job's id is the attribute ``IngestionJobId``.
-- A data source can run one ingestion job at a time. When one is already running (the service
-  answers ``ConflictException``), ``on_event`` returns with ``Pending`` in its Data, and
-  ``is_complete`` tries the start again at each poll until the service accepts it, so that the
-  change is ingested after the running job. The Provider framework's total timeout bounds the wait.
+- A data source (and a knowledge base) can run one ingestion job at a time, and an account a few.
+  When the service refuses for that reason (``ConflictException``, or
+  ``ServiceQuotaExceededException`` for the account's concurrent jobs), ``on_event`` returns with
+  ``Pending`` in its Data, and ``is_complete`` tries the start again at each poll until the
+  service accepts it, so that the change is ingested after the running jobs. Each poll's start
+  has a token of its own (a refused token might be remembered as answered). The Provider
+  framework's total timeout bounds the wait.
 - Delete does nothing: an ingestion job cannot be deleted, and deleting the data source deletes
   (or, with ``RETAIN``, keeps) what it ingested. A Delete with another physical id (a create that
   failed before it started anything) does nothing either.
@@ -26,6 +29,8 @@ the old one does nothing.
 """
 
 from __future__ import annotations
+
+import uuid
 
 from botocore.exceptions import ClientError
 
@@ -39,6 +44,10 @@ PENDING = "Pending"
 ``is_complete`` must try again; ``"false"`` once it was accepted."""
 DESCRIPTION_LENGTH = 200
 """The most characters StartIngestionJob accepts as a description."""
+
+BUSY = (CONFLICT, "ServiceQuotaExceededException")
+"""Refusals that mean "not now": a job of the data source or knowledge base is running, or the
+account runs as many ingestion jobs as it may at once."""
 
 
 def on_event(event: Event, context: LambdaContext) -> Response:
@@ -76,14 +85,17 @@ def check(event: Event, agent: Service) -> Response:
     """``isComplete``: complete at once, unless the start is pending, which is then tried again."""
     if event["RequestType"] == "Delete" or dict(event.get("Data") or {}).get(PENDING) != "true":
         return {"IsComplete": True}
-    job_id = start(event, agent)
+    job_id = start(event, agent, poll=uuid.uuid4().hex)
     if job_id is None:
         return {"IsComplete": False}
     return {"IsComplete": True, "Data": {INGESTION_JOB_ID: job_id, PENDING: "false"}}
 
 
-def start(event: Event, agent: Service) -> str | None:
-    """StartIngestionJob; the job's id, or None when a job of the data source is already running."""
+def start(event: Event, agent: Service, *, poll: str = "") -> str | None:
+    """StartIngestionJob; the job's id, or None while running jobs keep it from starting.
+
+    :param poll: sets each ``is_complete`` poll's token apart from the refused ones before it.
+    """
     knowledge_base_id, data_source_id = _ids(event)
     action = (
         f"starting an ingestion job of data source {data_source_id} of knowledge base {knowledge_base_id}"
@@ -94,11 +106,11 @@ def start(event: Event, agent: Service) -> str | None:
             action,
             knowledgeBaseId=knowledge_base_id,
             dataSourceId=data_source_id,
-            clientToken=custom_resource.request_token(event, salt=str(event["RequestId"])),
+            clientToken=custom_resource.request_token(event, salt=f"{event['RequestId']}{poll}"),
             description=description(event),
         )
     except ClientError as error:
-        if custom_resource.error_code(error) == CONFLICT:
+        if custom_resource.error_code(error) in BUSY:
             return None
         raise failure(error, action) from error
     return str(response["ingestionJob"]["ingestionJobId"])

@@ -7,9 +7,11 @@ the ``bedrock`` API under the CDK ``Provider`` framework:
   logical id and the properties, so a retried create never buys twice. The physical id is the
   provisioned model ARN. Once bought, ``on_event`` always returns the ARN (even when the
   follow-up read fails), so that the failure, if any, comes from ``is_complete`` with the ARN
-  as physical id and the rollback's Delete reaches this handler. ``is_complete`` waits for
-  ``InService``; ``Failed`` deletes the throughput this request bought, then fails the
-  deployment with the service's failure message.
+  as physical id and the rollback's Delete reaches this handler. A create that got no answer
+  may still have bought it: the throughput is then looked up by its name in the Lambda's
+  reserve and, when found, returned as bought; when not, the failure says how to check for it
+  and delete it. ``is_complete`` waits for ``InService``; ``Failed`` deletes the throughput
+  this request bought, then fails the deployment with the service's failure message.
 - Update renames the throughput, or moves it to another custom model, in place; a rollback
   renames or moves it back. The API cannot change model units or the commitment (nor move a
   base-model throughput to another model), so those changes replace the throughput: the one
@@ -40,6 +42,7 @@ from .custom_resource import (
     NOT_FOUND,
     VALIDATION,
     Event,
+    GaveUp,
     HandlerError,
     LambdaContext,
     Response,
@@ -123,20 +126,57 @@ def create(event: Event, bedrock: Service) -> Response:
     """Buy the throughput; a retry of the same create sends the same token and buys nothing more.
 
     Once the throughput is bought this returns its ARN whatever follows, so that nothing bought
-    is ever unknown to CloudFormation (see the module docstring).
+    is ever unknown to CloudFormation (see the module docstring). A create that got no answer
+    returns the throughput it may have bought, found by name (:func:`unanswered_purchase`).
     """
     spec = ThroughputSpec.from_properties(event["ResourceProperties"])
-    arn = _create(bedrock, spec, custom_resource.request_token(event))
     try:
-        gone = describe(bedrock, arn) is None
-    except HandlerError as error:
-        custom_resource.LOGGER.warning("bought %s, but could not read it yet: %s", arn, error)
-        gone = False  # is_complete reads it again, with a Lambda's time of its own
-    if gone:
-        # The service remembered the token of a throughput deleted since (the same declaration
-        # was created, replaced and declared again): buy a new one under a fresh token.
-        arn = _create(bedrock, spec, custom_resource.request_token(event, salt=event["RequestId"]))
+        arn = _create(bedrock, spec, custom_resource.request_token(event))
+        try:
+            gone = describe(bedrock, arn) is None
+        except HandlerError as error:
+            custom_resource.LOGGER.warning("bought %s, but could not read it yet: %s", arn, error)
+            gone = False  # is_complete reads it again, with a Lambda's time of its own
+        if gone:
+            # The service remembered the token of a throughput deleted since (the same declaration
+            # was created, replaced and declared again): buy a new one under a fresh token.
+            arn = _create(bedrock, spec, custom_resource.request_token(event, salt=event["RequestId"]))
+    except GaveUp as error:
+        if not error.unanswered:
+            raise  # throttled or unavailable on every attempt: the service bought nothing
+        arn = unanswered_purchase(bedrock, spec, error)
     return {"PhysicalResourceId": arn, "Data": {BOUGHT: "true"}}
+
+
+def unanswered_purchase(bedrock: Service, spec: ThroughputSpec, error: GaveUp) -> str:
+    """The ARN of the throughput a create that got no answer bought, found by its name.
+
+    The request may have reached the service and bought the throughput. Raising ``error`` as it
+    is would leave the Provider framework's marker as physical id, so the rollback's Delete would
+    touch nothing and the throughput would keep billing. So the name is looked up, in the
+    Lambda's reserve: a throughput of that name with the declared model units and commitment is
+    the one bought (names are unique in the account and Region). Otherwise, or when the lookup
+    fails too, the failure is ``error`` followed by how to check for the throughput and delete it.
+    """
+    try:
+        existing = describe(bedrock.for_cleanup(), spec.name)
+    except HandlerError as lookup:
+        outcome = f"looking it up by name failed too: {lookup}"
+    else:
+        if existing is not None and _has_shape(existing, spec):
+            arn = str(existing["provisionedModelArn"])
+            custom_resource.LOGGER.warning("the create got no answer, but found %s by name: %s", arn, error)
+            return arn
+        outcome = (
+            "none was found by that name"
+            if existing is None
+            else "the one found by that name has other model units or commitment"
+        )
+    raise HandlerError(
+        f"{error}; a provisioned throughput named {spec.name} may still have been bought ({outcome}): "
+        f"check with aws bedrock list-provisioned-model-throughputs --name-contains {spec.name} "
+        "and delete it with aws bedrock delete-provisioned-model-throughput --provisioned-model-id <arn>"
+    ) from error
 
 
 def update(event: Event, bedrock: Service) -> Response:
@@ -287,10 +327,14 @@ def discard(bedrock: Service, arn: str, error: HandlerError) -> HandlerError:
 
 
 def _is_for(state: Mapping[str, Any], spec: ThroughputSpec) -> bool:
+    """Whether an existing throughput has not failed and has what ``spec`` declares (:func:`_has_shape`)."""
+    return state.get("status") != FAILED and _has_shape(state, spec)
+
+
+def _has_shape(state: Mapping[str, Any], spec: ThroughputSpec) -> bool:
     """Whether an existing throughput has the model units and commitment ``spec`` declares."""
     return (
-        state.get("status") != FAILED
-        and state.get("desiredModelUnits", state.get("modelUnits")) == spec.model_units
+        state.get("desiredModelUnits", state.get("modelUnits")) == spec.model_units
         and (state.get("commitmentDuration") or None) == spec.commitment
     )
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import aws_cdk as cdk
 from aws_cdk import aws_codebuild as codebuild
+from aws_cdk import aws_iam as iam
 from aws_cdk import pipelines
 from constructs import Construct
 
@@ -122,7 +123,29 @@ class PipelineStack(PlatformStack):
         # Build now, so that the acknowledgments below find the constructs CDK Pipelines creates.
         self.pipeline.build_pipeline()
         depend_on_policy_only(self.pipeline.pipeline, self.pipeline.pipeline.role)  # cfn-lint W3005
+        self._allow_connection(pipeline.connection_arn)
         self._acknowledge(scope)
+
+    def _allow_connection(self, connection_arn: str) -> None:
+        """Let the source action use a connection whose ARN has the ``codeconnections`` prefix.
+
+        CDK grants only ``codestar-connections:UseConnection``, and IAM matches the action's service
+        prefix against the resource's: a connection created since the service was renamed
+        (``arn:aws:codeconnections:...``) also needs ``codeconnections:UseConnection``.
+        """
+        if ":codeconnections:" not in connection_arn:
+            return
+        source_stage = self.pipeline.pipeline.node.find_child("Source")
+        (action,) = [
+            child
+            for child in source_stage.node.children
+            if child.node.try_find_child("CodePipelineActionRole")
+        ]
+        role = action.node.find_child("CodePipelineActionRole")
+        assert isinstance(role, iam.Role)
+        role.add_to_policy(
+            iam.PolicyStatement(actions=["codeconnections:UseConnection"], resources=[connection_arn])
+        )
 
     def _acknowledge(self, scope: Construct) -> None:
         """cdk-nag findings and checkov checks on what CDK Pipelines generates, each with why it is safe."""

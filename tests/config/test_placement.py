@@ -22,6 +22,8 @@ from bedrock_platform.config.placement import (
     knowledge_stack_sizes,
 )
 from bedrock_platform.config.stack_rules import (
+    access_policy_bounds_of,
+    knowledge_stack_access_policies,
     knowledge_stack_pins,
     knowledge_stack_quotas,
     knowledge_stack_sizes_of,
@@ -156,11 +158,16 @@ def test_stack_sizes_count_collections_in_stack_one_and_their_policies_where_the
         "knowledge_bases: [{name: a, vector_store: d, stack: -1, data_sources: [1, {bucket: 3}]}]\n",
         "environment: 5\nvector_stores: [{name: [x]}]\nknowledge_bases: [{name: a, vector_store: d}]\n",
         "environment: e\nvector_stores: 3\nknowledge_bases: [{name: a, vector_store: d, data_sources: x}]\n",
+        "environment: e\nvector_stores: [{name: [d]}, {name: d, data_access_principals: 5}]\n"
+        "knowledge_bases: [{name: a, vector_store: d}]\n",
+        "environment: e\nregion: [x]\nknowledge_bases: [{name: a, vector_store: [d]}]\n"
+        "vector_stores: [{name: d, data_access_principals: [1, null]}, {name: d}]\n",
     ],
 )
 def test_the_stack_rules_never_raise_on_malformed_input(text: str) -> None:
     document = parse_document(text, "f.yaml")
     context = RuleContext(document)
-    for rule in (knowledge_stack_pins, knowledge_stack_quotas):
+    for rule in (knowledge_stack_pins, knowledge_stack_quotas, knowledge_stack_access_policies):
         assert isinstance(rule(document.data, context), list)
     knowledge_stack_sizes_of(document.data, context)
+    access_policy_bounds_of(document.data, context)

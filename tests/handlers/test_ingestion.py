@@ -9,7 +9,7 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.stub import Stubber
+from botocore.stub import ANY, Stubber
 
 from bedrock_platform.handlers import custom_resource
 from bedrock_platform.handlers import ingestion as handler
@@ -63,6 +63,8 @@ def expect_start(
     request: dict[str, Any],
     job_id: str = "JOB0000001",
     data_source_id: str = DATA_SOURCE_ID,
+    *,
+    client_token: Any = None,
 ) -> None:
     """StartIngestionJob of ``request``, accepted as ``job_id``."""
     job = {
@@ -79,7 +81,7 @@ def expect_start(
         {
             "knowledgeBaseId": KNOWLEDGE_BASE_ID,
             "dataSourceId": data_source_id,
-            "clientToken": token(request),
+            "clientToken": token(request) if client_token is None else client_token,
             "description": handler.description(request),
         },
     )
@@ -164,13 +166,16 @@ def test_a_rollback_ingests_the_old_settings_again(bedrock: Service, stubber: St
     }
 
 
+@pytest.mark.parametrize("busy", ["ConflictException", "ServiceQuotaExceededException"])
 def test_a_running_job_makes_the_start_pending_until_the_service_accepts_it(
-    bedrock: Service, stubber: Stubber
+    bedrock: Service, stubber: Stubber, busy: str
 ) -> None:
+    """A job of the data source or knowledge base, or the account's limit of concurrent jobs."""
     update = event("Update", NEWER, PhysicalResourceId=PHYSICAL_ID, OldResourceProperties=PROPERTIES)
+    client_error(stubber, "start_ingestion_job", busy, "an ingestion job is running", 409)
     conflict(stubber)
-    conflict(stubber)
-    expect_start(stubber, update, "JOB0000002")
+    # Each poll's start has a token of its own: a refused token might be remembered as answered.
+    expect_start(stubber, update, "JOB0000002", client_token=ANY)
 
     pending = handler.handle(update, bedrock)
     assert pending == {"PhysicalResourceId": PHYSICAL_ID, "Data": {"Pending": "true"}}
@@ -288,3 +293,18 @@ def test_a_start_that_never_gets_an_answer_fails_clearly_before_the_lambda_times
     )
     assert faults.raised == ["StartIngestionJob"] * 5
     assert clock.now <= 120 - custom_resource.RESERVE_SECONDS
+
+
+
+def test_each_poll_starts_with_a_token_of_its_own(bedrock: Service, stubber: Stubber, client: Any) -> None:
+    polled = {**event("Create"), "PhysicalResourceId": PHYSICAL_ID, "Data": {"Pending": "true"}}
+    sent: list[str] = []
+    client.meta.events.register(
+        "provide-client-params.bedrock-agent.StartIngestionJob",
+        lambda params, **_: sent.append(params["clientToken"]),
+    )
+    conflict(stubber)
+    conflict(stubber)
+
+    assert handler.check(polled, bedrock) == handler.check(polled, bedrock) == {"IsComplete": False}
+    assert len(set(sent)) == 2 and token(polled) not in sent

@@ -14,7 +14,7 @@ from bedrock_platform.handlers import custom_resource
 from bedrock_platform.handlers import provisioned_throughput as handler
 from bedrock_platform.handlers.custom_resource import HandlerError, Service
 
-from .conftest import CREATE_FAILED, STACK_ID, FakeTime, Faults, client_error, throttle
+from .conftest import CREATE_FAILED, LAMBDA_SECONDS, STACK_ID, FakeTime, Faults, client_error, throttle
 
 ARN = "arn:aws:bedrock:us-east-1:111111111111:provisioned-model/abcdefghijkl"
 NEW_ARN = "arn:aws:bedrock:us-east-1:111111111111:provisioned-model/mnopqrstuvwx"
@@ -436,20 +436,96 @@ def test_throttled_until_the_lambdas_time_is_up_fails_saying_so(
     assert clock.now <= 120 - custom_resource.RESERVE_SECONDS
 
 
-def test_a_create_that_gets_no_answer_fails_clearly_before_the_lambda_times_out(
+NO_ANSWER = (
+    f"{ACTION} failed: no answer from CreateProvisionedModelThroughput within 90 s (5 attempts, "
+    "stopping before the Lambda's timeout; last: ReadTimeoutError: Read timeout on endpoint URL: "
+    '"https://bedrock.us-east-1.amazonaws.com/")'
+)
+"""How a create that got no answer on any attempt fails (5 attempts with :data:`WORST_CASE_JITTER`)."""
+CHECK_AND_DELETE = (
+    "check with aws bedrock list-provisioned-model-throughputs --name-contains dev-support-1a2b3c "
+    "and delete it with aws bedrock delete-provisioned-model-throughput --provisioned-model-id <arn>"
+)
+
+
+def expect_get_by_name(stubber: Stubber, response: dict[str, Any]) -> None:
+    stubber.add_response(
+        "get_provisioned_model_throughput", response, {"provisionedModelId": "dev-support-1a2b3c"}
+    )
+
+
+def test_a_create_that_gets_no_answer_returns_the_throughput_found_by_name_as_bought(
     bedrock: Service, stubber: Stubber, faults: Faults, clock: FakeTime
 ) -> None:
+    """The request reached the service: with the ARN returned, is_complete follows the throughput
+    and the rollback's Delete reaches it, instead of the framework's CREATE_FAILED marker."""
+    create = event("Create")
     faults.add("create_provisioned_model_throughput", "read", times=5)
+    expect_get_by_name(stubber, state("Creating", commitmentDuration="OneMonth"))
+    expect_get(stubber, state("InService", commitmentDuration="OneMonth"))
+
+    response = handler.handle(create, dataclasses.replace(bedrock, **WORST_CASE_JITTER))
+    assert response == BOUGHT
+    assert faults.raised == ["CreateProvisionedModelThroughput"] * 5
+    assert clock.now <= 120 - custom_resource.REPORT_SECONDS  # the lookup ran in the reserve
+    is_complete = dataclasses.replace(bedrock, ends_at=clock.now + LAMBDA_SECONDS)  # its own Lambda
+    assert handler.check({**create, **response}, is_complete)["IsComplete"] is True
+
+
+@pytest.mark.parametrize(
+    ("found", "outcome"),
+    [
+        (None, "none was found by that name"),
+        (
+            state("InService", modelUnits=2, desiredModelUnits=2, commitmentDuration="OneMonth"),
+            "the one found by that name has other model units or commitment",
+        ),
+    ],
+    ids=["not-found", "other-model-units"],
+)
+def test_a_create_that_gets_no_answer_and_is_not_found_by_name_says_how_to_check_and_delete(
+    bedrock: Service,
+    stubber: Stubber,
+    faults: Faults,
+    clock: FakeTime,
+    found: dict[str, Any] | None,
+    outcome: str,
+) -> None:
+    faults.add("create_provisioned_model_throughput", "read", times=5)
+    if found is None:
+        client_error(
+            stubber, "get_provisioned_model_throughput", "ResourceNotFoundException", "not found", 404
+        )
+    else:
+        expect_get_by_name(stubber, found)
 
     with pytest.raises(HandlerError) as raised:
         handler.handle(event("Create"), dataclasses.replace(bedrock, **WORST_CASE_JITTER))
     assert str(raised.value) == (
-        f"{ACTION} failed: no answer from CreateProvisionedModelThroughput within 90 s (5 attempts, "
-        "stopping before the Lambda's timeout; last: ReadTimeoutError: Read timeout on endpoint URL: "
-        '"https://bedrock.us-east-1.amazonaws.com/")'
+        f"{NO_ANSWER}; a provisioned throughput named dev-support-1a2b3c may still have been bought "
+        f"({outcome}): {CHECK_AND_DELETE}"
     )
-    assert faults.raised == ["CreateProvisionedModelThroughput"] * 5
-    assert clock.now <= 120 - custom_resource.RESERVE_SECONDS
+    assert clock.now <= 120 - custom_resource.REPORT_SECONDS
+
+
+def test_a_create_whose_lookup_by_name_gets_no_answer_either_says_how_to_check_and_delete(
+    bedrock: Service, stubber: Stubber, faults: Faults, clock: FakeTime
+) -> None:
+    faults.add("create_provisioned_model_throughput", "read", times=5)
+    faults.add("get_provisioned_model_throughput", "read", times=5)
+
+    with pytest.raises(HandlerError) as raised:
+        handler.handle(event("Create"), dataclasses.replace(bedrock, **WORST_CASE_JITTER))
+    assert str(raised.value) == (
+        f"{NO_ANSWER}; a provisioned throughput named dev-support-1a2b3c may still have been bought "
+        "(looking it up by name failed too: reading provisioned throughput dev-support-1a2b3c failed: "
+        "no answer from GetProvisionedModelThroughput within 15 s (1 attempt, stopping before the "
+        "Lambda's timeout; last: ReadTimeoutError: Read timeout on endpoint URL: "
+        f'"https://bedrock.us-east-1.amazonaws.com/")): {CHECK_AND_DELETE}'
+    )
+    # One attempt fits in the reserve kept for clean-up, and the report still fits after it.
+    assert faults.raised == ["CreateProvisionedModelThroughput"] * 5 + ["GetProvisionedModelThroughput"]
+    assert clock.now <= 120 - custom_resource.REPORT_SECONDS
 
 
 @pytest.mark.parametrize("kind", ["read", "connect", "endpoint"])

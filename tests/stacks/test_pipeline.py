@@ -125,3 +125,19 @@ def test_a_stage_deploys_the_templates_cdk_deploy_of_that_environment_deploys(
     assert set(staged) == set(direct)
     for name in direct:
         assert without_paths(staged[name]) == without_paths(direct[name]), name
+
+
+def test_the_source_may_use_a_codeconnections_connection(synthesized: dict[str, Synthesized]) -> None:
+    """IAM matches the action prefix to the ARN: a codeconnections ARN needs codeconnections:UseConnection."""
+    assert DELIVERY.pipeline is not None and ":codeconnections:" in DELIVERY.pipeline.connection_arn
+    template = synthesized["delivery"].templates["delivery-bedrock-pipeline"]
+    granted = {
+        (action, statement["Resource"])
+        for resource in template["Resources"].values()
+        if resource["Type"] == "AWS::IAM::Policy"
+        for statement in resource["Properties"]["PolicyDocument"]["Statement"]
+        for action in ([statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"])
+        if action.endswith(":UseConnection")
+    }
+
+    assert ("codeconnections:UseConnection", DELIVERY.pipeline.connection_arn) in granted
