@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bedrock_platform.constructs.permissions import UNSCOPED_ACTIONS
 from bedrock_platform.intrinsics import render
+from bedrock_platform.permissions import UNSCOPED_ACTIONS
 from tests.conftest import ENVIRONMENT_CONFIGS, Synthesized
 
 ENVIRONMENTS = [path.stem for path in ENVIRONMENT_CONFIGS]

@@ -20,6 +20,8 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from bedrock_platform import permissions
+
 DEFAULT_KNOWLEDGE_STACKS = 1
 MAX_KNOWLEDGE_STACKS = 20
 """The largest ``knowledge_stacks`` (the schema's maximum)."""
@@ -149,33 +151,6 @@ MAX_ROLE_NAME = 64
 id>-<suffix>``, cut to this length) and the bootstrap's execution role is named at deploy time:
 neither is known when the file is validated."""
 
-# The data access policy permissions stacks/knowledge.py grants, as in constructs/permissions.py
-# (repeated here because this package never imports the constructs; a test compares them).
-COLLECTION_PERMISSIONS: tuple[str, ...] = ("aoss:DescribeCollectionItems",)
-"""Every statement's collection permissions."""
-DEPLOYER_INDEX_PERMISSIONS: tuple[str, ...] = (
-    "aoss:CreateIndex",
-    "aoss:DeleteIndex",
-    "aoss:DescribeIndex",
-    "aoss:UpdateIndex",
-)
-"""The CloudFormation execution role's, on every index (``*``)."""
-PRINCIPAL_INDEX_PERMISSIONS: tuple[str, ...] = (
-    "aoss:CreateIndex",
-    "aoss:DeleteIndex",
-    "aoss:DescribeIndex",
-    "aoss:ReadDocument",
-    "aoss:UpdateIndex",
-    "aoss:WriteDocument",
-)
-"""A ``data_access_principals`` entry's, on every index (``*``)."""
-KNOWLEDGE_BASE_INDEX_PERMISSIONS: tuple[str, ...] = (
-    "aoss:DescribeIndex",
-    "aoss:ReadDocument",
-    "aoss:WriteDocument",
-)
-"""A knowledge base role's, on its own index (named after the knowledge base)."""
-
 _PARTITIONS: tuple[tuple[str, str], ...] = (
     ("us-gov-", "aws-us-gov"),
     ("us-isob-", "aws-iso-b"),
@@ -212,7 +187,7 @@ def access_policy_statement(
             {
                 "ResourceType": "collection",
                 "Resource": [f"collection/{collection}"],
-                "Permission": list(COLLECTION_PERMISSIONS),
+                "Permission": list(permissions.COLLECTION_DESCRIBE_PERMISSIONS),
             },
             {
                 "ResourceType": "index",
@@ -272,16 +247,17 @@ def access_policy_bound(
     ``2 + (statements - 1) + sum of the statements' lengths``, exact but for the role names.
     """
     role = longest_role_arn(partition)
-    statements = [access_policy_statement(collection, "*", DEPLOYER_INDEX_PERMISSIONS, role)]
+    statements = [access_policy_statement(collection, "*", permissions.INDEX_ADMIN_PERMISSIONS, role)]
     statements += [
-        access_policy_statement(collection, "*", PRINCIPAL_INDEX_PERMISSIONS, principal)
+        access_policy_statement(collection, "*", permissions.INDEX_READ_WRITE_PERMISSIONS, principal)
         for principal in principals
     ]
     return AccessPolicyBound(
         base=len(statements) + 1 + sum(len(statement) for statement in statements),
         principals=len(principals),
         knowledge_bases=tuple(
-            len(access_policy_statement(collection, name, KNOWLEDGE_BASE_INDEX_PERMISSIONS, role)) + 1
+            len(access_policy_statement(collection, name, permissions.KNOWLEDGE_BASE_INDEX_PERMISSIONS, role))
+            + 1
             for name in knowledge_bases
         ),
     )

@@ -24,8 +24,8 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from bedrock_platform import permissions
 from bedrock_platform.config.model import EvaluationDataset
-from bedrock_platform.constructs import permissions
 from bedrock_platform.constructs.data_source import DocumentBucket
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.handler_provider import HandlerProvider

@@ -7,7 +7,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from bedrock_platform.constructs import permissions
+from bedrock_platform import permissions
 
 __all__ = ["log_group_key"]
 

@@ -24,10 +24,10 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
+from bedrock_platform import permissions
 from bedrock_platform.config.model import VERSION_DESCRIPTION_MAX, version_description
 from bedrock_platform.config.model import Guardrail as GuardrailProps
 from bedrock_platform.config.model import GuardrailVersion as GuardrailVersionSpec
-from bedrock_platform.constructs import permissions
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.nag import acknowledge_wildcard
 

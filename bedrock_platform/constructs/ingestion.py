@@ -11,8 +11,8 @@ from __future__ import annotations
 import aws_cdk as cdk
 from constructs import Construct
 
+from bedrock_platform import permissions
 from bedrock_platform.config.model import short_hash
-from bedrock_platform.constructs import permissions
 from bedrock_platform.constructs.data_source import S3DataSource
 from bedrock_platform.constructs.handler_provider import HandlerProvider
 

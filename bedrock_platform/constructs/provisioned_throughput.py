@@ -19,9 +19,9 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from bedrock_platform import permissions
 from bedrock_platform.config.model import ProvisionedThroughput as ProvisionedThroughputProps
 from bedrock_platform.config.model import short_hash
-from bedrock_platform.constructs import permissions
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.handler_provider import HandlerProvider
 from bedrock_platform.constructs.nag import acknowledge_wildcard

@@ -14,7 +14,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_opensearchserverless as aoss
 from constructs import Construct
 
-from bedrock_platform.constructs import permissions
+from bedrock_platform import permissions
 from bedrock_platform.constructs.errors import ConstructValidationError
 
 _NAME = re.compile(r"^[a-z][a-z0-9-]{2,31}$")

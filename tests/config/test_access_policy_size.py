@@ -21,12 +21,8 @@ from bedrock_platform.config.checks import RuleContext
 from bedrock_platform.config.document import parse_document
 from bedrock_platform.config.loader import read_document
 from bedrock_platform.config.placement import (
-    COLLECTION_PERMISSIONS,
-    DEPLOYER_INDEX_PERMISSIONS,
-    KNOWLEDGE_BASE_INDEX_PERMISSIONS,
     LONGEST_PARTITION,
     MAX_ACCESS_POLICY_CHARACTERS,
-    PRINCIPAL_INDEX_PERMISSIONS,
     access_policy_bound,
     longest_role_arn,
     partition_of,
@@ -159,15 +155,6 @@ def test_the_limit_is_the_api_models() -> None:
     shapes = model["shapes"]
     document = shapes["CreateAccessPolicyRequest"]["members"]["policy"]["shape"]
     assert shapes[document]["max"] == MAX_ACCESS_POLICY_CHARACTERS
-
-
-def test_the_permissions_are_those_the_constructs_grant() -> None:
-    from bedrock_platform.constructs import permissions
-
-    assert COLLECTION_PERMISSIONS == permissions.COLLECTION_DESCRIBE_PERMISSIONS
-    assert DEPLOYER_INDEX_PERMISSIONS == permissions.INDEX_ADMIN_PERMISSIONS
-    assert PRINCIPAL_INDEX_PERMISSIONS == permissions.INDEX_READ_WRITE_PERMISSIONS
-    assert KNOWLEDGE_BASE_INDEX_PERMISSIONS == permissions.KNOWLEDGE_BASE_INDEX_PERMISSIONS
 
 
 def test_each_region_has_the_partition_botocore_gives_it() -> None:
