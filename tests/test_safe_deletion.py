@@ -130,12 +130,19 @@ class Resource:
     @property
     def retained(self) -> bool:
         """Whether CloudFormation keeps it both when it is deleted and when it is replaced."""
-        return self.body.get("DeletionPolicy") == self.body.get("UpdateReplacePolicy") == "Retain"
+        # RetainExceptOnCreate is Retain but on a failed create's rollback (a fixed-name resource
+        # kept then would make the retry fail with "already exists").
+        return (
+            self.body.get("DeletionPolicy") in ("Retain", "RetainExceptOnCreate")
+            and self.body.get("UpdateReplacePolicy") == "Retain"
+        )
 
     @property
     def retained_at_all(self) -> bool:
         """Whether CloudFormation keeps it in either case."""
-        return "Retain" in (self.body.get("DeletionPolicy"), self.body.get("UpdateReplacePolicy"))
+        return self.body.get("DeletionPolicy") in ("Retain", "RetainExceptOnCreate") or (
+            self.body.get("UpdateReplacePolicy") == "Retain"
+        )
 
     def __str__(self) -> str:
         return f"{self.stack}/{self.logical_id} ({self.type})"

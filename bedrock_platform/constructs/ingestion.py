@@ -38,8 +38,9 @@ class DataSourceIngestion(Construct):
     accepted the job. While another ingestion job of the data source is running, the start is
     tried again every 30 seconds until the service accepts it, for at most 30 minutes, after
     which the deploy fails. The handler may only call ``bedrock:StartIngestionJob`` on the data
-    source's knowledge base. The job runs after the data source, so after the knowledge base
-    role's policy that lets it read the bucket.
+    source's knowledge base. The job runs after the data source and after the knowledge base
+    role's policy that lets it read the bucket (an explicit dependency: on a knowledge base that
+    already exists, the policy is updated in the same deploy that adds the data source).
 
     The job's id is :attr:`ingestion_job_id`.
 
@@ -69,6 +70,11 @@ class DataSourceIngestion(Construct):
                 "Settings": settings_hash(data_source),
             },
         )
+        # The job reads the bucket as the knowledge base role. When the data source is added to a
+        # knowledge base that already exists, the knowledge base is not updated, so its own
+        # dependency on the role's policy orders nothing: the job must wait for the policy update
+        # that grants the new bucket itself.
+        self.resource.node.add_dependency(knowledge_base.role_policy)
 
     @property
     def ingestion_job_id(self) -> str:

@@ -149,7 +149,9 @@ class KnowledgeBase(_KnowledgeBaseBase):
         )
         # Bedrock checks the role's access to the index when it creates the knowledge base.
         self.resource.node.add_dependency(vector_index)
-        self.resource.node.add_dependency(self.role.node.find_child("DefaultPolicy"))
+        self.role_policy: Construct = self.role.node.find_child("DefaultPolicy")
+        """The role's policy (``AWS::IAM::Policy``) that holds its grants, data sources' included."""
+        self.resource.node.add_dependency(self.role_policy)
         self.knowledge_base_name = knowledge_base_name
         self.knowledge_base_id = self.resource.attr_knowledge_base_id
         self.knowledge_base_arn = self.resource.attr_knowledge_base_arn

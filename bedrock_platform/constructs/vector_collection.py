@@ -280,8 +280,12 @@ class VectorCollection(_VectorCollectionBase):
         )
         self.resource.add_resource_dependency(self.encryption_policy)
         self.resource.add_resource_dependency(self.network_policy)
+        # The collection's name is fixed: a plain Retain would keep it when a failed first deploy
+        # rolls back, and the retry would fail with "already exists". RetainExceptOnCreate deletes it
+        # on a create rollback only. The service refuses to delete a collection with deletion
+        # protection ENABLED, so for a protected collection the README's recovery applies.
         self.resource.apply_removal_policy(
-            cdk.RemovalPolicy.RETAIN if deletion_protection else cdk.RemovalPolicy.DESTROY
+            cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE if deletion_protection else cdk.RemovalPolicy.DESTROY
         )
         self.collection_arn = self.resource.attr_arn
         self.collection_id = self.resource.attr_id

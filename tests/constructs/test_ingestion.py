@@ -146,6 +146,20 @@ def test_the_job_starts_after_the_data_source_and_so_after_the_role_policy_that_
     assert {data_source, kb_policy} <= depends_on(ingestion)
 
 
+def test_the_job_depends_on_the_role_policy_itself_for_a_data_source_added_to_an_existing_knowledge_base() -> None:
+    """Finding 12: adding a data source to a deployed knowledge base updates the role's policy (its new
+    S3 grant) and leaves the knowledge base as it is, so the knowledge base's own DependsOn orders
+    nothing in that deploy: the ingestion must name the policy in its own DependsOn."""
+    stack = new_stack()
+    DataSourceIngestion(stack, "Ingestion", data_source=build(stack))
+    template = Template.from_stack(stack).to_json()["Resources"]
+    (ingestion,) = [r for r in template.values() if r["Type"] == RESOURCE_TYPE]
+    (kb_policy,) = [lid for lid in template if lid.startswith("KBServiceRoleDefaultPolicy")]
+    statements = template[kb_policy]["Properties"]["PolicyDocument"]["Statement"]
+    assert any("s3:GetObject" in str(statement["Action"]) for statement in statements)
+    assert kb_policy in ingestion.get("DependsOn", [])
+
+
 def test_data_sources_of_a_stack_share_one_provider() -> None:
     stack = new_stack()
     source = build(stack)

@@ -107,11 +107,13 @@ def test_data_access_policy_names_the_deploying_principal_for_index_management(d
 
 
 def test_customer_key_vpc_endpoints_standby_and_deletion_protection(private: Template) -> None:
+    # The fixed-name collection is retained except on a failed create's rollback, so the retry of a
+    # failed first deploy does not fail with "already exists" (RetainExceptOnCreate).
     private.has_resource(
         "AWS::OpenSearchServerless::Collection",
         {
             "Properties": {"StandbyReplicas": "ENABLED", "DeletionProtection": "ENABLED"},
-            "DeletionPolicy": "Retain",
+            "DeletionPolicy": "RetainExceptOnCreate",
             "UpdateReplacePolicy": "Retain",
         },
     )

@@ -66,7 +66,7 @@ def test_prod_defaults_and_choices(prod: dict[str, Any], dev: dict[str, Any]) ->
     (dev_collection,) = _resources(dev, "AWS::OpenSearchServerless::Collection").values()
     assert prod_collection["Properties"]["StandbyReplicas"] == "ENABLED"
     assert prod_collection["Properties"]["DeletionProtection"] == "ENABLED"
-    assert prod_collection["DeletionPolicy"] == "Retain"
+    assert prod_collection["DeletionPolicy"] == "RetainExceptOnCreate"
     assert dev_collection["Properties"]["StandbyReplicas"] == "DISABLED"
     assert dev_collection["Properties"]["DeletionProtection"] == "DISABLED"
     assert prod_collection["Properties"]["Name"] == "prod-shared"
