@@ -10,7 +10,19 @@ is an immutable snapshot, one ``AWS::Bedrock::GuardrailVersion`` each:
   when the version was declared, so a later change to the guardrail changes no published version
   (the description is create-only: changing it would publish again);
 - it is created after the guardrail update in the same deployment (it references the guardrail),
-  and retained when removed, so applications pinned to it keep working.
+  and after the version before it (``DependsOn``): CloudFormation would otherwise publish the
+  versions of one deployment in parallel, from the same DRAFT, numbered in whatever order the
+  service answers;
+- the newest version's policy must be the guardrail's current one (:attr:`Guardrail.policy_hash`):
+  it is what the DRAFT holds when the version is published. Older entries' pins are history:
+  they were current when they were published. On a guardrail that does not exist yet every
+  version is published from the current DRAFT, so a new guardrail should declare only its newest
+  version (the config rule ``guardrail-version-history`` insists on it);
+- it is retained when removed, so applications pinned to it keep working.
+
+A guardrail with a cross-Region profile (``cross_region_profile``) is evaluated in the profile's
+destination Regions: :meth:`Guardrail.grant_apply` also grants ApplyGuardrail on the profile
+there (see :mod:`bedrock_platform.geographies`).
 """
 
 from __future__ import annotations
@@ -24,7 +36,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from bedrock_platform import permissions
+from bedrock_platform import geographies, permissions
 from bedrock_platform.config.model import VERSION_DESCRIPTION_MAX, version_description
 from bedrock_platform.config.model import Guardrail as GuardrailProps
 from bedrock_platform.config.model import GuardrailVersion as GuardrailVersionSpec
@@ -55,6 +67,8 @@ class _GuardrailBase(Construct):
     guardrail_id: str
     guardrail_arn: str
     kms_key: kms.IKey | None = None
+    cross_region_profile: str | None = None
+    """The guardrail profile id or ARN (``eu.guardrail.v1:0``), when the guardrail has one."""
 
     def grant(self, grantee: iam.IGrantable, *actions: str) -> iam.Grant:
         """Grant ``actions`` on the guardrail and every one of its versions (``<arn>:*``)."""
@@ -72,11 +86,38 @@ class _GuardrailBase(Construct):
         return grant
 
     def grant_apply(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Let an application apply the guardrail (any version), and decrypt with its key if it has one."""
+        """Let an application apply the guardrail (any version), and decrypt with its key if it has one.
+
+        With a cross-Region profile, ApplyGuardrail is also granted on the guardrail profile in the
+        guardrail's Region and in each destination Region of the profile from there (user guide,
+        "Permissions for invoking guardrails with cross-Region inference"): the request is
+        authorized on the profile in the Region that evaluates it.
+        """
         grant = self.grant(grantee, *permissions.GUARDRAIL_APPLY_ACTIONS)
+        if self.cross_region_profile is not None:
+            iam.Grant.add_to_principal(
+                grantee=grantee,
+                actions=list(permissions.GUARDRAIL_APPLY_ACTIONS),
+                resource_arns=list(self.guardrail_profile_arns()),
+            )
         if self.kms_key is not None:
             self.kms_key.grant(grantee, *permissions.KMS_DECRYPT_ACTIONS)
         return grant
+
+    def guardrail_profile_arns(self) -> tuple[str, ...]:
+        """The guardrail-profile ARNs ApplyGuardrail is checked against; none without a profile.
+
+        The guardrail's Region (the profile's source Region) and the profile's destination Regions
+        from it, in this account. A stack whose Region is unknown at synth gets every destination
+        Region of the profile.
+        """
+        if self.cross_region_profile is None:
+            return ()
+        stack = cdk.Stack.of(self)
+        region = None if cdk.Token.is_unresolved(stack.region) else stack.region
+        return geographies.guardrail_profile_arns(
+            stack.partition, stack.account, region, self.cross_region_profile
+        )
 
 
 class GuardrailVersion(Construct):
@@ -97,6 +138,11 @@ class GuardrailVersion(Construct):
         self.resource = bedrock.CfnGuardrailVersion(
             self, "Resource", guardrail_identifier=guardrail.guardrail_id, description=self.description
         )
+        previous = guardrail.latest_version
+        if previous is not None:
+            # Published one after the other: in parallel they would all snapshot the same DRAFT
+            # and take the service's version numbers in whatever order it answers.
+            self.resource.add_dependency(previous.resource)
         # Referencing the guardrail's id also orders the version after this deployment's guardrail
         # update, so it snapshots the new DRAFT.
         self.resource.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
@@ -147,13 +193,21 @@ class Guardrail(_GuardrailBase):
                 "declares no policy: give at least one of content filters, denied topics, words, "
                 "sensitive information or contextual grounding"
             )
+        if props.versions and props.versions[-1].policy != props.policy_hash:
+            problems.append(
+                f"version {len(props.versions)}, the newest, publishes the current policy "
+                f"{props.policy_hash}: its policy is {props.versions[-1].policy}"
+            )
+        stack = cdk.Stack.of(self)
+        if props.cross_region_profile:
+            problems += _profile_problems(props.cross_region_profile, stack.region)
         if problems:
             raise ConstructValidationError(f"Guardrail '{id}': " + "; ".join(problems))
 
-        stack = cdk.Stack.of(self)
         if kms_key is None and props.kms_key_arn:
             kms_key = kms.Key.from_key_arn(self, "Key", props.kms_key_arn)
         self.kms_key = kms_key
+        self.cross_region_profile = props.cross_region_profile
         self.props = props
         self.guardrail_name = name
         self.resource = bedrock.CfnGuardrail(
@@ -197,8 +251,14 @@ class Guardrail(_GuardrailBase):
         """Publish a version of the current policy (``policy`` defaults to :attr:`policy_hash`).
 
         Versions are append-only: add them in order and never remove or reorder one, or the
-        positions (and so the logical ids) of the later ones change.
+        positions (and so the logical ids) of the later ones change. The version publishes the
+        DRAFT as it is, so ``policy``, if given, must be :attr:`policy_hash`.
         """
+        if policy is not None and policy != self.policy_hash:
+            raise ConstructValidationError(
+                f"Guardrail '{self.node.id}' version {len(self.versions) + 1}: a new version publishes "
+                f"the current policy {self.policy_hash}, not {policy}"
+            )
         return self._add_version(
             GuardrailVersionSpec(description=description, policy=policy or self.policy_hash)
         )
@@ -224,28 +284,72 @@ class Guardrail(_GuardrailBase):
 
     @classmethod
     def from_guardrail_attributes(
-        cls, scope: Construct, id: str, *, guardrail_id: str, kms_key: kms.IKey | None = None
+        cls,
+        scope: Construct,
+        id: str,
+        *,
+        guardrail_id: str,
+        kms_key: kms.IKey | None = None,
+        cross_region_profile: str | None = None,
     ) -> IGuardrail:
-        """Use an existing guardrail of this account and Region by its id."""
-        return _ImportedGuardrail(scope, id, guardrail_id=guardrail_id, kms_key=kms_key)
+        """Use an existing guardrail of this account and Region by its id.
+
+        :param cross_region_profile: its guardrail profile id or ARN, if it has one, so that
+            :meth:`grant_apply` covers the profile's Regions. Default: none.
+        """
+        return _ImportedGuardrail(
+            scope, id, guardrail_id=guardrail_id, kms_key=kms_key, cross_region_profile=cross_region_profile
+        )
 
     @classmethod
-    def from_guardrail_arn(cls, scope: Construct, id: str, guardrail_arn: str) -> IGuardrail:
-        """Use an existing guardrail by its ARN."""
+    def from_guardrail_arn(
+        cls, scope: Construct, id: str, guardrail_arn: str, *, cross_region_profile: str | None = None
+    ) -> IGuardrail:
+        """Use an existing guardrail by its ARN (``cross_region_profile``: as for the attributes)."""
         guardrail_id = cdk.Arn.split(guardrail_arn, cdk.ArnFormat.SLASH_RESOURCE_NAME).resource_name
-        imported = _ImportedGuardrail(scope, id, guardrail_id=guardrail_id or "", kms_key=None)
+        imported = _ImportedGuardrail(
+            scope,
+            id,
+            guardrail_id=guardrail_id or "",
+            kms_key=None,
+            cross_region_profile=cross_region_profile,
+        )
         imported.guardrail_arn = guardrail_arn
         return imported
 
 
 class _ImportedGuardrail(_GuardrailBase):
-    def __init__(self, scope: Construct, id: str, *, guardrail_id: str, kms_key: kms.IKey | None) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        guardrail_id: str,
+        kms_key: kms.IKey | None,
+        cross_region_profile: str | None,
+    ) -> None:
         super().__init__(scope, id)
         self.guardrail_id = guardrail_id
         self.kms_key = kms_key
+        self.cross_region_profile = cross_region_profile
         self.guardrail_arn = cdk.Stack.of(self).format_arn(
             service="bedrock", resource="guardrail", resource_name=guardrail_id
         )
+
+
+def _profile_problems(profile: str, region: str) -> list[str]:
+    """Why ``profile`` cannot serve a guardrail in ``region`` (nothing while the Region is a token)."""
+    profile_id = geographies.guardrail_profile_id(profile)
+    sources = geographies.GUARDRAIL_PROFILES.get(profile_id)
+    if sources is None:
+        known = ", ".join(geographies.GUARDRAIL_PROFILES)
+        return [f"cross_region_profile '{profile_id}' is not a guardrail profile the toolkit knows ({known})"]
+    if cdk.Token.is_unresolved(region) or region in sources:
+        return []
+    return [
+        f"cross_region_profile '{profile_id}' cannot be used from {region}: its source Regions are "
+        + ", ".join(sources)
+    ]
 
 
 def _profile_arn(stack: cdk.Stack, profile: str) -> str:

