@@ -4,10 +4,31 @@ The Region list is the set of Regions whose CloudFormation registry has both
 ``AWS::Bedrock::KnowledgeBase`` and ``AWS::OpenSearchServerless::Index`` (a test checks it
 against the resource schemas that cfn-lint ships, so it cannot silently rot).
 
-Embedding models carry the vector dimensions they support and the Regions where they are
+Embedding models carry the vector dimensions they support, the Regions where they are
 offered on demand for knowledge bases (Amazon Bedrock user guide, "Supported models and
-Regions for Amazon Bedrock knowledge bases"). Add a model here, with its dimensions and
-Regions, to make it available in configs.
+Regions for Amazon Bedrock knowledge bases"), and the most input tokens they embed, which bounds
+the chunks a data source may make (user guide, "Quotas for Amazon Bedrock", knowledge base
+rows "Data source chunk size (Titan Embeddings G1 - Text)": 8,192 and "(Cohere Embed English)",
+"(Cohere Embed Multilingual)": 512; "Amazon Titan Text Embeddings models": Titan Text
+Embeddings V2 "Max input text tokens - 8,192", and "while Titan Text Embeddings V1 and Titan
+Text Embeddings V2 are able to accommodate up to 8,192 tokens"; the Cohere Embed model cards
+give a context window of 512 tokens). Add a model here, with its dimensions, Regions and input
+limit, to make it available in configs.
+
+Every catalogued model has a lifecycle state, as the user guide's "Model lifecycle" page
+defines them: Active, Legacy (a newer version exists; an end-of-life date is set) or EOL (no
+longer usable). The current English page says "You can't create a new Provisioned Throughput
+for models in the Legacy state"; the 2024 French edition the project was built from
+(bedrock-user-guide.fr.txt, "Cycle de vie des modèles") still says a new Provisioned Throughput
+commitment can be bought for a Legacy version if its term ends before the version's EOL date.
+The English guide wins: validation refuses throughput for a Legacy or EOL model. The states
+here are read from the "Model lifecycle" and "Model lifecycle (Legacy)" pages and the model
+cards (Claude 3 Haiku: "Model lifecycle: Legacy (certain Regions)", EOL 2026-09-10; Claude 3.5
+Sonnet and Sonnet v2: Legacy, replaced by Claude Sonnet 4.5; Claude 2, 2.1, Instant and Claude
+3 Sonnet: in the Legacy and EOL table). A state only ever moves from Active to Legacy to EOL,
+and the catalog can lag: ``python -m bedrock_platform status`` reads the live state
+(GetFoundationModel ``modelLifecycle.status``) of every catalogued model a config uses and
+warns about a Legacy one.
 
 Provisioned Throughput models are the base models a throughput can be bought for, by the id
 CreateProvisionedModelThroughput takes: the model id with its context window variant
@@ -20,6 +41,14 @@ added and retired, and it differs from the on-demand Regions of the same model (
 runs on demand in eu-central-1, but its throughput variants are not offered there). To add a
 model, add a :class:`ThroughputModel` with the id and Regions exactly as the page gives them.
 Custom models are not catalogued: a config names them by ARN.
+
+The 2024 French edition ("Régions et modèles pris en charge pour le débit provisionné") gives
+Provisioned Throughput for the whole service in US East (N. Virginia), US West (Oregon), Asia
+Pacific (Sydney), Europe (Paris), Europe (Ireland), Asia Pacific (Mumbai) and GovCloud (US-West,
+custom models without commitment only), and its Regions table says "Europe (Francfort) ...
+Débit provisionné: Non". The current English table adds eu-central-1 for Claude 2.1 (both
+variants, Legacy) and Titan Multimodal Embeddings G1 only: in Frankfurt, no Active text
+generation model can be bought throughput for.
 
 Evaluation datasets and metrics are the names CreateEvaluationJob takes, which are free
 strings in the API (``[0-9a-zA-Z-_.]+``) whose valid values are given only in the
@@ -50,6 +79,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 KNOWLEDGE_BASE_REGIONS: tuple[str, ...] = (
     "ap-northeast-1",
@@ -86,6 +116,15 @@ KNOWLEDGE_BASE_REGIONS: tuple[str, ...] = (
 """Regions with Bedrock knowledge bases and OpenSearch Serverless indexes in CloudFormation."""
 
 
+Lifecycle = Literal["ACTIVE", "LEGACY", "EOL"]
+"""A model's lifecycle state; ACTIVE and LEGACY are GetFoundationModel's ``modelLifecycle.status``."""
+ACTIVE: Lifecycle = "ACTIVE"
+LEGACY: Lifecycle = "LEGACY"
+EOL: Lifecycle = "EOL"
+LIFECYCLE_NAMES: Mapping[str, str] = {ACTIVE: "Active", LEGACY: "Legacy", EOL: "end-of-life (EOL)"}
+"""How messages name each state, as the user guide does."""
+
+
 @dataclass(frozen=True)
 class EmbeddingModel:
     """An embedding model a knowledge base can use."""
@@ -95,6 +134,9 @@ class EmbeddingModel:
     dimensions: tuple[int, ...]
     default_dimensions: int
     regions: tuple[str, ...]
+    max_input_tokens: int
+    """The most tokens one input embeds: a chunk longer than this is cut off (see the module docstring)."""
+    lifecycle: Lifecycle = ACTIVE
 
 
 EMBEDDING_MODELS: tuple[EmbeddingModel, ...] = (
@@ -104,6 +146,7 @@ EMBEDDING_MODELS: tuple[EmbeddingModel, ...] = (
         dimensions=(1536,),
         default_dimensions=1536,
         regions=("ap-northeast-1", "eu-central-1", "us-east-1", "us-west-2"),
+        max_input_tokens=8192,
     ),
     EmbeddingModel(
         model_id="amazon.titan-embed-text-v2:0",
@@ -134,6 +177,7 @@ EMBEDDING_MODELS: tuple[EmbeddingModel, ...] = (
             "us-gov-west-1",
             "us-west-2",
         ),
+        max_input_tokens=8192,
     ),
     EmbeddingModel(
         model_id="cohere.embed-english-v3",
@@ -154,6 +198,7 @@ EMBEDDING_MODELS: tuple[EmbeddingModel, ...] = (
             "us-east-1",
             "us-west-2",
         ),
+        max_input_tokens=512,
     ),
     EmbeddingModel(
         model_id="cohere.embed-multilingual-v3",
@@ -174,6 +219,7 @@ EMBEDDING_MODELS: tuple[EmbeddingModel, ...] = (
             "us-east-1",
             "us-west-2",
         ),
+        max_input_tokens=512,
     ),
 )
 """Embedding models offered for knowledge bases, by model id."""
@@ -193,6 +239,8 @@ class ThroughputModel:
     name: str
     regions: tuple[str, ...]
     """The Regions where Provisioned Throughput is offered for it."""
+    lifecycle: Lifecycle = ACTIVE
+    """Only an Active model can be bought new throughput for (see the module docstring)."""
 
 
 THROUGHPUT_MODELS: tuple[ThroughputModel, ...] = (
@@ -233,75 +281,94 @@ THROUGHPUT_MODELS: tuple[ThroughputModel, ...] = (
         ),
     ),
     ThroughputModel(
-        model_id="anthropic.claude-v2:0:100k", name="Anthropic Claude", regions=("us-east-1", "us-west-2")
+        model_id="anthropic.claude-v2:0:100k",
+        name="Anthropic Claude",
+        regions=("us-east-1", "us-west-2"),
+        lifecycle=LEGACY,
     ),
     ThroughputModel(
-        model_id="anthropic.claude-v2:0:18k", name="Anthropic Claude", regions=("us-east-1", "us-west-2")
+        model_id="anthropic.claude-v2:0:18k",
+        name="Anthropic Claude",
+        regions=("us-east-1", "us-west-2"),
+        lifecycle=LEGACY,
     ),
     ThroughputModel(
         model_id="anthropic.claude-v2:1:18k",
         name="Anthropic Claude",
         regions=("eu-central-1", "us-east-1", "us-west-2"),
+        lifecycle=LEGACY,
     ),
     ThroughputModel(
         model_id="anthropic.claude-v2:1:200k",
         name="Anthropic Claude",
         regions=("eu-central-1", "us-east-1", "us-west-2"),
+        lifecycle=LEGACY,
     ),
     ThroughputModel(
         model_id="anthropic.claude-3-haiku-20240307-v1:0:200k",
         name="Anthropic Claude 3 Haiku",
         regions=("ap-southeast-2", "eu-west-3", "us-east-1", "us-west-2"),
+        lifecycle=LEGACY,
     ),
     ThroughputModel(
         model_id="anthropic.claude-3-haiku-20240307-v1:0:48k",
         name="Anthropic Claude 3 Haiku",
         regions=("ap-south-1", "ap-southeast-2", "eu-west-1", "eu-west-3", "us-east-1", "us-west-2"),
+        lifecycle=LEGACY,
     ),
     ThroughputModel(
         model_id="anthropic.claude-3-sonnet-20240229-v1:0:200k",
         name="Anthropic Claude 3 Sonnet",
         regions=("ap-southeast-2", "eu-west-1", "eu-west-3", "us-east-1", "us-west-2"),
+        lifecycle=LEGACY,
     ),
     ThroughputModel(
         model_id="anthropic.claude-3-sonnet-20240229-v1:0:28k",
         name="Anthropic Claude 3 Sonnet",
         regions=("ap-south-1", "ap-southeast-2", "eu-west-1", "eu-west-3", "us-east-1", "us-west-2"),
+        lifecycle=LEGACY,
     ),
     ThroughputModel(
         model_id="anthropic.claude-3-5-sonnet-20240620-v1:0:18k",
         name="Anthropic Claude 3.5 Sonnet",
         regions=("us-west-2",),
+        lifecycle=LEGACY,
     ),
     ThroughputModel(
         model_id="anthropic.claude-3-5-sonnet-20240620-v1:0:200k",
         name="Anthropic Claude 3.5 Sonnet",
         regions=("us-west-2",),
+        lifecycle=LEGACY,
     ),
     ThroughputModel(
         model_id="anthropic.claude-3-5-sonnet-20240620-v1:0:51k",
         name="Anthropic Claude 3.5 Sonnet",
         regions=("us-west-2",),
+        lifecycle=LEGACY,
     ),
     ThroughputModel(
         model_id="anthropic.claude-3-5-sonnet-20241022-v2:0:18k",
         name="Anthropic Claude 3.5 Sonnet v2",
         regions=("us-west-2",),
+        lifecycle=LEGACY,
     ),
     ThroughputModel(
         model_id="anthropic.claude-3-5-sonnet-20241022-v2:0:200k",
         name="Anthropic Claude 3.5 Sonnet v2",
         regions=("us-west-2",),
+        lifecycle=LEGACY,
     ),
     ThroughputModel(
         model_id="anthropic.claude-3-5-sonnet-20241022-v2:0:51k",
         name="Anthropic Claude 3.5 Sonnet v2",
         regions=("us-west-2",),
+        lifecycle=LEGACY,
     ),
     ThroughputModel(
         model_id="anthropic.claude-instant-v1:2:100k",
         name="Anthropic Claude Instant",
         regions=("us-east-1", "us-west-2"),
+        lifecycle=LEGACY,
     ),
     ThroughputModel(
         model_id="cohere.embed-english-v3:0:512",

@@ -27,7 +27,12 @@ from bedrock_platform.config import (
     stack_rules,
     throughput_rules,
 )
-from bedrock_platform.config.catalog import EMBEDDING_MODELS, KNOWLEDGE_BASE_REGIONS, embedding_model
+from bedrock_platform.config.catalog import (
+    EMBEDDING_MODELS,
+    KNOWLEDGE_BASE_REGIONS,
+    EmbeddingModel,
+    embedding_model,
+)
 from bedrock_platform.config.checks import (
     AWS_NAME,
     SAMPLE_SETTINGS_HASH,
@@ -45,6 +50,7 @@ from bedrock_platform.config.document import ConfigPath
 from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.messages import did_you_mean, show
 from bedrock_platform.config.model import CHUNKING_DEFAULTS, PROD_ENVIRONMENT
+from bedrock_platform.vector_stores import COLLECTION_INDEX_REGIONS
 
 COLLECTION_NAME_LENGTH = (
     "the collection name {name} is {length} characters, {bound} {limit} "
@@ -64,7 +70,22 @@ PARAMETER_NOT_OF_STRATEGY = "{parameter} does not apply to chunking strategy {st
 PARAMETER_OUT_OF_RANGE = "{parameter} must be {range}, got {value}"
 CHILD_OVER_PARENT = "child_max_tokens {child} is more than parent_max_tokens {parent}"
 OVERLAP_NOT_UNDER_CHILD = "overlap_tokens {overlap} must be less than child_max_tokens {child}"
+NO_CHUNKING_OVER_MODEL_INPUT = (
+    "chunking strategy 'none' embeds each file as one chunk, and {model} embeds at most {limit} tokens: "
+    "the rest of every longer file would be cut off unseen; use fixed_size with max_tokens at most {limit} "
+    "(or semantic or hierarchical chunking within it)"
+)
+CHUNK_OVER_MODEL_INPUT = (
+    "{parameter} {value} is more than the {limit} tokens {model} embeds: the rest of every longer chunk "
+    "would be cut off unseen; give at most {limit}"
+)
 REGION_WITHOUT_KNOWLEDGE_BASES = "region {region} has no Amazon Bedrock knowledge bases{hint}"
+PRIVATE_COLLECTION_REGION = (
+    "a collection reachable only through VPC endpoints gets its vector indexes from CloudFormation's "
+    "AWS::OpenSearchServerless::CollectionIndex (the control-plane API its network policy does not gate), "
+    "which region {region} does not have (it is in: {regions}); use a public network with "
+    "allow_public_network, or one of those Regions"
+)
 KMS_KEY_REGION = (
     "the KMS key is in region {key_region}, not in the config's region {region} "
     "({user} needs a key in its own Region)"
@@ -96,6 +117,18 @@ CHUNKING_LIMITS: Mapping[str, Mapping[str, tuple[int, int | None]]] = {
     "none": {},
 }
 """Inclusive limits of each strategy's parameters (None: no upper limit)."""
+
+NO_CHUNKING_MIN_INPUT_TOKENS = 8192
+"""The smallest model input that chunking strategy none is accepted with: the largest chunk any other
+strategy may make (fixed-size and semantic max_tokens, hierarchical parent_max_tokens: 1 to 8,192, the
+limits above), as much as Titan Text Embeddings V1 and V2 embed (user guide, "Amazon Titan Text
+Embeddings models"). Cohere Embed v3 embeds 512 ("Quotas for Amazon Bedrock", data source chunk size)."""
+CHUNK_SIZE_PARAMETERS: Mapping[str, str] = {
+    "fixed_size": "max_tokens",
+    "semantic": "max_tokens",
+    "hierarchical": "parent_max_tokens",
+}
+"""The parameter that bounds each strategy's chunks (a hierarchical child is never larger than its parent)."""
 
 KNOWLEDGE_SECTIONS = ("vector_stores", "knowledge_bases")
 """The sections that need a Region with knowledge bases and OpenSearch Serverless."""
@@ -175,6 +208,26 @@ def _public_network(config: Mapping[str, Any], context: RuleContext, store_path:
     return False if isinstance(network, dict) and isinstance(endpoints, list) and endpoints else None
 
 
+def private_collection_regions(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """A private collection (vpc_endpoints) is in a Region with AWS::OpenSearchServerless::CollectionIndex.
+
+    ``AWS::OpenSearchServerless::Index`` writes through the collection's endpoint, which a network
+    policy with ``AllowFromPublic: false`` does not admit; CollectionIndex goes through the control
+    plane (see bedrock_platform/constructs/vector_index.py).
+    """
+    region = string(config, context, ("region",))
+    if region is None or region in COLLECTION_INDEX_REGIONS:
+        return []
+    return [
+        context.issue(
+            (*store_path, "network", "vpc_endpoints"),
+            PRIVATE_COLLECTION_REGION.format(region=show(region), regions=", ".join(COLLECTION_INDEX_REGIONS)),
+        )
+        for store_path, _ in items(config, ("vector_stores",))
+        if _public_network(config, context, store_path) is False
+    ]
+
+
 def prod_private_network(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
     """In an environment named prod, a public collection needs allow_public_network with a reason."""
     if string(config, context, ("environment",)) != PROD_ENVIRONMENT:
@@ -215,10 +268,11 @@ def knowledge_base_names(config: Mapping[str, Any], context: RuleContext) -> lis
         name_path = (*knowledge_base_path, "name")
         name = string(config, context, name_path)
         if name is not None and environment is not None:
-            problem = aws_name_problem(f"{environment}-{name}")
+            # The AWS name ends with a hash of the create-only settings (constructs/knowledge_base.py).
+            problem = aws_name_problem(f"{environment}-{name}-{SAMPLE_SETTINGS_HASH}")
             if problem:
                 message = AWS_NAME.format(
-                    what="knowledge base's", name=show(f"{environment}-{name}"), problem=problem
+                    what="knowledge base's", name=show(f"{environment}-{name}-<6 hex digits>"), problem=problem
                 )
                 issues.append(context.issue(name_path, message))
         if name is not None and not VECTOR_INDEX_NAME.match(name):
@@ -337,6 +391,48 @@ def _hierarchy_issues(
     return issues
 
 
+def chunking_within_model_input(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """Chunks fit the embedding model's input: no chunking needs a model that embeds 8,192 tokens,
+    and a strategy's chunk size (defaults included) is at most what the model embeds."""
+    issues = []
+    for knowledge_base_path, _ in items(config, ("knowledge_bases",)):
+        model = embedding_model(string(config, context, (*knowledge_base_path, "embedding_model")) or "")
+        if model is None:
+            continue  # not catalogued: embedding_models says so
+        for source_path, _ in items(config, (*knowledge_base_path, "data_sources")):
+            issues += _chunk_size_issues(config, context, (*source_path, "chunking"), model)
+    return issues
+
+
+def _chunk_size_issues(
+    config: Mapping[str, Any], context: RuleContext, path: ConfigPath, model: EmbeddingModel
+) -> list[Issue]:
+    settings = value(config, path)
+    strategy = "fixed_size" if settings is None else string(config, context, (*path, "strategy"))
+    limit = model.max_input_tokens
+    if strategy == "none":
+        if limit >= NO_CHUNKING_MIN_INPUT_TOKENS:
+            return []
+        message = NO_CHUNKING_OVER_MODEL_INPUT.format(model=model.model_id, limit=limit)
+        return [context.issue((*path, "strategy"), message)]
+    parameter = CHUNK_SIZE_PARAMETERS.get(strategy or "")
+    if strategy is None or parameter is None:
+        return []
+    given = integer(config, context, (*path, parameter))
+    if given is None and isinstance(settings, dict) and parameter in settings:
+        return []  # present but wrong: the schema or the chunking rule said so
+    size = CHUNKING_DEFAULTS[strategy][parameter] if given is None else given
+    low, high = CHUNKING_LIMITS[strategy][parameter]
+    if size <= limit or not low <= size <= (high or size):
+        return []  # fits, or out of the strategy's own range (the chunking rule says so)
+    shown = f"{size}" if given is not None else f"{size} (the default)"
+    where = (*path, parameter) if given is not None else path
+    message = CHUNK_OVER_MODEL_INPUT.format(
+        parameter=parameter, value=shown, limit=limit, model=model.model_id
+    )
+    return [context.issue(where, message)]
+
+
 def region_has_knowledge_bases(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
     """With vector stores or knowledge bases, the Region is one where both exist in CloudFormation.
 
@@ -410,10 +506,12 @@ RULES: tuple[Rule, ...] = (
     Rule("vector-store-references", vector_store_references),
     Rule("collection-names", collection_names),
     Rule("prod-private-network", prod_private_network),
+    Rule("private-collection-regions", private_collection_regions),
     Rule("public-network-acknowledgments", public_network_acknowledgments),
     Rule("knowledge-base-names", knowledge_base_names),
     Rule("embedding-models", embedding_models),
     Rule("chunking", chunking),
+    Rule("chunking-model-input", chunking_within_model_input),
     Rule("region-has-knowledge-bases", region_has_knowledge_bases),
     Rule("kms-keys-in-region-and-account", kms_keys_in_region_and_account),
     Rule("knowledge-stack-pins", stack_rules.knowledge_stack_pins),

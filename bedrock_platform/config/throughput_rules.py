@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from bedrock_platform.config.catalog import THROUGHPUT_MODELS, throughput_model
+from bedrock_platform.config.catalog import ACTIVE, LIFECYCLE_NAMES, THROUGHPUT_MODELS, throughput_model
 from bedrock_platform.config.checks import (
     AWS_NAME,
     SAMPLE_SETTINGS_HASH,
@@ -40,6 +40,14 @@ MODEL_WITHOUT_VARIANT = (
 )
 THROUGHPUT_MODEL_NOT_IN_REGION = (
     "{model} is not offered for provisioned throughput in region {region} (offered in: {regions})"
+)
+THROUGHPUT_MODEL_NOT_ACTIVE = (
+    "{model} is {state}, and Bedrock sells no new provisioned throughput for a model that is not Active "
+    "(user guide, Model lifecycle){hint}"
+)
+ACTIVE_IN_REGION_HINT = "; Active models offered for it in region {region}: {models}"
+NO_ACTIVE_IN_REGION_HINT = (
+    "; no Active model is offered for it in region {region}: use a custom model, or on-demand inference"
 )
 FOUNDATION_MODEL_ARN = "give the base model by its model id, not its ARN: model: {model_id}"
 NOT_CUSTOM_MODEL_ARN = (
@@ -77,7 +85,9 @@ PROVISIONED_MODEL_NAME_MAX = 63
 """CreateProvisionedModelThroughput's limit on provisionedModelName (1 to 63 characters)."""
 BEDROCK_TAGS_MAX = 50
 """Tags one Bedrock resource can carry (the Bedrock API reference for TagResource)."""
-EXAMPLE_MODEL = "anthropic.claude-v2:1:200k"
+EXAMPLE_MODEL = "amazon.nova-lite-v1:0:300k"
+HINTED_MODELS = 3
+"""How many Active models a lifecycle error suggests (the catalog's order), before "and N more"."""
 
 CUSTOM_MODEL_ARN = re.compile(
     r"^arn:aws(-[^:]+)?:bedrock:(?P<region>[a-z0-9-]{1,20}):(?P<account>[0-9]{12}):custom-model/"
@@ -114,7 +124,8 @@ def commitments_acknowledged(config: Mapping[str, Any], context: RuleContext) ->
 
 
 def throughput_models(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
-    """The model is a base model offered in the Region, or a custom model of this account and Region."""
+    """The model is an Active base model offered in the Region, or a custom model of this account and Region
+    (the catalog is read as it is; the bought model is never looked up)."""
     issues = []
     for path, _ in _throughputs(config):
         model_path = (*path, "model")
@@ -135,12 +146,32 @@ def _base_model_issues(
     if model is None:
         return [context.issue(path, _unknown_model_message(model_id))]
     region = string(config, context, ("region",))
-    if region is None or region in model.regions:
-        return []
-    message = THROUGHPUT_MODEL_NOT_IN_REGION.format(
-        model=model.model_id, region=show(region), regions=", ".join(model.regions)
-    )
-    return [context.issue(path, message)]
+    issues = []
+    if model.lifecycle != ACTIVE:
+        message = THROUGHPUT_MODEL_NOT_ACTIVE.format(
+            model=model.model_id, state=LIFECYCLE_NAMES[model.lifecycle], hint=_active_hint(region)
+        )
+        issues.append(context.issue(path, message))
+    if region is not None and region not in model.regions:
+        message = THROUGHPUT_MODEL_NOT_IN_REGION.format(
+            model=model.model_id, region=show(region), regions=", ".join(model.regions)
+        )
+        issues.append(context.issue(path, message))
+    return issues
+
+
+def _active_hint(region: str | None) -> str:
+    """Some Active models that can be bought throughput for in ``region``, or that none can."""
+    if region is None:
+        return ""
+    active = [
+        model.model_id for model in THROUGHPUT_MODELS if model.lifecycle == ACTIVE and region in model.regions
+    ]
+    if not active:
+        return NO_ACTIVE_IN_REGION_HINT.format(region=show(region))
+    shown = ", ".join(active[:HINTED_MODELS])
+    more = f" and {len(active) - HINTED_MODELS} more" if len(active) > HINTED_MODELS else ""
+    return ACTIVE_IN_REGION_HINT.format(region=show(region), models=f"{shown}{more}")
 
 
 def _unknown_model_message(model_id: str) -> str:

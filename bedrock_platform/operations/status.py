@@ -2,10 +2,16 @@
 
 One row per knowledge base, data source (with its last ingestion job and that job's counts),
 guardrail, declared guardrail version, provisioned throughput, evaluation job and batch inference
-job, in config order. A resource whose SSM parameter is missing is shown as ``not deployed``; a
-call the service refuses (AccessDenied, ResourceNotFound, ...) is shown in its own row. The
-command reports states and does not judge them: it exits 0 when every call succeeded (a FAILED
-knowledge base or a Failed throughput included) and 1 when any call failed.
+job, in config order; then one row per catalogued model the config uses (a throughput's base
+model, a knowledge base's embedding model) with its live lifecycle state, GetFoundationModel's
+``modelLifecycle.status``, deployed or not. A Legacy model's row starts its details with
+``warning:``: Bedrock sells no new provisioned throughput for it, and it reaches end of life on
+the date shown (user guide, "Model lifecycle"); the catalog's own state
+(:mod:`bedrock_platform.config.catalog`) can lag behind. A resource whose SSM parameter is
+missing is shown as ``not deployed``; a call the service refuses (AccessDenied,
+ResourceNotFound, ...) is shown in its own row. The command reports states and does not judge
+them: it exits 0 when every call succeeded (a FAILED knowledge base, a Failed throughput or a
+Legacy model included) and 1 when any call failed.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from botocore.exceptions import ClientError
 
 from bedrock_platform import parameters
 from bedrock_platform.config import PlatformConfig
+from bedrock_platform.config.catalog import throughput_model
 from bedrock_platform.config.model import Guardrail, KnowledgeBase
 from bedrock_platform.operations.clients import Clients, describe, error_code
 from bedrock_platform.operations.discovery import (
@@ -36,6 +43,11 @@ NOT_FOUND = "not found"
 ERROR = "error"
 NEVER_INGESTED = "no ingestion job yet"
 NOT_FOUND_CODES = frozenset({"ResourceNotFoundException"})
+LEGACY = "LEGACY"
+LEGACY_WARNING = (
+    "warning: {name} is Legacy{since}: no new provisioned throughput can be bought for it{end}; "
+    "move {uses} to an Active model"
+)
 
 
 @dataclass(frozen=True)
@@ -76,6 +88,23 @@ def collect_rows(config: PlatformConfig, clients: Clients, found: Parameters) ->
             arn = found.get(parameters.job_arn(environment, kind, job.name))
             output = found.get(parameters.job_output_uri(environment, kind, job.name))
             yield _row(row_kind, job.name, arn, partial(read, clients("bedrock"), output))
+    for model_id, uses in catalogued_models(config).items():
+        yield _row("model", model_id, model_id, partial(_read_model, clients("bedrock"), uses))
+
+
+def catalogued_models(config: PlatformConfig) -> dict[str, list[str]]:
+    """The catalogued models the config uses, in config order, each with what uses it.
+
+    A throughput's base model (a custom model is not catalogued) and each knowledge base's
+    embedding model.
+    """
+    models: dict[str, list[str]] = {}
+    for knowledge_base in config.knowledge_bases:
+        models.setdefault(knowledge_base.embedding_model, []).append(f"knowledge base {knowledge_base.name}")
+    for throughput in config.provisioned_throughputs:
+        if throughput_model(throughput.model) is not None:
+            models.setdefault(throughput.model, []).append(f"throughput {throughput.name}")
+    return models
 
 
 def _row(kind: str, name: str, identifier: str | None, read: Callable[[str], tuple[str, str]]) -> Row:
@@ -154,6 +183,10 @@ def _read_throughput(bedrock: Any, arn: str) -> tuple[str, str]:
     return _throughput(bedrock.get_provisioned_model_throughput(provisionedModelId=arn))
 
 
+def _read_model(bedrock: Any, uses: Sequence[str], model_id: str) -> tuple[str, str]:
+    return _model(bedrock.get_foundation_model(modelIdentifier=model_id), uses)
+
+
 def _read_evaluation_job(bedrock: Any, output: str | None, arn: str) -> tuple[str, str]:
     return _evaluation_job(bedrock.get_evaluation_job(jobIdentifier=arn), output)
 
@@ -207,6 +240,25 @@ def _throughput(response: Mapping[str, Any]) -> tuple[str, str]:
         if "commitmentExpirationTime" in response:
             details += f" until {timestamp(response['commitmentExpirationTime'])}"
     return response["status"], _joined(details, *_reasons([response.get("failureMessage")]))
+
+
+def _model(response: Mapping[str, Any], uses: Sequence[str]) -> tuple[str, str]:
+    """The model's lifecycle state, what uses it, and a warning when it is Legacy."""
+    details = response["modelDetails"]
+    lifecycle = details.get("modelLifecycle") or {}
+    state = str(lifecycle.get("status", "unknown"))
+    used_by = ", ".join(uses)
+    if state != LEGACY:
+        return state, f"used by {used_by}"
+    since = f" since {timestamp(lifecycle['legacyTime'])}" if "legacyTime" in lifecycle else ""
+    end = (
+        f", and it reaches end of life at {timestamp(lifecycle['endOfLifeTime'])}"
+        if ("endOfLifeTime" in lifecycle)
+        else ""
+    )
+    name = details.get("modelName") or details["modelId"]
+    warning = LEGACY_WARNING.format(name=name, since=since, end=end, uses=used_by)
+    return state, warning
 
 
 def _evaluation_job(response: Mapping[str, Any], output: str | None) -> tuple[str, str]:

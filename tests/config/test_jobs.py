@@ -103,8 +103,9 @@ def test_prod_jobs() -> None:
     (judged,) = config.evaluation_jobs
     (batch,) = config.batch_inference_jobs
     assert config.job_bucket == CreatedBucket()
-    assert judged.models == (ModelRef(provisioned_throughput="support-assistant"),)
-    assert config.provisioned_throughput("support-assistant").name == "support-assistant"
+    # Frankfurt sells no throughput for an Active text model (issue 16, finding 5): on demand.
+    assert judged.models == (ModelRef(model_id="eu.anthropic.claude-haiku-4-5-20251001-v1:0"),)
+    assert config.provisioned_throughputs == ()
     assert (judged.kind, judged.application_type, judged.kms_key_arn) == (
         "llm_judge",
         "ModelEvaluation",

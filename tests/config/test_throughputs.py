@@ -9,20 +9,31 @@ import pytest
 from botocore.loaders import Loader
 
 from bedrock_platform.config import ConfigError, build_config, load_config
-from bedrock_platform.config.catalog import THROUGHPUT_MODELS, throughput_model
+from bedrock_platform.config.catalog import (
+    ACTIVE,
+    EMBEDDING_MODELS,
+    LEGACY,
+    THROUGHPUT_MODELS,
+    embedding_model,
+    throughput_model,
+)
 from bedrock_platform.config.checks import AWS_RESOURCE_NAME
 from bedrock_platform.config.model import THROUGHPUT_NAME_SUFFIX_LENGTH, ProvisionedThroughput
 from bedrock_platform.config.schema import load_schema
 from bedrock_platform.config.throughput_rules import (
     COMMITMENT_TERMS,
     CUSTOM_MODEL_ARN,
+    NO_ACTIVE_IN_REGION_HINT,
     PROVISIONED_MODEL_NAME_MAX,
+    _active_hint,
 )
 from tests.config.helpers import HEADER, WriteConfig
 
 BASE = {"environment": "dev", "account": "111111111111", "region": "us-east-1"}
-HAIKU = "anthropic.claude-3-haiku-20240307-v1:0:200k"
-CUSTOM_MODEL = f"arn:aws:bedrock:us-east-1:111111111111:custom-model/{HAIKU}/a1b2c3d4e5f6"
+HAIKU = "amazon.nova-lite-v1:0:300k"
+"""An Active model offered for throughput in us-east-1 (the name is the entries' in the tests)."""
+CLAUDE_3_HAIKU = "anthropic.claude-3-haiku-20240307-v1:0:200k"
+CUSTOM_MODEL = f"arn:aws:bedrock:us-east-1:111111111111:custom-model/{CLAUDE_3_HAIKU}/a1b2c3d4e5f6"
 US_WEST_1_CUSTOM_MODEL = (
     "arn:aws:bedrock:us-west-1:111111111111:custom-model/amazon.nova-lite-v1:0:300k/a1b2c3d4e5f6"
 )
@@ -37,21 +48,22 @@ def throughput_config(entries: str, header: str = HEADER) -> str:
     return header + "provisioned_throughputs:\n" + entries
 
 
-def test_prod_throughput() -> None:
-    config = load_config("config/prod.yaml")
+def test_prod_buys_no_throughput_frankfurt_offers_none_for_an_active_text_model() -> None:
+    """Issue 16, finding 5: prod bought six months of anthropic.claude-v2:1:200k, which is Legacy.
 
-    assert config.provisioned_throughputs == (
-        ProvisionedThroughput(
-            name="support-assistant",
-            model="anthropic.claude-v2:1:200k",
-            model_units=1,
-            commitment="six_months",
-            acknowledge_commitment=True,
-            removal_policy="retain",
-            tags={"app": "support-assistant"},
-        ),
-    )
-    assert config.provisioned_throughput("support-assistant") is config.provisioned_throughputs[0]
+    The user guide's table ("Supported Region and models for Provisioned Throughput") offers in
+    eu-central-1 only Claude 2.1 (Legacy) and Titan Multimodal Embeddings G1, so prod's assistant
+    runs on demand; tests/config/invalid/throughput-legacy-model.yaml keeps the old entry's error.
+    """
+    config = load_config("config/prod.yaml")
+    offered = [model for model in THROUGHPUT_MODELS if "eu-central-1" in model.regions]
+
+    assert config.region == "eu-central-1" and config.provisioned_throughputs == ()
+    assert {model.model_id: model.lifecycle for model in offered} == {
+        "amazon.titan-embed-image-v1:0": ACTIVE,
+        "anthropic.claude-v2:1:18k": LEGACY,
+        "anthropic.claude-v2:1:200k": LEGACY,
+    }
 
 
 def test_dev_has_no_throughput() -> None:
@@ -118,7 +130,7 @@ def test_throughputs_keep_their_order_and_are_found_by_name() -> None:
     raw = {
         **BASE,
         "provisioned_throughputs": [
-            {"name": "sonnet", "model": "anthropic.claude-3-sonnet-20240229-v1:0:200k", "model_units": 1},
+            {"name": "sonnet", "model": "amazon.nova-pro-v1:0:300k", "model_units": 1},
             {"name": "haiku", "model": HAIKU, "model_units": 3},
         ],
     }
@@ -191,12 +203,58 @@ def test_catalog_ids_are_unique_and_regions_sorted() -> None:
 
 
 def test_catalog_facts_the_shipped_configs_rely_on() -> None:
-    """The user guide offers Claude 3 Haiku's 200k variant outside eu-central-1 only; prod's model in it."""
-    haiku = throughput_model(HAIKU)
-    prod_model = throughput_model(load_config("config/prod.yaml").provisioned_throughputs[0].model)
+    """Claude 3 Haiku's 200k variant is not offered in eu-central-1, and it is Legacy (its model
+    card: "Model lifecycle: Legacy"); Nova Lite's 300k variant is Active in us-east-1 only."""
+    haiku = throughput_model(CLAUDE_3_HAIKU)
+    nova = throughput_model(HAIKU)
 
-    assert haiku is not None and "eu-central-1" not in haiku.regions
-    assert prod_model is not None and "eu-central-1" in prod_model.regions
+    assert haiku is not None and "eu-central-1" not in haiku.regions and haiku.lifecycle == LEGACY
+    assert nova is not None and nova.regions == ("us-east-1",) and nova.lifecycle == ACTIVE
+
+
+def test_a_legacy_model_is_refused_and_active_ones_of_the_region_suggested(write_config: WriteConfig) -> None:
+    path = write_config(throughput_config(f"  - {{name: haiku, model: {CLAUDE_3_HAIKU}, model_units: 1}}\n"))
+
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+
+    assert str(caught.value).endswith(
+        f"provisioned_throughputs[haiku].model: {CLAUDE_3_HAIKU} is Legacy, and Bedrock sells no new"
+        " provisioned throughput for a model that is not Active (user guide, Model lifecycle); Active"
+        " models offered for it in region 'us-east-1': amazon.nova-2-lite-v1:0:256k,"
+        " amazon.nova-canvas-v1:0, amazon.nova-lite-v1:0:24k and 10 more"
+    )
+
+
+def test_a_region_with_no_active_model_for_throughput_says_so() -> None:
+    assert _active_hint("ap-northeast-1") == NO_ACTIVE_IN_REGION_HINT.format(region="'ap-northeast-1'")
+    assert _active_hint(None) == ""
+
+
+def test_every_legacy_catalog_entry_is_a_model_the_lifecycle_pages_name() -> None:
+    """Claude 2 and 2.1, Instant, 3 Sonnet, 3.5 Sonnet (v1, v2) and 3 Haiku; the rest Active."""
+    legacy = {model.model_id.split(":")[0] for model in THROUGHPUT_MODELS if model.lifecycle != ACTIVE}
+
+    assert legacy == {
+        "anthropic.claude-v2",
+        "anthropic.claude-instant-v1",
+        "anthropic.claude-3-sonnet-20240229-v1",
+        "anthropic.claude-3-5-sonnet-20240620-v1",
+        "anthropic.claude-3-5-sonnet-20241022-v2",
+        "anthropic.claude-3-haiku-20240307-v1",
+    }
+
+
+def test_embedding_models_input_limits() -> None:
+    """Quotas for Amazon Bedrock (data source chunk size) and "Amazon Titan Text Embeddings models"."""
+    assert {model.model_id: model.max_input_tokens for model in EMBEDDING_MODELS} == {
+        "amazon.titan-embed-text-v1": 8192,
+        "amazon.titan-embed-text-v2:0": 8192,
+        "cohere.embed-english-v3": 512,
+        "cohere.embed-multilingual-v3": 512,
+    }
+    model = embedding_model("cohere.embed-multilingual-v3")
+    assert model is not None and model.lifecycle == ACTIVE
 
 
 def test_every_throughput_property_has_a_description() -> None:

@@ -67,7 +67,10 @@ def test_prod_config_objects() -> None:
         arn="arn:aws:s3:::acme-support-exports-prod",
         kms_key_arn="arn:aws:kms:eu-central-1:222222222222:key/9f8e7d6c-5b4a-3c2d-1e0f-a9b8c7d6e5f4",
     )
-    assert tickets.data_sources[0].chunking == Chunking(strategy="none")
+    # Cohere Embed v3 embeds 512 tokens: chunks within it (issue 16, finding 14).
+    assert tickets.data_sources[0].chunking == Chunking(
+        strategy="fixed_size", max_tokens=300, overlap_percentage=10
+    )
 
 
 @pytest.mark.parametrize(("environment", "expected"), [("prod", True), ("dev", False), ("production", False)])

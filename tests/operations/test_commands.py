@@ -86,13 +86,16 @@ def test_a_config_error_is_printed_as_is(tmp_path: Path, capsys: pytest.CaptureF
 
 def test_status_prints_its_table_to_stdout(aws: Aws, capsys: pytest.CaptureFixture[str]) -> None:
     aws.parameters(DEPLOYED, values={})
+    model = "amazon.titan-embed-text-v2:0"  # the lifecycle of the catalogued model it uses
+    details = {"modelArn": f"arn:aws:bedrock:us-east-1::foundation-model/{model}", "modelId": model}
+    aws.expect("bedrock", "get_foundation_model", {"modelDetails": details}, modelIdentifier=model)
 
     code = run(parse("status", CONFIG), client_factory=aws.factory)
 
     output = capsys.readouterr()
     assert code == 0
     assert output.out.splitlines()[0].split() == ["KIND", "NAME", "STATE", "DETAILS"]
-    assert len(output.out.splitlines()) == 12
+    assert len(output.out.splitlines()) == 13
     assert output.err == ""
 
 

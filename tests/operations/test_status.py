@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from bedrock_platform.operations.status import Row, render_table, status
+from bedrock_platform.config import build_config
+from bedrock_platform.operations.status import Row, catalogued_models, render_table, status
 from tests.operations.stubs import (
     BATCH_ARN,
     BATCH_OUTPUT,
@@ -26,6 +27,8 @@ from tests.operations.stubs import (
 )
 
 LATEST_FIRST = {"attribute": "STARTED_AT", "order": "DESCENDING"}
+EMBEDDING_MODEL = "amazon.titan-embed-text-v2:0"
+LATER = NOW.replace(year=2027)
 MODEL_ARN = "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0:200k"
 
 
@@ -91,6 +94,30 @@ def throughput(**extra: Any) -> dict[str, Any]:
         "lastModifiedTime": NOW,
         **extra,
     }
+
+
+def foundation_model(model_id: str, status: str = "ACTIVE", **lifecycle: Any) -> dict[str, Any]:
+    """A GetFoundationModel response with its ``modelLifecycle``."""
+    return {
+        "modelDetails": {
+            "modelArn": f"arn:aws:bedrock:us-east-1::foundation-model/{model_id}",
+            "modelId": model_id,
+            "modelName": "Titan Text Embeddings V2",
+            "providerName": "Amazon",
+            "modelLifecycle": {"status": status, **lifecycle},
+        }
+    }
+
+
+def expect_models(aws: Aws, status: str = "ACTIVE", **lifecycle: Any) -> None:
+    """The lifecycle read of the one catalogued model the test environment uses (its throughput's
+    model is a custom model, which is not catalogued)."""
+    aws.expect(
+        "bedrock",
+        "get_foundation_model",
+        foundation_model(EMBEDDING_MODEL, status, **lifecycle),
+        modelIdentifier=EMBEDDING_MODEL,
+    )
 
 
 def evaluation_job(status: str = "Completed", **extra: Any) -> dict[str, Any]:
@@ -240,28 +267,32 @@ def test_every_declared_resource_with_its_live_state(aws: Aws) -> None:
         ),
         jobIdentifier=BATCH_ARN,
     )
+    expect_models(aws)
 
     code, table = run_status(aws)
 
     assert code == 0
     assert table.splitlines() == [
-        "KIND               NAME                  STATE       DETAILS",
-        "knowledge-base     product-docs          ACTIVE      id KBPRODDOCS",
-        "data-source        product-docs/manuals  AVAILABLE   last ingestion COMPLETE at"
+        "KIND               NAME                          STATE       DETAILS",
+        "knowledge-base     product-docs                  ACTIVE      id KBPRODDOCS",
+        "data-source        product-docs/manuals          AVAILABLE   last ingestion COMPLETE at"
         " 2026-11-21 10:30 UTC: 120 scanned, 118 indexed (100 new, 18 modified), 2 deleted, 0 failed",
-        "data-source        product-docs/faq      AVAILABLE   no ingestion job yet",
-        "knowledge-base     tickets               FAILED      id KBTICKETS1; The index was not found",
-        "data-source        tickets/resolved      AVAILABLE   last ingestion FAILED at 2026-11-21 10:30 UTC:"
-        " 10 scanned, 7 indexed (7 new, 0 modified), 0 deleted, 3 failed",
-        "guardrail          default               READY       id gr0a1b2c3d4e, DRAFT updated"
+        "data-source        product-docs/faq              AVAILABLE   no ingestion job yet",
+        "knowledge-base     tickets                       FAILED      id KBTICKETS1; The index was not found",
+        "data-source        tickets/resolved              AVAILABLE   last ingestion FAILED at"
+        " 2026-11-21 10:30 UTC: 10 scanned, 7 indexed (7 new, 0 modified), 0 deleted, 3 failed",
+        "guardrail          default                       READY       id gr0a1b2c3d4e, DRAFT updated"
         " 2026-11-21 10:30 UTC",
-        "guardrail-version  default/1             READY       version 1",
-        "guardrail-version  default/2             VERSIONING  version 3 (latest)",
-        "throughput         assistant             InService   1 model units, SixMonths commitment until"
-        " 2026-11-21 10:30 UTC",
-        "evaluation-job     summaries             Completed   results in s3://test-jobs/evaluations/summaries/",
-        "batch-job          tickets               InProgress  120 of 200 records processed"
+        "guardrail-version  default/1                     READY       version 1",
+        "guardrail-version  default/2                     VERSIONING  version 3 (latest)",
+        "throughput         assistant                     InService   1 model units, SixMonths commitment"
+        " until 2026-11-21 10:30 UTC",
+        "evaluation-job     summaries                     Completed   results in"
+        " s3://test-jobs/evaluations/summaries/",
+        "batch-job          tickets                       InProgress  120 of 200 records processed"
         " (118 succeeded, 2 failed); results in s3://test-jobs/batch/tickets/",
+        "model              amazon.titan-embed-text-v2:0  ACTIVE      used by knowledge base product-docs,"
+        " knowledge base tickets",
     ]
 
 
@@ -273,8 +304,9 @@ def cells(table: str) -> list[tuple[str, ...]]:
     return [tuple(line[begin:end].strip() for begin, end in bounds) for line in lines]
 
 
-def test_nothing_deployed_is_shown_as_such_without_any_other_call(aws: Aws) -> None:
+def test_nothing_deployed_is_shown_as_such_and_only_the_models_are_read(aws: Aws) -> None:
     aws.parameters(DEPLOYED, values={})
+    expect_models(aws)
 
     code, table = run_status(aws)
 
@@ -291,6 +323,7 @@ def test_nothing_deployed_is_shown_as_such_without_any_other_call(aws: Aws) -> N
         ("throughput", "assistant", "not deployed", ""),
         ("evaluation-job", "summaries", "not deployed", ""),
         ("batch-job", "tickets", "not deployed", ""),
+        ("model", EMBEDDING_MODEL, "ACTIVE", "used by knowledge base product-docs, knowledge base tickets"),
     ]
 
 
@@ -366,6 +399,13 @@ def test_a_refused_call_is_shown_in_its_row_and_the_command_exits_1(aws: Aws) ->
         batch_job(status="Failed", message="The input\nfile is empty"),
         jobIdentifier=BATCH_ARN,
     )
+    aws.fail(
+        "bedrock",
+        "get_foundation_model",
+        "AccessDeniedException",
+        "not authorized to perform: bedrock:GetFoundationModel",
+        modelIdentifier=EMBEDDING_MODEL,
+    )
 
     code, table = run_status(aws)
 
@@ -391,6 +431,12 @@ def test_a_refused_call_is_shown_in_its_row_and_the_command_exits_1(aws: Aws) ->
             "tickets",
             "Failed",
             "results in s3://test-jobs/batch/tickets/; The input file is empty",
+        ),
+        (
+            "model",
+            EMBEDDING_MODEL,
+            "error",
+            "AccessDeniedException: not authorized to perform: bedrock:GetFoundationModel",
         ),
     ]
 
@@ -419,3 +465,62 @@ def test_the_table_aligns_every_column_but_the_last() -> None:
     table = render_table([Row("a", "bbbb", "c"), Row("dddddd", "e", "ffff", "details")])
 
     assert table == ("KIND    NAME  STATE  DETAILS\na       bbbb  c\ndddddd  e     ffff   details\n")
+
+
+def test_a_legacy_model_is_warned_about_with_its_dates_and_what_uses_it(aws: Aws) -> None:
+    """Finding 5 of issue 16: the live lifecycle (GetFoundationModel ``modelLifecycle.status``)."""
+    aws.parameters(DEPLOYED, values={})
+    expect_models(aws, "LEGACY", legacyTime=NOW, endOfLifeTime=LATER)
+
+    code, table = run_status(aws)
+
+    assert code == 0  # a state is reported, not judged
+    assert cells(table)[-1] == (
+        "model",
+        EMBEDDING_MODEL,
+        "LEGACY",
+        "warning: Titan Text Embeddings V2 is Legacy since 2026-11-21 10:30 UTC: no new provisioned"
+        " throughput can be bought for it, and it reaches end of life at 2027-11-21 10:30 UTC; move"
+        " knowledge base product-docs, knowledge base tickets to an Active model",
+    )
+
+
+def test_a_legacy_model_without_dates_is_warned_about_too() -> None:
+    from bedrock_platform.operations.status import _model
+
+    response = foundation_model("anthropic.claude-v2:1:200k", "LEGACY")
+    del response["modelDetails"]["modelName"]
+    assert _model(response, ["throughput support"]) == (
+        "LEGACY",
+        "warning: anthropic.claude-v2:1:200k is Legacy: no new provisioned throughput can be bought for"
+        " it; move throughput support to an Active model",
+    )
+
+
+def test_the_catalogued_models_of_throughputs_and_knowledge_bases_custom_models_left_out() -> None:
+    config = build_config(
+        {
+            "environment": "dev",
+            "account": "111111111111",
+            "region": "us-east-1",
+            "vector_stores": [{"name": "docs"}],
+            "knowledge_bases": [
+                {"name": "kb", "embedding_model": "cohere.embed-english-v3", "vector_store": "docs"}
+            ],
+            "provisioned_throughputs": [
+                {"name": "nova", "model": "amazon.nova-lite-v1:0:300k", "model_units": 1},
+                {"name": "again", "model": "amazon.nova-lite-v1:0:300k", "model_units": 2},
+                {
+                    "name": "custom",
+                    "model": "arn:aws:bedrock:us-east-1:111111111111:custom-model/"
+                    "amazon.nova-lite-v1:0:300k/a1b2c3d4e5f6",
+                    "model_units": 1,
+                },
+            ],
+        }
+    )
+
+    assert catalogued_models(config) == {
+        "cohere.embed-english-v3": ["knowledge base kb"],
+        "amazon.nova-lite-v1:0:300k": ["throughput nova", "throughput again"],
+    }
