@@ -24,7 +24,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from bedrock_platform import permissions
+from bedrock_platform import geographies, permissions
 from bedrock_platform.config.model import EvaluationDataset
 from bedrock_platform.constructs.data_source import DocumentBucket
 from bedrock_platform.constructs.errors import ConstructValidationError
@@ -81,17 +81,21 @@ class JobModel:
         stack = cdk.Stack.of(scope)
         if model.startswith("arn:"):
             return cls(identifier=model, arn=model, invoke_arns=(model,))
-        geography, _, base = model.partition(".")
-        if geography in INFERENCE_PROFILE_PREFIXES and base:
+        if geographies.inference_profile_geography(model) is not None:
             profile = stack.format_arn(
                 service="bedrock",
                 resource="inference-profile",
                 resource_name=model,
                 arn_format=cdk.ArnFormat.SLASH_RESOURCE_NAME,
             )
-            # A profile routes requests to the model in any Region of its geography.
-            anywhere = f"arn:{stack.partition}:bedrock:*::foundation-model/{base}"
-            return cls(identifier=model, arn=profile, invoke_arns=(profile, anywhere), profile_arn=profile)
+            # User guide, "IAM policy requirements for Geographic cross-Region inference": the
+            # profile, and the model in the source Region and in each destination Region of the
+            # profile's geography from there; for a global profile ("IAM policy requirements for
+            # global cross-Region inference"), the model in the source Region and the Region-less
+            # global model ARN. See bedrock_platform.geographies.
+            region = None if cdk.Token.is_unresolved(stack.region) else stack.region
+            models = geographies.inference_profile_model_arns(stack.partition, region, model)
+            return cls(identifier=model, arn=profile, invoke_arns=(profile, *models), profile_arn=profile)
         foundation = foundation_model_arn(scope, model)
         return cls(identifier=model, arn=foundation, invoke_arns=(foundation,))
 

@@ -25,6 +25,11 @@ from tests.constructs.conftest import new_stack, render
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
 JUDGE = "us.anthropic.claude-3-5-sonnet-20240620-v1:0"
+JUDGE_MODEL_ARNS = tuple(
+    f"arn:aws:bedrock:{region}::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0"
+    for region in ("us-east-1", "us-east-2", "us-west-2", "us-west-1")
+)
+"""The us. profile from us-east-1 routes to these Regions (bedrock_platform.geographies); not every Region."""
 GIGAWORD = EvaluationDataset(
     name="Builtin.Gigaword",
     task_type="Summarization",
@@ -192,7 +197,7 @@ def test_a_judged_evaluation_reads_only_its_dataset_and_invokes_only_its_model_a
     assert resources_of(statements, "bedrock:InvokeModel") == {
         THROUGHPUT_ARN,
         "arn:aws:bedrock:us-east-1:111111111111:inference-profile/" + JUDGE,
-        "arn:aws:bedrock:*::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0",
+        *JUDGE_MODEL_ARNS,
     }
     assert resources_of(statements, "bedrock:GetProvisionedModelThroughput") == {THROUGHPUT_ARN}
     assert resources_of(statements, "s3:GetObject") == {
@@ -440,5 +445,5 @@ def test_models_are_named_as_the_api_takes_them_and_allowed_as_iam_needs() -> No
     assert profile.identifier == JUDGE
     assert profile.invoke_arns == (
         f"arn:aws:bedrock:us-east-1:111111111111:inference-profile/{JUDGE}",
-        "arn:aws:bedrock:*::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0",
+        *JUDGE_MODEL_ARNS,
     )
