@@ -340,6 +340,12 @@ class Assembly:
                 "Ref": name,
                 "VectorBucketArn": arn.format(service="s3vectors", resource=f"bucket/{name}"),
             }
+        if kind == "AWS::CodeBuild::Project":
+            name = name_of("Name")
+            return {"Ref": name, "Arn": arn.format(service="codebuild", resource=f"project/{name}")}
+        if kind == "AWS::CodePipeline::Pipeline":
+            name = name_of("Name")
+            return {"Ref": name, "Arn": arn.format(service="codepipeline", resource=name)}
         custom = CUSTOM_RESOURCE_ARNS.get(kind)
         if custom is not None:
             service, resource_type = custom

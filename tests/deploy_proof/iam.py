@@ -14,6 +14,7 @@ import fnmatch
 import functools
 import json
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,28 +43,95 @@ class ResourceType:
     condition_keys: tuple[str, ...]
 
     @functools.cached_property
-    def pattern(self) -> re.Pattern[str]:
-        """The ARN format as a regular expression (each ``${...}`` variable one or more characters)."""
-        parts = re.split(r"(\$\{[^}]+\})", self.arn_format)
-        regex = ""
-        for part in parts:
+    def tokens(self) -> tuple[tuple[str, str], ...]:
+        """The ARN format as match tokens: each ``${...}`` variable one or more characters, and
+        ``${Partition}``, ``${Region}``, ``${Account}`` without a colon (and maybe empty)."""
+        found: list[tuple[str, str]] = []
+        for part in re.split(r"(\$\{[^}]+\})", self.arn_format):
             if part.startswith("${"):
-                name = part[2:-1]
-                regex += "[^:]*" if name in ("Partition", "Region", "Account") else ".+"
+                colon = "" if part[2:-1] in ("Partition", "Region", "Account") else ":"
+                if colon:
+                    found.append(("one", colon))
+                found.append(("star", colon))
             else:
-                regex += re.escape(part)
-        return re.compile(regex)
+                found += [("lit", char) for char in part]
+        return tuple(found)
 
     def fits(self, arn: str) -> bool:
-        """Whether ``arn`` (which may hold IAM wildcards) is of this resource type.
+        """Whether some ARN matches both ``arn`` (which may hold IAM wildcards) and this format.
 
-        A policy's resource may put ``*`` where the format has a variable, or end in ``*`` after
-        a fixed prefix of the format (``arn:aws:bedrock:*::foundation-model/*``).
+        ``arn:aws:logs:r:a:log-group:name:*`` fits the log-stream format
+        ``...:log-group:${LogGroupName}:log-stream:${LogStreamName}``; a bucket ARN does not fit the
+        object format. An ARN of a renamed service (:data:`SERVICE_ALIASES`) fits its old name's.
         """
-        if self.pattern.fullmatch(arn):
+        candidates = [arn]
+        for old, new in SERVICE_ALIASES.items():
+            candidates.append(arn.replace(f":{new}:", f":{old}:", 1))
+        return any(_intersect(_glob_tokens(candidate), self.tokens) for candidate in candidates)
+
+
+SERVICE_ALIASES: Mapping[str, str] = {"codestar-connections": "codeconnections"}
+"""Services AWS renamed, whose actions accept the ARNs of the new name (AWS CodeConnections:
+"codestar-connections" policies keep working for connections whose ARN is "codeconnections")."""
+
+
+def _glob_tokens(pattern: str) -> tuple[tuple[str, str], ...]:
+    """An IAM resource pattern as match tokens (``*`` any characters, ``?`` one).
+
+    IAM matches an ARN segment by segment: a wildcard in the partition, service, Region or
+    account stays within it; only in the resource part may it take colons.
+    """
+    found: list[tuple[str, str]] = []
+    colons = 0
+    for char in pattern:
+        within = ":" if colons >= 5 else ""
+        if char == "*":
+            found.append(("star", within))
+        elif char == "?":
+            found.append(("one", within))
+        else:
+            colons += char == ":"
+            found.append(("lit", char))
+    return tuple(found)
+
+
+def _intersect(left: tuple[tuple[str, str], ...], right: tuple[tuple[str, str], ...]) -> bool:
+    """Whether two patterns of literal characters, single characters and stars share a string.
+
+    A ``("one"|"star", ":")`` token may take a colon; ``("one"|"star", "")`` may not.
+    """
+
+    def takes(token: tuple[str, str], char: str) -> bool:
+        kind, colon = token
+        return token[1] == char if kind == "lit" else (char != ":" or bool(colon))
+
+    def common(a: tuple[str, str], b: tuple[str, str]) -> bool:
+        if a[0] == "lit":
+            return takes(b, a[1])
+        if b[0] == "lit":
+            return takes(a, b[1])
+        return True  # any letter is taken by both
+
+    @functools.cache
+    def match(i: int, j: int) -> bool:
+        if i == len(left) and j == len(right):
             return True
-        probe = arn.replace("*", "x").replace("?", "x")
-        return bool(self.pattern.fullmatch(probe))
+        a = left[i] if i < len(left) else None
+        b = right[j] if j < len(right) else None
+        if a is not None and a[0] == "star" and match(i + 1, j):
+            return True
+        if b is not None and b[0] == "star" and match(i, j + 1):
+            return True
+        if a is None or b is None or not common(a, b) or (a[0] == "star" and b[0] == "star"):
+            return False
+        return match(i if a[0] == "star" else i + 1, j if b[0] == "star" else j + 1)
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 10 * (len(left) + len(right)) + 100))
+    try:
+        return match(0, 0)
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 @dataclass(frozen=True)
