@@ -78,6 +78,9 @@ class ExistingBucket:
 
     arn: str
     kms_key_arn: str | None = None
+    owner_account: str | None = None
+    """The account that owns the bucket (a data source's ``owner_account``). Default: None (the
+    config's account)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -707,7 +710,9 @@ def _knowledge_base(raw: Mapping[str, Any], knowledge_stacks: int) -> KnowledgeB
 def build_bucket(raw: Mapping[str, Any]) -> CreatedBucket | ExistingBucket:
     """A bucket from its validated mapping: ``{create: true}`` or ``{arn: ..., kms_key_arn: ...}``."""
     if "arn" in raw:
-        return ExistingBucket(arn=raw["arn"], kms_key_arn=raw.get("kms_key_arn"))
+        return ExistingBucket(
+            arn=raw["arn"], kms_key_arn=raw.get("kms_key_arn"), owner_account=raw.get("owner_account")
+        )
     return CreatedBucket(kms_key_arn=raw.get("kms_key_arn"))
 
 

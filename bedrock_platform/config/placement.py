@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bedrock_platform import permissions
+from bedrock_platform.config.checks import SAMPLE_SETTINGS_HASH
 
 DEFAULT_KNOWLEDGE_STACKS = 1
 MAX_KNOWLEDGE_STACKS = 20
@@ -242,7 +243,8 @@ def access_policy_bound(
     The policy is a JSON list of one statement per grant (``_DataAccessPolicy._render``): the
     CloudFormation execution role on every index, each of ``principals`` (``data_access_principals``,
     granted in stack 1 only) on every index, and the role of each of ``knowledge_bases`` (those of
-    the stack on this collection) on its own index. The two kinds of role ARN are unknown until
+    the stack on this collection) on its own index, named ``<knowledge base>-<6 hex digits>``
+    (constructs/vector_index.py). The two kinds of role ARN are unknown until
     deployed and count as :func:`longest_role_arn`; everything else is known. So the length is
     ``2 + (statements - 1) + sum of the statements' lengths``, exact but for the role names.
     """
@@ -256,7 +258,14 @@ def access_policy_bound(
         base=len(statements) + 1 + sum(len(statement) for statement in statements),
         principals=len(principals),
         knowledge_bases=tuple(
-            len(access_policy_statement(collection, name, permissions.KNOWLEDGE_BASE_INDEX_PERMISSIONS, role))
+            len(
+                access_policy_statement(
+                    collection,
+                    f"{name}-{SAMPLE_SETTINGS_HASH}",
+                    permissions.KNOWLEDGE_BASE_INDEX_PERMISSIONS,
+                    role,
+                )
+            )
             + 1
             for name in knowledge_bases
         ),

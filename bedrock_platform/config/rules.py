@@ -24,6 +24,7 @@ from bedrock_platform.config import (
     job_rules,
     logging_rules,
     pipeline_rules,
+    profile_rules,
     stack_rules,
     throughput_rules,
 )
@@ -218,11 +219,10 @@ def private_collection_regions(config: Mapping[str, Any], context: RuleContext) 
     region = string(config, context, ("region",))
     if region is None or region in COLLECTION_INDEX_REGIONS:
         return []
+    regions = ", ".join(COLLECTION_INDEX_REGIONS)
+    message = PRIVATE_COLLECTION_REGION.format(region=show(region), regions=regions)
     return [
-        context.issue(
-            (*store_path, "network", "vpc_endpoints"),
-            PRIVATE_COLLECTION_REGION.format(region=show(region), regions=", ".join(COLLECTION_INDEX_REGIONS)),
-        )
+        context.issue((*store_path, "network", "vpc_endpoints"), message)
         for store_path, _ in items(config, ("vector_stores",))
         if _public_network(config, context, store_path) is False
     ]
@@ -271,9 +271,8 @@ def knowledge_base_names(config: Mapping[str, Any], context: RuleContext) -> lis
             # The AWS name ends with a hash of the create-only settings (constructs/knowledge_base.py).
             problem = aws_name_problem(f"{environment}-{name}-{SAMPLE_SETTINGS_HASH}")
             if problem:
-                message = AWS_NAME.format(
-                    what="knowledge base's", name=show(f"{environment}-{name}-<6 hex digits>"), problem=problem
-                )
+                shown = show(f"{environment}-{name}-<6 hex digits>")
+                message = AWS_NAME.format(what="knowledge base's", name=shown, problem=problem)
                 issues.append(context.issue(name_path, message))
         if name is not None and not VECTOR_INDEX_NAME.match(name):
             issues.append(context.issue(name_path, INDEX_NAME.format(name=show(name))))
@@ -522,11 +521,14 @@ RULES: tuple[Rule, ...] = (
     Rule("prompt-attack-input-only", guardrail_rules.prompt_attack_input_only),
     Rule("content-filter-forms", guardrail_rules.content_filter_forms),
     Rule("standard-tier-profile", guardrail_rules.standard_tier_profile),
+    Rule("guardrail-profile-region", guardrail_rules.guardrail_profile_region),
     Rule("topic-definitions", guardrail_rules.topic_definitions),
     Rule("regex-patterns", guardrail_rules.regex_patterns),
     Rule("regex-actions", guardrail_rules.regex_actions),
     Rule("word-lists", guardrail_rules.word_lists),
     Rule("guardrail-versions", guardrail_rules.guardrail_versions),
+    Rule("guardrail-version-current", guardrail_rules.guardrail_version_current),
+    Rule("guardrail-version-history", guardrail_rules.guardrail_version_history),
     Rule("smoke-samples-differ", guardrail_rules.smoke_samples_differ),
     Rule("smoke-allowed-sample-words", guardrail_rules.smoke_allowed_sample_words),
     Rule("throughput-commitments", throughput_rules.commitments_acknowledged),
@@ -543,6 +545,7 @@ RULES: tuple[Rule, ...] = (
     Rule("job-names", job_rules.job_names),
     Rule("batch-inputs", job_rules.batch_inputs),
     Rule("job-bucket-used", job_rules.job_bucket_used),
+    Rule("inference-profile-region", profile_rules.inference_profiles_in_region),
     Rule("logging-destinations", logging_rules.logging_destinations),
     Rule("pipeline-environments", pipeline_rules.pipeline_environments),
     Rule("pipeline-connection", pipeline_rules.pipeline_connection),

@@ -128,7 +128,11 @@ class S3DataSource(Construct):
     The AWS name is ``<data_source_name>-<fingerprint of the chunking>``: chunking is create-only,
     so a change replaces the data source, and the new name keeps CloudFormation from failing with
     "already exists" while the old one is still there. The knowledge base role gets read access to
-    the bucket (only under the inclusion prefix) and decrypt on its key.
+    the bucket (only under the inclusion prefix), only while the bucket belongs to the account that
+    owns it (``aws:ResourceAccount``), and decrypt on its key only through S3
+    (``kms:ViaService``), as the user guide's knowledge base service role gives them ("Création d'un
+    rôle de service pour les bases de connaissances d'Amazon Bedrock", "Autorisations requises pour
+    le rôle de base de connaissances").
     """
 
     def __init__(
@@ -144,6 +148,7 @@ class S3DataSource(Construct):
         data_deletion_policy: str = "DELETE",
         description: str | None = None,
         kms_key: kms.IKey | None = None,
+        bucket_owner_account: str | None = None,
     ) -> None:
         """Create the data source.
 
@@ -156,6 +161,9 @@ class S3DataSource(Construct):
             source goes away.
         :param description: 1 to 200 characters. Default: none.
         :param kms_key: the key the objects are encrypted with. Default: the bucket's own key, if any.
+        :param bucket_owner_account: the account that owns the bucket (an S3 bucket ARN names none):
+            the role may read the bucket only while it belongs to that account. Default: this
+            stack's account.
         """
         super().__init__(scope, id)
         chunking = chunking or Chunking.fixed_size()
@@ -175,7 +183,14 @@ class S3DataSource(Construct):
         self.chunking = chunking
         self.bucket = bucket
         self.knowledge_base = knowledge_base
-        self._grant_read(knowledge_base, bucket, inclusion_prefixes, kms_key or bucket.encryption_key)
+        self.bucket_owner_account = bucket_owner_account or cdk.Stack.of(self).account
+        self._grant_read(
+            knowledge_base,
+            bucket,
+            inclusion_prefixes,
+            kms_key or bucket.encryption_key,
+            self.bucket_owner_account,
+        )
         self.resource = bedrock.CfnDataSource(
             self,
             "Resource",
@@ -203,19 +218,25 @@ class S3DataSource(Construct):
         bucket: s3.IBucket,
         inclusion_prefixes: Sequence[str],
         key: kms.IKey | None,
+        owner_account: str,
     ) -> None:
+        # The guide's "Autorisations requises pour le rôle de base de connaissances": S3ListBucket
+        # and S3GetObject statements with "aws:ResourceAccount": "bucketOwnerAccountId", and
+        # KmsDecryptStatement with "kms:ViaService": "s3.region.amazonaws.com".
         role = knowledge_base.role
+        owner = {"StringEquals": {"aws:ResourceAccount": owner_account}}
         role.add_to_principal_policy(
             cdk.aws_iam.PolicyStatement(
-                actions=list(permissions.S3_LIST_ACTIONS),
-                resources=[bucket.bucket_arn],
+                actions=list(permissions.S3_LIST_ACTIONS), resources=[bucket.bucket_arn], conditions=owner
             )
         )
         objects = [bucket.arn_for_objects(f"{prefix}*") for prefix in inclusion_prefixes] or [
             bucket.arn_for_objects("*")
         ]
         role.add_to_principal_policy(
-            cdk.aws_iam.PolicyStatement(actions=list(permissions.S3_READ_ACTIONS), resources=objects)
+            cdk.aws_iam.PolicyStatement(
+                actions=list(permissions.S3_READ_ACTIONS), resources=objects, conditions=owner
+            )
         )
         for arn in objects:
             acknowledge_wildcard(
@@ -225,7 +246,14 @@ class S3DataSource(Construct):
                 "of this one bucket; object keys are not known in advance.",
             )
         if key is not None:
-            key.grant(role, *permissions.KMS_DECRYPT_ACTIONS)
+            stack = cdk.Stack.of(role)
+            role.add_to_principal_policy(
+                cdk.aws_iam.PolicyStatement(
+                    actions=list(permissions.KMS_DECRYPT_ACTIONS),
+                    resources=[key.key_arn],
+                    conditions={"StringEquals": {"kms:ViaService": f"s3.{stack.region}.{stack.url_suffix}"}},
+                )
+            )
 
 
 class AccessLogsBucket(s3.Bucket):

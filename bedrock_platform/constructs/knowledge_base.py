@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from typing import Protocol
 
 import aws_cdk as cdk
 from aws_cdk import aws_bedrock as bedrock
 from aws_cdk import aws_iam as iam
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from bedrock_platform import permissions
 from bedrock_platform.constructs.errors import ConstructValidationError
@@ -59,6 +61,12 @@ class KnowledgeBase(_KnowledgeBaseBase):
     embedding model, call the data plane of its collection (``aoss:APIAccessAll`` there), and read
     its own index; data sources add read access to their buckets. The knowledge base is created
     after the index and after the role's policy, so Bedrock's checks at creation pass.
+
+    Its AWS name is ``<knowledge_base_name>-<fingerprint>``, six hex digits over its create-only
+    settings (embedding model and dimensions, collection, index and field mapping): changing one
+    replaces the knowledge base, and the new name keeps CloudFormation from failing with "already
+    exists" while the old one is still there. Applications find it by its id
+    (:attr:`knowledge_base_id`), not by its name.
     """
 
     def __init__(
@@ -75,7 +83,8 @@ class KnowledgeBase(_KnowledgeBaseBase):
     ) -> None:
         """Create the knowledge base, its role and its data access grant.
 
-        :param knowledge_base_name: ``([0-9a-zA-Z][_-]?){1,100}``.
+        :param knowledge_base_name: the name before the fingerprint; with it,
+            ``([0-9a-zA-Z][_-]?){1,100}`` (so at most 93 characters, ending with a letter or digit).
         :param vector_index: the index it writes to; its collection and dimensions are used.
         :param embedding_model_id: foundation model id, e.g. ``amazon.titan-embed-text-v2:0``.
         :param description: 1 to 200 characters. Default: none.
@@ -84,9 +93,21 @@ class KnowledgeBase(_KnowledgeBaseBase):
         :param tags: tags of the knowledge base itself. Default: none (stack tags still apply).
         """
         super().__init__(scope, id)
+        collection = vector_index.collection
+        create_only = {
+            "embedding_model": embedding_model_id,
+            "dimensions": vector_index.dimensions if configure_dimensions else None,
+            "collection": None
+            if cdk.Token.is_unresolved(collection.collection_name)
+            else collection.collection_name,
+            "index": vector_index.index_name,
+            "fields": [vector_index.vector_field, vector_index.text_field, vector_index.metadata_field],
+        }
+        self.fingerprint = hashlib.sha256(json.dumps(create_only, sort_keys=True).encode()).hexdigest()[:6]
+        name = f"{knowledge_base_name}-{self.fingerprint}"
         problems = []
-        if not cdk.Token.is_unresolved(knowledge_base_name) and not _NAME.match(knowledge_base_name):
-            problems.append(f"knowledge_base_name '{knowledge_base_name}' must match {_NAME.pattern}")
+        if not cdk.Token.is_unresolved(knowledge_base_name) and not _NAME.match(name):
+            problems.append(f"knowledge base name '{name}' must match {_NAME.pattern}")
         if description is not None and not 1 <= len(description) <= 200:
             problems.append(f"description is {len(description)} characters, must be 1 to 200")
         if problems:
@@ -98,14 +119,13 @@ class KnowledgeBase(_KnowledgeBaseBase):
             self,
             "ServiceRole",
             source_resource="knowledge-base",
-            description=f"Service role of Bedrock knowledge base {knowledge_base_name}",
+            description=f"Service role of Bedrock knowledge base {name}",
         )
         self.role.add_to_principal_policy(
             iam.PolicyStatement(
                 actions=list(permissions.EMBEDDING_MODEL_ACTIONS), resources=[self.embedding_model_arn]
             )
         )
-        collection = vector_index.collection
         collection.grant_api_access(self.role)
         collection.grant_data_access(
             self.role.role_arn,
@@ -123,7 +143,7 @@ class KnowledgeBase(_KnowledgeBaseBase):
         self.resource = bedrock.CfnKnowledgeBase(
             self,
             "Resource",
-            name=knowledge_base_name,
+            name=name,
             description=description,
             role_arn=self.role.role_arn,
             knowledge_base_configuration=bedrock.CfnKnowledgeBase.KnowledgeBaseConfigurationProperty(
@@ -149,10 +169,11 @@ class KnowledgeBase(_KnowledgeBaseBase):
         )
         # Bedrock checks the role's access to the index when it creates the knowledge base.
         self.resource.node.add_dependency(vector_index)
-        self.role_policy: Construct = self.role.node.find_child("DefaultPolicy")
+        self.role_policy: IConstruct = self.role.node.find_child("DefaultPolicy")
         """The role's policy (``AWS::IAM::Policy``) that holds its grants, data sources' included."""
         self.resource.node.add_dependency(self.role_policy)
-        self.knowledge_base_name = knowledge_base_name
+        self.knowledge_base_name = name
+        """The knowledge base's AWS name: ``<knowledge_base_name>-<fingerprint>``."""
         self.knowledge_base_id = self.resource.attr_knowledge_base_id
         self.knowledge_base_arn = self.resource.attr_knowledge_base_arn
 

@@ -27,7 +27,14 @@ class IVectorCollection(Protocol):
     @property
     def collection_name(self) -> str: ...
     @property
+    def collection_id(self) -> str: ...
+    @property
     def collection_arn(self) -> str: ...
+    @property
+    def private(self) -> bool:
+        """True when the collection's network policy admits no public access (only VPC endpoints)."""
+        ...
+
     @property
     def collection_endpoint(self) -> str: ...
     @property
@@ -109,8 +116,12 @@ class _VectorCollectionBase(Construct):
     """What created and imported collections share: ARNs, grants, the data access policy."""
 
     collection_name: str
+    collection_id: str
     collection_arn: str
     collection_endpoint: str
+    private: bool = False
+    """True when the collection's network policy admits no public access: its indexes are then
+    created through the control-plane API (see :class:`VectorIndex`)."""
     _access_policy: _DataAccessPolicy | None = None
 
     def _new_access_policy(self, policy_name: str, deployer_arn: str) -> _DataAccessPolicy:
@@ -236,6 +247,7 @@ class VectorCollection(_VectorCollectionBase):
         self.collection_name = collection_name
         self.kms_key_arn = kms_key_arn
         self.vpc_endpoints = tuple(vpc_endpoints)
+        self.private = bool(vpc_endpoints)
 
         collection_rule = [{"ResourceType": "collection", "Resource": [f"collection/{collection_name}"]}]
         encryption: dict[str, Any] = {"Rules": collection_rule}
@@ -311,6 +323,7 @@ class VectorCollection(_VectorCollectionBase):
         collection_endpoint: str | None = None,
         access_policy_name: str | None = None,
         deployment_principal_arn: str | None = None,
+        private: bool = False,
     ) -> IVectorCollection:
         """Use an existing collection, by its id or by its ARN (one of the two).
 
@@ -324,6 +337,8 @@ class VectorCollection(_VectorCollectionBase):
             token (an SSM parameter's value). Default: built from ``collection_id`` in this stack's
             account and Region.
         :param collection_endpoint: Default: ``https://<id>.<region>.aoss.<url suffix>``.
+        :param private: whether the collection's network policy admits no public access (its indexes
+            are then created through the control-plane API). Default: False.
         """
         if (collection_id is None) == (collection_arn is None):
             raise ConstructValidationError(
@@ -342,6 +357,7 @@ class VectorCollection(_VectorCollectionBase):
             collection_endpoint=collection_endpoint,
             access_policy_name=access_policy_name,
             deployment_principal_arn=deployment_principal_arn,
+            private=private,
         )
 
 
@@ -357,11 +373,13 @@ class _ImportedVectorCollection(_VectorCollectionBase):
         collection_endpoint: str | None,
         access_policy_name: str | None,
         deployment_principal_arn: str | None,
+        private: bool,
     ) -> None:
         super().__init__(scope, id)
         stack = cdk.Stack.of(self)
         self.collection_name = collection_name
         self.collection_id = collection_id
+        self.private = private
         self.collection_arn = collection_arn or stack.format_arn(
             service="aoss", resource="collection", resource_name=collection_id
         )

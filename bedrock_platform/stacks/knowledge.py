@@ -133,7 +133,9 @@ class KnowledgeBasesHost(PlatformStack):
     ) -> S3DataSource:
         key: kms.IKey | None = None
         bucket: s3.IBucket
+        owner_account: str | None = None
         if isinstance(source.bucket, ExistingBucket):
+            owner_account = source.bucket.owner_account
             bucket = s3.Bucket.from_bucket_arn(scope, f"{source.name}-Bucket", source.bucket.arn)
             if source.bucket.kms_key_arn:
                 key = kms.Key.from_key_arn(scope, f"{source.name}-BucketKey", source.bucket.kms_key_arn)
@@ -164,6 +166,7 @@ class KnowledgeBasesHost(PlatformStack):
             data_deletion_policy=source.data_deletion_policy.upper(),
             description=source.description,
             kms_key=key,
+            bucket_owner_account=owner_account,
         )
         if source.ingest_on_deploy:
             DataSourceIngestion(data_source, "Ingestion", data_source=data_source)
@@ -269,6 +272,7 @@ class KnowledgeBasesStack(KnowledgeBasesHost):
                     self, discovery.vector_store_endpoint(environment, store.name)
                 ),
                 access_policy_name=access_policy_name(name, id),
+                private=not store.public,
             )
         self._add_knowledge_bases()
 

@@ -146,7 +146,7 @@ def test_the_job_starts_after_the_data_source_and_so_after_the_role_policy_that_
     assert {data_source, kb_policy} <= depends_on(ingestion)
 
 
-def test_the_job_depends_on_the_role_policy_itself_for_a_data_source_added_to_an_existing_knowledge_base() -> None:
+def test_the_job_depends_on_the_role_policy_itself_for_a_source_added_to_an_existing_knowledge_base() -> None:
     """Finding 12: adding a data source to a deployed knowledge base updates the role's policy (its new
     S3 grant) and leaves the knowledge base as it is, so the knowledge base's own DependsOn orders
     nothing in that deploy: the ingestion must name the policy in its own DependsOn."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import aws_cdk as cdk
@@ -25,6 +26,9 @@ from bedrock_platform.constructs import (
 from tests.constructs.conftest import new_stack, render
 
 MODEL = "amazon.titan-embed-text-v2:0"
+INDEX = "manuals-4d010e"
+"""The AWS name of the index ``_build`` makes: ``manuals`` and the fingerprint of 512 dimensions with
+the default fields and method, through the collection's endpoint."""
 
 
 def _build(stack: cdk.Stack) -> dict[str, Any]:
@@ -72,7 +76,7 @@ def test_index_has_a_faiss_hnsw_vector_field_of_the_dimensions_and_the_bedrock_f
     template.has_resource_properties(
         "AWS::OpenSearchServerless::Index",
         {
-            "IndexName": "manuals",
+            "IndexName": Match.string_like_regexp("^manuals-[0-9a-f]{6}$"),
             "CollectionEndpoint": {"Fn::GetAtt": [Match.string_like_regexp("^Store"), "CollectionEndpoint"]},
             "Settings": {"Index": {"Knn": True, "KnnAlgoParamEfSearch": 512}},
             "Mappings": {
@@ -106,7 +110,7 @@ def test_knowledge_base_is_vector_on_opensearch_serverless_with_the_field_mappin
     template.has_resource_properties(
         "AWS::Bedrock::KnowledgeBase",
         {
-            "Name": "dev-manuals",
+            "Name": Match.string_like_regexp("^dev-manuals-[0-9a-f]{6}$"),
             "KnowledgeBaseConfiguration": {
                 "Type": "VECTOR",
                 "VectorKnowledgeBaseConfiguration": {
@@ -120,7 +124,7 @@ def test_knowledge_base_is_vector_on_opensearch_serverless_with_the_field_mappin
                 "Type": "OPENSEARCH_SERVERLESS",
                 "OpensearchServerlessConfiguration": {
                     "CollectionArn": {"Fn::GetAtt": [Match.string_like_regexp("^Store"), "Arn"]},
-                    "VectorIndexName": "manuals",
+                    "VectorIndexName": Match.string_like_regexp("^manuals-[0-9a-f]{6}$"),
                     "FieldMapping": {
                         "VectorField": "bedrock-knowledge-base-default-vector",
                         "TextField": "AMAZON_BEDROCK_TEXT_CHUNK",
@@ -174,6 +178,19 @@ def test_service_role_policy_is_least_privilege(template: Template) -> None:
     }
 
 
+def test_s3_reads_hold_only_while_the_bucket_is_this_accounts_as_the_guides_knowledge_base_role(
+    template: Template,
+) -> None:
+    """User guide, "Autorisations requises pour le rôle de base de connaissances": S3ListBucketStatement
+    and S3GetObjectStatement with "aws:ResourceAccount": "bucketOwnerAccountId"."""
+    s3_statements = [
+        s for s in _role_policy(template, "KBServiceRoleDefaultPolicy") if str(s["Action"]).startswith("s3:")
+    ]
+    assert len(s3_statements) == 2
+    for statement in s3_statements:
+        assert statement["Condition"] == {"StringEquals": {"aws:ResourceAccount": "111111111111"}}
+
+
 def test_knowledge_base_role_may_only_use_its_own_index(template: Template) -> None:
     (policy,) = template.find_resources("AWS::OpenSearchServerless::AccessPolicy").values()
     statements = json.loads(render(policy["Properties"]["Policy"]))
@@ -188,7 +205,7 @@ def test_knowledge_base_role_may_only_use_its_own_index(template: Template) -> N
                 },
                 {
                     "ResourceType": "index",
-                    "Resource": ["index/dev-docs/manuals"],
+                    "Resource": [f"index/dev-docs/{INDEX}"],
                     "Permission": ["aoss:DescribeIndex", "aoss:ReadDocument", "aoss:WriteDocument"],
                 },
             ],
@@ -342,13 +359,34 @@ def test_existing_bucket_with_a_customer_key_gets_decrypt_and_no_prefix_wildcard
         data_deletion_policy="RETAIN",
     )
     statements = _role_policy(Template.from_stack(stack), "KBServiceRoleDefaultPolicy")
-    assert {
-        "Action": "kms:Decrypt",
-        "Effect": "Allow",
-        "Resource": "arn:aws:kms:us-east-1:111111111111:key/abc",
-    } in statements
+    # The guide's KmsDecryptStatement: kms:Decrypt with "kms:ViaService": ["s3.region.amazonaws.com"].
+    (decrypt,) = [s for s in statements if s["Action"] == "kms:Decrypt"]
+    assert decrypt["Resource"] == "arn:aws:kms:us-east-1:111111111111:key/abc"
+    assert render(decrypt["Condition"]) == render(
+        {"StringEquals": {"kms:ViaService": {"Fn::Join": ["", ["s3.us-east-1.", {"Ref": "AWS::URLSuffix"}]]}}}
+    )
     (get_object,) = [s for s in statements if s["Action"] == "s3:GetObject"]
     assert "arn:aws:s3:::acme-exports/*" in get_object["Resource"]
+
+
+def test_a_bucket_of_another_account_is_read_only_while_that_account_owns_it() -> None:
+    """User guide, "(Facultatif) Autorisations AWS permettant de gérer une source de données à partir du
+    AWS compte d'un autre utilisateur": "aws:ResourceAccount": "bucketOwnerAccountId"."""
+    stack = new_stack()
+    built = _build(stack)
+    S3DataSource(
+        stack,
+        "Partner",
+        knowledge_base=built["kb"],
+        data_source_name="partner",
+        bucket=s3.Bucket.from_bucket_arn(stack, "PartnerBucket", "arn:aws:s3:::partner-exports"),
+        bucket_owner_account="333333333333",
+    )
+    statements = _role_policy(Template.from_stack(stack), "KBServiceRoleDefaultPolicy")
+    partner = [s for s in statements if "partner-exports" in json.dumps(s["Resource"])]
+    assert {s["Action"] for s in partner} == {"s3:ListBucket", "s3:GetObject"}
+    for statement in partner:
+        assert statement["Condition"] == {"StringEquals": {"aws:ResourceAccount": "333333333333"}}
 
 
 @pytest.mark.parametrize(
@@ -373,7 +411,7 @@ def test_invalid_chunking_raises_naming_the_parameter(build: Any, message: str) 
 def test_invalid_knowledge_base_and_data_source_arguments_raise() -> None:
     stack = new_stack()
     built = _build(stack)
-    with pytest.raises(ConstructValidationError, match="knowledge_base_name 'bad--name' must match"):
+    with pytest.raises(ConstructValidationError, match=r"knowledge base name 'bad--name-[0-9a-f]{6}' must"):
         KnowledgeBase(
             stack,
             "Bad",
@@ -401,3 +439,142 @@ def test_imported_knowledge_base_can_grant_retrieve() -> None:
     kb.grant_retrieve(role)
     (statement,) = _role_policy(Template.from_stack(stack), "ApplicationDefaultPolicy")
     assert render(statement["Resource"]) == "arn:aws:bedrock:us-east-1:111111111111:knowledge-base/ABCDEFGHIJ"
+
+
+def _private_template() -> Template:
+    stack = new_stack()
+    collection = VectorCollection(
+        stack,
+        "Store",
+        collection_name="prod-shared",
+        vpc_endpoints=["vpce-0123456789abcdef0"],
+        deployment_principal_arn="arn:aws:iam::111111111111:role/deployer",
+    )
+    index = VectorIndex(stack, "Index", collection=collection, index_name="manuals", dimensions=1024)
+    KnowledgeBase(
+        stack, "KB", knowledge_base_name="prod-manuals", vector_index=index, embedding_model_id=MODEL
+    )
+    return Template.from_stack(stack)
+
+
+def test_a_private_collection_gets_its_index_through_the_control_plane_with_what_it_needs() -> None:
+    """Finding 2: a collection whose network policy admits only its VPC endpoints and Bedrock cannot be
+    reached by AWS::OpenSearchServerless::Index (CloudFormation writes it through the collection's
+    endpoint). AWS::OpenSearchServerless::CollectionIndex calls the control-plane CreateIndex API, which
+    the network policy does not gate; the data access policy must still let the deployer create and
+    describe the index, and the knowledge base must wait for it."""
+    template = _private_template()
+    assert template.find_resources("AWS::OpenSearchServerless::Index") == {}
+    (network,) = template.find_resources(
+        "AWS::OpenSearchServerless::SecurityPolicy", {"Properties": {"Type": "network"}}
+    ).values()
+    (rule,) = json.loads(network["Properties"]["Policy"])
+    assert rule["AllowFromPublic"] is False  # the data-plane path is closed to CloudFormation
+    ((index_id, index),) = template.find_resources("AWS::OpenSearchServerless::CollectionIndex").items()
+    collection = _logical_id(template, "AWS::OpenSearchServerless::Collection")
+    access_policy = _logical_id(template, "AWS::OpenSearchServerless::AccessPolicy")
+    assert index["Properties"]["Id"] == {"Fn::GetAtt": [collection, "Id"]}
+    assert re.fullmatch(r"manuals-[0-9a-f]{6}", index["Properties"]["IndexName"])
+    assert access_policy in index["DependsOn"]
+    schema = index["Properties"]["IndexSchema"]
+    assert len(schema) <= 2480  # the type's IndexSchema maxLength
+    vector = json.loads(schema)["mappings"]["properties"]["bedrock-knowledge-base-default-vector"]
+    assert vector == {
+        "type": "knn_vector",
+        "dimension": 1024,
+        "method": {
+            "name": "hnsw",
+            "engine": "faiss",
+            "space_type": "l2",
+            "parameters": {"ef_construction": 512, "m": 16},
+        },
+    }
+    statements = json.loads(
+        render(
+            template.find_resources("AWS::OpenSearchServerless::AccessPolicy")[access_policy]["Properties"][
+                "Policy"
+            ]
+        )
+    )
+    deployer = next(s for s in statements if s["Principal"] == ["arn:aws:iam::111111111111:role/deployer"])
+    index_rule = next(r for r in deployer["Rules"] if r["ResourceType"] == "index")
+    assert index_rule["Resource"] == ["index/prod-shared/*"]
+    assert {"aoss:CreateIndex", "aoss:DescribeIndex"} <= set(index_rule["Permission"])
+    (kb,) = template.find_resources("AWS::Bedrock::KnowledgeBase").values()
+    assert index_id in kb["DependsOn"]
+    storage = kb["Properties"]["StorageConfiguration"]["OpensearchServerlessConfiguration"]
+    assert storage["VectorIndexName"] == index["Properties"]["IndexName"]
+
+
+def _names(**change: Any) -> tuple[str, str]:
+    """The (index, knowledge base) AWS names of one knowledge base, built with ``change`` applied."""
+    arguments: dict[str, Any] = {
+        "store": "dev-docs",
+        "dimensions": 512,
+        "model": MODEL,
+        "configure_dimensions": True,
+        "vpc_endpoints": [],
+        "index": {},
+        "description": None,
+        **change,
+    }
+    stack = new_stack()
+    collection = VectorCollection(
+        stack,
+        "Store",
+        collection_name=arguments["store"],
+        vpc_endpoints=arguments["vpc_endpoints"],
+        deployment_principal_arn="arn:aws:iam::111111111111:role/deployer",
+    )
+    index = VectorIndex(
+        stack,
+        "Index",
+        collection=collection,
+        index_name="manuals",
+        dimensions=arguments["dimensions"],
+        **arguments["index"],
+    )
+    kb = KnowledgeBase(
+        stack,
+        "KB",
+        knowledge_base_name="dev-manuals",
+        vector_index=index,
+        embedding_model_id=arguments["model"],
+        configure_dimensions=arguments["configure_dimensions"],
+        description=arguments["description"],
+    )
+    return index.index_name, kb.knowledge_base_name
+
+
+@pytest.mark.parametrize(
+    ("change", "index_replaced"),
+    [
+        ({"dimensions": 1024}, True),
+        ({"model": "amazon.titan-embed-text-v1"}, False),
+        ({"configure_dimensions": False}, False),
+        ({"store": "dev-other"}, False),
+        ({"vpc_endpoints": ["vpce-0123456789abcdef0"]}, True),
+        ({"index": {"space_type": "innerproduct"}}, True),
+        ({"index": {"m": 32}}, True),
+        ({"index": {"ef_construction": 256}}, True),
+        ({"index": {"vector_field": "embedding"}}, True),
+        ({"index": {"text_field": "chunk"}}, True),
+        ({"index": {"metadata_field": "metadata"}}, True),
+    ],
+)
+def test_every_create_only_change_gives_the_knowledge_base_and_its_index_new_names(
+    change: dict[str, Any], index_replaced: bool
+) -> None:
+    """Finding 4: the embedding model, its dimensions, the store (collection ARN), the index name and the
+    field mapping are create-only in AWS::Bedrock::KnowledgeBase, and IndexName/CollectionEndpoint in the
+    index (whose knn dimension and method OpenSearch cannot change in place): each change must come
+    with a new name, or the replacement fails with "already exists"."""
+    index, knowledge_base = _names()
+    new_index, new_knowledge_base = _names(**change)
+    assert new_knowledge_base != knowledge_base
+    assert (new_index != index) is index_replaced
+
+
+@pytest.mark.parametrize("change", [{"description": "Manuals"}, {"index": {"ef_search": 256}}])
+def test_changes_made_in_place_keep_the_names(change: dict[str, Any]) -> None:
+    assert _names(**change) == _names()

@@ -104,18 +104,26 @@ def test_existing_bucket_is_read_under_its_prefix_with_its_key(prod: dict[str, A
     policies = _resources(prod, "AWS::IAM::Policy")
     (tickets,) = [p for lid, p in policies.items() if lid.startswith("KnowledgeBasesupporttickets")]
     statements = tickets["Properties"]["PolicyDocument"]["Statement"]
+    owner = {"StringEquals": {"aws:ResourceAccount": "222222222222"}}
     assert {
         "Action": "s3:GetObject",
+        "Condition": owner,
         "Effect": "Allow",
         "Resource": "arn:aws:s3:::acme-support-exports-prod/resolved/*",
     } in statements
     assert {
         "Action": "s3:ListBucket",
+        "Condition": owner,
         "Effect": "Allow",
         "Resource": "arn:aws:s3:::acme-support-exports-prod",
     } in statements
     assert {
         "Action": "kms:Decrypt",
+        "Condition": {
+            "StringEquals": {
+                "kms:ViaService": {"Fn::Join": ["", ["s3.eu-central-1.", {"Ref": "AWS::URLSuffix"}]]}
+            }
+        },
         "Effect": "Allow",
         "Resource": "arn:aws:kms:eu-central-1:222222222222:key/9f8e7d6c-5b4a-3c2d-1e0f-a9b8c7d6e5f4",
     } in statements
