@@ -132,3 +132,17 @@ UNSCOPED_ACTIONS: dict[str, str] = {
 }
 """The only actions granted on ``Resource: *``, each with why it cannot be scoped (the
 least-privilege test checks every synthesized policy against this list)."""
+
+THROUGHPUT_CREATE_ACTIONS: tuple[str, ...] = ("bedrock:CreateProvisionedModelThroughput",)
+"""What the throughput handler needs on each model it buys throughput for (with the stack tag)."""
+THROUGHPUT_MODEL_UPDATE_ACTIONS: tuple[str, ...] = ("bedrock:UpdateProvisionedModelThroughput",)
+"""What the throughput handler needs on the model a throughput serves, to rename or move it (the
+IAM reference authorizes UpdateProvisionedModelThroughput on the foundation or custom model too)."""
+THROUGHPUT_OWNED_ACTIONS: tuple[str, ...] = (
+    "bedrock:DeleteProvisionedModelThroughput",
+    "bedrock:GetProvisionedModelThroughput",
+    "bedrock:TagResource",
+    "bedrock:UntagResource",
+    "bedrock:UpdateProvisionedModelThroughput",
+)
+"""What the throughput handler needs on the provisioned models that carry its stack's tag."""

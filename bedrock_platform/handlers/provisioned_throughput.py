@@ -24,6 +24,13 @@ the ``bedrock`` API under the CDK ``Provider`` framework:
   a provisioned model ARN (a create that failed before it bought anything) deletes nothing. A
   throughput still being created or updated is deleted as soon as the service allows it.
 
+Every throughput bought here carries the tag ``bedrock-platform:stack`` = the stack id
+(:data:`STACK_TAG_KEY`, from the event's ``StackId``), sent with the create; the handler's role
+may buy only with that tag in the request, and read, update, tag, untag or delete only a
+throughput that carries it (see the construct), so it cannot touch the account's other
+throughputs. The tag is never changed or removed by a retag, whatever ``Tags`` says. A throughput
+bought before the tag existed must be tagged by hand before the stack is updated (DEPLOY.md).
+
 Properties: ``ProvisionedModelName``, ``ModelId``, ``ModelUnits``, optional
 ``CommitmentDuration`` (``OneMonth`` or ``SixMonths``) and ``Tags`` (a string map).
 """
@@ -59,6 +66,9 @@ CUSTOM_MODEL_ARN_PART = ":custom-model/"
 ARN_RESOURCE = "provisioned-model"
 UNKNOWN = (NOT_FOUND, VALIDATION)
 """What GetProvisionedModelThroughput answers, when deleting, for a throughput that does not exist."""
+STACK_TAG_KEY = "bedrock-platform:stack"
+"""The tag every throughput this handler buys carries, valued with the stack id: the handler's role
+is scoped to it (``aws:RequestTag`` on create, ``aws:ResourceTag`` on everything else)."""
 BOUGHT = "Bought"
 """``on_event``'s Data key (``"true"``) telling ``is_complete`` that this request bought the throughput."""
 
@@ -87,8 +97,8 @@ class ThroughputSpec:
         except (KeyError, TypeError, ValueError) as error:
             raise HandlerError(f"invalid provisioned throughput properties: {error!r}") from error
 
-    def create_request(self) -> dict[str, Any]:
-        """The parameters of CreateProvisionedModelThroughput, without the token."""
+    def create_request(self, stack_id: str) -> dict[str, Any]:
+        """The parameters of CreateProvisionedModelThroughput, without the token, tagged for ``stack_id``."""
         request: dict[str, Any] = {
             "provisionedModelName": self.name,
             "modelId": self.model_id,
@@ -96,8 +106,8 @@ class ThroughputSpec:
         }
         if self.commitment:
             request["commitmentDuration"] = self.commitment
-        if self.tags:
-            request["tags"] = [{"key": key, "value": value} for key, value in self.tags.items()]
+        tags = {**self.tags, STACK_TAG_KEY: stack_id}
+        request["tags"] = [{"key": key, "value": value} for key, value in sorted(tags.items())]
         return request
 
 
@@ -131,7 +141,7 @@ def create(event: Event, bedrock: Service) -> Response:
     """
     spec = ThroughputSpec.from_properties(event["ResourceProperties"])
     try:
-        arn = _create(bedrock, spec, custom_resource.request_token(event))
+        arn = _create(bedrock, spec, event["StackId"], custom_resource.request_token(event))
         try:
             gone = describe(bedrock, arn) is None
         except HandlerError as error:
@@ -140,7 +150,8 @@ def create(event: Event, bedrock: Service) -> Response:
         if gone:
             # The service remembered the token of a throughput deleted since (the same declaration
             # was created, replaced and declared again): buy a new one under a fresh token.
-            arn = _create(bedrock, spec, custom_resource.request_token(event, salt=event["RequestId"]))
+            token = custom_resource.request_token(event, salt=event["RequestId"])
+            arn = _create(bedrock, spec, event["StackId"], token)
     except GaveUp as error:
         if not error.unanswered:
             raise  # throttled or unavailable on every attempt: the service bought nothing
@@ -340,7 +351,9 @@ def _has_shape(state: Mapping[str, Any], spec: ThroughputSpec) -> bool:
 
 
 def retag(bedrock: Service, arn: str, old: Mapping[str, str], new: Mapping[str, str]) -> None:
-    """Bring the throughput's tags from ``old`` to ``new``."""
+    """Bring the throughput's tags from ``old`` to ``new``; :data:`STACK_TAG_KEY` is never touched."""
+    old = {key: value for key, value in old.items() if key != STACK_TAG_KEY}
+    new = {key: value for key, value in new.items() if key != STACK_TAG_KEY}
     added = {key: value for key, value in new.items() if old.get(key) != value}
     removed = sorted(key for key in old if key not in new)
     if added:
@@ -350,11 +363,11 @@ def retag(bedrock: Service, arn: str, old: Mapping[str, str], new: Mapping[str, 
         bedrock.call_or_fail("untag_resource", f"untagging {arn}", resourceARN=arn, tagKeys=removed)
 
 
-def _create(bedrock: Service, spec: ThroughputSpec, token: str) -> str:
+def _create(bedrock: Service, spec: ThroughputSpec, stack_id: str, token: str) -> str:
     response = bedrock.call_or_fail(
         "create_provisioned_model_throughput",
         f"creating provisioned throughput {spec.name} ({spec.model_units} model units of {spec.model_id})",
         clientRequestToken=token,
-        **spec.create_request(),
+        **spec.create_request(stack_id),
     )
     return str(response["provisionedModelArn"])

