@@ -25,6 +25,7 @@ DATA_TYPES = frozenset(
     {
         "AWS::OpenSearchServerless::Collection",
         "AWS::OpenSearchServerless::Index",
+        "AWS::OpenSearchServerless::CollectionIndex",
         "AWS::Bedrock::KnowledgeBase",
         "AWS::Bedrock::DataSource",
         "AWS::S3::Bucket",
