@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from bedrock_platform import geographies
 from bedrock_platform.config.checks import RuleContext, items, mapping, string, value
 from bedrock_platform.config.document import ConfigPath
 from bedrock_platform.config.errors import Issue
@@ -41,6 +42,14 @@ STANDARD_TIER_PROFILE = (
     "the standard tier uses cross-Region inference: give cross_region_profile, a guardrail profile "
     "such as {example}"
 )
+UNKNOWN_GUARDRAIL_PROFILE = "unknown guardrail profile {profile}: the guardrail profiles are {profiles}"
+GUARDRAIL_PROFILE_NOT_FROM_REGION = (
+    "the guardrail profile {profile} cannot be used from {region}: its source Regions are {sources}"
+)
+GUARDRAIL_PROFILE_ARN_ELSEWHERE = (
+    "the guardrail profile ARN names {where}, but the guardrail is in {expected}: give the profile "
+    "id {profile}, or its ARN in the guardrail's own Region and account"
+)
 CLASSIC_TOPIC_DEFINITION = (
     "is {length} characters, at most {limit} in the classic tier (standard allows {standard})"
 )
@@ -61,6 +70,17 @@ VERSION_POLICY_MISSING_UNKNOWN = (
     "guardrail's other errors and validate again to see the current one"
 )
 VERSION_POLICY_REPEATED = "publishes the same policy as versions[{first}] ({hash})"
+VERSION_NOT_CURRENT = (
+    "the newest entry pins {pinned}, but the guardrail's policy is now {current}: a version publishes "
+    "the policy as it is; to publish the change, append an entry with policy: {current} "
+    "(and mark this one published: true)"
+)
+VERSION_NOT_PUBLISHED = (
+    "an older entry must say published: true: on a guardrail that does not exist yet every entry is "
+    "published from the current policy, so this one would hold {newest} under the label "
+    "[policy {pinned}]; if this version is already published, add published: true; "
+    "for a new guardrail, declare only the newest entry"
+)
 SMOKE_SAMPLES_SAME = "is the same text as blocked: the smoke check cannot expect it both blocked and allowed"
 SMOKE_ALLOWED_WORD = (
     "contains the filtered word {word}: the guardrail blocks it, so the smoke check would fail"
@@ -204,6 +224,47 @@ def standard_tier_profile(config: Mapping[str, Any], context: RuleContext) -> li
     return issues
 
 
+def guardrail_profile_region(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """A guardrail's cross-Region profile is one the guide lists, usable from the config's Region.
+
+    User guide, "Supported Regions for cross-Region guardrail inference": "The guardrail profiles
+    that you can use depend on the source Region where your guardrail resides"; a profile ARN is
+    ``arn:aws:bedrock:<source-region>:<account-id>:guardrail-profile/<id>``.
+    """
+    region = string(config, context, ("region",))
+    account = string(config, context, ("account",))
+    issues = []
+    for path, _ in _guardrails(config):
+        profile_path = (*path, "cross_region_profile")
+        profile = string(config, context, profile_path)
+        if profile is None:
+            continue
+        profile_id = geographies.guardrail_profile_id(profile)
+        sources = geographies.GUARDRAIL_PROFILES.get(profile_id)
+        if sources is None:
+            message = UNKNOWN_GUARDRAIL_PROFILE.format(
+                profile=show(profile_id), profiles=", ".join(geographies.GUARDRAIL_PROFILES)
+            )
+            issues.append(context.issue(profile_path, message))
+            continue
+        if region is not None and region not in sources:
+            message = GUARDRAIL_PROFILE_NOT_FROM_REGION.format(
+                profile=show(profile_id), region=show(region), sources=", ".join(sources)
+            )
+            issues.append(context.issue(profile_path, message))
+            continue
+        if profile.startswith("arn:") and region is not None and account is not None:
+            parts = profile.split(":")
+            if len(parts) > 5 and (parts[3], parts[4]) != (region, account):
+                message = GUARDRAIL_PROFILE_ARN_ELSEWHERE.format(
+                    where=f"{parts[3]} in account {parts[4]}",
+                    expected=f"{region} in account {account}",
+                    profile=show(profile_id),
+                )
+                issues.append(context.issue(profile_path, message))
+    return issues
+
+
 def topic_definitions(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
     """In the classic tier, a denied topic's definition is at most 200 characters (a service rule)."""
     issues = []
@@ -324,6 +385,44 @@ def guardrail_versions(config: Mapping[str, Any], context: RuleContext) -> list[
                 issues.append(context.issue(policy_path, message))
             else:
                 first_index[policy] = int(index)
+    return issues
+
+
+def guardrail_version_current(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """The newest version pins the guardrail's current policy hash (it is what the DRAFT holds)."""
+    issues = []
+    for path, guardrail in _guardrails(config):
+        versions = items(config, (*path, "versions"))
+        if not versions:
+            continue
+        newest_path, _ = versions[-1]
+        pinned = string(config, context, (*newest_path, "policy"))
+        current = _current_policy_hash(context, path, guardrail) if pinned is not None else None
+        if pinned is not None and current is not None and pinned != current:
+            message = VERSION_NOT_CURRENT.format(pinned=pinned, current=_as_yaml_string(current))
+            issues.append(context.issue((*newest_path, "policy"), message))
+    return issues
+
+
+def guardrail_version_history(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """Every entry but the newest says ``published: true`` (the guardrail exists with that history).
+
+    CloudFormation creates every entry of a guardrail it creates, each from the DRAFT as it is: the
+    older pins would label the current policy. Only a guardrail deployed while each older entry
+    was the newest holds them truly.
+    """
+    issues = []
+    for path, _ in _guardrails(config):
+        versions = items(config, (*path, "versions"))
+        if len(versions) < 2:
+            continue
+        newest = string(config, context, (*versions[-1][0], "policy")) or "the current policy"
+        for version_path, version in versions[:-1]:
+            pinned = string(config, context, (*version_path, "policy"))
+            if pinned is None or version.get("published") is True:
+                continue
+            message = VERSION_NOT_PUBLISHED.format(newest=newest, pinned=pinned)
+            issues.append(context.issue((*version_path, "policy"), message))
     return issues
 
 

@@ -101,10 +101,11 @@ def test_prod_guardrail() -> None:
         ),
     )
     assert (guardrail.grounding_threshold, guardrail.relevance_threshold) == (0.8, 0.75)
-    assert [version.policy for version in guardrail.versions] == ["9dc0fbd5", "e57e6ceb"]
+    # prod has never been deployed: it declares only its newest entry (issue 16, finding 9).
+    assert [version.policy for version in guardrail.versions] == ["e57e6ceb"]
     assert guardrail.policy_hash == guardrail.versions[-1].policy
     without_grounding = dataclasses.replace(guardrail, grounding_threshold=None, relevance_threshold=None)
-    assert without_grounding.policy_hash == guardrail.versions[0].policy
+    assert without_grounding.policy_hash == "9dc0fbd5"
 
 
 # Forms and defaults
@@ -352,7 +353,8 @@ def test_policy_hash_ignores_key_order_in_the_file(write_config: WriteConfig) ->
     "change",
     [
         "    description: Something else\n",
-        "    versions: [{description: first, policy: 0123abcd}]\n",
+        "    versions: [{description: first, policy: 0123abcd, published: true},"
+        " {description: second, policy: 29a446fe}]\n",
     ],
 )
 def test_policy_hash_ignores_description_and_versions(write_config: WriteConfig, change: str) -> None:
@@ -463,13 +465,41 @@ def test_missing_version_policy_offers_the_hash_the_model_computes(write_config:
     assert load_config(fixed).guardrails[0].policy_hash == offered
 
 
-def test_a_newest_version_that_is_not_the_current_policy_is_accepted(write_config: WriteConfig) -> None:
-    """A change after publishing, without a new entry, is allowed: it only changes the draft."""
+def test_a_newest_version_that_is_not_the_current_policy_is_refused_with_the_hash(
+    write_config: WriteConfig,
+) -> None:
+    """Issue 16, finding 9: a version publishes the DRAFT as it is, so the newest entry's pin is the
+    current policy; a change needs a new entry, and the message gives its hash."""
     path = write_config(guardrail_config(BASE + "    versions: [{description: first, policy: 0123abcd}]\n"))
 
-    (guardrail,) = load_config(path).guardrails
+    (issue,) = issues_of(path)
+    assert "versions[0].policy: the newest entry pins 0123abcd" in issue
+    offered = issue.rsplit("append an entry with policy: ", 1)[1].split(" ", 1)[0]
+    fixed = write_config(
+        guardrail_config(
+            BASE
+            + "    versions:\n"
+            + "      - {description: first, policy: 0123abcd, published: true}\n"
+            + f"      - {{description: second, policy: {offered}}}\n"
+        )
+    )
+    assert load_config(fixed).guardrails[0].versions[-1].policy == offered
 
-    assert guardrail.versions[-1].policy != guardrail.policy_hash
+
+def test_older_entries_must_be_marked_published(write_config: WriteConfig) -> None:
+    """Issue 16, finding 9: on a guardrail that does not exist yet, every entry would be published
+    from the current DRAFT under its own (false) label; an older entry says it is published."""
+    current = load_config(write_config(guardrail_config(BASE))).guardrails[0].policy_hash
+    versions = (
+        "    versions:\n"
+        "      - {description: first, policy: 0123abcd}\n"
+        f"      - {{description: second, policy: {current}}}\n"
+    )
+    (issue,) = issues_of(write_config(guardrail_config(BASE + versions)))
+    assert "versions[0].policy: an older entry must say published: true" in issue
+    assert f"would hold {current} under the label [policy 0123abcd]" in issue
+    marked = versions.replace("policy: 0123abcd}", "policy: 0123abcd, published: true}")
+    assert len(load_config(write_config(guardrail_config(BASE + marked))).guardrails[0].versions) == 2
 
 
 # The schema against CloudFormation's
