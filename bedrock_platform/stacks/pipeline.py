@@ -168,6 +168,11 @@ class PipelineStack(PlatformStack):
             for child in scope.node.children
             if isinstance(child, cdk.Stack) and child.node.id.startswith("cross-region-stack-")
         ]
+        for bucket in support:
+            # CDK names the replication bucket and retains it: a failed first deploy of the support
+            # stack would keep it and block the retry ("already exists"). Kept on update or delete
+            # (it holds the artifacts in flight), deleted when its own create rolls back.
+            nag.l1(bucket).apply_removal_policy(cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE)
         for bucket in [inner.node.find_child("ArtifactsBucket"), *support]:
             nag.acknowledge(bucket, f"{nag.AWS_SOLUTIONS}::{nag.AWS_SOLUTIONS}-S1", _ARTIFACT_BUCKET)
             for rule in ("S3BucketLoggingEnabled", "S3BucketReplicationEnabled", "S3BucketVersioningEnabled"):

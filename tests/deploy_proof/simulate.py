@@ -499,6 +499,44 @@ UPDATE_CHANGES: Mapping[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 (the stack's version is the new one)."""
 
 
+def create_event(assembly: Assembly, handler: Handler, *, stack_id: str | None = None) -> dict[str, Any]:
+    """The Create request CloudFormation sends for the handler's resource."""
+    stack = assembly.stacks[handler.stack]
+    properties = cfn_strings(assembly.resolve(stack.name, stack.resources[handler.resource]["Properties"]))
+    return {
+        "RequestType": "Create",
+        "ResourceType": handler.resource_type,
+        "LogicalResourceId": handler.resource,
+        "StackId": stack_id or assembly.ref(stack, "AWS::StackId"),
+        "RequestId": "proof-request",
+        "ServiceToken": properties.get("ServiceToken"),
+        "ResponseURL": "https://cloudformation-custom-resource-response.example/proof",
+        "ResourceProperties": properties,
+    }
+
+
+def run_create_twice(assembly: Assembly, handler: Handler) -> str | None:
+    """A first deploy created the resource and rolled back, keeping it (Retain); the stack is deleted
+    and deployed again (a new stack id, so a new idempotency token). None when the second create
+    succeeds without creating a second resource; else what went wrong."""
+    stack = assembly.stacks[handler.stack]
+    module = importlib.import_module(f"bedrock_platform.handlers.{handler.module}")
+    aws = FakeAws(stack.account, stack.region)
+    errors: list[str] = []
+    with _simulated(aws):
+        _, created = _step(module, create_event(assembly, handler), errors)
+        kept = len(aws.records)
+        retried_stack = assembly.ref(stack, "AWS::StackId").rsplit("/", 1)[0] + "/retried-after-rollback"
+        _, retried = _step(module, create_event(assembly, handler, stack_id=retried_stack), errors)
+    if not created:
+        return f"the first create failed in the simulation: {errors}"
+    if not retried:
+        return f"a second create after a rollback that kept the first fails: {errors[-1]}"
+    if len(aws.records) > kept:
+        return "a second create after a rollback that kept the first created another one"
+    return None
+
+
 def _any_change(old: dict[str, Any]) -> dict[str, Any]:
     return {**old, "ProofChanged": "x"}
 
@@ -583,18 +621,22 @@ def run_handler(assembly: Assembly, handler: Handler) -> Run:
     return run
 
 
-def _step(module: Any, event: dict[str, Any]) -> tuple[str | None, bool]:
+def _step(module: Any, event: dict[str, Any], errors: list[str] | None = None) -> tuple[str | None, bool]:
     """One request: on_event, then is_complete until done; the physical id, and whether it succeeded."""
     try:
         response = module.on_event(event, _Context())
-    except (HandlerError, ClientError):
+    except (HandlerError, ClientError) as error:
+        if errors is not None:
+            errors.append(str(error))
         return event.get("PhysicalResourceId"), False
     physical = response.get("PhysicalResourceId", event.get("PhysicalResourceId"))
     waiting = {**event, "PhysicalResourceId": physical, "Data": response.get("Data", {})}
     for _ in range(5):
         try:
             done = module.is_complete(waiting, _Context())
-        except (HandlerError, ClientError):
+        except (HandlerError, ClientError) as error:
+            if errors is not None:
+                errors.append(str(error))
             return physical, False
         if done.get("IsComplete"):
             break
