@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+import cfnlint
 import pytest
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_ssm as ssm
 from aws_cdk.assertions import Match, Template
 
-from bedrock_platform.constructs import ConstructValidationError, VectorCollection
+from bedrock_platform.constructs import ConstructValidationError, VectorCollection, VectorIndex
+from bedrock_platform.vector_stores import COLLECTION_INDEX_REGIONS
 from tests.constructs.conftest import new_stack, render
 
 EXEC_ROLE = "arn:aws:iam::111111111111:role/deployer"
@@ -228,3 +231,38 @@ def test_an_import_takes_the_id_or_the_arn(ids: dict[str, str]) -> None:
         VectorCollection.from_collection_attributes(
             new_stack(), "Existing", collection_name="dev-docs", **ids
         )
+
+
+def test_collection_index_regions_are_those_cfn_lint_knows_the_type_in() -> None:
+    """The Regions where validation lets a collection be private are exactly those whose CloudFormation
+    resource schemas (as cfn-lint ships them) have AWS::OpenSearchServerless::CollectionIndex."""
+    providers = Path(cfnlint.__file__).parent / "data" / "schemas" / "providers"
+    regions = {
+        path.stem
+        for path in providers.glob("*.json")
+        if path.stem != "sam" and "AWS::OpenSearchServerless::CollectionIndex" in json.loads(path.read_text())
+    }
+    assert regions == set(COLLECTION_INDEX_REGIONS)
+    assert "eu-central-1" in regions  # prod's Region
+
+
+def test_an_imported_private_collection_gets_control_plane_indexes_on_its_id() -> None:
+    stack = new_stack()
+    arn = ssm.StringParameter.value_for_string_parameter(
+        stack, "/bedrock-platform/dev/vector-stores/docs/arn"
+    )
+    collection = VectorCollection.from_collection_attributes(
+        stack,
+        "Imported",
+        collection_name="dev-docs",
+        collection_arn=arn,
+        deployment_principal_arn=EXEC_ROLE,
+        private=True,
+    )
+    VectorIndex(stack, "Index", collection=collection, index_name="manuals", dimensions=512)
+    template = Template.from_stack(stack)
+    assert template.find_resources("AWS::OpenSearchServerless::Index") == {}
+    (index,) = template.find_resources("AWS::OpenSearchServerless::CollectionIndex").values()
+    assert "Fn::Select" in json.dumps(index["Properties"]["Id"])
+    (policy,) = template.find_resources("AWS::OpenSearchServerless::AccessPolicy")
+    assert index["DependsOn"] == [policy]

@@ -68,7 +68,7 @@ def test_the_knowledge_base_uses_the_existing_collection(example: Synthesized) -
     assert storage["CollectionArn"] == (
         f"arn:aws:aoss:{example_app.REGION}:{example_app.ACCOUNT}:collection/{example_app.EXISTING_COLLECTION_ID}"
     )
-    assert storage["VectorIndexName"] == "support-docs"
+    assert re.fullmatch("support-docs-[0-9a-f]{6}", storage["VectorIndexName"])  # issue 16, finding 4
     _, index = _one(rag, "AWS::OpenSearchServerless::Index")
     assert index["Properties"]["CollectionEndpoint"] == {
         "Fn::Join": [
@@ -86,7 +86,7 @@ def test_the_knowledge_base_uses_the_existing_collection(example: Synthesized) -
     )
     document = json.dumps(policy["Properties"]["Policy"])
     assert "cfn-exec-role" in document
-    assert "index/shared-vectors/support-docs" in document
+    assert f"index/shared-vectors/{storage['VectorIndexName']}" in document
     assert "KnowledgeBaseServiceRole" in document
 
 

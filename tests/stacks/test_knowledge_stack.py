@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import aws_cdk as cdk
@@ -75,10 +76,17 @@ def test_prod_defaults_and_choices(prod: dict[str, Any], dev: dict[str, Any]) ->
 
 def test_two_knowledge_bases_share_one_collection_each_with_its_own_index(prod: dict[str, Any]) -> None:
     (collection,) = _resources(prod, "AWS::OpenSearchServerless::Collection")
-    indexes = _resources(prod, "AWS::OpenSearchServerless::Index").values()
-    assert sorted(i["Properties"]["IndexName"] for i in indexes) == ["product-docs", "support-tickets"]
+    # prod's collection is private: its indexes are created through the control plane.
+    indexes = _resources(prod, "AWS::OpenSearchServerless::CollectionIndex").values()
+    assert sorted(re.sub("-[0-9a-f]{6}$", "", i["Properties"]["IndexName"]) for i in indexes) == [
+        "product-docs",
+        "support-tickets",
+    ]
     kbs = _resources(prod, "AWS::Bedrock::KnowledgeBase").values()
-    assert sorted(kb["Properties"]["Name"] for kb in kbs) == ["prod-product-docs", "prod-support-tickets"]
+    assert sorted(re.sub("-[0-9a-f]{6}$", "", kb["Properties"]["Name"]) for kb in kbs) == [
+        "prod-product-docs",
+        "prod-support-tickets",
+    ]
     for kb in kbs:
         storage = kb["Properties"]["StorageConfiguration"]["OpensearchServerlessConfiguration"]
         assert storage["CollectionArn"] == {"Fn::GetAtt": [collection, "Arn"]}
@@ -86,7 +94,7 @@ def test_two_knowledge_bases_share_one_collection_each_with_its_own_index(prod: 
 
 def test_cohere_knowledge_base_does_not_set_dimensions_and_titan_does(prod: dict[str, Any]) -> None:
     configs = {
-        kb["Properties"]["Name"]: kb["Properties"]["KnowledgeBaseConfiguration"][
+        re.sub("-[0-9a-f]{6}$", "", kb["Properties"]["Name"]): kb["Properties"]["KnowledgeBaseConfiguration"][
             "VectorKnowledgeBaseConfiguration"
         ]
         for kb in _resources(prod, "AWS::Bedrock::KnowledgeBase").values()
@@ -185,3 +193,36 @@ def test_a_config_with_nothing_declared_creates_no_stack() -> None:
     config = PlatformConfig(environment="empty", account="111111111111", region="us-east-1")
     assert add_stacks(app, config) == []
     assert load_config("config/dev.yaml").environment == "dev"
+
+
+@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_every_index_is_created_by_a_path_its_collections_network_policy_admits(
+    synthesized: dict[str, Synthesized], env: str
+) -> None:
+    """Finding 2: AWS::OpenSearchServerless::Index is written through the collection's endpoint from
+    CloudFormation's side, so only a collection whose network policy allows public access admits it; a
+    private one (prod: its VPC endpoint and Bedrock) gets AWS::OpenSearchServerless::CollectionIndex,
+    through the control-plane CreateIndex API, on the collection's id, after its data access policy."""
+    for name, template in synthesized[env].templates.items():
+        if "-bedrock-knowledge" not in name:
+            continue
+        collections = _resources(template, "AWS::OpenSearchServerless::Collection")
+        public = {}
+        for policy in _resources(template, "AWS::OpenSearchServerless::SecurityPolicy").values():
+            if policy["Properties"]["Type"] == "network":
+                (rule,) = json.loads(policy["Properties"]["Policy"])
+                public[rule["Rules"][0]["Resource"][0].removeprefix("collection/")] = rule["AllowFromPublic"]
+        by_id = {lid: c["Properties"]["Name"] for lid, c in collections.items()}
+        for index in _resources(template, "AWS::OpenSearchServerless::Index").values():
+            (collection,) = [
+                lid for lid in by_id if lid in json.dumps(index["Properties"]["CollectionEndpoint"])
+            ]
+            assert public[by_id[collection]] is True
+        for index in _resources(template, "AWS::OpenSearchServerless::CollectionIndex").values():
+            collection = index["Properties"]["Id"]["Fn::GetAtt"][0]
+            assert public[by_id[collection]] is False
+            assert any(lid.startswith(collection.rstrip("0123456789ABCDEF")) for lid in index["DependsOn"])
+    private = _resources(
+        synthesized["prod"].templates["prod-bedrock-knowledge"], "AWS::OpenSearchServerless::CollectionIndex"
+    )
+    assert len(private) == 2
