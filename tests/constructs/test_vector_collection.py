@@ -224,7 +224,7 @@ def test_imported_collection_by_arn_from_a_token_names_its_policy_as_asked() -> 
 @pytest.mark.parametrize(
     "ids", [{}, {"collection_id": "abc", "collection_arn": "arn:aws:aoss:x:1:collection/abc"}]
 )
-def test_an_import_takes_the_id_or_the_arn(ids: dict[str, str]) -> None:
+def test_an_import_takes_the_id_or_the_arn(ids: dict[str, Any]) -> None:
     with pytest.raises(
         ConstructValidationError, match="give collection_id or collection_arn, one of the two"
     ):
