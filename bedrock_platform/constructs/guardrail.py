@@ -18,7 +18,8 @@ is an immutable snapshot, one ``AWS::Bedrock::GuardrailVersion`` each:
   they were current when they were published. On a guardrail that does not exist yet every
   version is published from the current DRAFT, so a new guardrail should declare only its newest
   version (the config rule ``guardrail-version-history`` insists on it);
-- it is retained when removed, so applications pinned to it keep working.
+- it is retained when removed, so applications pinned to it keep working, but deleted when the
+  deployment that created it rolls back (``RetainExceptOnCreate``).
 
 A guardrail with a cross-Region profile (``cross_region_profile``) is evaluated in the profile's
 destination Regions: :meth:`Guardrail.grant_apply` also grants ApplyGuardrail on the profile
@@ -121,7 +122,8 @@ class _GuardrailBase(Construct):
 
 
 class GuardrailVersion(Construct):
-    """One published version of a guardrail (``AWS::Bedrock::GuardrailVersion``), retained on removal."""
+    """One published version of a guardrail (``AWS::Bedrock::GuardrailVersion``), retained on removal
+    (not when the deployment that created it rolls back)."""
 
     def __init__(
         self, scope: Construct, id: str, *, guardrail: Guardrail, description: str, policy: str
@@ -144,8 +146,10 @@ class GuardrailVersion(Construct):
             # and take the service's version numbers in whatever order it answers.
             self.resource.add_dependency(previous.resource)
         # Referencing the guardrail's id also orders the version after this deployment's guardrail
-        # update, so it snapshots the new DRAFT.
-        self.resource.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+        # update, so it snapshots the new DRAFT. Retained when removed or replaced, but deleted
+        # when the deployment that created it rolls back (RetainExceptOnCreate): a failed deploy
+        # leaves no stray published version behind (versions count against a quota of 20).
+        self.resource.apply_removal_policy(cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE)
         self.version = self.resource.attr_version
         self.version_arn = cdk.Fn.join(":", [guardrail.guardrail_arn, self.version])
 

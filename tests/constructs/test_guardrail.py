@@ -215,7 +215,8 @@ def test_version_is_retained_references_the_guardrail_and_names_its_policy(full:
                 "GuardrailIdentifier": {"Fn::GetAtt": [guardrail, "GuardrailId"]},
                 "Description": f"initial release [policy {FULL.policy_hash}]",
             },
-            "DeletionPolicy": "Retain",
+            # Issue 16, finding 3: a version created by a deployment that rolls back is deleted.
+            "DeletionPolicy": "RetainExceptOnCreate",
             "UpdateReplacePolicy": "Retain",
         },
     )

@@ -10,7 +10,7 @@ import aws_cdk as cdk
 import pytest
 import yaml
 
-from bedrock_platform.config import load_config
+from bedrock_platform.config import ConfigError, load_config
 from bedrock_platform.stacks import add_stacks, cdk_json_context
 from tests.conftest import CONFIG_DIR, Synthesized
 
@@ -33,7 +33,8 @@ def test_each_guardrail_and_each_declared_version_is_synthesized(
     versions = _resources(template, "AWS::Bedrock::GuardrailVersion")
     expected = [f"{v.description} [policy {v.policy}]" for g in config.guardrails for v in g.versions]
     assert sorted(v["Properties"]["Description"] for v in versions.values()) == sorted(expected)
-    assert all(v["DeletionPolicy"] == "Retain" for v in versions.values())
+    # Issue 16, finding 3: retained, except by the rollback of the deployment that created them.
+    assert all(v["DeletionPolicy"] == "RetainExceptOnCreate" for v in versions.values())
 
 
 def test_outputs_give_ids_arns_version_numbers_and_latest(synthesized: dict[str, Synthesized]) -> None:
@@ -77,41 +78,51 @@ def _versioned(raw: dict[str, Any]) -> dict[str, Any]:
     return guardrail
 
 
-def test_guardrail_change_without_a_new_entry_leaves_every_version_untouched(tmp_path: Path) -> None:
-    before = _guardrails_only(tmp_path, lambda raw: None)
+def _tighten(raw: dict[str, Any]) -> None:
+    _versioned(raw)["blocked_input_message"] = "This request is not allowed."
 
-    def tighten(raw: dict[str, Any]) -> None:
-        _versioned(raw)["blocked_input_message"] = "This request is not allowed."
 
-    after = _guardrails_only(tmp_path, tighten)
-    assert set(after) == set(before)
-    changed = {after[lid]["Type"] for lid in before if before[lid] != after[lid]}
-    assert changed == {"AWS::Bedrock::Guardrail"}
+def test_guardrail_change_without_a_new_entry_is_refused_with_the_hash_to_publish(tmp_path: Path) -> None:
+    """Issue 16, finding 9: the newest entry pins the current policy (a version publishes the DRAFT)."""
+    with pytest.raises(ConfigError, match="the newest entry pins e57e6ceb, but the guardrail's policy is now"):
+        _guardrails_only(tmp_path, _tighten)
 
 
 def test_one_more_version_entry_adds_exactly_one_resource_and_changes_nothing_else(tmp_path: Path) -> None:
-    def tighten(raw: dict[str, Any]) -> None:
-        _versioned(raw)["blocked_input_message"] = "This request is not allowed."
-
-    drafted = _guardrails_only(tmp_path, tighten)
-    config_dir = max(tmp_path.iterdir(), key=lambda p: p.name)
-    policy = next(g for g in load_config(str(config_dir / "prod.yaml")).guardrails if g.versions).policy_hash
+    before = _guardrails_only(tmp_path, lambda raw: None)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    raw = yaml.safe_load((CONFIG_DIR / "prod.yaml").read_text())
+    _tighten(raw)
+    shutil.copytree(CONFIG_DIR / "guardrails", scratch / "guardrails")
+    (scratch / "prod.yaml").write_text(yaml.safe_dump(raw, sort_keys=False))
+    with pytest.raises(ConfigError) as caught:
+        load_config(str(scratch / "prod.yaml"))
+    policy = str(caught.value).rsplit("append an entry with policy: ", 1)[1].split(" ", 1)[0]
+    shutil.rmtree(scratch)
 
     def publish(raw: dict[str, Any]) -> None:
-        tighten(raw)
-        _versioned(raw)["versions"].append({"description": "stricter blocked message", "policy": policy})
+        _tighten(raw)
+        versions = _versioned(raw)["versions"]
+        versions[-1]["published"] = True
+        versions.append({"description": "stricter blocked message", "policy": policy})
 
     published = _guardrails_only(tmp_path, publish)
-    added = set(published) - set(drafted)
-    # One version, and the SSM parameter with its number; nothing else changes but the
-    # parameter naming the newest version.
+    added = set(published) - set(before)
+    # One version, and the SSM parameter with its number; nothing else changes but the guardrail
+    # and the parameter naming the newest version.
     assert sorted(published[lid]["Type"] for lid in added) == [
         "AWS::Bedrock::GuardrailVersion",
         "AWS::SSM::Parameter",
     ]
     (new,) = (lid for lid in added if published[lid]["Type"] == "AWS::Bedrock::GuardrailVersion")
     assert published[new]["Properties"]["Description"] == f"stricter blocked message [policy {policy}]"
-    changed = {lid for lid in drafted if published[lid] != drafted[lid]}
-    (latest,) = changed
+    (previous,) = (
+        lid for lid in before if before[lid]["Type"] == "AWS::Bedrock::GuardrailVersion"
+    )
+    assert published[new]["DependsOn"] == [previous]
+    changed = {lid for lid in before if published[lid] != before[lid]}
+    assert {published[lid]["Type"] for lid in changed} == {"AWS::Bedrock::Guardrail", "AWS::SSM::Parameter"}
+    (latest,) = (lid for lid in changed if published[lid]["Type"] == "AWS::SSM::Parameter")
     assert published[latest]["Properties"]["Name"].endswith("/latest-version")
     assert published[latest]["Properties"]["Value"] == {"Fn::GetAtt": [new, "Version"]}
