@@ -1,0 +1,451 @@
+"""Service roles vs the user guide: each role Amazon Bedrock assumes holds what the guide requires.
+
+For every knowledge base, evaluation job, batch inference job and invocation logging setting of a
+synthesized assembly, the tables below say which requests Bedrock makes with the role (or, for
+a bucket policy, as the service itself), on which of the resources the template names, with
+which request context, and where the Amazon Bedrock user guide requires it
+(``shared/reference/guide/bedrock-user-guide.fr.txt``, section titles as written there, with the
+English title). Each is then evaluated against the synthesized trust policy, identity policies,
+bucket policies and OpenSearch Serverless data access policies.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from tests.deploy_proof.assembly import Assembly, Stack
+from tests.deploy_proof.conftest import ASSEMBLIES
+from tests.deploy_proof.iam import Request, as_list, decide, statement_applies
+from tests.deploy_proof.simulate import role_statements
+
+KB_ROLE = "Création d'un rôle de service pour les bases de connaissances d'Amazon Bedrock"
+KB_TRUST = f"{KB_ROLE} > Relation d'approbation (Knowledge base service role: trust relationship)"
+KB_MODELS = f"{KB_ROLE} > Autorisations d'accès aux modèles Amazon Bedrock (access to Bedrock models)"
+KB_S3 = f"{KB_ROLE} > Autorisations d'accès aux sources de données dans Amazon S3 (access to S3 data sources)"
+KB_AOSS = (
+    f"{KB_ROLE} > (Facultatif) Autorisations pour accéder à votre base de données vectorielle dans "
+    "Amazon OpenSearch Service (access to the OpenSearch Serverless collection)"
+)
+KB_S3_KMS = (
+    "Autorisations pour déchiffrer votre AWS KMS clé pour vos sources de données dans Amazon S3 "
+    "(decrypt the KMS key of S3 data sources)"
+)
+KB_DATA_ACCESS = (
+    "Définissez des politiques d'accès aux données pour votre base de connaissances > Amazon OpenSearch "
+    "Serverless (data access policy for the knowledge base role)"
+)
+EVAL = "Exigences de fonction du service pour les tâches d'évaluation de modèle automatique"
+EVAL_TRUST = f"{EVAL} > Exigences de principal du service (evaluation service role: trust)"
+EVAL_S3 = (
+    f"{EVAL} > Actions IAM Amazon S3 nécessaires (AllowAccessToCustomDatasets, AllowAccessToOutputBucket)"
+)
+EVAL_MODELS = f"{EVAL} > Actions IAM Amazon Bedrock nécessaires (AllowSpecificModels)"
+EVAL_KMS = (
+    "Chiffrement des données pour les tâches d'évaluation de modèle > Éléments de politique IAM requis "
+    "(CustomKMSKeyProvidedToBedrock, CustomKMSDescribeKeyProvidedToBedrock)"
+)
+RAG = (
+    "Autorisations pour discuter avec votre document (RetrieveAndGenerate on *, Retrieve on the knowledge "
+    "base), as the English guide's knowledge base evaluation role requires"
+)
+BATCH = "Configuration des autorisations pour l'inférence par lots (batch inference permissions)"
+LOGGING_S3 = "Journalisation des invocations de modèle > Configuration d'une destination Amazon S3 (AmazonBedrockLogsWrite)"
+LOGGING_CW = "Journalisation des invocations de modèle > Configurer la destination CloudWatch des journaux"
+BEDROCK = "bedrock.amazonaws.com"
+INFERENCE_PROFILE = re.compile(r"^(us|us-gov|eu|apac|ca|jp|au|global)\.([a-z0-9-]+\..+)$")
+
+
+@dataclass(frozen=True)
+class Need:
+    """One thing Bedrock must be able to do, the policy that must allow it, and the guide's section."""
+
+    kind: str
+    """``identity`` (the role's policies), ``trust`` (the role's trust policy), ``bucket`` (a bucket
+    policy, as the service principal), ``data-access`` (an OpenSearch Serverless data access policy)."""
+    stack: str
+    principal: str
+    request: Request
+    section: str
+    target: str = ""
+    """The bucket name of a ``bucket`` need, the collection name of a ``data-access`` need."""
+    permissions: tuple[str, ...] = field(default=())
+
+
+def _s3_uri(uri: str) -> tuple[str, str]:
+    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    return bucket, key
+
+
+def _object(key: str, example: str) -> str:
+    return f"{key}{example}" if key.endswith("/") or not key else key
+
+
+def _model_arns(identifier: str, stack: Stack) -> list[str]:
+    """What IAM checks when Bedrock invokes ``identifier``: a profile and the model it routes to
+    (at least in the source Region), a foundation model, or the ARN given."""
+    if identifier.startswith("arn:"):
+        return [identifier]
+    profile = INFERENCE_PROFILE.match(identifier)
+    if profile:
+        return [
+            f"arn:aws:bedrock:{stack.region}:{stack.account}:inference-profile/{identifier}",
+            f"arn:aws:bedrock:{stack.region}::foundation-model/{profile[2]}",
+        ]
+    return [f"arn:aws:bedrock:{stack.region}::foundation-model/{identifier}"]
+
+
+def _s3_reads(stack: Stack, role: str, bucket: str, key: str, section: str, owner: str) -> Iterator[Need]:
+    context = {"aws:ResourceAccount": owner}
+    yield Need(
+        "identity",
+        stack.name,
+        role,
+        Request("s3:GetObject", f"arn:aws:s3:::{bucket}/{_object(key, 'doc.jsonl')}", context),
+        section,
+    )
+    yield Need(
+        "identity",
+        stack.name,
+        role,
+        Request("s3:ListBucket", f"arn:aws:s3:::{bucket}", {**context, "s3:prefix": key}),
+        section,
+    )
+
+
+def knowledge_base_needs(assembly: Assembly) -> Iterator[Need]:
+    """What a knowledge base's role must allow (the guide's knowledge base service role)."""
+    for stack, logical_id, resource in assembly.resources():
+        if resource["Type"] != "AWS::Bedrock::KnowledgeBase":
+            continue
+        properties = assembly.resolve(stack.name, resource["Properties"])
+        role = properties["RoleArn"]
+        kb_arn = assembly.get_att(stack, logical_id, "KnowledgeBaseArn")
+        trust = {"aws:SourceAccount": stack.account, "aws:SourceArn": kb_arn}
+        yield Need("trust", stack.name, role, Request("sts:AssumeRole", role, trust), KB_TRUST)
+        vector = properties["KnowledgeBaseConfiguration"].get("VectorKnowledgeBaseConfiguration", {})
+        if "EmbeddingModelArn" in vector:
+            yield Need(
+                "identity",
+                stack.name,
+                role,
+                Request("bedrock:InvokeModel", vector["EmbeddingModelArn"]),
+                KB_MODELS,
+            )
+        storage = properties.get("StorageConfiguration", {})
+        serverless = storage.get("OpensearchServerlessConfiguration")
+        if serverless:
+            collection = serverless["CollectionArn"]
+            yield Need("identity", stack.name, role, Request("aoss:APIAccessAll", collection), KB_AOSS)
+            name = _collection_name(assembly, collection)
+            if name is not None:
+                yield Need(
+                    "data-access",
+                    stack.name,
+                    role,
+                    Request("aoss:index", f"index/{name}/{serverless['VectorIndexName']}"),
+                    KB_DATA_ACCESS,
+                    target=name,
+                    permissions=("aoss:DescribeIndex", "aoss:ReadDocument", "aoss:WriteDocument"),
+                )
+        kb_id = assembly.get_att(stack, logical_id, "KnowledgeBaseId")
+        for source_stack, _, source in assembly.resources():
+            if source["Type"] != "AWS::Bedrock::DataSource":
+                continue
+            source_properties = assembly.resolve(source_stack.name, source["Properties"])
+            s3 = source_properties["DataSourceConfiguration"].get("S3Configuration")
+            if source_properties["KnowledgeBaseId"] != kb_id or s3 is None:
+                continue
+            bucket = s3["BucketArn"].removeprefix("arn:aws:s3:::")
+            owner = s3.get("BucketOwnerAccountId", stack.account)
+            for prefix in s3.get("InclusionPrefixes") or [""]:
+                yield from _s3_reads(stack, role, bucket, prefix, KB_S3, owner)
+            key = _bucket_key(assembly, bucket)
+            if key is not None:
+                yield Need(
+                    "identity",
+                    stack.name,
+                    role,
+                    Request("kms:Decrypt", key, {"kms:ViaService": f"s3.{stack.region}.amazonaws.com"}),
+                    KB_S3_KMS,
+                )
+
+
+def _collection_name(assembly: Assembly, collection_arn: str) -> str | None:
+    for stack, logical_id, resource in assembly.resources():
+        if (
+            resource["Type"] == "AWS::OpenSearchServerless::Collection"
+            and assembly.get_att(stack, logical_id, "Arn") == collection_arn
+        ):
+            return str(assembly.resolve(stack.name, resource["Properties"]["Name"]))
+    return None
+
+
+def _bucket_key(assembly: Assembly, bucket: str) -> str | None:
+    """The customer managed key of a bucket the assembly creates, if it has one."""
+    for stack, logical_id, resource in assembly.resources():
+        if resource["Type"] == "AWS::S3::Bucket" and assembly.ref(stack, logical_id) == bucket:
+            encryption = assembly.resolve(stack.name, resource["Properties"].get("BucketEncryption", {}))
+            for rule in encryption.get("ServerSideEncryptionConfiguration", []):
+                default = rule.get("ServerSideEncryptionByDefault", {})
+                if default.get("SSEAlgorithm") == "aws:kms" and default.get("KMSMasterKeyID"):
+                    key = str(default["KMSMasterKeyID"])
+                    return key if key.startswith("arn:") else None
+    return None
+
+
+def _strings_at(value: Any, key: str) -> Iterator[str]:
+    if isinstance(value, Mapping):
+        for name, item in value.items():
+            if name == key and isinstance(item, str):
+                yield item
+            else:
+                yield from _strings_at(item, key)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings_at(item, key)
+
+
+def evaluation_needs(assembly: Assembly) -> Iterator[Need]:
+    """What an evaluation job's role must allow (the guide's evaluation service role)."""
+    for stack, logical_id, resource in assembly.resources():
+        if resource["Type"] != "Custom::BedrockEvaluationJob":
+            continue
+        request = assembly.resolve(stack.name, resource["Properties"])["Request"]
+        role = request["roleArn"]
+        job = assembly.ref(stack, logical_id)
+        trust = {"aws:SourceAccount": stack.account, "aws:SourceArn": job}
+        yield Need("trust", stack.name, role, Request("sts:AssumeRole", role, trust), EVAL_TRUST)
+        models = [*_strings_at(request, "modelIdentifier"), *_strings_at(request, "modelArn")]
+        for model in dict.fromkeys(models):
+            for arn in _model_arns(model, stack):
+                for action in (
+                    "bedrock:InvokeModel",
+                    "bedrock:InvokeModelWithResponseStream",
+                    "bedrock:CreateModelInvocationJob",
+                    "bedrock:StopModelInvocationJob",
+                ):
+                    yield Need("identity", stack.name, role, Request(action, arn), EVAL_MODELS)
+        for uri in _strings_at(request.get("evaluationConfig", {}), "s3Uri"):
+            bucket, key = _s3_uri(uri)
+            yield from _s3_reads(stack, role, bucket, key, EVAL_S3, stack.account)
+        yield from _output_needs(stack, role, request["outputDataConfig"]["s3Uri"], EVAL_S3)
+        for kb_id in dict.fromkeys(_strings_at(request.get("inferenceConfig", {}), "knowledgeBaseId")):
+            kb = f"arn:aws:bedrock:{stack.region}:{stack.account}:knowledge-base/{kb_id}"
+            yield Need("identity", stack.name, role, Request("bedrock:Retrieve", kb), RAG)
+        if "retrieveAndGenerateConfig" in json.dumps(request):
+            yield Need("identity", stack.name, role, Request("bedrock:RetrieveAndGenerate", "*"), RAG)
+        key = request.get("customerEncryptionKeyId")
+        if key:
+            via = {"kms:ViaService": f"s3.{stack.region}.amazonaws.com"}
+            for action in ("kms:Decrypt", "kms:GenerateDataKey"):
+                yield Need("identity", stack.name, role, Request(action, key, via), EVAL_KMS)
+            yield Need("identity", stack.name, role, Request("kms:DescribeKey", key), EVAL_KMS)
+
+
+def _output_needs(stack: Stack, role: str, uri: str, section: str) -> Iterator[Need]:
+    bucket, prefix = _s3_uri(uri)
+    context = {"aws:ResourceAccount": stack.account}
+    for action in ("s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"):
+        yield Need(
+            "identity",
+            stack.name,
+            role,
+            Request(action, f"arn:aws:s3:::{bucket}/{prefix}out.jsonl", context),
+            section,
+        )
+    yield Need(
+        "identity",
+        stack.name,
+        role,
+        Request("s3:ListBucket", f"arn:aws:s3:::{bucket}", {**context, "s3:prefix": prefix}),
+        section,
+    )
+    for action in ("s3:GetBucketLocation", "s3:ListBucketMultipartUploads"):
+        yield Need("identity", stack.name, role, Request(action, f"arn:aws:s3:::{bucket}", context), section)
+
+
+def batch_needs(assembly: Assembly) -> Iterator[Need]:
+    """What a batch inference job's role must allow (the guide's batch inference permissions)."""
+    for stack, logical_id, resource in assembly.resources():
+        if resource["Type"] != "Custom::BedrockBatchInferenceJob":
+            continue
+        request = assembly.resolve(stack.name, resource["Properties"])["Request"]
+        role = request["roleArn"]
+        job = assembly.ref(stack, logical_id)
+        trust = {"aws:SourceAccount": stack.account, "aws:SourceArn": job}
+        yield Need("trust", stack.name, role, Request("sts:AssumeRole", role, trust), BATCH)
+        bucket, key = _s3_uri(request["inputDataConfig"]["s3InputDataConfig"]["s3Uri"])
+        yield from _s3_reads(stack, role, bucket, key, BATCH, stack.account)
+        output = request["outputDataConfig"]["s3OutputDataConfig"]["s3Uri"]
+        bucket, prefix = _s3_uri(output)
+        context = {"aws:ResourceAccount": stack.account}
+        yield Need(
+            "identity",
+            stack.name,
+            role,
+            Request("s3:PutObject", f"arn:aws:s3:::{bucket}/{prefix}x.jsonl.out", context),
+            BATCH,
+        )
+        yield Need(
+            "identity",
+            stack.name,
+            role,
+            Request("s3:ListBucket", f"arn:aws:s3:::{bucket}", {**context, "s3:prefix": prefix}),
+            BATCH,
+        )
+        for arn in _model_arns(request["modelId"], stack):
+            yield Need("identity", stack.name, role, Request("bedrock:InvokeModel", arn), BATCH)
+
+
+def logging_needs(assembly: Assembly) -> Iterator[Need]:
+    """What invocation logging's delivery role and log bucket policy must allow."""
+    for stack, _, resource in assembly.resources():
+        if resource["Type"] != "Custom::BedrockInvocationLogging":
+            continue
+        config = assembly.resolve(stack.name, resource["Properties"])["LoggingConfig"]
+        source = {
+            "aws:SourceAccount": stack.account,
+            "aws:SourceArn": f"arn:aws:bedrock:{stack.region}:{stack.account}:*",
+        }
+        cloudwatch = config.get("cloudWatchConfig")
+        if cloudwatch:
+            role = cloudwatch["roleArn"]
+            yield Need("trust", stack.name, role, Request("sts:AssumeRole", role, source), LOGGING_CW)
+            stream = (
+                f"arn:aws:logs:{stack.region}:{stack.account}:log-group:{cloudwatch['logGroupName']}"
+                ":log-stream:aws/bedrock/modelinvocations"
+            )
+            for action in ("logs:CreateLogStream", "logs:PutLogEvents"):
+                yield Need("identity", stack.name, role, Request(action, stream), LOGGING_CW)
+        destinations = [config.get("s3Config"), (cloudwatch or {}).get("largeDataDeliveryS3Config")]
+        for destination in filter(None, destinations):
+            bucket = destination["bucketName"]
+            prefix = destination.get("keyPrefix", "")
+            key = f"{prefix}/" if prefix else ""
+            obj = f"arn:aws:s3:::{bucket}/{key}AWSLogs/{stack.account}/BedrockModelInvocationLogs/log.json.gz"
+            yield Need(
+                "bucket", stack.name, BEDROCK, Request("s3:PutObject", obj, source), LOGGING_S3, target=bucket
+            )
+
+
+NEEDS = (knowledge_base_needs, evaluation_needs, batch_needs, logging_needs)
+
+
+def _role(assembly: Assembly, stack: str, role_arn: str) -> dict[str, Any] | None:
+    found = assembly.stacks[stack]
+    for logical_id, resource in found.resources.items():
+        if resource["Type"] == "AWS::IAM::Role" and assembly.get_att(found, logical_id, "Arn") == role_arn:
+            return resource
+    return None
+
+
+def _principal_is(statement: Mapping[str, Any], service: str) -> bool:
+    principal = statement.get("Principal", {})
+    return isinstance(principal, Mapping) and service in as_list(principal.get("Service"))
+
+
+def _service_statements(statements: list[dict[str, Any]], service: str) -> list[dict[str, Any]]:
+    return [
+        statement
+        for statement in statements
+        if _principal_is(statement, service) or statement.get("Effect") == "Deny"
+    ]
+
+
+def allowed(assembly: Assembly, need: Need) -> bool:
+    """Whether the synthesized policies allow the need."""
+    if need.kind == "identity":
+        return decide(role_statements(assembly, need.stack, need.principal), need.request)
+    if need.kind == "trust":
+        role = _role(assembly, need.stack, need.principal)
+        if role is None:
+            return False
+        document = assembly.resolve(need.stack, role["Properties"]["AssumeRolePolicyDocument"])
+        return decide(_service_statements(as_list(document["Statement"]), BEDROCK), need.request)
+    if need.kind == "bucket":
+        for stack, _, resource in assembly.resources():
+            if resource["Type"] != "AWS::S3::BucketPolicy":
+                continue
+            if assembly.resolve(stack.name, resource["Properties"]["Bucket"]) != need.target:
+                continue
+            document = assembly.resolve(stack.name, resource["Properties"]["PolicyDocument"])
+            return decide(_service_statements(as_list(document["Statement"]), need.principal), need.request)
+        return False
+    if need.kind == "data-access":
+        granted: set[str] = set()
+        for stack, _, resource in assembly.resources():
+            if resource["Type"] != "AWS::OpenSearchServerless::AccessPolicy":
+                continue
+            for policy in json.loads(assembly.resolve_string(stack.name, resource["Properties"]["Policy"])):
+                if need.principal not in policy.get("Principal", []):
+                    continue
+                for rule in policy["Rules"]:
+                    if rule["ResourceType"] == "index" and any(
+                        statement_applies({"Action": "*", "Resource": pattern}, need.request)
+                        for pattern in rule["Resource"]
+                    ):
+                        granted.update(rule["Permission"])
+        return set(need.permissions) <= granted or "aoss:*" in granted
+    raise ValueError(need.kind)
+
+
+@pytest.mark.parametrize("name", ASSEMBLIES)
+def test_every_service_role_holds_what_the_user_guide_requires(
+    name: str, assemblies: dict[str, Assembly]
+) -> None:
+    assembly = assemblies[name]
+    missing = sorted(
+        {
+            f"{need.kind} {need.principal}: {need.request.describe()}\n    required by: {need.section}"
+            for needs in NEEDS
+            for need in needs(assembly)
+            if not allowed(assembly, need)
+        }
+    )
+    assert not missing, f"{len(missing)} requirements of the user guide are not allowed:\n" + "\n".join(
+        missing
+    )
+
+
+def test_the_tables_cover_every_role_bedrock_assumes(assemblies: dict[str, Assembly]) -> None:
+    """Every role trusted by bedrock.amazonaws.com in any assembly is one the tables check."""
+    checked = {
+        (need.stack, need.principal)
+        for assembly in assemblies.values()
+        for needs in NEEDS
+        for need in needs(assembly)
+        if need.kind == "trust"
+    }
+    unchecked = []
+    for name, assembly in assemblies.items():
+        for stack, logical_id, resource in assembly.resources():
+            if resource["Type"] != "AWS::IAM::Role":
+                continue
+            document = assembly.resolve(stack.name, resource["Properties"]["AssumeRolePolicyDocument"])
+            trusted = any(_principal_is(statement, BEDROCK) for statement in as_list(document["Statement"]))
+            if trusted and (stack.name, assembly.get_att(stack, logical_id, "Arn")) not in checked:
+                unchecked.append(f"{name}: {stack.name}/{logical_id}")
+    assert not unchecked, "roles Bedrock assumes that no table of the user guide checks: " + ", ".join(
+        unchecked
+    )
+
+
+def test_a_missing_requirement_is_reported(assemblies: dict[str, Assembly]) -> None:
+    """The check itself: a knowledge base role without its embedding model grant is found."""
+    assembly = assemblies["config/dev"]
+    needs = [need for need in knowledge_base_needs(assembly) if need.request.action == "bedrock:InvokeModel"]
+    assert needs and all(allowed(assembly, need) for need in needs)
+    other = Need(
+        "identity",
+        needs[0].stack,
+        needs[0].principal,
+        Request("bedrock:InvokeModel", "arn:aws:bedrock:us-east-1::foundation-model/some.other-model"),
+        KB_MODELS,
+    )
+    assert not allowed(assembly, other)
