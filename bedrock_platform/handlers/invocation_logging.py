@@ -8,6 +8,11 @@ resource id, so this handler owns it carefully:
   property ``TakeOverExisting`` is ``true``: a stack must not silently redirect logs someone
   else relies on. The same configuration already in place is adopted.
 - Update sets the new configuration in place; a rollback sets the old one again.
+- Create and Update retry a set the service refuses with ValidationException or
+  AccessDeniedException for about a minute (:data:`PROPAGATION_SECONDS`), with backoff: the
+  service checks that it may use the delivery role and write to the bucket when the
+  configuration is set, and on a first deploy the role and the bucket policy were created
+  seconds earlier (IAM changes take a while to be usable everywhere).
 - Create and Update read the configuration back until the service returns what was set. When
   that fails, or the set itself got no answer, the configuration that was in place before (or
   none) is restored before the failure is reported: a failed create changes nothing.
@@ -19,7 +24,9 @@ resource id, so this handler owns it carefully:
 
 Properties: ``LoggingConfig`` in the API's own shape (``s3Config``, ``cloudWatchConfig``, the
 ``...DataDeliveryEnabled`` flags), ``TakeOverExisting`` (optional). The physical id is
-``bedrock-invocation-logging-<account>-<region>``.
+``bedrock-invocation-logging-<account>-<region>``. A false (or absent) flag is not sent: the
+service treats an absent flag as false, and a Lambda runtime whose bundled botocore predates a
+flag (``videoDataDeliveryEnabled``, ``audioDataDeliveryEnabled``) can still set the others.
 """
 
 from __future__ import annotations
@@ -30,7 +37,20 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from . import custom_resource
-from .custom_resource import NOT_FOUND, Event, GaveUp, HandlerError, LambdaContext, Response, Service, failure
+from .custom_resource import (
+    ATTEMPT_SECONDS,
+    NOT_FOUND,
+    Event,
+    GaveUp,
+    HandlerError,
+    LambdaContext,
+    Response,
+    Service,
+    backoff_ceiling,
+    error_code,
+    error_text,
+    failure,
+)
 
 DELIVERY_FLAGS = (
     "textDataDeliveryEnabled",
@@ -42,6 +62,11 @@ DELIVERY_FLAGS = (
 """Every ``...DataDeliveryEnabled`` flag of ``LoggingConfig``; an absent one is false."""
 READ_BACK_SECONDS = 30.0
 """How long Create and Update wait for the service to return the configuration just set."""
+PROPAGATION_ERRORS = frozenset({"ValidationException", "AccessDeniedException"})
+"""What the set answers while a delivery role or bucket policy created seconds earlier is not yet
+usable by the service (it validates both when the configuration is set)."""
+PROPAGATION_SECONDS = 60.0
+"""How long Create and Update keep retrying a set refused with :data:`PROPAGATION_ERRORS`."""
 
 
 def on_event(event: Event, context: LambdaContext) -> Response:
@@ -86,7 +111,7 @@ def apply(bedrock: Service, wanted: dict[str, Any], previous: dict[str, Any] | N
     """
     action = "setting invocation logging"
     try:
-        bedrock.call("put_model_invocation_logging_configuration", action, loggingConfig=wanted)
+        _put(bedrock, wanted, action)
     except ClientError as error:
         raise failure(error, action) from error
     except GaveUp as error:
@@ -103,6 +128,38 @@ def apply(bedrock: Service, wanted: dict[str, Any], previous: dict[str, Any] | N
             f"{READ_BACK_SECONDS:.0f} s after it was set"
         )
         raise restore(bedrock, previous, unconfirmed)
+
+
+def _put(bedrock: Service, wanted: dict[str, Any], action: str) -> None:
+    """PutModelInvocationLoggingConfiguration, retried with backoff while the service refuses it
+    with :data:`PROPAGATION_ERRORS`, for at most :data:`PROPAGATION_SECONDS` (and never into the
+    Lambda's reserve). Other service errors are raised as they are; a refusal changed nothing.
+    """
+    started, attempt = bedrock.clock(), 0
+    while True:
+        attempt += 1
+        try:
+            bedrock.call("put_model_invocation_logging_configuration", action, loggingConfig=wanted)
+            return
+        except ClientError as error:
+            if error_code(error) not in PROPAGATION_ERRORS:
+                raise
+            elapsed = bedrock.clock() - started
+            delay = bedrock.jitter(backoff_ceiling(attempt))
+            if elapsed + delay > PROPAGATION_SECONDS or delay + ATTEMPT_SECONDS > bedrock.seconds_left():
+                raise HandlerError(
+                    f"{action} failed: {error_text(error)}, on all {attempt} attempts in {elapsed:.0f} s "
+                    "(the service checks that it may use the delivery role and write to the bucket; "
+                    "check the role's trust and permissions and the bucket policy, then deploy again)"
+                ) from error
+            custom_resource.LOGGER.info(
+                "PutModelInvocationLoggingConfiguration: %s, attempt %d, retrying in %.1f s "
+                "(a new role or bucket policy may not be usable yet)",
+                error_code(error),
+                attempt,
+                delay,
+            )
+            bedrock.sleep(delay)
 
 
 def restore(bedrock: Service, previous: dict[str, Any] | None, error: HandlerError) -> HandlerError:
@@ -165,9 +222,15 @@ def physical_id_of(event: Event) -> str:
 def logging_config(event: Event, bedrock: Service) -> dict[str, Any]:
     """The ``loggingConfig`` of the resource's properties, typed per the service model."""
     try:
-        raw = custom_resource.properties(event)["LoggingConfig"]
+        raw = dict(custom_resource.properties(event)["LoggingConfig"])
+        # Only true flags are sent (older templates carry false ones too): see the module docstring.
+        sent = {
+            key: setting
+            for key, setting in raw.items()
+            if key not in DELIVERY_FLAGS or str(setting).lower() == "true"
+        }
         request = custom_resource.typed_request(
-            bedrock, "put_model_invocation_logging_configuration", {"loggingConfig": raw}
+            bedrock, "put_model_invocation_logging_configuration", {"loggingConfig": sent}
         )
     except (KeyError, TypeError, ValueError) as error:
         raise HandlerError(f"invalid invocation logging properties: {error!r}") from error

@@ -33,11 +33,9 @@ CONFIG: dict[str, Any] = {
     "s3Config": {"bucketName": "dev-invocation-logs", "keyPrefix": "bedrock"},
     "cloudWatchConfig": {"logGroupName": "/aws/bedrock/dev/model-invocations", "roleArn": ROLE},
     "textDataDeliveryEnabled": True,
-    "imageDataDeliveryEnabled": False,
-    "embeddingDataDeliveryEnabled": False,
-    "videoDataDeliveryEnabled": False,
-    "audioDataDeliveryEnabled": False,
 }
+"""What is sent: only the true flags (issue 16, finding 10: a runtime whose botocore predates a
+flag can still set the others; the service treats an absent flag as false)."""
 OTHER: dict[str, Any] = {"s3Config": {"bucketName": "someone-elses-logs"}, "textDataDeliveryEnabled": True}
 PHYSICAL_ID = "bedrock-invocation-logging-111111111111-us-east-1"
 
@@ -133,16 +131,78 @@ def test_a_refusal_fails_in_one_line_and_restores_nothing(bedrock: Any, stubber:
     client_error(
         stubber,
         "put_model_invocation_logging_configuration",
-        "ValidationException",
-        "Bedrock cannot write to\nbucket dev-invocation-logs",
+        "ConflictException",
+        "Another configuration\nchange is in progress",
     )
     with pytest.raises(HandlerError) as raised:
         handler.handle(event("Create"), bedrock)
     assert "\n" not in str(raised.value)
     assert str(raised.value) == (
-        "setting invocation logging failed: ValidationException: Bedrock cannot write to bucket "
-        "dev-invocation-logs (the service refused the request as invalid)"
+        "setting invocation logging failed: ConflictException: Another configuration change is in "
+        "progress (the resource is busy with another change; deploy again when it has finished)"
     )
+
+
+# Issue 16, finding 10: PutModelInvocationLoggingConfiguration validates a delivery role (and a
+# bucket policy) created seconds earlier in the same deployment; it is retried for about a minute.
+
+NEW_ROLE_REFUSED = "Failed to validate permissions for log group: /aws/bedrock/dev/model-invocations"
+
+
+@pytest.mark.parametrize("request_type", ["Create", "Update"])
+def test_a_set_refused_while_the_new_role_propagates_is_retried_until_it_succeeds(
+    bedrock: Service, stubber: Stubber, pauses: list[float], request_type: str
+) -> None:
+    current(stubber, None)
+    client_error(
+        stubber, "put_model_invocation_logging_configuration", "ValidationException", NEW_ROLE_REFUSED
+    )
+    client_error(stubber, "put_model_invocation_logging_configuration", "AccessDeniedException", "denied")
+    client_error(
+        stubber, "put_model_invocation_logging_configuration", "ValidationException", NEW_ROLE_REFUSED
+    )
+    expect_put(stubber, CONFIG)
+    current(stubber, CONFIG)
+
+    extra = (
+        {"PhysicalResourceId": PHYSICAL_ID, "OldResourceProperties": PROPERTIES}
+        if request_type == "Update"
+        else {}
+    )
+    assert handler.handle(event(request_type, **extra), bedrock) == {"PhysicalResourceId": PHYSICAL_ID}
+    assert len(pauses) == 3
+    assert all(0 <= pause <= ceiling for pause, ceiling in zip(pauses, (1.0, 2.0, 4.0), strict=True))
+
+
+def test_a_set_still_refused_after_about_a_minute_fails_saying_what_to_check(
+    bedrock: Service, stubber: Stubber, clock: FakeTime
+) -> None:
+    current(stubber, None)
+    for _ in range(7):
+        client_error(
+            stubber, "put_model_invocation_logging_configuration", "ValidationException", NEW_ROLE_REFUSED
+        )
+
+    with pytest.raises(HandlerError) as raised:
+        handler.handle(event("Create"), dataclasses.replace(bedrock, **WORST_CASE_JITTER))
+    # Waits of 1, 2, 4, 8, 16 and 16 s: the seventh refusal comes 47 s in, and one more wait
+    # would pass the minute. A refusal changed nothing, so nothing is restored.
+    assert str(raised.value) == (
+        f"setting invocation logging failed: ValidationException: {NEW_ROLE_REFUSED}, on all 7 attempts "
+        "in 47 s (the service checks that it may use the delivery role and write to the bucket; check "
+        "the role's trust and permissions and the bucket policy, then deploy again)"
+    )
+    assert clock.now == 47
+    assert handler.PROPAGATION_SECONDS == 60
+
+
+def test_false_and_absent_flags_are_not_sent(bedrock: Service, stubber: Stubber) -> None:
+    """A template from before this rule carries every flag; only the true ones reach the service."""
+    properties = copy.deepcopy(PROPERTIES)
+    properties["LoggingConfig"]["imageDataDeliveryEnabled"] = "true"
+    del properties["LoggingConfig"]["audioDataDeliveryEnabled"]
+    expect_set(stubber, {**CONFIG, "imageDataDeliveryEnabled": True}, None)
+    handler.handle(event("Create", properties), bedrock)
 
 
 def test_properties_without_a_logging_config_fail_clearly(bedrock: Any, stubber: Stubber) -> None:
