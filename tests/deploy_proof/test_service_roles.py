@@ -55,8 +55,9 @@ RAG = (
     "base), as the English guide's knowledge base evaluation role requires"
 )
 BATCH = "Configuration des autorisations pour l'inférence par lots (batch inference permissions)"
-LOGGING_S3 = "Journalisation des invocations de modèle > Configuration d'une destination Amazon S3 (AmazonBedrockLogsWrite)"
-LOGGING_CW = "Journalisation des invocations de modèle > Configurer la destination CloudWatch des journaux"
+LOGGING = "Journalisation des invocations de modèle"
+LOGGING_S3 = f"{LOGGING} > Configuration d'une destination Amazon S3 (AmazonBedrockLogsWrite)"
+LOGGING_CW = f"{LOGGING} > Configurer la destination CloudWatch des journaux"
 BEDROCK = "bedrock.amazonaws.com"
 INFERENCE_PROFILE = re.compile(r"^(us|us-gov|eu|apac|ca|jp|au|global)\.([a-z0-9-]+\..+)$")
 
