@@ -20,9 +20,11 @@ the ``bedrock`` API under the CDK ``Provider`` framework:
   bought, and CloudFormation then deletes the old one, unless it is retained. Tag changes are
   applied in place.
 - Delete asks for deletion and waits until the throughput is gone; "not found" is success, and
-  so is a ``ValidationException`` for an id the service does not know. A physical id that is not
-  a provisioned model ARN (a create that failed before it bought anything) deletes nothing. A
-  throughput still being created or updated is deleted as soon as the service allows it.
+  so is a ``ValidationException`` for an id the service does not know, and an
+  ``AccessDeniedException`` (the tag-scoped role is denied a throughput that is gone). A
+  physical id that is not a provisioned model ARN (a create that failed before it bought
+  anything) deletes nothing. A throughput still being created or updated is deleted as soon as
+  the service allows it.
 
 Every throughput bought here carries the tag ``bedrock-platform:stack`` = the stack id
 (:data:`STACK_TAG_KEY`, from the event's ``StackId``), sent with the create; the handler's role
@@ -64,8 +66,20 @@ IN_SERVICE = "InService"
 FAILED = "Failed"
 CUSTOM_MODEL_ARN_PART = ":custom-model/"
 ARN_RESOURCE = "provisioned-model"
-UNKNOWN = (NOT_FOUND, VALIDATION)
-"""What GetProvisionedModelThroughput answers, when deleting, for a throughput that does not exist."""
+ACCESS_DENIED = "AccessDeniedException"
+UNKNOWN = (NOT_FOUND, VALIDATION, ACCESS_DENIED)
+"""What GetProvisionedModelThroughput answers, when deleting, for a throughput that does not exist.
+
+AccessDenied too: the role may read and delete only a throughput that carries its stack's tag
+(``aws:ResourceTag``), and IAM finds no tag on a throughput that is gone, so a deleted one may be
+denied rather than not found. The ids this is asked about are throughputs this stack bought and
+tagged; one whose tag was removed by hand would be taken for gone too (the warning says how to
+check)."""
+GONE_OR_UNTAGGED = (
+    "treating provisioned throughput %s as deleted: the role is denied it, so it no longer exists "
+    "or no longer carries the tag %s; check with aws bedrock get-provisioned-model-throughput "
+    "--provisioned-model-id %s"
+)
 STACK_TAG_KEY = "bedrock-platform:stack"
 """The tag every throughput this handler buys carries, valued with the stack id: the handler's role
 is scoped to it (``aws:RequestTag`` on create, ``aws:ResourceTag`` on everything else)."""
@@ -227,7 +241,7 @@ def replacement(event: Event, bedrock: Service, spec: ThroughputSpec) -> Respons
     long the service remembers a ``clientRequestToken``.
     """
     # A role allowed to read throughputs by ARN only falls back to the token, as before.
-    existing = describe(bedrock, spec.name, gone=(NOT_FOUND, "AccessDeniedException"))
+    existing = describe(bedrock, spec.name, gone=(NOT_FOUND, ACCESS_DENIED))
     if existing is None or not _is_for(existing, spec):
         return create(event, bedrock)
     arn = str(existing["provisionedModelArn"])
@@ -255,7 +269,7 @@ def check(event: Event, bedrock: Service) -> Response:
             return {"IsComplete": True}
         state = describe(bedrock, arn, gone=UNKNOWN)
         if state is None:
-            return {"IsComplete": True}
+            return {"IsComplete": True}  # a denial is logged by describe
         if state["status"] in (IN_SERVICE, FAILED):
             request_deletion(bedrock, arn)  # it was busy when deletion was first asked for
         return {"IsComplete": False}
@@ -297,7 +311,10 @@ def describe(bedrock: Service, throughput: str, gone: tuple[str, ...] = (NOT_FOU
     try:
         return bedrock.call("get_provisioned_model_throughput", action, provisionedModelId=throughput)
     except ClientError as error:
-        if custom_resource.error_code(error) in gone:
+        code = custom_resource.error_code(error)
+        if code in gone:
+            if code == ACCESS_DENIED and custom_resource.is_arn_of(throughput, ARN_RESOURCE):
+                custom_resource.LOGGER.warning(GONE_OR_UNTAGGED, throughput, STACK_TAG_KEY, throughput)
             return None
         raise failure(error, action) from error
 
@@ -305,8 +322,9 @@ def describe(bedrock: Service, throughput: str, gone: tuple[str, ...] = (NOT_FOU
 def request_deletion(bedrock: Service, arn: str) -> None:
     """Delete; done when not found, postponed when the throughput is busy (conflict).
 
-    A ``ValidationException`` counts as done only when the service then says it has no such
-    throughput; otherwise (a commitment whose term has not ended) it is the failure.
+    A ``ValidationException`` or ``AccessDeniedException`` counts as done only when the service
+    then says it has no such throughput, or denies reading it too (see :data:`UNKNOWN`); otherwise
+    (a commitment whose term has not ended) it is the failure.
     """
     action = f"deleting provisioned throughput {arn}"
     try:
@@ -315,7 +333,7 @@ def request_deletion(bedrock: Service, arn: str) -> None:
         code = custom_resource.error_code(error)
         if code in (NOT_FOUND, CONFLICT):
             return
-        if code == VALIDATION and describe(bedrock, arn, gone=UNKNOWN) is None:
+        if code in (VALIDATION, ACCESS_DENIED) and describe(bedrock, arn, gone=UNKNOWN) is None:
             return
         raise failure(error, action) from error
 

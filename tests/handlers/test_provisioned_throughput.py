@@ -757,3 +757,45 @@ def test_a_create_without_answer_is_denied_a_throughput_of_that_name_of_another_
         "(looking it up by name failed too: "
     )
     assert "AccessDeniedException" in message and message.endswith(CHECK_AND_DELETE)
+
+
+def test_a_deleted_throughput_denied_to_the_tag_scoped_role_counts_as_gone(
+    bedrock: Service, stubber: Stubber, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 16, finding 13: the role may read and delete only throughputs with its stack's tag,
+    and IAM finds no tag on a throughput that is gone: AccessDenied, not ResourceNotFound."""
+    delete = event("Delete", PhysicalResourceId=ARN)
+    stubber.add_response("delete_provisioned_model_throughput", {}, {"provisionedModelId": ARN})
+    client_error(stubber, "get_provisioned_model_throughput", "AccessDeniedException", "not authorized", 403)
+
+    assert handler.handle(delete, bedrock) == {"PhysicalResourceId": ARN}
+    assert handler.check(delete, bedrock) == {"IsComplete": True}
+    assert f"treating provisioned throughput {ARN} as deleted" in caplog.text
+
+
+def test_a_delete_denied_for_a_throughput_that_is_gone_succeeds(bedrock: Service, stubber: Stubber) -> None:
+    """A Delete retried after one that got no answer but deleted it: denied, and so is the read."""
+    delete = event("Delete", PhysicalResourceId=ARN)
+    client_error(
+        stubber, "delete_provisioned_model_throughput", "AccessDeniedException", "not authorized", 403
+    )
+    client_error(stubber, "get_provisioned_model_throughput", "AccessDeniedException", "not authorized", 403)
+    client_error(stubber, "get_provisioned_model_throughput", "AccessDeniedException", "not authorized", 403)
+
+    assert handler.handle(delete, bedrock) == {"PhysicalResourceId": ARN}
+    assert handler.check(delete, bedrock) == {"IsComplete": True}
+
+
+def test_a_delete_denied_for_a_throughput_the_role_can_still_read_fails(
+    bedrock: Service, stubber: Stubber
+) -> None:
+    client_error(
+        stubber, "delete_provisioned_model_throughput", "AccessDeniedException", "not authorized", 403
+    )
+    expect_get(stubber, state("InService"))
+
+    with pytest.raises(HandlerError) as raised:
+        handler.handle(event("Delete", PhysicalResourceId=ARN), bedrock)
+    assert str(raised.value).startswith(
+        f"deleting provisioned throughput {ARN} failed: AccessDeniedException: not authorized"
+    )
