@@ -80,6 +80,11 @@ PROD: Mapping[str, Decision] = {
         NOTHING_TO_LOSE,
         "its vectors are derived from the documents in the retained buckets: a sync embeds them again",
     ),
+    "AWS::OpenSearchServerless::CollectionIndex": Decision(
+        NOTHING_TO_LOSE,
+        "a private collection's index: its vectors are derived from the documents in the retained "
+        "buckets: a sync embeds them again",
+    ),
     "AWS::OpenSearchServerless::SecurityPolicy": Decision(NOTHING_TO_LOSE, "configuration from the file"),
     "AWS::OpenSearchServerless::AccessPolicy": Decision(
         NOTHING_TO_LOSE, "grants from the file and the toolkit"
