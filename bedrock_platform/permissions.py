@@ -146,3 +146,7 @@ THROUGHPUT_OWNED_ACTIONS: tuple[str, ...] = (
     "bedrock:UpdateProvisionedModelThroughput",
 )
 """What the throughput handler needs on the provisioned models that carry its stack's tag."""
+
+INVOCATION_LOG_DELIVERY_ACTIONS: tuple[str, ...] = ("logs:CreateLogStream", "logs:PutLogEvents")
+"""What Bedrock's invocation logging delivery role needs on its log stream (user guide, "Set up a
+CloudWatch Logs destination")."""

@@ -25,6 +25,8 @@ __all__ = ["DATA_KINDS", "InvocationLogging"]
 RESOURCE_TYPE = "Custom::BedrockInvocationLogging"
 DATA_KINDS = ("text", "image", "embedding", "video", "audio")
 """What Bedrock can log of each invocation, one ``<kind>DataDeliveryEnabled`` flag each."""
+DELIVERY_LOG_STREAM = "aws/bedrock/modelinvocations"
+"""The log stream Bedrock writes invocation logs to (user guide, "Set up a CloudWatch Logs destination")."""
 QUERY_INTERVAL = cdk.Duration.seconds(10)
 TOTAL_TIMEOUT = cdk.Duration.minutes(10)
 
@@ -32,15 +34,22 @@ TOTAL_TIMEOUT = cdk.Duration.minutes(10)
 class InvocationLogging(Construct):
     """Logs every model invocation of the account and Region to S3 and/or CloudWatch Logs.
 
-    For S3, the bucket's policy lets ``bedrock.amazonaws.com`` write under
-    ``<key_prefix>/AWSLogs/<account>/BedrockModelInvocationLogs/`` for this account only (an
-    imported bucket's policy must say the same; a bucket policy cannot be added to it from here).
-    For CloudWatch Logs, a role that Bedrock assumes for this account only may write log
-    streams of ``log_group``; payloads over 100 KB and binary data go to ``bucket`` under
-    ``large_data_key_prefix`` when that is given.
+    For S3, Bedrock writes objects under ``<key_prefix>/AWSLogs/<account>/BedrockModelInvocationLogs/``
+    (``AWSLogs/...`` at the bucket's root without a prefix), and the bucket's policy lets
+    ``bedrock.amazonaws.com`` put objects there and nowhere else, for this account only
+    (``aws:SourceAccount``, ``aws:SourceArn`` ``arn:aws:bedrock:<region>:<account>:*``), as the
+    user guide's "Set up an Amazon S3 destination" policy does. An imported bucket's policy must
+    say the same (a bucket policy cannot be added to it from here). The prefix is sent to the
+    service without a trailing slash (``logs/`` and ``logs`` both write under ``logs/AWSLogs/``).
+    For CloudWatch Logs, a role that Bedrock assumes for this account only may create and write
+    the log stream ``aws/bedrock/modelinvocations`` of ``log_group`` (the guide's "Set up a
+    CloudWatch Logs destination" role); payloads over 100 KB and binary data go to ``bucket``
+    under ``<large_data_key_prefix>/AWSLogs/<account>/BedrockModelInvocationLogs/`` when that is
+    given. Only the data kinds logged are sent as ``<kind>DataDeliveryEnabled: true``; the others
+    are left out (false for the service, and unknown to no botocore).
 
     :param bucket: S3 destination. Default: none.
-    :param key_prefix: key prefix in ``bucket``. Default: none.
+    :param key_prefix: key prefix in ``bucket``, with or without a trailing slash. Default: none.
     :param log_group: CloudWatch Logs destination. Default: none (at least one destination).
     :param large_data_key_prefix: with ``log_group`` and ``bucket``: where large payloads go.
     :param data: what to log, of :data:`DATA_KINDS`. Default: text only.
@@ -69,11 +78,15 @@ class InvocationLogging(Construct):
         self.source_arn = stack.format_arn(service="bedrock", resource="*")
         self._writers: list[cdk.CfnResource] = []
         self._bucket_statements = 0
-        config: dict[str, object] = {f"{kind}DataDeliveryEnabled": kind in data for kind in DATA_KINDS}
+        # Only the kinds logged: an absent flag is false, and a botocore older than a flag
+        # (video, audio) still takes the others.
+        config: dict[str, object] = {
+            f"{kind}DataDeliveryEnabled": True for kind in DATA_KINDS if kind in data
+        }
         if bucket is not None:
             config["s3Config"] = {
                 "bucketName": bucket.bucket_name,
-                **({"keyPrefix": key_prefix} if key_prefix else {}),
+                **({"keyPrefix": _prefix(key_prefix)} if _prefix(key_prefix) else {}),
             }
             self._let_bedrock_write(bucket, key_prefix)
         self.role: iam.Role | None = None
@@ -83,10 +96,11 @@ class InvocationLogging(Construct):
                 "logGroupName": log_group.log_group_name,
                 "roleArn": self.role.role_arn,
             }
+            large_prefix = _prefix(large_data_key_prefix)
             if bucket is not None and large_data_key_prefix is not None:
                 cloudwatch["largeDataDeliveryS3Config"] = {
                     "bucketName": bucket.bucket_name,
-                    "keyPrefix": large_data_key_prefix,
+                    **({"keyPrefix": large_prefix} if large_prefix else {}),
                 }
                 self._let_bedrock_write(bucket, large_data_key_prefix)
             config["cloudWatchConfig"] = cloudwatch
@@ -115,7 +129,7 @@ class InvocationLogging(Construct):
 
     def _let_bedrock_write(self, bucket: s3.IBucket, prefix: str) -> None:
         stack = cdk.Stack.of(self)
-        path = "/".join(part for part in (prefix.strip("/"), "AWSLogs", stack.account) if part)
+        path = "/".join(part for part in (_prefix(prefix), "AWSLogs", stack.account) if part)
         self._bucket_statements += 1
         result = bucket.add_to_resource_policy(
             iam.PolicyStatement(
@@ -149,7 +163,22 @@ class InvocationLogging(Construct):
                 },
             ),
         )
-        log_group.grant(role, "logs:CreateLogStream", "logs:PutLogEvents")
+        # User guide, "Set up a CloudWatch Logs destination": CreateLogStream and PutLogEvents on
+        # arn:aws:logs:<region>:<account>:log-group:<name>:log-stream:aws/bedrock/modelinvocations
+        # (both actions are authorized on the log-stream resource).
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=list(permissions.INVOCATION_LOG_DELIVERY_ACTIONS),
+                resources=[
+                    stack.format_arn(
+                        service="logs",
+                        resource="log-group",
+                        resource_name=f"{log_group.log_group_name}:log-stream:{DELIVERY_LOG_STREAM}",
+                        arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+                    )
+                ],
+            )
+        )
         acknowledge_role_policy(role)
         policy = role.node.find_child("DefaultPolicy").node.default_child
         assert isinstance(policy, cdk.CfnResource)
@@ -169,6 +198,11 @@ class InvocationLogging(Construct):
         )
         if self.role is not None:
             self.role.grant_pass_role(role)
+
+
+def _prefix(prefix: str | None) -> str:
+    """A key prefix as the service takes it: no leading or trailing slash ("" for none)."""
+    return (prefix or "").strip("/")
 
 
 def _validate(

@@ -22,9 +22,11 @@ class LoggingStack(PlatformStack):
     """``<env>-bedrock-logging``: the ``invocation_logging`` section.
 
     Creates the log bucket (or uses an existing one), the log group
-    ``/aws/bedrock/<env>/model-invocations`` (retained in prod) encrypted with the configured key
-    or else a key of its own (rotated yearly, retained with it), and the account's logging configuration
-    (left on when the stack is deleted in prod). Outputs:
+    ``/aws/bedrock/<env>/model-invocations`` (retained in prod, except by the rollback of the
+    deployment that created it: ``RetainExceptOnCreate``) encrypted with the configured key or
+    else a key of its own (rotated yearly, retained with it), and the account's logging
+    configuration (left on when the stack is deleted in prod, turned off by a failed create).
+    Outputs:
     ``InvocationLogGroupName`` and ``InvocationLogBucketName``.
     """
 
@@ -49,8 +51,12 @@ class LoggingStack(PlatformStack):
         if bucket is not None:
             self.output("InvocationLogBucketName", bucket.bucket_name, "Bucket of the model invocation logs")
         log_group: logs.LogGroup | None = None
-        # In prod the log group, and the key the toolkit creates for it, outlive the stack.
-        removal = cdk.RemovalPolicy.RETAIN if config.is_prod else cdk.RemovalPolicy.DESTROY
+        # In prod the log group, and the key the toolkit creates for it, outlive the stack; but
+        # not a failed first deploy: the log group has a fixed name, and a plain Retain would keep
+        # it through the create's rollback and make the retry fail with "already exists".
+        removal = (
+            cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE if config.is_prod else cdk.RemovalPolicy.DESTROY
+        )
         if spec.cloudwatch:
             log_group_name = spec.log_group_name(config.environment)
             log_group = logs.LogGroup(
@@ -86,6 +92,10 @@ class LoggingStack(PlatformStack):
             large_data_key_prefix=f"{spec.key_prefix}{LARGE_DATA_PREFIX}" if spec.large_data_to_s3 else None,
             data=spec.data,
             take_over_existing=spec.take_over_existing,
-            # In prod, deleting the stack leaves logging on: the audit trail outlives the stack.
-            removal_policy=cdk.RemovalPolicy.RETAIN if config.is_prod else cdk.RemovalPolicy.DESTROY,
+            # In prod, deleting the stack leaves logging on: the audit trail outlives the stack. A
+            # failed first deploy turns it off again (RetainExceptOnCreate: the rollback's Delete
+            # reaches the handler), or the retry would find "someone else's" configuration.
+            removal_policy=(
+                cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE if config.is_prod else cdk.RemovalPolicy.DESTROY
+            ),
         )

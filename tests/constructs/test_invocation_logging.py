@@ -44,13 +44,13 @@ def test_s3_logging_lets_bedrock_write_only_under_its_prefix_for_this_account() 
     )
     logging = only(template, RESOURCE_TYPE)
     config = logging["Properties"]["LoggingConfig"]
-    assert config["s3Config"]["keyPrefix"] == "bedrock/"
+    # Issue 16, finding 10: the prefix without its trailing slash, so that Bedrock writes under
+    # bedrock/AWSLogs/... (the policy's path), and only the true flags (an older botocore in the
+    # Lambda runtime may not know video or audio).
+    assert config["s3Config"]["keyPrefix"] == "bedrock"
     assert {flag: on for flag, on in config.items() if flag.endswith("Enabled")} == {
         "textDataDeliveryEnabled": True,
         "imageDataDeliveryEnabled": True,
-        "embeddingDataDeliveryEnabled": False,
-        "videoDataDeliveryEnabled": False,
-        "audioDataDeliveryEnabled": False,
     }
     assert "cloudWatchConfig" not in config
     # The service checks its access when the configuration is set: the bucket policy comes first.
@@ -72,22 +72,40 @@ def test_cloudwatch_logging_goes_through_a_role_bedrock_assumes_for_this_account
     (role_id,) = roles
     config = only(template, RESOURCE_TYPE)["Properties"]["LoggingConfig"]
     assert config["cloudWatchConfig"]["roleArn"] == {"Fn::GetAtt": [role_id, "Arn"]}
-    assert config["cloudWatchConfig"]["largeDataDeliveryS3Config"]["keyPrefix"] == "large/"
-    template.has_resource_properties(
-        "AWS::IAM::Policy",
-        {
-            "Roles": [{"Ref": role_id}],
-            "PolicyDocument": {
-                "Statement": [
-                    {
-                        "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                        "Effect": "Allow",
-                        "Resource": {"Fn::GetAtt": [Match.string_like_regexp("^Group"), "Arn"]},
-                    }
-                ]
-            },
-        },
+    assert config["cloudWatchConfig"]["largeDataDeliveryS3Config"]["keyPrefix"] == "large"
+    # User guide, "Set up a CloudWatch Logs destination": CreateLogStream and PutLogEvents on
+    # log-group:<name>:log-stream:aws/bedrock/modelinvocations.
+    (policy,) = (
+        p
+        for p in template.find_resources("AWS::IAM::Policy").values()
+        if p["Properties"]["Roles"] == [{"Ref": role_id}]
     )
+    (statement,) = (
+        s
+        for s in policy["Properties"]["PolicyDocument"]["Statement"]
+        if s["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
+    )
+    (group_id,) = (lid for lid in template.find_resources("AWS::Logs::LogGroup") if lid.startswith("Group"))
+    assert render(statement["Resource"]) == (
+        f"arn:aws:logs:us-east-1:111111111111:log-group:<{group_id}>:log-stream:aws/bedrock/modelinvocations"
+    )
+    bucket_statements = only(template, "AWS::S3::BucketPolicy")["Properties"]["PolicyDocument"]["Statement"]
+    assert sorted(render(statement["Resource"]).split("/", 1)[1] for statement in bucket_statements) == [
+        "AWSLogs/111111111111/BedrockModelInvocationLogs/*",
+        "large/AWSLogs/111111111111/BedrockModelInvocationLogs/*",
+    ]
+
+
+@pytest.mark.parametrize("prefix", ["bedrock", "bedrock/", "/bedrock/"])
+def test_the_prefix_sent_and_the_bucket_policy_name_the_same_object_path(prefix: str) -> None:
+    """Issue 16, finding 10: Bedrock writes <keyPrefix>/AWSLogs/<account>/BedrockModelInvocationLogs/
+    (user guide, "Set up an Amazon S3 destination"); the policy allows exactly that path."""
+    template = synth(with_bucket=True, key_prefix=prefix)
+    config = only(template, RESOURCE_TYPE)["Properties"]["LoggingConfig"]
+    (statement,) = only(template, "AWS::S3::BucketPolicy")["Properties"]["PolicyDocument"]["Statement"]
+    written = f"{config['s3Config']['keyPrefix']}/AWSLogs/111111111111/BedrockModelInvocationLogs/*"
+    assert render(statement["Resource"]).endswith(f"/{written}")
+    assert "//" not in render(statement["Resource"])
 
 
 def test_the_handler_may_set_logging_and_pass_only_the_delivery_role() -> None:
