@@ -75,8 +75,12 @@ DISPLAY_NAME_LENGTH = (
     "(it is <display_name>-<6 hex digits>): shorten display_name to at most {room} characters"
 )
 TOO_MANY_TAGS = (
-    "the provisioned throughput would have {count} tags (the top-level tags and its own), "
-    "at most {limit} (the Bedrock limit per resource)"
+    "the provisioned throughput would have {count} tags (the top-level tags, its own and the "
+    "toolkit's {stack_tag}), at most {limit} (the Bedrock limit per resource)"
+)
+RESERVED_TAG_KEY = (
+    "the tag key {key} is the toolkit's own: the throughput handler sets it to the stack id, and its "
+    "role may manage only the throughputs that carry it; use another key"
 )
 
 COMMITMENT_TERMS: Mapping[str, str] = {"one_month": "1 month", "six_months": "6 months"}
@@ -85,6 +89,10 @@ PROVISIONED_MODEL_NAME_MAX = 63
 """CreateProvisionedModelThroughput's limit on provisionedModelName (1 to 63 characters)."""
 BEDROCK_TAGS_MAX = 50
 """Tags one Bedrock resource can carry (the Bedrock API reference for TagResource)."""
+STACK_TAG_KEY = "bedrock-platform:stack"
+"""The tag the throughput handler sets on every throughput it buys (``STACK_TAG_KEY`` of
+bedrock_platform/handlers/provisioned_throughput.py, which cannot import this package; a test
+checks they are equal)."""
 EXAMPLE_MODEL = "amazon.nova-lite-v1:0:300k"
 HINTED_MODELS = 3
 """How many Active models a lifecycle error suggests (the catalog's order), before "and N more"."""
@@ -258,16 +266,25 @@ def throughput_names(config: Mapping[str, Any], context: RuleContext) -> list[Is
 
 
 def throughput_tags(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
-    """The top-level tags and a throughput's own, merged, fit Bedrock's limit per resource."""
+    """The top-level tags, a throughput's own and the stack tag fit Bedrock's limit per resource,
+    and no tag of a throughput's is the toolkit's stack tag."""
+    throughputs = _throughputs(config)
     top_level = value(config, ("tags",))
     shared = set(top_level) if isinstance(top_level, dict) else set()
     issues = []
-    for path, raw in _throughputs(config):
+    if throughputs and STACK_TAG_KEY in shared:
+        issues.append(
+            context.issue(("tags",), RESERVED_TAG_KEY.format(key=show(STACK_TAG_KEY)), key=STACK_TAG_KEY)
+        )
+    for path, raw in throughputs:
         own = raw.get("tags")
         if not isinstance(own, dict):
             continue
-        count = len(shared | set(own))
+        if STACK_TAG_KEY in own:
+            message = RESERVED_TAG_KEY.format(key=show(STACK_TAG_KEY))
+            issues.append(context.issue((*path, "tags"), message, key=STACK_TAG_KEY))
+        count = len(shared | set(own) | {STACK_TAG_KEY})
         if count > BEDROCK_TAGS_MAX:
-            message = TOO_MANY_TAGS.format(count=count, limit=BEDROCK_TAGS_MAX)
+            message = TOO_MANY_TAGS.format(count=count, limit=BEDROCK_TAGS_MAX, stack_tag=STACK_TAG_KEY)
             issues.append(context.issue((*path, "tags"), message))
     return issues

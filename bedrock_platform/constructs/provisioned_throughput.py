@@ -216,6 +216,10 @@ def _validate(props: ProvisionedThroughputProps, aws_name: str) -> None:
             f"commitment {props.commitment} is billed for the whole term and cannot be released early; "
             "pass acknowledge_commitment=True"
         )
+    if STACK_TAG_KEY in props.tags:
+        problems.append(
+            f"tag {STACK_TAG_KEY} is the handler's own (set to the stack id, which its role is scoped to)"
+        )
     if props.removal_policy not in ("retain", "destroy"):
         problems.append(f"removal_policy {props.removal_policy!r} is not one of retain, destroy")
     if not (_CUSTOM_MODEL_ARN.match(props.model) or _BASE_MODEL_ID.match(props.model)):

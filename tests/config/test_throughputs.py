@@ -299,3 +299,23 @@ def test_custom_model_arns_the_api_accepts_are_accepted() -> None:
     for arn in arns:
         assert model_identifier.match(arn), arn
         assert CUSTOM_MODEL_ARN.match(arn), arn
+
+
+def test_the_stack_tag_key_is_the_handlers() -> None:
+    from bedrock_platform.config.throughput_rules import STACK_TAG_KEY
+    from bedrock_platform.handlers.provisioned_throughput import STACK_TAG_KEY as HANDLER_KEY
+
+    assert STACK_TAG_KEY == HANDLER_KEY
+
+
+def test_forty_nine_tags_and_the_stack_tag_fit_fifty(write_config: WriteConfig) -> None:
+    """Bedrock's limit per resource is 50, and the handler adds bedrock-platform:stack."""
+    header = HEADER + "tags:\n" + "".join(f"  s{index}: v\n" for index in range(20))
+    own = "".join(f"      t{index}: v\n" for index in range(29))
+    entry = f"  - name: nova\n    model: {HAIKU}\n    model_units: 1\n    tags:\n{own}"
+    fits = write_config(throughput_config(entry, header))
+    over = write_config(throughput_config(entry + "      t29: v\n", header), "over.yaml")
+
+    assert len(load_config(fits).provisioned_throughputs[0].tags) == 29  # and 20 top-level ones
+    with pytest.raises(ConfigError, match="would have 51 tags"):
+        load_config(over)

@@ -240,6 +240,11 @@ def test_import_refuses_what_is_not_a_provisioned_model_arn() -> None:
         ({"model": "Claude 3 Haiku"}, "model 'Claude 3 Haiku' is neither a base model id"),
         ({"name": "n" * 60}, "is 67 characters, at most 63"),
         ({"name": "two--hyphens"}, "must be letters and digits, each optionally followed by one - or _"),
+        (
+            {"tags": {"bedrock-platform:stack": "x"}},
+            "tag bedrock-platform:stack is the handler's own (set to the stack id, which its role is"
+            " scoped to)",
+        ),
     ],
 )
 def test_invalid_props_raise_naming_the_throughput_and_the_rule(
