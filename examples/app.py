@@ -292,13 +292,19 @@ class LoggingStack(cdk.Stack):
         # --8<-- [start:invocation-logging]
         logs_bucket = DocumentBucket(self, "Logs", access_logs_bucket=AccessLogsBucket(self, "AccessLogs"))
         # Prompts and responses rest here: a customer managed key of its own (rotated, retained).
+        # A fixed name: retained, but not by the rollback of a failed first deploy (or its retry
+        # would fail with "already exists").
         name = "/aws/bedrock/example/model-invocations"
+        retain = cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
         log_group = logs.LogGroup(
             self,
             "Invocations",
             log_group_name=name,
             retention=logs.RetentionDays.ONE_YEAR,
-            encryption_key=log_group_key(self, "InvocationsKey", log_group_name=name, description=name),
+            encryption_key=log_group_key(
+                self, "InvocationsKey", log_group_name=name, description=name, removal_policy=retain
+            ),
+            removal_policy=retain,
         )
         InvocationLogging(
             self,
