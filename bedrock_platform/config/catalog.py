@@ -22,13 +22,16 @@ for models in the Legacy state"; the 2024 French edition the project was built f
 (bedrock-user-guide.fr.txt, "Cycle de vie des modèles") still says a new Provisioned Throughput
 commitment can be bought for a Legacy version if its term ends before the version's EOL date.
 The English guide wins: validation refuses throughput for a Legacy or EOL model. The states
-here are read from the "Model lifecycle" and "Model lifecycle (Legacy)" pages and the model
-cards (Claude 3 Haiku: "Model lifecycle: Legacy (certain Regions)", EOL 2026-09-10; Claude 3.5
-Sonnet and Sonnet v2: Legacy, replaced by Claude Sonnet 4.5; Claude 2, 2.1, Instant and Claude
-3 Sonnet: in the Legacy and EOL table). A state only ever moves from Active to Legacy to EOL,
-and the catalog can lag: ``python -m bedrock_platform status`` reads the live state
-(GetFoundationModel ``modelLifecycle.status``) of every catalogued model a config uses and
-warns about a Legacy one.
+here were read in 2026-12 (the search tool's copies of docs.aws.amazon.com): the Claude 3 Haiku
+model card says "Model lifecycle: Legacy (certain Regions)", EOL 2026-09-10, and the Claude 3.5
+Haiku card "Legacy"; Claude 3.5 Sonnet (v1 and v2), Claude 3 Sonnet, Claude 2, 2.1 and Instant
+are older Claude versions that Anthropic has retired and that Bedrock lists as Legacy or EOL (the
+"Model lifecycle (Legacy)" page's tables were not readable whole here: they are marked Legacy,
+the least a model past Active is, and some may be EOL by now). Every other model is Active as far
+as the model cards read say (Cohere Embed English and Multilingual: "Model lifecycle: Active";
+Titan Text Embeddings V2: Active). A state only ever moves from Active to Legacy to EOL, and the
+catalog can lag: ``python -m bedrock_platform status`` reads the live state (GetFoundationModel
+``modelLifecycle.status``) of every catalogued model a config uses and warns about a Legacy one.
 
 Provisioned Throughput models are the base models a throughput can be bought for, by the id
 CreateProvisionedModelThroughput takes: the model id with its context window variant
