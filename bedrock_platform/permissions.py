@@ -150,3 +150,6 @@ THROUGHPUT_OWNED_ACTIONS: tuple[str, ...] = (
 INVOCATION_LOG_DELIVERY_ACTIONS: tuple[str, ...] = ("logs:CreateLogStream", "logs:PutLogEvents")
 """What Bedrock's invocation logging delivery role needs on its log stream (user guide, "Set up a
 CloudWatch Logs destination")."""
+THROUGHPUT_LIST_ACTIONS: tuple[str, ...] = ("bedrock:ListProvisionedModelThroughputs",)
+"""What the throughput handler needs on ``*`` (no resource type) to tell a throughput that is gone
+from one its tag-scoped role is denied."""

@@ -153,6 +153,8 @@ class ProvisionedThroughput(_ProvisionedThroughputBase):
 
         The reference lists no dependent action for CreateProvisionedModelThroughput (as it does
         ``ec2:CreateTags`` for RunInstances): tagging at create needs no ``bedrock:TagResource``.
+        ListProvisionedModelThroughputs, on ``*``: IAM finds no tag on a throughput that is gone,
+        so Get and Delete of one are denied rather than not found; the list tells which.
         """
         throughputs = stack.format_arn(
             service="bedrock",
@@ -179,6 +181,17 @@ class ProvisionedThroughput(_ProvisionedThroughputBase):
                 resources=[throughputs],
                 conditions={"StringEquals": {f"aws:ResourceTag/{STACK_TAG_KEY}": cdk.Aws.STACK_ID}},
             )
+        )
+        # A throughput that is gone carries no tag, so Get and Delete of it are denied: the list
+        # (authorized on "*" only, read-only) tells gone from untagged.
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=list(permissions.THROUGHPUT_LIST_ACTIONS), resources=["*"])
+        )
+        acknowledge_wildcard(
+            role,
+            "*",
+            "ListProvisionedModelThroughputs has no resource type in the IAM reference: it is allowed "
+            "on * only. Read-only: it tells a deleted throughput from one without this stack's tag.",
         )
         acknowledge_wildcard(
             role,

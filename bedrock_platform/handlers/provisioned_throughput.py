@@ -19,12 +19,15 @@ the ``bedrock`` API under the CDK ``Provider`` framework:
   original, which CloudFormation deletes only after a successful update), else a new one is
   bought, and CloudFormation then deletes the old one, unless it is retained. Tag changes are
   applied in place.
-- Delete asks for deletion and waits until the throughput is gone; "not found" is success, and
-  so is a ``ValidationException`` for an id the service does not know, and an
-  ``AccessDeniedException`` (the tag-scoped role is denied a throughput that is gone). A
-  physical id that is not a provisioned model ARN (a create that failed before it bought
-  anything) deletes nothing. A throughput still being created or updated is deleted as soon as
-  the service allows it.
+- Delete asks for deletion and waits until the account's list of throughputs no longer has it
+  (ListProvisionedModelThroughputs: a throughput that is gone carries no tag, so the tag-scoped
+  role would be denied reading it rather than told it is not found). "Not found" is success, and
+  so is a ``ValidationException`` for an id the service does not know, or an
+  ``AccessDeniedException`` for a throughput the list no longer has; one the list still has but
+  the role is denied (it lacks the stack's tag) fails with how to tag or delete it. A physical id
+  that is not a provisioned model ARN (a create that failed before it bought anything) deletes
+  nothing. A throughput still being created or updated is deleted as soon as the service
+  allows it.
 
 Every throughput bought here carries the tag ``bedrock-platform:stack`` = the stack id
 (:data:`STACK_TAG_KEY`, from the event's ``StackId``), sent with the create; the handler's role
@@ -72,13 +75,14 @@ UNKNOWN = (NOT_FOUND, VALIDATION, ACCESS_DENIED)
 
 AccessDenied too: the role may read and delete only a throughput that carries its stack's tag
 (``aws:ResourceTag``), and IAM finds no tag on a throughput that is gone, so a deleted one may be
-denied rather than not found. The ids this is asked about are throughputs this stack bought and
-tagged; one whose tag was removed by hand would be taken for gone too (the warning says how to
-check)."""
-GONE_OR_UNTAGGED = (
-    "treating provisioned throughput %s as deleted: the role is denied it, so it no longer exists "
-    "or no longer carries the tag %s; check with aws bedrock get-provisioned-model-throughput "
-    "--provisioned-model-id %s"
+denied rather than not found. A denial is never taken for gone on its own: the account's list of
+throughputs (ListProvisionedModelThroughputs, authorized on ``*``) decides (:func:`listed`)."""
+UNTAGGED = (
+    "provisioned throughput {arn} exists, but this stack's handler may not touch it: it does not carry "
+    "the tag {key} with this stack's id (bought before the toolkit tagged its throughputs, or the tag "
+    "was removed); tag it with aws bedrock tag-resource --resource-arn {arn} --tags "
+    "key={key},value=<the stack id>, or delete it with aws bedrock delete-provisioned-model-throughput "
+    "--provisioned-model-id {arn}"
 )
 STACK_TAG_KEY = "bedrock-platform:stack"
 """The tag every throughput this handler buys carries, valued with the stack id: the handler's role
@@ -267,9 +271,11 @@ def check(event: Event, bedrock: Service) -> Response:
     if event["RequestType"] == "Delete":
         if not custom_resource.is_arn_of(arn, ARN_RESOURCE):
             return {"IsComplete": True}
-        state = describe(bedrock, arn, gone=UNKNOWN)
+        # The list, not GetProvisionedModelThroughput: the tag-scoped role is denied a throughput
+        # that is gone (it carries no tag any more), so only the list says it is gone.
+        state = listed(bedrock, arn)
         if state is None:
-            return {"IsComplete": True}  # a denial is logged by describe
+            return {"IsComplete": True}
         if state["status"] in (IN_SERVICE, FAILED):
             request_deletion(bedrock, arn)  # it was busy when deletion was first asked for
         return {"IsComplete": False}
@@ -312,19 +318,38 @@ def describe(bedrock: Service, throughput: str, gone: tuple[str, ...] = (NOT_FOU
         return bedrock.call("get_provisioned_model_throughput", action, provisionedModelId=throughput)
     except ClientError as error:
         code = custom_resource.error_code(error)
-        if code in gone:
-            if code == ACCESS_DENIED and custom_resource.is_arn_of(throughput, ARN_RESOURCE):
-                custom_resource.LOGGER.warning(GONE_OR_UNTAGGED, throughput, STACK_TAG_KEY, throughput)
+        if code not in gone:
+            raise failure(error, action) from error
+        denied_arn = code == ACCESS_DENIED and custom_resource.is_arn_of(throughput, ARN_RESOURCE)
+        if denied_arn and listed(bedrock, throughput) is not None:
+            raise HandlerError(UNTAGGED.format(arn=throughput, key=STACK_TAG_KEY)) from error
+        return None
+
+
+def listed(bedrock: Service, arn: str) -> Response | None:
+    """The account's throughput summary of ``arn``, or None when the list has no such throughput.
+
+    ListProvisionedModelThroughputs is authorized on ``*`` (no resource type): it tells a throughput
+    that is gone from one the role is denied because it lacks the stack's tag.
+    """
+    action = "listing the provisioned throughputs"
+    request: dict[str, Any] = {"maxResults": 1000}
+    while True:
+        page = bedrock.call_or_fail("list_provisioned_model_throughputs", action, **request)
+        for summary in page.get("provisionedModelSummaries", []):
+            if summary.get("provisionedModelArn") == arn:
+                return dict(summary)
+        if not page.get("nextToken"):
             return None
-        raise failure(error, action) from error
+        request["nextToken"] = page["nextToken"]
 
 
 def request_deletion(bedrock: Service, arn: str) -> None:
     """Delete; done when not found, postponed when the throughput is busy (conflict).
 
     A ``ValidationException`` or ``AccessDeniedException`` counts as done only when the service
-    then says it has no such throughput, or denies reading it too (see :data:`UNKNOWN`); otherwise
-    (a commitment whose term has not ended) it is the failure.
+    then says it has no such throughput (see :data:`UNKNOWN`); otherwise (a commitment whose term
+    has not ended, a throughput without this stack's tag) it is the failure.
     """
     action = f"deleting provisioned throughput {arn}"
     try:

@@ -160,8 +160,10 @@ def test_the_handler_may_buy_only_for_the_declared_models_and_manage_only_its_st
         owned,
         ("bedrock:CreateProvisionedModelThroughput",),
         ("bedrock:UpdateProvisionedModelThroughput",),
+        ("bedrock:ListProvisionedModelThroughputs",),  # no resource type: tells gone from untagged
     }
     assert by_actions[owned] == [({throughputs}, stack_tag)]
+    assert by_actions[("bedrock:ListProvisionedModelThroughputs",)] == [({"*"}, None)]
     assert set().union(*(r for r, _ in by_actions[("bedrock:CreateProvisionedModelThroughput",)])) == models
     assert all(c == request_tag for _, c in by_actions[("bedrock:CreateProvisionedModelThroughput",)])
     assert set().union(*(r for r, _ in by_actions[("bedrock:UpdateProvisionedModelThroughput",)])) == models

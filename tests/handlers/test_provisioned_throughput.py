@@ -88,6 +88,36 @@ def expect_get(stubber: Stubber, response: dict[str, Any], arn: str = ARN) -> No
     stubber.add_response("get_provisioned_model_throughput", response, {"provisionedModelId": arn})
 
 
+def expect_list(stubber: Stubber, *pages: list[dict[str, Any]]) -> None:
+    """ListProvisionedModelThroughputs answering ``pages`` of summaries, a nextToken between them."""
+    for number, summaries in enumerate(pages):
+        response: dict[str, Any] = {"provisionedModelSummaries": summaries}
+        request: dict[str, Any] = {"maxResults": 1000}
+        if number + 1 < len(pages):
+            response["nextToken"] = f"page{number + 2}"
+        if number:
+            request["nextToken"] = f"page{number + 1}"
+        stubber.add_response("list_provisioned_model_throughputs", response, request)
+
+
+def summary(arn: str, status: str = "InService") -> dict[str, Any]:
+    """A ProvisionedModelSummary of ``arn``."""
+    full = state(status, provisionedModelArn=arn)
+    keys = (
+        "provisionedModelName",
+        "provisionedModelArn",
+        "modelArn",
+        "desiredModelArn",
+        "foundationModelArn",
+        "modelUnits",
+        "desiredModelUnits",
+        "status",
+        "creationTime",
+        "lastModifiedTime",
+    )
+    return {key: full[key] for key in keys}
+
+
 def test_create_buys_with_a_token_and_polls_through_creating_to_in_service(
     bedrock: Any, stubber: Stubber
 ) -> None:
@@ -278,7 +308,7 @@ def test_a_rollback_with_no_throughput_of_the_original_name_buys_one_under_the_o
 def test_delete_waits_until_the_throughput_is_gone(bedrock: Any, stubber: Stubber) -> None:
     delete = event("Delete", PhysicalResourceId=ARN)
     stubber.add_response("delete_provisioned_model_throughput", {}, {"provisionedModelId": ARN})
-    client_error(stubber, "get_provisioned_model_throughput", "ResourceNotFoundException", "gone", 404)
+    expect_list(stubber, [])  # the list, not Get: the tag-scoped role is denied what is gone
 
     assert handler.handle(delete, bedrock) == {"PhysicalResourceId": ARN}
     assert handler.check(delete, bedrock) == {"IsComplete": True}
@@ -289,9 +319,7 @@ def test_delete_of_a_throughput_that_is_not_found_succeeds(bedrock: Any, stubber
     client_error(
         stubber, "delete_provisioned_model_throughput", "ResourceNotFoundException", "no such model", 404
     )
-    client_error(
-        stubber, "get_provisioned_model_throughput", "ResourceNotFoundException", "no such model", 404
-    )
+    expect_list(stubber, [])
 
     assert handler.handle(delete, bedrock) == {"PhysicalResourceId": ARN}
     assert handler.check(delete, bedrock) == {"IsComplete": True}
@@ -304,10 +332,10 @@ def test_delete_during_a_create_conflicts_and_is_retried_when_it_is_in_service(
     client_error(
         stubber, "delete_provisioned_model_throughput", "ConflictException", "model is being created"
     )
-    expect_get(stubber, state("Creating"))
-    expect_get(stubber, state("InService"))
+    expect_list(stubber, [summary(ARN, "Creating")])
+    expect_list(stubber, [summary(ARN)])
     stubber.add_response("delete_provisioned_model_throughput", {}, {"provisionedModelId": ARN})
-    client_error(stubber, "get_provisioned_model_throughput", "ResourceNotFoundException", "gone", 404)
+    expect_list(stubber, [])
 
     assert handler.handle(delete, bedrock) == {"PhysicalResourceId": ARN}
     assert handler.check(delete, bedrock) == {"IsComplete": False}
@@ -540,8 +568,8 @@ def test_a_call_without_an_answer_is_retried(
     delete = event("Delete", PhysicalResourceId=ARN)
     faults.add("delete_provisioned_model_throughput", kind)
     stubber.add_response("delete_provisioned_model_throughput", {}, {"provisionedModelId": ARN})
-    faults.add("get_provisioned_model_throughput", kind, times=2)
-    client_error(stubber, "get_provisioned_model_throughput", "ResourceNotFoundException", "gone", 404)
+    faults.add("list_provisioned_model_throughputs", kind, times=2)
+    expect_list(stubber, [])
 
     assert handler.handle(delete, bedrock) == {"PhysicalResourceId": ARN}
     assert handler.check(delete, bedrock) == {"IsComplete": True}
@@ -641,7 +669,7 @@ def test_a_delete_of_a_throughput_the_service_does_not_know_succeeds(
     delete = event("Delete", PhysicalResourceId=ARN)
     client_error(stubber, "delete_provisioned_model_throughput", "ValidationException", "Invalid identifier")
     client_error(stubber, "get_provisioned_model_throughput", "ValidationException", "Invalid identifier")
-    client_error(stubber, "get_provisioned_model_throughput", "ValidationException", "Invalid identifier")
+    expect_list(stubber, [])
 
     assert handler.handle(delete, bedrock) == {"PhysicalResourceId": ARN}
     assert handler.check(delete, bedrock) == {"IsComplete": True}
@@ -653,7 +681,7 @@ def test_a_delete_after_a_create_that_failed_and_was_cleaned_up_succeeds(
     """is_complete found the throughput Failed and deleted it; the rollback's Delete finds it gone."""
     delete = event("Delete", PhysicalResourceId=ARN)
     client_error(stubber, "delete_provisioned_model_throughput", "ResourceNotFoundException", "gone", 404)
-    client_error(stubber, "get_provisioned_model_throughput", "ResourceNotFoundException", "gone", 404)
+    expect_list(stubber, [])
 
     assert handler.handle(delete, bedrock) == {"PhysicalResourceId": ARN}
     assert handler.check(delete, bedrock) == {"IsComplete": True}
@@ -759,18 +787,18 @@ def test_a_create_without_answer_is_denied_a_throughput_of_that_name_of_another_
     assert "AccessDeniedException" in message and message.endswith(CHECK_AND_DELETE)
 
 
-def test_a_deleted_throughput_denied_to_the_tag_scoped_role_counts_as_gone(
-    bedrock: Service, stubber: Stubber, caplog: pytest.LogCaptureFixture
+def test_a_deleted_throughput_denied_to_the_tag_scoped_role_and_not_listed_is_gone(
+    bedrock: Service, stubber: Stubber
 ) -> None:
     """Issue 16, finding 13: the role may read and delete only throughputs with its stack's tag,
-    and IAM finds no tag on a throughput that is gone: AccessDenied, not ResourceNotFound."""
+    and IAM finds no tag on a throughput that is gone: AccessDenied, not ResourceNotFound. The
+    account's list (all its pages) decides."""
     delete = event("Delete", PhysicalResourceId=ARN)
     stubber.add_response("delete_provisioned_model_throughput", {}, {"provisionedModelId": ARN})
-    client_error(stubber, "get_provisioned_model_throughput", "AccessDeniedException", "not authorized", 403)
+    expect_list(stubber, [summary(NEW_ARN)], [])
 
     assert handler.handle(delete, bedrock) == {"PhysicalResourceId": ARN}
     assert handler.check(delete, bedrock) == {"IsComplete": True}
-    assert f"treating provisioned throughput {ARN} as deleted" in caplog.text
 
 
 def test_a_delete_denied_for_a_throughput_that_is_gone_succeeds(bedrock: Service, stubber: Stubber) -> None:
@@ -780,10 +808,31 @@ def test_a_delete_denied_for_a_throughput_that_is_gone_succeeds(bedrock: Service
         stubber, "delete_provisioned_model_throughput", "AccessDeniedException", "not authorized", 403
     )
     client_error(stubber, "get_provisioned_model_throughput", "AccessDeniedException", "not authorized", 403)
-    client_error(stubber, "get_provisioned_model_throughput", "AccessDeniedException", "not authorized", 403)
+    expect_list(stubber, [])
+    expect_list(stubber, [])
 
     assert handler.handle(delete, bedrock) == {"PhysicalResourceId": ARN}
     assert handler.check(delete, bedrock) == {"IsComplete": True}
+
+
+def test_a_throughput_without_the_stack_tag_is_not_taken_for_gone(bedrock: Service, stubber: Stubber) -> None:
+    """Bought before the toolkit tagged its throughputs, or its tag removed: the failure says how
+    to tag it or delete it, and nothing is forgotten while it bills."""
+    client_error(
+        stubber, "delete_provisioned_model_throughput", "AccessDeniedException", "not authorized", 403
+    )
+    client_error(stubber, "get_provisioned_model_throughput", "AccessDeniedException", "not authorized", 403)
+    expect_list(stubber, [summary(ARN)])
+
+    with pytest.raises(HandlerError) as raised:
+        handler.handle(event("Delete", PhysicalResourceId=ARN), bedrock)
+    assert str(raised.value) == (
+        f"provisioned throughput {ARN} exists, but this stack's handler may not touch it: it does not "
+        "carry the tag bedrock-platform:stack with this stack's id (bought before the toolkit tagged its "
+        f"throughputs, or the tag was removed); tag it with aws bedrock tag-resource --resource-arn {ARN} "
+        "--tags key=bedrock-platform:stack,value=<the stack id>, or delete it with aws bedrock "
+        f"delete-provisioned-model-throughput --provisioned-model-id {ARN}"
+    )
 
 
 def test_a_delete_denied_for_a_throughput_the_role_can_still_read_fails(
