@@ -46,18 +46,6 @@ GUARDRAIL_APPLY_ACTIONS: tuple[str, ...] = ("bedrock:ApplyGuardrail",)
 MODEL_INVOKE_ACTIONS: tuple[str, ...] = ("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream")
 """What an application needs to invoke a model (through a provisioned throughput ARN, too)."""
 
-THROUGHPUT_PURCHASE_ACTIONS: tuple[str, ...] = (
-    "bedrock:CreateProvisionedModelThroughput",
-    "bedrock:UpdateProvisionedModelThroughput",
-)
-"""What the throughput handler needs on each model it buys throughput for (and on the throughputs)."""
-THROUGHPUT_MANAGE_ACTIONS: tuple[str, ...] = (
-    "bedrock:DeleteProvisionedModelThroughput",
-    "bedrock:GetProvisionedModelThroughput",
-    "bedrock:TagResource",
-    "bedrock:UntagResource",
-)
-"""What the throughput handler needs on the provisioned models of its account and Region."""
 
 MODEL_METADATA_ACTIONS: tuple[str, ...] = ("bedrock:GetInferenceProfile",)
 """What a job role needs to resolve an inference profile it invokes."""
