@@ -55,7 +55,8 @@ from bedrock_platform.vector_stores import COLLECTION_INDEX_REGIONS
 
 COLLECTION_NAME_LENGTH = (
     "the collection name {name} is {length} characters, {bound} {limit} "
-    "(the collection and its OpenSearch Serverless policies are named <environment>-<name>)"
+    "(the collection and its OpenSearch Serverless policies are named <environment>-<name>-<6 hex digits>, "
+    "the digits a hash of its standby replicas and encryption key)"
 )
 COLLECTION_NAME_CHARACTERS = (
     "the collection name {name} must be lowercase letters, digits and hyphens, starting with a letter"
@@ -185,11 +186,12 @@ def collection_names(config: Mapping[str, Any], context: RuleContext) -> list[Is
         store = string(config, context, name_path)
         if store is None:
             continue
-        name = f"{environment}-{store}"
+        # The AWS name ends with a hash of the collection's create-only settings (vector_stores.py).
+        name = f"{environment}-{store}-{SAMPLE_SETTINGS_HASH}"
         if not low <= len(name) <= high:
             bound, limit = ("at least", low) if len(name) < low else ("at most", high)
             message = COLLECTION_NAME_LENGTH.format(
-                name=show(name), length=len(name), bound=bound, limit=limit
+                name=show(f"{environment}-{store}-<6 hex digits>"), length=len(name), bound=bound, limit=limit
             )
             issues.append(context.issue(name_path, message))
         elif not COLLECTION_NAME.match(name):

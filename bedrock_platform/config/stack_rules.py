@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bedrock_platform.config.checks import RuleContext, integer, items, string, value
+from bedrock_platform.config.checks import SAMPLE_SETTINGS_HASH, RuleContext, integer, items, string, value
 from bedrock_platform.config.document import ConfigPath
 from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.placement import (
@@ -236,7 +236,7 @@ def access_policy_bounds_of(
         stacks = placed.get(name, {})
         for number in sorted({1, *stacks}):
             bounds[(name, number)] = access_policy_bound(
-                f"{environment}-{name}",
+                f"{environment}-{name}-{SAMPLE_SETTINGS_HASH}",  # the collection's AWS name, as long
                 stacks.get(number, []),
                 principals=principals if number == 1 else (),
                 partition=partition,

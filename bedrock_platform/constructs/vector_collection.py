@@ -14,7 +14,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_opensearchserverless as aoss
 from constructs import Construct
 
-from bedrock_platform import permissions
+from bedrock_platform import permissions, vector_stores
 from bedrock_platform.constructs.errors import ConstructValidationError
 
 _NAME = re.compile(r"^[a-z][a-z0-9-]{2,31}$")
@@ -201,6 +201,10 @@ class VectorCollection(_VectorCollectionBase):
 
     The collection carries no tags: collection tags are create-only, so a tag change would
     replace the collection and lose its vectors.
+
+    Its AWS name (and its policies') is ``<collection_name>-<fingerprint>``
+    (:func:`bedrock_platform.vector_stores.collection_name`): a change of its standby replicas or
+    encryption key replaces it under a new name, where the same name would fail with "already exists".
     """
 
     def __init__(
@@ -218,7 +222,8 @@ class VectorCollection(_VectorCollectionBase):
     ) -> None:
         """Create the collection.
 
-        :param collection_name: 3 to 32 characters, ``[a-z][a-z0-9-]*``; also names the policies.
+        :param collection_name: the name before the fingerprint: 3 to 25 characters,
+            ``[a-z][a-z0-9-]*`` (the AWS name, 7 characters longer, also names the policies).
         :param description: collection description. Default: none.
         :param standby_replicas: standby replicas in a second AZ (twice the OCUs). Default: False.
         :param deletion_protection: deletion protection on, and the collection is retained when
@@ -230,10 +235,16 @@ class VectorCollection(_VectorCollectionBase):
             CloudFormation execution role.
         """
         super().__init__(scope, id)
+        base = collection_name
+        collection_name = vector_stores.collection_name(
+            base,
+            standby_replicas=standby_replicas,
+            kms_key_arn=None if kms_key_arn is None or cdk.Token.is_unresolved(kms_key_arn) else kms_key_arn,
+        )
         problems = []
-        if not cdk.Token.is_unresolved(collection_name) and not _NAME.match(collection_name):
+        if not cdk.Token.is_unresolved(base) and not _NAME.match(collection_name):
             problems.append(
-                f"collection_name '{collection_name}' must be 3 to 32 characters, "
+                f"collection name '{collection_name}' must be 3 to 32 characters, "
                 "lowercase letters, digits and hyphens, starting with a letter"
             )
         problems += [
@@ -285,7 +296,7 @@ class VectorCollection(_VectorCollectionBase):
             self,
             "Resource",
             name=collection_name,
-            type="VECTORSEARCH",
+            type=vector_stores.COLLECTION_TYPE,
             description=description,
             standby_replicas="ENABLED" if standby_replicas else "DISABLED",
             deletion_protection="ENABLED" if deletion_protection else "DISABLED",

@@ -35,6 +35,7 @@ from bedrock_platform.constructs import (
 from bedrock_platform.stacks import discovery
 from bedrock_platform.stacks.base import PlatformStack
 from bedrock_platform.stacks.outputs import output_id
+from bedrock_platform.vector_stores import collection_name
 
 
 def chunking_from_config(chunking: ChunkingConfig) -> Chunking:
@@ -262,7 +263,11 @@ class KnowledgeBasesStack(KnowledgeBasesHost):
         for store in config.vector_stores:
             if store.name not in used:
                 continue
-            name = config.prefixed(store.name)
+            name = collection_name(
+                config.prefixed(store.name),
+                standby_replicas=store.standby_replicas,
+                kms_key_arn=store.kms_key_arn,
+            )
             self.collections[store.name] = VectorCollection.from_collection_attributes(
                 self,
                 f"Collection-{store.name}",

@@ -39,6 +39,8 @@ PRINCIPALS = (
     "arn:aws-us-gov:iam::111111111111:user/operations/on-call/alice",
 )
 BOTOCORE_DATA = Path(botocore.__file__).parent / "data"
+COLLECTION = "dev-docs-0a1b2c"
+"""The AWS name of vector store docs in environment dev: ``dev-docs`` and the hash of its settings."""
 
 
 def generated_config() -> str:
@@ -52,13 +54,13 @@ def generated_config() -> str:
         "knowledge_stacks: 3",
         "vector_stores:",
         f"  - {{name: docs, data_access_principals: [{', '.join(PRINCIPALS)}]}}",
-        "  - {name: a-vector-store-of-28-letters}",
+        "  - {name: a-store-of-21-letters}",
         "  - {name: unused}",
         "knowledge_bases:",
     ]
     for number in range(14):
         name = f"kb{number:02d}" + "-x" * (number * 2)
-        store = "docs" if number % 2 else "a-vector-store-of-28-letters"
+        store = "docs" if number % 2 else "a-store-of-21-letters"
         pin = f", stack: {number % 3 + 1}" if number % 4 == 0 else ""
         lines.append(f"  - {{name: {name}, embedding_model: {MODEL}, vector_store: {store}{pin}}}")
     return "\n".join(lines) + "\n"
@@ -101,7 +103,7 @@ def _policies(result: Synthesized, env: str, partition: str) -> dict[tuple[str, 
                 continue
             properties = resource["Properties"]
             collection = properties["Description"].split()[4].rstrip(",")
-            store = collection.removeprefix(f"{env}-")
+            store = re.sub("-[0-9a-f]{6}$", "", collection.removeprefix(f"{env}-"))  # <env>-<store>-<hash>
             found[(store, int(match.group(1) or 1))] = _resolve(properties["Policy"], roles, partition)
     return found
 
@@ -142,7 +144,7 @@ def test_the_bound_covers_every_synthesized_policy_and_is_exact_but_for_role_nam
 def test_the_generated_config_has_policies_of_every_kind(generated: tuple[Path, Synthesized]) -> None:
     _, result = generated
     policies = _policies(result, ENV, partition_of(REGION))
-    assert {store for store, _ in policies} == {"docs", "a-vector-store-of-28-letters", "unused"}
+    assert {store for store, _ in policies} == {"docs", "a-store-of-21-letters", "unused"}
     assert {number for _, number in policies} == {1, 2, 3}
     assert sum(PRINCIPALS[0] in policy for policy in policies.values()) == 1  # stack 1's only
     assert all("arn:aws-us-gov:" in policy for policy in policies.values())
@@ -193,11 +195,11 @@ def _names(count: int) -> list[str]:
 
 
 def test_a_policy_is_refused_one_knowledge_base_past_what_fits() -> None:
-    fitting = access_policy_bound("dev-docs", _names(100), partition="aws").fitting
-    assert fitting == 52  # 386 characters, and 380 a knowledge base (its index named <name>-<6 hex>)
+    fitting = access_policy_bound(COLLECTION, _names(100), partition="aws").fitting
+    assert fitting == 50  # 400 characters, and 394 a knowledge base (index <name>-<6 hex>, collection too)
     assert _issues(_raw(fitting)) == []
     (message,) = _issues(_raw(fitting + 1))
-    bound = access_policy_bound("dev-docs", _names(fitting + 1), partition="aws")
+    bound = access_policy_bound(COLLECTION, _names(fitting + 1), partition="aws")
     assert message.startswith(
         "the data access policy of collection dev-docs in the stack dev-bedrock-knowledge would be up to "
         f"{bound.length} characters (role ARNs counted at their longest), at most 20480 in OpenSearch "
@@ -209,24 +211,29 @@ def test_a_policy_is_refused_one_knowledge_base_past_what_fits() -> None:
 
 def test_the_principals_count_in_stack_one_and_the_partition_in_every_role_arn() -> None:
     principal = "arn:aws:iam::111111111111:role/" + "p" * 64
-    without = access_policy_bound("dev-docs", ["kb"], partition="aws")
-    with_principals = access_policy_bound("dev-docs", ["kb"], principals=[principal], partition="aws")
+    without = access_policy_bound(COLLECTION, ["kb"], partition="aws")
+    with_principals = access_policy_bound(COLLECTION, ["kb"], principals=[principal], partition="aws")
     assert with_principals.length - without.length == len(
-        '{"Rules":[{"ResourceType":"collection","Resource":["collection/dev-docs"],'
+        '{"Rules":[{"ResourceType":"collection","Resource":["collection/dev-docs-0a1b2c"],'
         '"Permission":["aoss:DescribeCollectionItems"]},{"ResourceType":"index","Resource":'
-        '["index/dev-docs/*"],"Permission":["aoss:CreateIndex","aoss:DeleteIndex","aoss:DescribeIndex",'
+        '["index/dev-docs-0a1b2c/*"],"Permission":["aoss:CreateIndex","aoss:DeleteIndex","aoss:DescribeIndex",'
         f'"aoss:ReadDocument","aoss:UpdateIndex","aoss:WriteDocument"]}}],"Principal":["{principal}"]}},'
     )
-    gov = access_policy_bound("dev-docs", ["kb"], partition="aws-us-gov")
+    gov = access_policy_bound(COLLECTION, ["kb"], partition="aws-us-gov")
     assert gov.length - without.length == 2 * len("-us-gov")  # the execution role and one knowledge base role
-    # 52 knowledge bases fit in us-east-1 and not in GovCloud, nor with the principal.
-    names = _names(52)
-    assert access_policy_bound("dev-docs", names, partition="aws").within_limit
-    assert not access_policy_bound("dev-docs", names, partition="aws-us-gov").within_limit
-    raw = _raw(52, principals=[principal])
+    # 50 knowledge bases fit in us-east-1, each role ARN 7 characters longer in GovCloud; not with the
+    # principal.
+    names = _names(50)
+    aws = access_policy_bound(COLLECTION, names, partition="aws")
+    assert aws.within_limit
+    assert access_policy_bound(COLLECTION, names, partition="aws-us-gov").length - aws.length == 51 * len(
+        "-us-gov"
+    )
+    assert not access_policy_bound(COLLECTION, _names(51), partition="aws-us-gov").within_limit
+    raw = _raw(50, principals=[principal])
     assert len(_issues(raw)) == 1
     assert len(_issues({**raw, "region": "us-gov-west-1"})) == 1
-    assert _issues(_raw(52)) == []
+    assert _issues(_raw(50)) == []
 
 
 def test_principals_too_long_for_any_policy_are_named_as_the_cause() -> None:

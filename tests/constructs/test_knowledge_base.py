@@ -23,9 +23,12 @@ from bedrock_platform.constructs import (
     VectorCollection,
     VectorIndex,
 )
+from bedrock_platform.vector_stores import collection_name
 from tests.constructs.conftest import new_stack, render
 
 MODEL = "amazon.titan-embed-text-v2:0"
+DEV_DOCS = collection_name("dev-docs", standby_replicas=False, kms_key_arn=None)
+PROD_SHARED = collection_name("prod-shared", standby_replicas=False, kms_key_arn=None)
 INDEX = "manuals-4d010e"
 """The AWS name of the index ``_build`` makes: ``manuals`` and the fingerprint of 512 dimensions with
 the default fields and method, through the collection's endpoint."""
@@ -200,12 +203,12 @@ def test_knowledge_base_role_may_only_use_its_own_index(template: Template) -> N
             "Rules": [
                 {
                     "ResourceType": "collection",
-                    "Resource": ["collection/dev-docs"],
+                    "Resource": [f"collection/{DEV_DOCS}"],
                     "Permission": ["aoss:DescribeCollectionItems"],
                 },
                 {
                     "ResourceType": "index",
-                    "Resource": [f"index/dev-docs/{INDEX}"],
+                    "Resource": [f"index/{DEV_DOCS}/{INDEX}"],
                     "Permission": ["aoss:DescribeIndex", "aoss:ReadDocument", "aoss:WriteDocument"],
                 },
             ],
@@ -498,7 +501,7 @@ def test_a_private_collection_gets_its_index_through_the_control_plane_with_what
     )
     deployer = next(s for s in statements if s["Principal"] == ["arn:aws:iam::111111111111:role/deployer"])
     index_rule = next(r for r in deployer["Rules"] if r["ResourceType"] == "index")
-    assert index_rule["Resource"] == ["index/prod-shared/*"]
+    assert index_rule["Resource"] == [f"index/{PROD_SHARED}/*"]
     assert {"aoss:CreateIndex", "aoss:DescribeIndex"} <= set(index_rule["Permission"])
     (kb,) = template.find_resources("AWS::Bedrock::KnowledgeBase").values()
     assert index_id in kb["DependsOn"]

@@ -13,10 +13,15 @@ from aws_cdk import aws_ssm as ssm
 from aws_cdk.assertions import Match, Template
 
 from bedrock_platform.constructs import ConstructValidationError, VectorCollection, VectorIndex
-from bedrock_platform.vector_stores import COLLECTION_INDEX_REGIONS
+from bedrock_platform.vector_stores import COLLECTION_INDEX_REGIONS, collection_name
 from tests.constructs.conftest import new_stack, render
 
 EXEC_ROLE = "arn:aws:iam::111111111111:role/deployer"
+DEV_DOCS = collection_name("dev-docs", standby_replicas=False, kms_key_arn=None)
+"""The AWS name of ``dev-docs`` with the defaults: the name and the hash of its create-only settings."""
+PROD_SHARED = collection_name(
+    "prod-shared", standby_replicas=True, kms_key_arn="arn:aws:kms:us-east-1:111111111111:key/abc"
+)
 
 
 def _policy(template: Template, policy_type: str, resource_type: str) -> Any:
@@ -59,7 +64,7 @@ def test_default_collection_is_a_vector_search_collection_without_standby_or_pro
         "AWS::OpenSearchServerless::Collection",
         {
             "Properties": {
-                "Name": "dev-docs",
+                "Name": DEV_DOCS,
                 "Type": "VECTORSEARCH",
                 "StandbyReplicas": "DISABLED",
                 "DeletionProtection": "DISABLED",
@@ -73,12 +78,12 @@ def test_default_collection_is_a_vector_search_collection_without_standby_or_pro
 
 def test_default_encryption_uses_the_aws_owned_key_and_network_is_public(defaults: Template) -> None:
     assert _policy(defaults, "encryption", "AWS::OpenSearchServerless::SecurityPolicy") == {
-        "Rules": [{"ResourceType": "collection", "Resource": ["collection/dev-docs"]}],
+        "Rules": [{"ResourceType": "collection", "Resource": [f"collection/{DEV_DOCS}"]}],
         "AWSOwnedKey": True,
     }
     assert _policy(defaults, "network", "AWS::OpenSearchServerless::SecurityPolicy") == [
         {
-            "Rules": [{"ResourceType": "collection", "Resource": ["collection/dev-docs"]}],
+            "Rules": [{"ResourceType": "collection", "Resource": [f"collection/{DEV_DOCS}"]}],
             "AllowFromPublic": True,
         }
     ]
@@ -90,12 +95,12 @@ def test_data_access_policy_names_the_deploying_principal_for_index_management(d
             "Rules": [
                 {
                     "ResourceType": "collection",
-                    "Resource": ["collection/dev-docs"],
+                    "Resource": [f"collection/{DEV_DOCS}"],
                     "Permission": ["aoss:DescribeCollectionItems"],
                 },
                 {
                     "ResourceType": "index",
-                    "Resource": ["index/dev-docs/*"],
+                    "Resource": [f"index/{DEV_DOCS}/*"],
                     "Permission": [
                         "aoss:CreateIndex",
                         "aoss:DeleteIndex",
@@ -121,7 +126,7 @@ def test_customer_key_vpc_endpoints_standby_and_deletion_protection(private: Tem
         },
     )
     assert _policy(private, "encryption", "AWS::OpenSearchServerless::SecurityPolicy") == {
-        "Rules": [{"ResourceType": "collection", "Resource": ["collection/prod-shared"]}],
+        "Rules": [{"ResourceType": "collection", "Resource": [f"collection/{PROD_SHARED}"]}],
         "AWSOwnedKey": False,
         "KmsARN": "arn:aws:kms:us-east-1:111111111111:key/abc",
     }
@@ -137,10 +142,14 @@ def test_grants_add_named_principals_scoped_to_their_index(private: Template) ->
     assert statements[1]["Rules"] == [
         {
             "ResourceType": "collection",
-            "Resource": ["collection/prod-shared"],
+            "Resource": [f"collection/{PROD_SHARED}"],
             "Permission": ["aoss:DescribeCollectionItems"],
         },
-        {"ResourceType": "index", "Resource": ["index/prod-shared/kb"], "Permission": ["aoss:ReadDocument"]},
+        {
+            "ResourceType": "index",
+            "Resource": [f"index/{PROD_SHARED}/kb"],
+            "Permission": ["aoss:ReadDocument"],
+        },
     ]
     private.has_resource_properties(
         "AWS::IAM::Policy",
@@ -161,8 +170,8 @@ def test_grants_add_named_principals_scoped_to_their_index(private: Template) ->
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"collection_name": "Docs"}, "collection_name 'Docs' must be 3 to 32 characters"),
-        ({"collection_name": "a" * 33}, "must be 3 to 32 characters"),
+        ({"collection_name": "Docs"}, "collection name 'Docs-[0-9a-f]{6}' must be 3 to 32 characters"),
+        ({"collection_name": "a" * 26}, "must be 3 to 32 characters"),
         (
             {"collection_name": "dev-docs", "vpc_endpoints": ["endpoint-1"]},
             "vpc_endpoints: 'endpoint-1' is not a VPC endpoint id",
@@ -266,3 +275,31 @@ def test_an_imported_private_collection_gets_control_plane_indexes_on_its_id() -
     assert "Fn::Select" in json.dumps(index["Properties"]["Id"])
     (policy,) = template.find_resources("AWS::OpenSearchServerless::AccessPolicy")
     assert index["DependsOn"] == [policy]
+
+
+def _collection_name(**arguments: Any) -> str:
+    stack = new_stack()
+    collection = VectorCollection(
+        stack, "Store", collection_name="dev-docs", deployment_principal_arn=EXEC_ROLE, **arguments
+    )
+    (resource,) = Template.from_stack(stack).find_resources("AWS::OpenSearchServerless::Collection").values()
+    assert resource["Properties"]["Name"] == collection.collection_name
+    return collection.collection_name
+
+
+@pytest.mark.parametrize(
+    "change", [{"standby_replicas": True}, {"kms_key_arn": "arn:aws:kms:us-east-1:111111111111:key/abc"}]
+)
+def test_a_create_only_change_renames_the_collection_and_its_policies(change: dict[str, Any]) -> None:
+    """StandbyReplicas is create-only (and the encryption key is fixed when the collection is created):
+    the replacement is created before the old collection is deleted or retained, so it needs a new
+    name, and so do the encryption and network policies that must match it first (issue 16)."""
+    assert _collection_name(**change) != _collection_name()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"deletion_protection": True}, {"vpc_endpoints": ["vpce-0123456789abcdef0"]}, {"description": "Docs"}],
+)
+def test_a_change_made_in_place_keeps_the_collection_name(change: dict[str, Any]) -> None:
+    assert _collection_name(**change) == _collection_name()

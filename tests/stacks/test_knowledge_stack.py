@@ -70,8 +70,9 @@ def test_prod_defaults_and_choices(prod: dict[str, Any], dev: dict[str, Any]) ->
     assert prod_collection["DeletionPolicy"] == "RetainExceptOnCreate"
     assert dev_collection["Properties"]["StandbyReplicas"] == "DISABLED"
     assert dev_collection["Properties"]["DeletionProtection"] == "DISABLED"
-    assert prod_collection["Properties"]["Name"] == "prod-shared"
-    assert dev_collection["Properties"]["Name"] == "dev-docs"
+    # <env>-<name>-<hash of standby replicas and key>: a change of either replaces it under a new name.
+    assert re.fullmatch("prod-shared-[0-9a-f]{6}", prod_collection["Properties"]["Name"])
+    assert re.fullmatch("dev-docs-[0-9a-f]{6}", dev_collection["Properties"]["Name"])
 
 
 def test_two_knowledge_bases_share_one_collection_each_with_its_own_index(prod: dict[str, Any]) -> None:

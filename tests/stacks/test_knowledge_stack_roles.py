@@ -121,7 +121,8 @@ def test_the_data_access_policy_grants_the_role_what_the_guide_gives_it_on_its_o
     (kb,) = [r for r in template["Resources"].values() if r["Type"] == "AWS::Bedrock::KnowledgeBase"]
     index = kb["Properties"]["StorageConfiguration"]["OpensearchServerlessConfiguration"]["VectorIndexName"]
     (index_rule,) = [r for r in role["Rules"] if r["ResourceType"] == "index"]
-    assert index_rule["Resource"] == [f"index/dev-docs/{index}"]
+    (collection,) = [r for r in template["Resources"].values() if r["Type"].endswith("::Collection")]
+    assert index_rule["Resource"] == [f"index/{collection['Properties']['Name']}/{index}"]
     assert set(index_rule["Permission"]) >= {"aoss:DescribeIndex", "aoss:ReadDocument", "aoss:WriteDocument"}
 
 
