@@ -295,7 +295,6 @@ def test_a_start_that_never_gets_an_answer_fails_clearly_before_the_lambda_times
     assert clock.now <= 120 - custom_resource.RESERVE_SECONDS
 
 
-
 def test_each_poll_starts_with_a_token_of_its_own(bedrock: Service, stubber: Stubber, client: Any) -> None:
     polled = {**event("Create"), "PhysicalResourceId": PHYSICAL_ID, "Data": {"Pending": "true"}}
     sent: list[str] = []
