@@ -345,18 +345,29 @@ def listed(bedrock: Service, arn: str) -> Response | None:
 
 
 def request_deletion(bedrock: Service, arn: str) -> None:
-    """Delete; done when not found, postponed when the throughput is busy (conflict).
+    """Delete, once; done when not found, postponed when busy, throttled or unanswered.
 
-    A ``ValidationException`` or ``AccessDeniedException`` counts as done only when the service
-    then says it has no such throughput (see :data:`UNKNOWN`); otherwise (a commitment whose term
-    has not ended, a throughput without this stack's tag) it is the failure.
+    One attempt, not :meth:`Service.call`'s retries: a Delete that got no answer may have deleted
+    the throughput, and a second Delete of a throughput that is gone is denied to the tag-scoped
+    role. ``is_complete`` reads the list every poll and asks again while the throughput is
+    InService or Failed, which is the retry. A ``ValidationException`` or
+    ``AccessDeniedException`` counts as done only when the service then says it has no such
+    throughput (see :data:`UNKNOWN`); otherwise (a commitment whose term has not ended, a
+    throughput without this stack's tag) it is the failure.
     """
     action = f"deleting provisioned throughput {arn}"
+    if bedrock.seconds_left() < custom_resource.ATTEMPT_SECONDS:
+        return  # the next poll asks
     try:
-        bedrock.call("delete_provisioned_model_throughput", action, provisionedModelId=arn)
+        bedrock.client.delete_provisioned_model_throughput(provisionedModelId=arn)
+    except custom_resource.NO_ANSWER as error:
+        custom_resource.LOGGER.warning(
+            "%s: no answer (%s); the next poll asks again if needed", action, error
+        )
+        return
     except ClientError as error:
         code = custom_resource.error_code(error)
-        if code in (NOT_FOUND, CONFLICT):
+        if code in (NOT_FOUND, CONFLICT) or code in custom_resource.RETRYABLE_ERRORS:
             return
         if code in (VALIDATION, ACCESS_DENIED) and describe(bedrock, arn, gone=UNKNOWN) is None:
             return

@@ -565,14 +565,36 @@ def test_a_create_whose_lookup_by_name_gets_no_answer_either_says_how_to_check_a
 def test_a_call_without_an_answer_is_retried(
     bedrock: Service, stubber: Stubber, faults: Faults, kind: str
 ) -> None:
+    """A read is retried; a Delete is asked once (one without an answer may have deleted it, and a
+    second Delete of a throughput that is gone is denied to the tag-scoped role): the poll asks
+    again while the list still has the throughput."""
     delete = event("Delete", PhysicalResourceId=ARN)
     faults.add("delete_provisioned_model_throughput", kind)
-    stubber.add_response("delete_provisioned_model_throughput", {}, {"provisionedModelId": ARN})
     faults.add("list_provisioned_model_throughputs", kind, times=2)
+    expect_list(stubber, [summary(ARN)])
+    stubber.add_response("delete_provisioned_model_throughput", {}, {"provisionedModelId": ARN})
     expect_list(stubber, [])
 
     assert handler.handle(delete, bedrock) == {"PhysicalResourceId": ARN}
+    assert handler.check(delete, bedrock) == {"IsComplete": False}
     assert handler.check(delete, bedrock) == {"IsComplete": True}
+    assert faults.raised == [
+        "DeleteProvisionedModelThroughput",
+        "ListProvisionedModelThroughputs",
+        "ListProvisionedModelThroughputs",
+    ]
+
+
+def test_a_throttled_delete_is_asked_again_by_the_next_poll(bedrock: Service, stubber: Stubber) -> None:
+    delete = event("Delete", PhysicalResourceId=ARN)
+    client_error(stubber, "delete_provisioned_model_throughput", "ThrottlingException", "Rate exceeded")
+    expect_list(stubber, [summary(ARN)])
+    stubber.add_response("delete_provisioned_model_throughput", {}, {"provisionedModelId": ARN})
+    expect_list(stubber, [summary(ARN, "Updating")])
+    expect_list(stubber, [])
+
+    assert handler.handle(delete, bedrock) == {"PhysicalResourceId": ARN}
+    assert [handler.check(delete, bedrock)["IsComplete"] for _ in range(3)] == [False, False, True]
 
 
 def test_a_poll_that_gets_no_answer_fails_naming_the_read(
