@@ -319,7 +319,7 @@ def test_nothing_deployed_is_shown_as_such_and_only_the_models_are_read(aws: Aws
         ("data-source", "tickets/resolved", "not deployed", ""),
         ("guardrail", "default", "not deployed", ""),
         ("guardrail-version", "default/1", "not deployed", "policy aaaaaaaa"),
-        ("guardrail-version", "default/2", "not deployed", "policy bbbbbbbb"),
+        ("guardrail-version", "default/2", "not deployed", "policy ca219aa4"),
         ("throughput", "assistant", "not deployed", ""),
         ("evaluation-job", "summaries", "not deployed", ""),
         ("batch-job", "tickets", "not deployed", ""),
@@ -423,7 +423,7 @@ def test_a_refused_call_is_shown_in_its_row_and_the_command_exits_1(aws: Aws) ->
         ("data-source", "tickets/resolved", "AVAILABLE", "no ingestion job yet"),
         ("guardrail", "default", "READY", "id gr0a1b2c3d4e, DRAFT updated 2026-11-21 10:30 UTC"),
         ("guardrail-version", "default/1", "not deployed", "policy aaaaaaaa"),
-        ("guardrail-version", "default/2", "not deployed", "policy bbbbbbbb"),
+        ("guardrail-version", "default/2", "not deployed", "policy ca219aa4"),
         ("throughput", "assistant", "not found", "ResourceNotFoundException: Provisioned model not found"),
         ("evaluation-job", "summaries", "not deployed", ""),
         (
