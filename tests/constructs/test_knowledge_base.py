@@ -175,6 +175,8 @@ def test_service_role_policy_is_least_privilege(template: Template) -> None:
     bucket = next(lid for lid in template.find_resources("AWS::S3::Bucket") if lid.startswith("Docs"))
     assert statements == {
         '"bedrock:InvokeModel"': f"arn:aws:bedrock:us-east-1::foundation-model/{MODEL}",
+        # the guide's "Autorisations d'accès aux modèles Amazon Bedrock": listing takes no resource
+        '["bedrock:ListCustomModels", "bedrock:ListFoundationModels"]': "*",
         '"aoss:APIAccessAll"': f"<{collection}.Arn>",
         '"s3:ListBucket"': f"<{bucket}.Arn>",
         '"s3:GetObject"': f"<{bucket}.Arn>/guides/*",
@@ -217,14 +219,20 @@ def test_knowledge_base_role_may_only_use_its_own_index(template: Template) -> N
     ]
 
 
-def test_grant_retrieve_allows_retrieve_and_generate_on_this_knowledge_base_only(template: Template) -> None:
+def test_grant_retrieve_allows_retrieve_on_this_knowledge_base_and_retrieve_and_generate_on_star(
+    template: Template,
+) -> None:
+    """The IAM reference gives RetrieveAndGenerate no resource type: granted on the knowledge base it
+    would never be allowed. The guide ("Autorisations pour discuter avec votre document") grants it
+    on *, with Retrieve on the knowledge base."""
     kb = _logical_id(template, "AWS::Bedrock::KnowledgeBase")
     assert _role_policy(template, "ApplicationDefaultPolicy") == [
         {
-            "Action": ["bedrock:Retrieve", "bedrock:RetrieveAndGenerate"],
+            "Action": "bedrock:Retrieve",
             "Effect": "Allow",
             "Resource": {"Fn::GetAtt": [kb, "KnowledgeBaseArn"]},
-        }
+        },
+        {"Action": "bedrock:RetrieveAndGenerate", "Effect": "Allow", "Resource": "*"},
     ]
 
 
@@ -439,8 +447,9 @@ def test_imported_knowledge_base_can_grant_retrieve() -> None:
     stack = new_stack()
     kb = KnowledgeBase.from_knowledge_base_attributes(stack, "Existing", knowledge_base_id="ABCDEFGHIJ")
     role = iam.Role(stack, "Application", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
-    kb.grant_retrieve(role)
+    kb.grant_retrieve(role, generate=False)
     (statement,) = _role_policy(Template.from_stack(stack), "ApplicationDefaultPolicy")
+    assert statement["Action"] == "bedrock:Retrieve"
     assert render(statement["Resource"]) == "arn:aws:bedrock:us-east-1:111111111111:knowledge-base/ABCDEFGHIJ"
 
 

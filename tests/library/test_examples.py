@@ -97,10 +97,11 @@ def test_the_application_role_may_retrieve_apply_and_invoke_and_nothing_else(exa
     guardrail_arn = {"Fn::GetAtt": [guardrail_id, "GuardrailArn"]}
     assert _statements(rag, "ApplicationDefaultPolicy") == [
         {
-            "Action": ["bedrock:Retrieve", "bedrock:RetrieveAndGenerate"],
+            "Action": "bedrock:Retrieve",
             "Effect": "Allow",
             "Resource": {"Fn::GetAtt": [kb_id, "KnowledgeBaseArn"]},
         },
+        {"Action": "bedrock:RetrieveAndGenerate", "Effect": "Allow", "Resource": "*"},
         {
             "Action": "bedrock:ApplyGuardrail",
             "Effect": "Allow",
