@@ -51,6 +51,7 @@ QUERY_INTERVAL = cdk.Duration.minutes(1)
 TOTAL_TIMEOUT = cdk.Duration.hours(1)
 """The Provider framework's maximum: ``wait`` covers jobs that finish within an hour."""
 _PREFIX = re.compile(r"^([!-.0-~]+/)*$")  # S3 key characters, ending in /
+BEDROCK_SERVICE = "bedrock.amazonaws.com"
 
 CORS_FOR_CONSOLE = s3.CorsRule(
     allowed_methods=[s3.HttpMethods.GET, s3.HttpMethods.PUT, s3.HttpMethods.POST, s3.HttpMethods.DELETE],
@@ -137,11 +138,13 @@ class JobBucket(DocumentBucket):
 
 
 class _BedrockJob(Construct):
-    """What both job kinds share: the role, the custom resource, the bucket grants."""
+    """What both job kinds share: the role, the custom resource, the bucket grants, the handler's grants."""
 
     resource_type: str
     noun: str
     source_resource: str
+    owned_actions: tuple[str, ...]
+    list_actions: tuple[str, ...]
 
     def __init__(self, scope: Construct, id: str, *, bucket: s3.IBucket, bucket_key: kms.IKey | None) -> None:
         super().__init__(scope, id)
@@ -157,9 +160,77 @@ class _BedrockJob(Construct):
             query_interval=QUERY_INTERVAL,
             total_timeout=TOTAL_TIMEOUT,
         )
+        # The handler hands this job's role to Bedrock, and to nothing else.
         self.provider.role.add_to_principal_policy(
-            iam.PolicyStatement(actions=["iam:PassRole"], resources=[self.role.role_arn])
+            iam.PolicyStatement(
+                actions=["iam:PassRole"],
+                resources=[self.role.role_arn],
+                conditions={"StringEquals": {"iam:PassedToService": BEDROCK_SERVICE}},
+            )
         )
+
+    @property
+    def jobs_arn(self) -> str:
+        """``arn:<partition>:bedrock:<region>:<account>:<evaluation-job|model-invocation-job>/*``.
+
+        A job's ARN ends in an id the service assigns (not its name), so the jobs of this account
+        and Region are as narrow as IAM can name them before they exist.
+        """
+        return cdk.Stack.of(self).format_arn(
+            service="bedrock",
+            resource=self.source_resource,
+            resource_name="*",
+            arn_format=cdk.ArnFormat.SLASH_RESOURCE_NAME,
+        )
+
+    def add_input_dependency(self, construct: Construct) -> None:
+        """Start the job only after ``construct`` is deployed (the upload of its dataset or input)."""
+        self.resource.node.add_dependency(construct)
+
+    def _grant_handler(
+        self,
+        *,
+        create_actions: Sequence[str],
+        create_resources: Sequence[str],
+        tagged: bool,
+        encryption_key: kms.IKey | None,
+    ) -> None:
+        """What the job handler (bedrock_platform/handlers/bedrock_job.py) calls for this job.
+
+        Create on the resources the IAM reference authorizes it on; Get and Stop (and TagResource
+        when the job has tags) on this kind's jobs of this account and Region; List on ``*`` (no
+        resource type); the job's customer managed key as the user guide's caller needs it.
+        """
+        role = self.provider.role
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=list(create_actions), resources=list(dict.fromkeys(create_resources)))
+        )
+        for arn in dict.fromkeys(create_resources):
+            if "*" in arn and arn != self.jobs_arn:
+                acknowledge_wildcard(
+                    role,
+                    arn,
+                    "The models a job may be started on: those an inference profile routes to, or, for a "
+                    "provisioned throughput whose model is known only when deployed, the models of this "
+                    "Region.",
+                )
+        owned = [*self.owned_actions, *(permissions.JOB_TAG_ACTIONS if tagged else ())]
+        role.add_to_principal_policy(iam.PolicyStatement(actions=owned, resources=[self.jobs_arn]))
+        role.add_to_principal_policy(iam.PolicyStatement(actions=list(self.list_actions), resources=["*"]))
+        acknowledge_wildcard(
+            role,
+            self.jobs_arn,
+            f"A {self.noun}'s ARN ends in an id the service assigns when the job starts: the handler "
+            f"reads and stops only {self.noun}s of this account and Region.",
+        )
+        acknowledge_wildcard(
+            role,
+            "*",
+            "ListEvaluationJobs and ListModelInvocationJobs have no resource type in the IAM reference: "
+            "they are allowed on * only. Read-only: the handler finds a job it started by its name.",
+        )
+        if encryption_key is not None:
+            _grant_caller_key(role, encryption_key)
 
     def _start(self, *, job_name_prefix: str, request: dict[str, Any], wait: bool) -> None:
         self.resource = cdk.CustomResource(
@@ -175,50 +246,70 @@ class _BedrockJob(Construct):
         self.job_arn = self.resource.ref
         self.job_name = self.resource.get_att_string("JobName")
 
-    def _read(self, keys: Sequence[str]) -> None:
+    def _read(self, keys: Sequence[str], resource_account: str | None = None) -> None:
         """Read these objects (a key ending in ``/`` is a prefix) and list them."""
         arns = [self.bucket.arn_for_objects(f"{key}*" if key.endswith("/") else key) for key in keys]
         self.role.add_to_principal_policy(
-            iam.PolicyStatement(actions=list(permissions.S3_READ_ACTIONS), resources=arns)
+            iam.PolicyStatement(
+                actions=list(permissions.S3_READ_ACTIONS),
+                resources=arns,
+                conditions=_in_account(resource_account),
+            )
         )
-        self._list([f"{key}*" if key.endswith("/") else key for key in keys])
+        self._list([f"{key}*" if key.endswith("/") else key for key in keys], resource_account)
         for key, arn in zip(keys, arns, strict=True):
             if key.endswith("/"):
                 acknowledge_wildcard(
                     self.role, arn, f"The wildcard is the objects under this {self.noun}'s input prefix."
                 )
 
-    def _write(self, prefix: str) -> None:
+    def _write(self, prefix: str, resource_account: str | None = None) -> None:
         """Write (and read back) results under ``prefix`` only."""
         arn = self.bucket.arn_for_objects(f"{prefix}*")
         self.role.add_to_principal_policy(
             iam.PolicyStatement(
-                actions=[*permissions.S3_READ_ACTIONS, *permissions.S3_WRITE_ACTIONS], resources=[arn]
+                actions=[*permissions.S3_READ_ACTIONS, *permissions.S3_WRITE_ACTIONS],
+                resources=[arn],
+                conditions=_in_account(resource_account),
             )
         )
         acknowledge_wildcard(
             self.role, arn, f"The wildcard is the objects under this {self.noun}'s output prefix."
         )
-        self._list([f"{prefix}*"])
+        self._list([f"{prefix}*"], resource_account)
 
-    def _list(self, prefixes: Sequence[str]) -> None:
+    def _list(self, prefixes: Sequence[str], resource_account: str | None = None) -> None:
+        """ListBucket, only for listings of these prefixes (the only request that carries ``s3:prefix``)."""
+        conditions: dict[str, Any] = {"StringLike": {"s3:prefix": list(prefixes)}}
+        conditions.update(_in_account(resource_account) or {})
         self.role.add_to_principal_policy(
             iam.PolicyStatement(
-                actions=[*permissions.S3_LIST_ACTIONS, *permissions.S3_BUCKET_READ_ACTIONS],
+                actions=list(permissions.S3_LIST_ACTIONS),
                 resources=[self.bucket.bucket_arn],
-                conditions={"StringLike": {"s3:prefix": list(prefixes)}} if prefixes else None,
+                conditions=conditions,
             )
         )
 
     def _keys(self, *keys: kms.IKey | None) -> None:
+        """Keys that encrypt the objects the job reads and writes: used through S3 only."""
+        region = cdk.Stack.of(self).region
         for key in dict.fromkeys(k for k in keys if k is not None):
-            key.grant(self.role, *permissions.KMS_ENCRYPT_DECRYPT_ACTIONS)
+            self.role.add_to_principal_policy(
+                iam.PolicyStatement(
+                    actions=list(permissions.KMS_ENCRYPT_DECRYPT_ACTIONS),
+                    resources=[key.key_arn],
+                    conditions={"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
+                )
+            )
 
-    def _invoke(self, models: Sequence[JobModel]) -> None:
+    def _invoke(
+        self, models: Sequence[JobModel], actions: Sequence[str] = permissions.MODEL_INVOKE_ACTIONS
+    ) -> None:
         arns = list(dict.fromkeys(arn for model in models for arn in model.invoke_arns))
         if arns:
+            extra = [self.model_invocation_jobs_arn] if "bedrock:StopModelInvocationJob" in actions else []
             self.role.add_to_principal_policy(
-                iam.PolicyStatement(actions=list(permissions.MODEL_INVOKE_ACTIONS), resources=arns)
+                iam.PolicyStatement(actions=list(actions), resources=[*arns, *extra])
             )
         for model in models:
             if model.profile_arn is not None:
@@ -227,18 +318,88 @@ class _BedrockJob(Construct):
                         actions=list(permissions.MODEL_METADATA_ACTIONS), resources=[model.profile_arn]
                     )
                 )
-                acknowledge_wildcard(
-                    self.role,
-                    model.invoke_arns[1],
-                    "An inference profile routes each request to this one model in any Region of its "
-                    "geography, so the Region of the foundation-model ARN is a wildcard.",
-                )
+                for arn in model.invoke_arns:
+                    if "*" in arn:
+                        acknowledge_wildcard(
+                            self.role,
+                            arn,
+                            "An inference profile routes each request to this one model in any Region "
+                            "of its geography, so the Region of the foundation-model ARN is a wildcard.",
+                        )
             if model.throughput_arn is not None:
                 self.role.add_to_principal_policy(
                     iam.PolicyStatement(
                         actions=list(permissions.THROUGHPUT_READ_ACTIONS), resources=[model.throughput_arn]
                     )
                 )
+
+    @property
+    def model_invocation_jobs_arn(self) -> str:
+        """The model invocation jobs of this account and Region (``model-invocation-job/*``)."""
+        return cdk.Stack.of(self).format_arn(
+            service="bedrock",
+            resource="model-invocation-job",
+            resource_name="*",
+            arn_format=cdk.ArnFormat.SLASH_RESOURCE_NAME,
+        )
+
+
+def _in_account(account: str | None) -> dict[str, Any] | None:
+    """The user guide's ``aws:ResourceAccount`` condition on a batch role's S3 statement."""
+    return None if account is None else {"StringEquals": {"aws:ResourceAccount": account}}
+
+
+def _grant_caller_key(role: iam.IRole, key: kms.IKey) -> None:
+    """What the caller of CreateEvaluationJob / CreateModelInvocationJob needs on the job's key.
+
+    User guide, "Chiffrement des données pour les tâches d'évaluation de modèle" > "Éléments de
+    politique IAM requis": kms:Decrypt and kms:GenerateDataKey with ``kms:ViaService``
+    ``s3.<region>.amazonaws.com`` (CustomKMSKeyProvidedToBedrock), kms:DescribeKey without
+    (CustomKMSDescribeKeyProvidedToBedrock).
+    """
+    region = cdk.Stack.of(role).region
+    role.add_to_principal_policy(
+        iam.PolicyStatement(
+            actions=list(permissions.JOB_CALLER_KMS_ACTIONS),
+            resources=[key.key_arn],
+            conditions={"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
+        )
+    )
+    role.add_to_principal_policy(
+        iam.PolicyStatement(actions=list(permissions.JOB_KMS_DESCRIBE_ACTIONS), resources=[key.key_arn])
+    )
+
+
+def _creatable_model_arns(models: Sequence[JobModel], scope: Construct) -> list[str]:
+    """The ARNs Create{Evaluation,ModelInvocation}Job is authorized on for these models.
+
+    The IAM reference lists foundation-model and custom-model (not inference-profile or
+    provisioned-model): a profile's foundation models, a model's own ARN; for a provisioned
+    throughput, whose model is known only when deployed, the foundation and custom models of
+    this Region and account.
+    """
+    arns: list[str] = []
+    stack = cdk.Stack.of(scope)
+    for model in models:
+        if model.throughput_arn is not None:
+            arns += [
+                stack.format_arn(
+                    service="bedrock",
+                    account="",
+                    resource="foundation-model",
+                    resource_name="*",
+                    arn_format=cdk.ArnFormat.SLASH_RESOURCE_NAME,
+                ),
+                stack.format_arn(
+                    service="bedrock",
+                    resource="custom-model",
+                    resource_name="*",
+                    arn_format=cdk.ArnFormat.SLASH_RESOURCE_NAME,
+                ),
+            ]
+        else:
+            arns += [arn for arn in model.invoke_arns if arn != model.profile_arn]
+    return list(dict.fromkeys(arns))
 
 
 class EvaluationJob(_BedrockJob):
@@ -266,6 +427,8 @@ class EvaluationJob(_BedrockJob):
     resource_type = EVALUATION_JOB_TYPE
     noun = "evaluation job"
     source_resource = "evaluation-job"
+    owned_actions = permissions.EVALUATION_JOB_OWNED_ACTIONS
+    list_actions = permissions.EVALUATION_JOB_LIST_ACTIONS
 
     def __init__(
         self,
@@ -308,18 +471,25 @@ class EvaluationJob(_BedrockJob):
         if custom_keys:
             self._read(custom_keys)
         self._write(output_prefix)
-        self._keys(encryption_key, bucket_key)
-        used = [*models, *(m for m in (evaluator_model, generator_model) if m is not None)]
-        self._invoke(used)
-        if knowledge_base is not None:
-            knowledge_base.grant(
-                self.role,
-                *(
-                    permissions.KNOWLEDGE_BASE_RETRIEVE_ONLY_ACTIONS
-                    if rag_type == "retrieve"
-                    else permissions.KNOWLEDGE_BASE_RETRIEVE_ACTIONS
-                ),
+        # User guide, "Exigences de fonction du service pour les tâches d'évaluation de modèle
+        # automatique" > "Actions IAM Amazon S3 nécessaires", AllowAccessToOutputBucket: these
+        # requests name the bucket and carry no s3:prefix, so no prefix condition guards them.
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=list(permissions.EVALUATION_BUCKET_ACTIONS), resources=[bucket.bucket_arn]
             )
+        )
+        self._keys(bucket_key)
+        if encryption_key is not None:
+            self._job_key(encryption_key)
+        used = [*models, *(m for m in (evaluator_model, generator_model) if m is not None)]
+        # AllowSpecificModels: InvokeModel, InvokeModelWithResponseStream, CreateModelInvocationJob
+        # and StopModelInvocationJob on the models (and the model invocation jobs the service runs).
+        self._invoke(used, permissions.EVALUATION_ROLE_MODEL_ACTIONS)
+        if knowledge_base is not None:
+            # Retrieve on the knowledge base; RetrieveAndGenerate (no resource type: "*") only when
+            # the evaluation generates answers.
+            knowledge_base.grant_retrieve(self.role, generate=rag_type != "retrieve")
 
         automated: dict[str, Any] = {
             "datasetMetricConfigs": [self._dataset(dataset) for dataset in datasets],
@@ -343,7 +513,40 @@ class EvaluationJob(_BedrockJob):
             request["customerEncryptionKeyId"] = encryption_key.key_arn
         if tags:
             request["jobTags"] = [{"key": key, "value": value} for key, value in sorted(tags.items())]
+        self._grant_handler(
+            create_actions=permissions.EVALUATION_JOB_CREATE_ACTIONS,
+            create_resources=_creatable_model_arns(used, self),
+            tagged=bool(tags),
+            encryption_key=encryption_key,
+        )
         self._start(job_name_prefix=job_name_prefix, request=request, wait=wait)
+
+    def _job_key(self, key: kms.IKey) -> None:
+        """The job's customer managed key (``customerEncryptionKeyId``), for its role and its key policy.
+
+        User guide, "Chiffrement des données pour les tâches d'évaluation de modèle": the role gets
+        kms:Decrypt and kms:GenerateDataKey through S3 (where Bedrock keeps its temporary copy) or
+        Bedrock, and kms:DescribeKey; a key this stack creates gets the guide's key policy statement
+        for Bedrock ("Éléments de politique AWS KMS clés requis dans Amazon Bedrock"). Another key
+        needs that statement in its own policy (see the README).
+        """
+        region = cdk.Stack.of(self).region
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=list(permissions.KMS_ENCRYPT_DECRYPT_ACTIONS),
+                resources=[key.key_arn],
+                conditions={
+                    "StringEquals": {
+                        "kms:ViaService": [f"s3.{region}.amazonaws.com", f"bedrock.{region}.amazonaws.com"]
+                    }
+                },
+            )
+        )
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(actions=list(permissions.JOB_KMS_DESCRIBE_ACTIONS), resources=[key.key_arn])
+        )
+        if isinstance(key, kms.Key):
+            key.add_to_resource_policy(evaluation_key_policy_statement(self))
 
     def _dataset(self, dataset: EvaluationDataset) -> dict[str, Any]:
         entry: dict[str, Any] = {"name": dataset.name}
@@ -373,6 +576,8 @@ class BatchInferenceJob(_BedrockJob):
     resource_type = BATCH_INFERENCE_JOB_TYPE
     noun = "batch inference job"
     source_resource = "model-invocation-job"
+    owned_actions = permissions.BATCH_JOB_OWNED_ACTIONS
+    list_actions = permissions.BATCH_JOB_LIST_ACTIONS
 
     def __init__(
         self,
@@ -396,8 +601,11 @@ class BatchInferenceJob(_BedrockJob):
         _validate_batch(id, output_prefix, timeout_hours, subnet_ids, security_group_ids)
         super().__init__(scope, id, bucket=bucket, bucket_key=bucket_key)
         self.output_uri = f"s3://{bucket.bucket_name}/{output_prefix}"
-        self._read([input_key])
-        self._write(output_prefix)
+        # User guide, "Configuration des autorisations pour l'inférence par lots": the S3 statement
+        # holds for buckets of the bucket owner's account only (aws:ResourceAccount).
+        owner = bucket.env.account
+        self._read([input_key], owner)
+        self._write(output_prefix, owner)
         self._keys(encryption_key, bucket_key)
         self._invoke([model])
         if subnet_ids:
@@ -428,6 +636,12 @@ class BatchInferenceJob(_BedrockJob):
             }
         if tags:
             request["tags"] = [{"key": key, "value": value} for key, value in sorted(tags.items())]
+        self._grant_handler(
+            create_actions=permissions.BATCH_JOB_CREATE_ACTIONS,
+            create_resources=[*_creatable_model_arns([model], self), self.jobs_arn],
+            tagged=bool(tags),
+            encryption_key=encryption_key,
+        )
         self._start(job_name_prefix=job_name_prefix, request=request, wait=wait)
 
     def _attach_to_vpc(self, subnet_ids: Sequence[str], security_group_ids: Sequence[str]) -> None:
@@ -475,6 +689,29 @@ class BatchInferenceJob(_BedrockJob):
             "The job's network interfaces are created by the service with ids it assigns; creation is "
             "limited to the declared subnets and security groups.",
         )
+
+
+def evaluation_key_policy_statement(scope: Construct) -> iam.PolicyStatement:
+    """The key policy statement Bedrock needs on an evaluation job's customer managed key.
+
+    User guide, "Chiffrement des données pour les tâches d'évaluation de modèle" > "Éléments de
+    politique AWS KMS clés requis dans Amazon Bedrock": kms:GenerateDataKey, kms:Decrypt and
+    kms:DescribeKey for ``bedrock.amazonaws.com``, only for evaluation jobs of this account and
+    Region (``kms:EncryptionContext:evaluationJobArn`` and ``aws:SourceArn``).
+    """
+    jobs = cdk.Stack.of(scope).format_arn(
+        service="bedrock",
+        resource="evaluation-job",
+        resource_name="*",
+        arn_format=cdk.ArnFormat.SLASH_RESOURCE_NAME,
+    )
+    return iam.PolicyStatement(
+        sid="AllowBedrockEvaluationJobs",
+        principals=[iam.ServicePrincipal(BEDROCK_SERVICE)],
+        actions=list(permissions.BEDROCK_KEY_POLICY_ACTIONS),
+        resources=["*"],
+        conditions={"StringLike": {"kms:EncryptionContext:evaluationJobArn": jobs, "aws:SourceArn": jobs}},
+    )
 
 
 def _inference_config(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from typing import Any
 
 import aws_cdk as cdk
+import boto3
 import pytest
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
@@ -21,7 +24,9 @@ from bedrock_platform.constructs import (
     KnowledgeBase,
     ProvisionedThroughput,
 )
+from bedrock_platform.handlers.bedrock_job import BATCH_INFERENCE, EVALUATION, JobKind
 from tests.constructs.conftest import new_stack, render
+from tests.deploy_proof.iam import Request, action_info, decide
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
 JUDGE = "us.anthropic.claude-3-5-sonnet-20240620-v1:0"
@@ -42,6 +47,8 @@ CUSTOM = EvaluationDataset(
     key="datasets/support-questions.jsonl",
 )
 THROUGHPUT_ARN = "arn:aws:bedrock:us-east-1:111111111111:provisioned-model/abcdefghijkl"
+INVOCATION_JOBS = "arn:aws:bedrock:us-east-1:111111111111:model-invocation-job/*"
+"""AllowSpecificModels (evaluation roles) also names these: Create/StopModelInvocationJob."""
 
 
 def bucket(stack: cdk.Stack) -> s3.IBucket:
@@ -49,7 +56,7 @@ def bucket(stack: cdk.Stack) -> s3.IBucket:
 
 
 def job_resources(template: Template, resource_type: str) -> list[dict[str, Any]]:
-    return list(template.find_resources(resource_type).values())
+    return [dict(resource) for resource in template.find_resources(resource_type).values()]
 
 
 def policy_statements(template: Template, role_prefix: str) -> list[dict[str, Any]]:
@@ -116,7 +123,8 @@ def test_an_automated_evaluation_sends_the_api_request_and_its_role_may_do_only_
 
     statements = policy_statements(template, "SummariesRole")
     assert resources_of(statements, "bedrock:InvokeModel") == {
-        f"arn:aws:bedrock:us-east-1::foundation-model/{MODEL}"
+        f"arn:aws:bedrock:us-east-1::foundation-model/{MODEL}",
+        INVOCATION_JOBS,
     }
     assert resources_of(statements, "s3:PutObject") == {
         "arn:aws:s3:::dev-jobs/evaluations/summarization-baseline/*"
@@ -198,6 +206,7 @@ def test_a_judged_evaluation_reads_only_its_dataset_and_invokes_only_its_model_a
         THROUGHPUT_ARN,
         "arn:aws:bedrock:us-east-1:111111111111:inference-profile/" + JUDGE,
         *JUDGE_MODEL_ARNS,
+        INVOCATION_JOBS,
     }
     assert resources_of(statements, "bedrock:GetProvisionedModelThroughput") == {THROUGHPUT_ARN}
     assert resources_of(statements, "s3:GetObject") == {
@@ -250,12 +259,16 @@ def test_a_rag_evaluation_retrieves_from_its_knowledge_base_only(rag_type: str, 
         )
     statements = policy_statements(template, "RagRole")
     knowledge_base_arn = "arn:aws:bedrock:us-east-1:111111111111:knowledge-base/KB12345678"
+    # Retrieve on the knowledge base; RetrieveAndGenerate has no resource type in the IAM
+    # reference, so it is granted on "*" (and Retrieve on the one knowledge base scopes it).
+    where = {"bedrock:Retrieve": {knowledge_base_arn}, "bedrock:RetrieveAndGenerate": {"*"}}
     granted = {
         action
         for action in ("bedrock:Retrieve", "bedrock:RetrieveAndGenerate")
-        if resources_of(statements, action) == {knowledge_base_arn}
+        if resources_of(statements, action) == where[action]
     }
     assert granted == actions
+    assert not resources_of(statements, "bedrock:RetrieveAndGenerate") - {"*"}
 
 
 def test_a_batch_job_reads_its_input_writes_its_output_and_attaches_only_to_its_subnets() -> None:
@@ -446,4 +459,268 @@ def test_models_are_named_as_the_api_takes_them_and_allowed_as_iam_needs() -> No
     assert profile.invoke_arns == (
         f"arn:aws:bedrock:us-east-1:111111111111:inference-profile/{JUDGE}",
         *JUDGE_MODEL_ARNS,
+    )
+
+
+# -- issue 16: what the job handler calls (finding 1), the evaluation roles (6), S3 (7) ----------
+
+KEY_ARN = "arn:aws:kms:us-east-1:111111111111:key/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"
+
+
+def _rendered(value: Any) -> Any:
+    """A policy element with every intrinsic rendered as text (``<LogicalId.Arn>``)."""
+    if isinstance(value, dict) and not any(key.startswith(("Fn::", "Ref")) for key in value):
+        return {key: _rendered(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_rendered(item) for item in value]
+    return render(value)
+
+
+def handler_statements(template: Template) -> list[dict[str, Any]]:
+    """The job handler Lambda role's statements, rendered."""
+    return [_rendered(statement) for statement in policy_statements(template, "BedrockJobProviderRole")]
+
+
+def handler_actions(kind: JobKind) -> set[str]:
+    """The IAM actions of every client method the job handler calls for ``kind``: the kind table's
+    method names (create, get, stop, list), through botocore's own method map."""
+    api = boto3.client("bedrock", region_name="us-east-1").meta.method_to_api_mapping
+    methods = {getattr(kind, field.name) for field in dataclasses.fields(kind)} & set(api)
+    assert {kind.create, kind.get, kind.stop, kind.list} <= methods
+    return {f"bedrock:{api[method]}" for method in methods}
+
+
+def _needed(kind: JobKind, candidates: list[str]) -> list[Request]:
+    """Each handler action on the candidate ARNs the IAM reference authorizes it on (``*`` if none)."""
+    requests = []
+    for action in sorted(handler_actions(kind)):
+        info = action_info(action)
+        assert info is not None, action
+        if not info.takes_resources:
+            requests.append(Request(action, "*"))
+            continue
+        fitting = [arn for arn in candidates if info.resource_type_of(arn) is not None]
+        assert fitting, f"{action}: no candidate ARN fits {[t.arn_format for t in info.resource_types]}"
+        requests += [Request(action, arn) for arn in fitting]
+    return requests
+
+
+def _evaluation(stack: cdk.Stack, **changes: Any) -> EvaluationJob:
+    arguments: dict[str, Any] = {
+        "job_name_prefix": "dev-quality",
+        "kind": "llm_judge",
+        "datasets": [CUSTOM],
+        "bucket": bucket(stack),
+        "output_prefix": "evaluations/quality/",
+        "models": [JobModel.of(stack, MODEL)],
+        "evaluator_model": JobModel.of(stack, "anthropic.claude-3-5-sonnet-20240620-v1:0"),
+        **changes,
+    }
+    return EvaluationJob(stack, "Quality", **arguments)
+
+
+def _batch(stack: cdk.Stack, **changes: Any) -> BatchInferenceJob:
+    arguments: dict[str, Any] = {
+        "job_name_prefix": "dev-nightly",
+        "model": JobModel.of(stack, MODEL),
+        "bucket": bucket(stack),
+        "input_key": "batch/input/",
+        "output_prefix": "batch/nightly/",
+        **changes,
+    }
+    return BatchInferenceJob(stack, "Nightly", **arguments)
+
+
+@pytest.mark.parametrize("kind", ["evaluation", "batch"])
+def test_the_handler_role_may_call_every_operation_the_handler_calls_on_the_resources_iam_checks(
+    kind: str,
+) -> None:
+    """Finding 1: the role held only iam:PassRole; every Custom::Bedrock*Job failed AccessDenied."""
+    stack = new_stack()
+    tags = {"team": "ml-platform"}
+    key = kms.Key.from_key_arn(stack, "Key", KEY_ARN)
+    if kind == "evaluation":
+        job: EvaluationJob | BatchInferenceJob = _evaluation(stack, tags=tags, encryption_key=key)
+        table, resource = EVALUATION, "evaluation-job"
+        models = [MODEL, "anthropic.claude-3-5-sonnet-20240620-v1:0"]
+    else:
+        job = _batch(stack, tags=tags, encryption_key=key)
+        table, resource = BATCH_INFERENCE, "model-invocation-job"
+        models = [MODEL]
+    statements = handler_statements(Template.from_stack(stack))
+    job_arn = f"arn:aws:bedrock:us-east-1:111111111111:{resource}/a1b2c3d4e5f6"
+    model_arns = [f"arn:aws:bedrock:us-east-1::foundation-model/{model}" for model in models]
+    needed = _needed(table, [*model_arns, job_arn])
+    role_arn = render(cdk.Stack.of(job).resolve(job.role.role_arn))
+    needed += [
+        Request("iam:PassRole", role_arn, {"iam:PassedToService": "bedrock.amazonaws.com"}),
+        Request(
+            "bedrock:TagResource", job_arn, {"aws:RequestTag/team": "ml-platform", "aws:TagKeys": ["team"]}
+        ),
+        # The caller of Create...Job with a customer managed key (user guide, "Chiffrement des
+        # données pour les tâches d'évaluation de modèle" > "Éléments de politique IAM requis").
+        Request("kms:Decrypt", KEY_ARN, {"kms:ViaService": "s3.us-east-1.amazonaws.com"}),
+        Request("kms:GenerateDataKey", KEY_ARN, {"kms:ViaService": "s3.us-east-1.amazonaws.com"}),
+        Request("kms:DescribeKey", KEY_ARN),
+    ]
+    denied = [request.describe() for request in needed if not decide(statements, request)]
+    assert denied == []
+    # And not beyond: another account's jobs, another role, another service, another model.
+    for request in (
+        Request(needed[0].action, "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-text-express-v1"),
+        Request(table_get(table), f"arn:aws:bedrock:us-east-1:999999999999:{resource}/a1b2c3d4e5f6"),
+        Request("iam:PassRole", role_arn, {"iam:PassedToService": "lambda.amazonaws.com"}),
+        Request(
+            "iam:PassRole",
+            "arn:aws:iam::111111111111:role/admin",
+            {"iam:PassedToService": "bedrock.amazonaws.com"},
+        ),
+    ):
+        assert not decide(statements, request), request.describe()
+
+
+def table_get(kind: JobKind) -> str:
+    api = boto3.client("bedrock", region_name="us-east-1").meta.method_to_api_mapping
+    return f"bedrock:{api[kind.get]}"
+
+
+def test_the_handler_role_tags_and_uses_keys_only_for_jobs_that_have_them() -> None:
+    stack = new_stack()
+    _evaluation(stack)
+    actions = {
+        action
+        for statement in handler_statements(Template.from_stack(stack))
+        for action in (
+            statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        )
+    }
+    assert "bedrock:TagResource" not in actions
+    assert not {action for action in actions if action.startswith("kms:")}
+
+
+@pytest.mark.parametrize("kind", ["automated", "llm_judge", "rag"])
+def test_every_evaluation_role_holds_the_guides_allow_specific_models_statement(kind: str) -> None:
+    """Finding 6. User guide, "Exigences de fonction du service pour les tâches d'évaluation de modèle
+    automatique" > "Actions IAM Amazon Bedrock nécessaires", statement AllowSpecificModels:
+    bedrock:InvokeModel, InvokeModelWithResponseStream, CreateModelInvocationJob and
+    StopModelInvocationJob on the models."""
+    stack = new_stack()
+    judge = "anthropic.claude-3-5-sonnet-20240620-v1:0"
+    if kind == "automated":
+        _evaluation(stack, kind="automated", datasets=[GIGAWORD], evaluator_model=None)
+        used = [MODEL]
+    elif kind == "llm_judge":
+        _evaluation(stack)
+        used = [MODEL, judge]
+    else:
+        knowledge_base = KnowledgeBase.from_knowledge_base_attributes(
+            stack, "Kb", knowledge_base_id="KB12345678"
+        )
+        _evaluation(
+            stack,
+            kind="rag",
+            models=[],
+            knowledge_base=knowledge_base,
+            rag_type="retrieve_and_generate",
+            generator_model=JobModel.of(stack, MODEL),
+        )
+        used = [judge, MODEL]
+    statements = [
+        _rendered(statement) for statement in policy_statements(Template.from_stack(stack), "QualityRole")
+    ]
+    needed = [
+        Request(action, f"arn:aws:bedrock:us-east-1::foundation-model/{model}")
+        for model in used
+        for action in (
+            "bedrock:InvokeModel",
+            "bedrock:InvokeModelWithResponseStream",
+            "bedrock:CreateModelInvocationJob",
+            "bedrock:StopModelInvocationJob",
+        )
+    ]
+    # Where IAM authorizes the two job actions (the IAM reference: model-invocation-job ARNs).
+    needed += [
+        Request(action, "arn:aws:bedrock:us-east-1:111111111111:model-invocation-job/a1b2c3d4e5f6")
+        for action in ("bedrock:CreateModelInvocationJob", "bedrock:StopModelInvocationJob")
+    ]
+    assert [request.describe() for request in needed if not decide(statements, request)] == []
+    # Nothing the guide does not list: no other Bedrock action on the models.
+    other = Request(
+        "bedrock:CreateModelCustomizationJob", f"arn:aws:bedrock:us-east-1::foundation-model/{MODEL}"
+    )
+    assert not decide(statements, other)
+
+
+def test_an_evaluation_key_is_used_through_s3_or_bedrock_and_a_stack_key_admits_bedrock_evaluations() -> None:
+    """Finding 6, customer managed key: the role's KMS use (with kms:ViaService), and the key policy
+    statement of the user guide ("Éléments de politique AWS KMS clés requis dans Amazon Bedrock") on a
+    key the stack creates."""
+    stack = new_stack()
+    key = kms.Key(stack, "EvaluationKey", enable_key_rotation=True)
+    _evaluation(stack, encryption_key=key)
+    template = Template.from_stack(stack)
+    key_arn = render(stack.resolve(key.key_arn))
+    statements = [_rendered(statement) for statement in policy_statements(template, "QualityRole")]
+    for service in ("s3", "bedrock"):
+        for action in ("kms:Decrypt", "kms:GenerateDataKey"):
+            context = {"kms:ViaService": f"{service}.us-east-1.amazonaws.com"}
+            assert decide(statements, Request(action, key_arn, context)), (action, service)
+    assert decide(statements, Request("kms:DescribeKey", key_arn))
+    assert not decide(statements, Request("kms:Decrypt", key_arn))  # not directly, only through a service
+
+    (key_resource,) = template.find_resources("AWS::KMS::Key").values()
+    jobs = "arn:aws:bedrock:us-east-1:111111111111:evaluation-job/*"
+    assert {
+        "Sid": "AllowBedrockEvaluationJobs",
+        "Effect": "Allow",
+        "Principal": {"Service": "bedrock.amazonaws.com"},
+        "Action": ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"],
+        "Resource": "*",
+        "Condition": {"StringLike": {"kms:EncryptionContext:evaluationJobArn": jobs, "aws:SourceArn": jobs}},
+    } in key_resource["Properties"]["KeyPolicy"]["Statement"]
+
+
+def test_evaluation_s3_grants_follow_the_guide_with_the_prefix_condition_on_list_bucket_only() -> None:
+    """Finding 7: GetBucketLocation shared a statement with an s3:prefix condition that request never
+    carries (never allowed); ListBucketMultipartUploads (AllowAccessToOutputBucket) was missing."""
+    stack = new_stack()
+    _evaluation(stack)
+    statements = [_rendered(s) for s in policy_statements(Template.from_stack(stack), "QualityRole")]
+    bucket_arn = "arn:aws:s3:::dev-jobs"
+    for action in ("s3:GetBucketLocation", "s3:ListBucketMultipartUploads"):
+        assert decide(statements, Request(action, bucket_arn)), action
+    assert decide(statements, Request("s3:ListBucket", bucket_arn, {"s3:prefix": "evaluations/quality/"}))
+    assert decide(
+        statements, Request("s3:ListBucket", bucket_arn, {"s3:prefix": "datasets/support-questions.jsonl"})
+    )
+    assert not decide(statements, Request("s3:ListBucket", bucket_arn, {"s3:prefix": "other/"}))
+    for statement in statements:
+        if "s3:prefix" in json.dumps(statement.get("Condition", {})):
+            assert statement["Action"] in ("s3:ListBucket", ["s3:ListBucket"]), statement
+
+
+def test_batch_s3_grants_hold_for_the_bucket_owners_account_only() -> None:
+    """Finding 7. User guide, "Configuration des autorisations pour l'inférence par lots": the S3
+    statement carries aws:ResourceAccount."""
+    stack = new_stack()
+    _batch(stack)
+    statements = [_rendered(s) for s in policy_statements(Template.from_stack(stack), "NightlyRole")]
+    s3_statements = [
+        s
+        for s in statements
+        if any(a.startswith("s3:") for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]]))
+    ]
+    assert s3_statements
+    for statement in s3_statements:
+        assert statement["Condition"]["StringEquals"]["aws:ResourceAccount"] == "111111111111", statement
+    own = {"aws:ResourceAccount": "111111111111"}
+    assert decide(statements, Request("s3:GetObject", "arn:aws:s3:::dev-jobs/batch/input/a.jsonl", own))
+    assert decide(statements, Request("s3:PutObject", "arn:aws:s3:::dev-jobs/batch/nightly/a.jsonl.out", own))
+    assert not decide(
+        statements,
+        Request(
+            "s3:GetObject",
+            "arn:aws:s3:::dev-jobs/batch/input/a.jsonl",
+            {"aws:ResourceAccount": "999999999999"},
+        ),
     )
