@@ -210,3 +210,6 @@ UNSCOPED_ACTIONS.update(
         for action in (*EVALUATION_JOB_LIST_ACTIONS, *BATCH_JOB_LIST_ACTIONS)
     }
 )
+JOB_DATA_WRITE_ACTIONS: tuple[str, ...] = ("s3:PutObject",)
+"""What the job data upload (CDK's BucketDeployment, ``aws s3 sync`` without ``--delete``) needs
+on the object keys it writes."""

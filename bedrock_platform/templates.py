@@ -16,9 +16,12 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import sys
 import tempfile
 from pathlib import Path
+
+import yaml
 
 from bedrock_platform.config import ConfigError, load_config
 from bedrock_platform.config.errors import Issue
@@ -175,15 +178,65 @@ def new_environment(
         region=region,
         schema_path=_relative_schema_path(template_file, source, out_dir),
     )
-    _validate_as(text, target)
+    copied = copy_job_data(template_file, source, out_dir)
     try:
+        _validate_as(text, target)
         with target.open("x", encoding="utf-8") as file:
             file.write(text)
     except FileExistsError:
+        _remove(copied)
         raise NewEnvError(
             f"{target.as_posix()} exists; new-env never overwrites a file (choose another NAME)"
         ) from None
+    except BaseException:
+        _remove(copied)
+        raise
     return target
+
+
+def job_data_sources(text: str) -> list[str]:
+    """The ``source`` paths of a config's jobs (custom datasets and batch input), as written."""
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        return []
+    found: list[str] = []
+    for job in data.get("evaluation_jobs") or []:
+        for dataset in (job.get("datasets") or []) if isinstance(job, dict) else []:
+            if isinstance(dataset, dict) and isinstance(dataset.get("source"), str):
+                found.append(dataset["source"])
+    for job in data.get("batch_inference_jobs") or []:
+        if isinstance(job, dict) and isinstance(job.get("source"), str):
+            found.append(job["source"])
+    return list(dict.fromkeys(found))
+
+
+def copy_job_data(template_file: Path, text: str, out_dir: Path) -> list[Path]:
+    """Copy the job data files the template names (relative to its folder) to the same relative
+    paths under ``out_dir``, where the new config looks for them; a path that exists there already
+    is kept as it is. Returns what was copied (files and the folders made for them)."""
+    copied: list[Path] = []
+    for source in job_data_sources(text):
+        origin = template_file.parent / source
+        target = out_dir / source
+        if target.exists() or not origin.exists() or Path(source).is_absolute() or ".." in Path(source).parts:
+            continue
+        missing = [folder for folder in [*reversed(target.parents)] if not folder.exists()]
+        if origin.is_dir():
+            shutil.copytree(origin, target)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(origin, target)
+        copied += [*missing, target]
+    return copied
+
+
+def _remove(paths: list[Path]) -> None:
+    """Undo :func:`copy_job_data` (newest first)."""
+    for path in reversed(paths):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def _validate_as(text: str, target: Path) -> None:

@@ -10,8 +10,11 @@ the rules that only look at fields that apply. The catalog of datasets and metri
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any, get_args
 
 from bedrock_platform.config.catalog import (
@@ -26,6 +29,7 @@ from bedrock_platform.config.catalog import (
 from bedrock_platform.config.checks import RuleContext, items, reference_issues, string, value
 from bedrock_platform.config.document import ConfigPath
 from bedrock_platform.config.errors import Issue
+from bedrock_platform.config.files import FileProblem, read_text
 from bedrock_platform.config.messages import did_you_mean, one_of, show
 from bedrock_platform.config.model import JOB_NAME_SUFFIX_LENGTH, EvaluationKind
 
@@ -399,3 +403,191 @@ def job_bucket_used(config: Mapping[str, Any], context: RuleContext) -> list[Iss
     if any(value(config, (section,)) for section in ("evaluation_jobs", "batch_inference_jobs")):
         return []
     return [context.issue(("job_bucket",), JOB_BUCKET_UNUSED)]
+
+
+# -- job data shipped in the repository (issue 16, finding 11) --------------------------------
+
+SOURCE_ABSOLUTE = "{source} must be a path relative to the config file's folder"
+SOURCE_OUTSIDE = (
+    "{source} resolves outside the config file's folder (symlinks are followed): job data must be in "
+    "that folder or below it"
+)
+SOURCE_MISSING = "no file or folder {source} in the config file's folder (source is relative to it)"
+SOURCE_WITH_BUILTIN = (
+    "source does not apply to a built-in dataset (only to a custom dataset, beside name and key)"
+)
+DATASET_SOURCE_FOLDER = "{source} is a folder: a custom dataset's source is one JSON Lines file"
+BATCH_SOURCE_FOLDER = (
+    "{source} is a folder, but input {input} is one object: give a .jsonl file, or make input a prefix "
+    "ending with /"
+)
+SOURCE_NOT_JSONL = "{source} must be a JSON Lines file, ending in .jsonl"
+FOLDER_NOT_JSONL = (
+    "folder {source} holds {file}, which is not a .jsonl file: every file of the folder is uploaded "
+    "under the prefix, and the batch job reads them all"
+)
+FOLDER_EMPTY = "folder {source} holds no .jsonl file"
+SOURCE_UNREADABLE = "{source}: {problem}"
+RECORD_NOT_OBJECT = "{file} line {line}: not a JSON object{detail}"
+RECORD_KEY_MISSING = "{file} line {line}: a record of {what} needs {key} ({purpose})"
+SOURCE_NO_RECORDS = "{file} holds no records"
+DATASET_TOO_MANY = (
+    "{file} holds {count} prompts, at most {limit} in an evaluation job's dataset (user guide, "
+    "custom prompt datasets)"
+)
+BATCH_TOO_FEW = (
+    "{source} holds {count} records, at least {limit} per batch inference job (Bedrock's quota "
+    "'Minimum number of records per batch inference job'): add records"
+)
+
+MAX_SOURCE_BYTES = 10 * 1024 * 1024
+"""Bigger job data files are refused before they are read (CDK's upload function works in memory)."""
+DATASET_MAX_PROMPTS = 1000
+"""User guide, "Exigences concernant les jeux de données de requêtes personnalisés utilisés dans les
+tâches d'évaluation de modèle automatique": up to 1,000 prompts per dataset."""
+BATCH_MIN_RECORDS = 100
+"""Service Quotas, "Minimum number of records per batch inference job for <model>" (default 100; the
+English guide's batch code example: "include at least the minimum number of records"). The 2024
+French guide gives minimum file sizes instead, which the current quotas replace."""
+
+
+@dataclass(frozen=True)
+class RecordRule:
+    """What each JSON Lines record of one kind of job data must hold."""
+
+    what: str
+    key: str
+    kind: type
+    purpose: str
+
+
+DATASET_RECORD = RecordRule(
+    "an automated or llm_judge dataset", "prompt", str, "the text the model is given; a string"
+)
+RAG_RECORD = RecordRule(
+    "a rag dataset",
+    "conversationTurns",
+    list,
+    'a list with one turn: {"prompt": {"content": [{"text": ...}]}, "referenceResponses": [...]}',
+)
+BATCH_RECORD = RecordRule(
+    "batch input", "modelInput", dict, "the request body of the model, as InvokeModel or Converse takes it"
+)
+
+
+def job_sources(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """A job's ``source`` is a JSON Lines file (or, for a batch input prefix, a folder of them) in
+    the config file's folder or below it, symlinks included, whose records have the job's format."""
+    issues = []
+    folder = os.path.dirname(os.path.abspath(context.document.file))
+    for job_path, _ in _evaluation_jobs(config):
+        rule = RAG_RECORD if _kind(config, context, job_path) == "rag" else DATASET_RECORD
+        for path, raw in _datasets(config, job_path):
+            source_path = (*path, "source")
+            source = string(config, context, source_path)
+            if source is None:
+                continue
+            if "builtin" in raw:
+                issues.append(context.issue(path, SOURCE_WITH_BUILTIN, key="source"))
+                continue
+            issues += _source_issues(context, source_path, folder, source, rule, folder_allowed=False)
+    for path, _ in items(config, ("batch_inference_jobs",)):
+        source_path = (*path, "source")
+        source = string(config, context, source_path)
+        if source is None:
+            continue
+        written_input = string(config, context, (*path, "input")) or ""
+        issues += _source_issues(
+            context,
+            source_path,
+            folder,
+            source,
+            BATCH_RECORD,
+            folder_allowed=written_input.endswith("/"),
+            batch_input=written_input,
+        )
+    return issues
+
+
+def resolve_source(folder: str, source: str) -> str | None:
+    """The real path of ``source`` (relative to ``folder``), or None when it leaves ``folder``."""
+    base = os.path.realpath(folder)
+    resolved = os.path.realpath(os.path.join(folder, source))
+    return resolved if os.path.commonpath([base, resolved]) == base else None
+
+
+def _source_issues(
+    context: RuleContext,
+    path: ConfigPath,
+    folder: str,
+    source: str,
+    rule: RecordRule,
+    *,
+    folder_allowed: bool,
+    batch_input: str = "",
+) -> list[Issue]:
+    shown = show(source)
+    if PurePath(source).is_absolute():
+        return [context.issue(path, SOURCE_ABSOLUTE.format(source=shown))]
+    resolved = resolve_source(folder, source)
+    if resolved is None:
+        return [context.issue(path, SOURCE_OUTSIDE.format(source=shown))]
+    if not os.path.exists(resolved):
+        return [context.issue(path, SOURCE_MISSING.format(source=shown))]
+    if os.path.isdir(resolved):
+        if not folder_allowed:
+            message = (
+                BATCH_SOURCE_FOLDER.format(source=shown, input=show(batch_input))
+                if rule is BATCH_RECORD
+                else DATASET_SOURCE_FOLDER.format(source=shown)
+            )
+            return [context.issue(path, message)]
+        files = sorted(os.listdir(resolved))
+        for name in files:
+            if not name.endswith(JSONL) or not os.path.isfile(os.path.join(resolved, name)):
+                return [context.issue(path, FOLDER_NOT_JSONL.format(source=shown, file=show(name)))]
+        if not files:
+            return [context.issue(path, FOLDER_EMPTY.format(source=shown))]
+        shown_files = [(os.path.join(resolved, name), f"{source.rstrip('/')}/{name}") for name in files]
+    else:
+        if not source.endswith(JSONL):
+            return [context.issue(path, SOURCE_NOT_JSONL.format(source=shown))]
+        shown_files = [(resolved, source)]
+    count = 0
+    for file, name in shown_files:
+        try:
+            records, problem = _records(file, name, rule)
+        except FileProblem as error:
+            return [context.issue(path, SOURCE_UNREADABLE.format(source=show(name), problem=error.message))]
+        if problem is not None:
+            return [context.issue(path, problem)]
+        if records == 0:
+            return [context.issue(path, SOURCE_NO_RECORDS.format(file=show(name)))]
+        if rule is not BATCH_RECORD and records > DATASET_MAX_PROMPTS:
+            message = DATASET_TOO_MANY.format(file=show(name), count=records, limit=DATASET_MAX_PROMPTS)
+            return [context.issue(path, message)]
+        count += records
+    if rule is BATCH_RECORD and count < BATCH_MIN_RECORDS:
+        return [context.issue(path, BATCH_TOO_FEW.format(source=shown, count=count, limit=BATCH_MIN_RECORDS))]
+    return []
+
+
+def _records(file: str, name: str, rule: RecordRule) -> tuple[int, str | None]:
+    """How many records ``file`` holds, and the first problem with one (None if there is none)."""
+    text = read_text(file, MAX_SOURCE_BYTES, name=f"the file {show(name)}")
+    count = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        count += 1
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            return count, RECORD_NOT_OBJECT.format(file=show(name), line=number, detail=f" ({error.msg})")
+        if not isinstance(record, dict):
+            return count, RECORD_NOT_OBJECT.format(file=show(name), line=number, detail="")
+        if not isinstance(record.get(rule.key), rule.kind) or not record[rule.key]:
+            return count, RECORD_KEY_MISSING.format(
+                file=show(name), line=number, what=rule.what, key=show(rule.key), purpose=rule.purpose
+            )
+    return count, None

@@ -56,7 +56,12 @@ def load_config(path: str | os.PathLike[str]) -> PlatformConfig:
         document = read_document(file)
         valid = validate(document)
         stages = load_pipeline_environments(document, valid.data)
-        return build_config(valid.data, word_lists=valid.word_lists, pipeline_stages=stages)
+        return build_config(
+            valid.data,
+            word_lists=valid.word_lists,
+            pipeline_stages=stages,
+            base_dir=os.path.dirname(os.path.abspath(file)),
+        )
     except ConfigError:
         raise
     except Exception as error:  # a bug, not a config mistake; the contract still holds: ConfigError only
@@ -123,7 +128,9 @@ def load_pipeline_environments(document: Document, data: Mapping[str, Any]) -> d
         if "pipeline" in stage.data:  # this file itself, too: never loaded recursively
             issues.append(document.issue(name_path, PIPELINE_NESTED.format(file=stage_file)))
             continue
-        stages[item["name"]] = build_config(stage.data, word_lists=stage.word_lists)
+        stages[item["name"]] = build_config(
+            stage.data, word_lists=stage.word_lists, base_dir=os.path.dirname(os.path.abspath(stage_file))
+        )
     if issues:
         raise ConfigError(issues)
     return stages

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -414,6 +415,9 @@ class EvaluationDataset:
     """The API's metric names (``Builtin.Accuracy``, ...), in the order written."""
     key: str | None = None
     """The custom dataset's object key in the job bucket. Default: None, a built-in dataset."""
+    source: str | None = None
+    """A JSON Lines file of the repository (a path to read) that the deployment uploads to ``key``
+    before the job starts. Default: None (the dataset is in the bucket already)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -473,6 +477,9 @@ class BatchInferenceJob:
     model: ModelRef
     input_key: str
     """The input's object key (a ``.jsonl`` file) or key prefix (ending with ``/``) in the job bucket."""
+    input_source: str | None = None
+    """A JSON Lines file, or a folder of them, of the repository (a path to read) that the deployment
+    uploads to ``input_key`` before the job starts. Default: None (the input is in the bucket already)."""
     output_prefix: str
     """Where in the job bucket the results go, ending with ``/``. A config's default: ``batch/<name>/``."""
     timeout_hours: int | None = None
@@ -633,19 +640,24 @@ def build_config(
     *,
     word_lists: Mapping[str, Sequence[str]] | None = None,
     pipeline_stages: Mapping[str, PlatformConfig] | None = None,
+    base_dir: str | None = None,
 ) -> PlatformConfig:
     """Turn a validated mapping into frozen config objects, applying every default.
 
     ``word_lists`` holds the words of each guardrail ``words_file``, by its value as written
     (:func:`bedrock_platform.config.load_config` reads them while validating); a words_file
     missing from it is a ValueError. ``pipeline_stages`` holds the config of each environment
-    the ``pipeline`` names (a missing one is a KeyError). The mapping is only read, never changed.
+    the ``pipeline`` names (a missing one is a KeyError). ``base_dir`` is the config file's folder,
+    which the jobs' ``source`` paths are relative to (default: the current directory). The mapping
+    is only read, never changed.
     """
     environment = raw["environment"]
     is_prod = environment == PROD_ENVIRONMENT
-    evaluation_jobs = tuple(build_evaluation_job(item) for item in raw.get("evaluation_jobs", []))
+    evaluation_jobs = tuple(
+        build_evaluation_job(item, base_dir=base_dir) for item in raw.get("evaluation_jobs", [])
+    )
     batch_inference_jobs = tuple(
-        build_batch_inference_job(item) for item in raw.get("batch_inference_jobs", [])
+        build_batch_inference_job(item, base_dir=base_dir) for item in raw.get("batch_inference_jobs", [])
     )
     job_bucket: CreatedBucket | ExistingBucket | None = None
     knowledge_stacks = raw.get("knowledge_stacks", DEFAULT_KNOWLEDGE_STACKS)
@@ -854,7 +866,12 @@ def build_model_ref(raw: str | Mapping[str, Any]) -> ModelRef:
     return ModelRef(provisioned_throughput=raw["provisioned_throughput"])
 
 
-def build_evaluation_job(raw: Mapping[str, Any]) -> EvaluationJob:
+def job_source_path(base_dir: str | None, source: str | None) -> str | None:
+    """The real path of a job's ``source`` (relative to the config file's folder ``base_dir``)."""
+    return None if source is None else os.path.realpath(os.path.join(base_dir or ".", source))
+
+
+def build_evaluation_job(raw: Mapping[str, Any], *, base_dir: str | None = None) -> EvaluationJob:
     """An evaluation job from its validated mapping, datasets and metrics in the API's names."""
     name = raw["name"]
     kind = raw["kind"]
@@ -862,7 +879,7 @@ def build_evaluation_job(raw: Mapping[str, Any]) -> EvaluationJob:
     return EvaluationJob(
         name=name,
         kind=kind,
-        datasets=tuple(_evaluation_dataset(item, raw) for item in raw["datasets"]),
+        datasets=tuple(_evaluation_dataset(item, raw, base_dir) for item in raw["datasets"]),
         output_prefix=raw.get("output_prefix", f"evaluations/{name}/"),
         models=tuple(build_model_ref(item) for item in raw.get("models", [])),
         description=raw.get("description"),
@@ -877,7 +894,9 @@ def build_evaluation_job(raw: Mapping[str, Any]) -> EvaluationJob:
     )
 
 
-def _evaluation_dataset(raw: Mapping[str, Any], job: Mapping[str, Any]) -> EvaluationDataset:
+def _evaluation_dataset(
+    raw: Mapping[str, Any], job: Mapping[str, Any], base_dir: str | None
+) -> EvaluationDataset:
     kind = job["kind"]
     metrics = evaluation_metrics(kind, task_type=job.get("task_type"), rag_type=job.get("rag_type"))
     task_type = RAG_TASK_TYPE if kind == "rag" else EVALUATION_TASK_TYPES[job["task_type"]]
@@ -888,11 +907,15 @@ def _evaluation_dataset(raw: Mapping[str, Any], job: Mapping[str, Any]) -> Evalu
     else:
         name, key = raw["name"], raw["key"]
     return EvaluationDataset(
-        name=name, task_type=task_type, metrics=tuple(metrics[metric] for metric in raw["metrics"]), key=key
+        name=name,
+        task_type=task_type,
+        metrics=tuple(metrics[metric] for metric in raw["metrics"]),
+        key=key,
+        source=None if key is None else job_source_path(base_dir, raw.get("source")),
     )
 
 
-def build_batch_inference_job(raw: Mapping[str, Any]) -> BatchInferenceJob:
+def build_batch_inference_job(raw: Mapping[str, Any], *, base_dir: str | None = None) -> BatchInferenceJob:
     """A batch inference job from its validated mapping."""
     name = raw["name"]
     vpc = raw.get("vpc")
@@ -901,6 +924,7 @@ def build_batch_inference_job(raw: Mapping[str, Any]) -> BatchInferenceJob:
         name=name,
         model=build_model_ref(raw["model"]),
         input_key=raw["input"],
+        input_source=job_source_path(base_dir, raw.get("source")),
         output_prefix=raw.get("output_prefix", f"batch/{name}/"),
         timeout_hours=raw.get("timeout_hours"),
         invocation_type=None if invocation_type is None else INVOCATION_TYPES[invocation_type],

@@ -546,6 +546,7 @@ RULES: tuple[Rule, ...] = (
     Rule("job-references", job_rules.job_references),
     Rule("job-names", job_rules.job_names),
     Rule("batch-inputs", job_rules.batch_inputs),
+    Rule("job-sources", job_rules.job_sources),
     Rule("job-bucket-used", job_rules.job_bucket_used),
     Rule("inference-profile-region", profile_rules.inference_profiles_in_region),
     Rule("logging-destinations", logging_rules.logging_destinations),

@@ -29,6 +29,7 @@ from bedrock_platform.config.model import EvaluationDataset
 from bedrock_platform.constructs.data_source import DocumentBucket
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.handler_provider import HandlerProvider
+from bedrock_platform.constructs.job_data import JobData
 from bedrock_platform.constructs.knowledge_base import IKnowledgeBase
 from bedrock_platform.constructs.nag import acknowledge_wildcard
 from bedrock_platform.constructs.provisioned_throughput import IProvisionedThroughput
@@ -311,6 +312,14 @@ class _BedrockJob(Construct):
             self.role.add_to_principal_policy(
                 iam.PolicyStatement(actions=list(actions), resources=[*arns, *extra])
             )
+            if extra:
+                acknowledge_wildcard(
+                    self.role,
+                    self.model_invocation_jobs_arn,
+                    "The evaluation runs its prompts as model invocation jobs that the service creates "
+                    "and names (user guide, AllowSpecificModels); only Bedrock, for evaluation jobs of "
+                    "this account and Region, can assume the role.",
+                )
         for model in models:
             if model.profile_arn is not None:
                 self.role.add_to_principal_policy(
@@ -408,7 +417,8 @@ class EvaluationJob(_BedrockJob):
     :param job_name_prefix: the job's AWS name before its hash: ``[a-z0-9](-*[a-z0-9])*``, at most 56.
     :param kind: ``automated`` (algorithmic metrics), ``llm_judge`` (an evaluator model scores) or
         ``rag`` (a knowledge base, retrieve-only or retrieve-and-generate, scored by an evaluator).
-    :param datasets: 1 to 5; a custom dataset's ``key`` is its JSONL object in ``bucket``.
+    :param datasets: 1 to 5; a custom dataset's ``key`` is its JSONL object in ``bucket``; with a
+        ``source`` (a file on this machine) the deployment uploads it there before the job starts.
     :param bucket: where custom datasets are read and results written (``output_prefix``).
     :param output_prefix: the key prefix of the results in ``bucket``, ending in ``/``.
     :param models: automated and llm_judge: the one model evaluated.
@@ -470,6 +480,18 @@ class EvaluationJob(_BedrockJob):
         custom_keys = [dataset.key for dataset in datasets if dataset.key]
         if custom_keys:
             self._read(custom_keys)
+        uploads = [
+            JobData(
+                self,
+                f"Dataset-{dataset.name}",
+                bucket=bucket,
+                source=dataset.source,
+                key=dataset.key,
+                bucket_key=bucket_key,
+            )
+            for dataset in datasets
+            if dataset.source is not None and dataset.key
+        ]
         self._write(output_prefix)
         # User guide, "Exigences de fonction du service pour les tâches d'évaluation de modèle
         # automatique" > "Actions IAM Amazon S3 nécessaires", AllowAccessToOutputBucket: these
@@ -520,6 +542,8 @@ class EvaluationJob(_BedrockJob):
             encryption_key=encryption_key,
         )
         self._start(job_name_prefix=job_name_prefix, request=request, wait=wait)
+        for upload in uploads:
+            self.add_input_dependency(upload)
 
     def _job_key(self, key: kms.IKey) -> None:
         """The job's customer managed key (``customerEncryptionKeyId``), for its role and its key policy.
@@ -563,6 +587,9 @@ class BatchInferenceJob(_BedrockJob):
     :param bucket: where the input is read and the results written.
     :param input_key: a JSONL object, or a prefix ending in ``/``, in ``bucket``.
     :param output_prefix: the key prefix of the results in ``bucket``, ending in ``/``.
+    :param input_source: a JSON Lines file, or a folder of them, on this machine that the deployment
+        uploads to ``input_key`` (:class:`~bedrock_platform.constructs.job_data.JobData`) before the
+        job starts. Default: none (the input is in the bucket already).
     :param timeout_hours: 24 to 168. Default: the service's (168).
     :param invocation_type: ``InvokeModel`` or ``Converse`` record format. Default: the service's.
     :param subnet_ids: with ``security_group_ids``, run the job in these subnets of your VPC.
@@ -589,6 +616,7 @@ class BatchInferenceJob(_BedrockJob):
         bucket: s3.IBucket,
         input_key: str,
         output_prefix: str,
+        input_source: str | None = None,
         timeout_hours: int | None = None,
         invocation_type: Literal["InvokeModel", "Converse"] | None = None,
         subnet_ids: Sequence[str] = (),
@@ -643,6 +671,12 @@ class BatchInferenceJob(_BedrockJob):
             encryption_key=encryption_key,
         )
         self._start(job_name_prefix=job_name_prefix, request=request, wait=wait)
+        if input_source is not None:
+            self.add_input_dependency(
+                JobData(
+                    self, "Input", bucket=bucket, source=input_source, key=input_key, bucket_key=bucket_key
+                )
+            )
 
     def _attach_to_vpc(self, subnet_ids: Sequence[str], security_group_ids: Sequence[str]) -> None:
         """Let the job create and remove its network interfaces in these subnets only."""

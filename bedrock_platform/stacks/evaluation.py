@@ -82,6 +82,7 @@ class EvaluationStack(PlatformStack):
                 model=self._model(batch.model),
                 bucket=self.bucket,
                 input_key=batch.input_key,
+                input_source=batch.input_source,
                 output_prefix=batch.output_prefix,
                 timeout_hours=batch.timeout_hours,
                 invocation_type=batch.invocation_type,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -117,10 +119,12 @@ def test_prod_jobs() -> None:
         name="ticket-summaries",
         model=ModelRef(model_id=HAIKU),
         input_key="batch/tickets/",
+        input_source=str((Path("config") / "batch" / "tickets").resolve()),
         output_prefix="batch/ticket-summaries/",
         timeout_hours=72,
         invocation_type="InvokeModel",
     )
+    assert judged.datasets[0].source == str(Path("config/datasets/support-questions.jsonl").resolve())
 
 
 def test_no_jobs_no_job_bucket() -> None:
@@ -449,3 +453,119 @@ def test_the_schema_lists_every_catalogued_dataset_and_metric() -> None:
         known.name for known in BUILTIN_DATASETS if known.name not in dataset["builtin"]["description"]
     ] == []
     assert sorted(name for name in metrics if name not in dataset["metrics"]["description"]) == []
+
+
+# -- job data shipped in the repository (issue 16, finding 11) --------------------------------
+
+SHIPPED = sorted([*Path("config").glob("*.yaml"), *Path("config/templates").glob("*.yaml")])
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda path: path.as_posix())
+def test_shipped_jobs_on_a_bucket_the_deploy_creates_ship_their_data(path: Path) -> None:
+    """A job on a bucket created in the same deploy finds nothing there: each custom dataset and
+    batch input of a shipped config comes from the repository (source), uploaded before the job."""
+    config = load_config(path)
+    if not isinstance(config.job_bucket, CreatedBucket):
+        return
+    for job in config.evaluation_jobs:
+        for dataset in job.datasets:
+            if dataset.key is not None:
+                assert dataset.source is not None and Path(dataset.source).is_file(), (job.name, dataset.name)
+    for batch in config.batch_inference_jobs:
+        assert batch.input_source is not None and Path(batch.input_source).exists(), batch.name
+
+
+def _write_config(folder: Path, jobs: str) -> Path:
+    config = folder / "env.yaml"
+    config.write_text(f'environment: dev\naccount: "111111111111"\nregion: us-east-1\n{jobs}')
+    return config
+
+
+BATCH_WITH_SOURCE = """batch_inference_jobs:
+  - name: nightly
+    model: anthropic.claude-3-haiku-20240307-v1:0
+    input: batch/nightly/
+    source: {source}
+"""
+
+
+def _records(count: int) -> str:
+    return "".join(
+        f'{{"recordId": "R{number:010d}", "modelInput": {{"inputText": "text {number}"}}}}\n'
+        for number in range(count)
+    )
+
+
+@pytest.mark.parametrize(("count", "valid"), [(99, False), (100, True)])
+def test_batch_input_holds_at_least_bedrocks_minimum_of_records(
+    tmp_path: Path, count: int, valid: bool
+) -> None:
+    (tmp_path / "records.jsonl").write_text(_records(count))
+    config = _write_config(tmp_path, BATCH_WITH_SOURCE.format(source="records.jsonl"))
+    if valid:
+        assert load_config(config).batch_inference_jobs[0].input_source == str(
+            (tmp_path / "records.jsonl").resolve()
+        )
+        return
+    with pytest.raises(ConfigError) as raised:
+        load_config(config)
+    assert [issue.message for issue in raised.value.issues] == [
+        "'records.jsonl' holds 99 records, at least 100 per batch inference job (Bedrock's quota "
+        "'Minimum number of records per batch inference job'): add records"
+    ]
+    assert raised.value.issues[0].path == "batch_inference_jobs[nightly].source"
+
+
+def test_a_folder_counts_the_records_of_all_its_files(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.jsonl").write_text(_records(60))
+    (tmp_path / "in" / "b.jsonl").write_text(_records(40))
+    config = load_config(_write_config(tmp_path, BATCH_WITH_SOURCE.format(source="in/")))
+    assert config.batch_inference_jobs[0].input_source == str((tmp_path / "in").resolve())
+
+
+def test_a_symlink_inside_the_config_folder_is_followed_and_one_out_of_it_refused(tmp_path: Path) -> None:
+    inside, outside = tmp_path / "configs", tmp_path / "elsewhere"
+    inside.mkdir()
+    outside.mkdir()
+    (inside / "data").mkdir()
+    (inside / "data" / "records.jsonl").write_text(_records(100))
+    (outside / "records.jsonl").write_text(_records(100))
+    (inside / "in.jsonl").symlink_to(inside / "data" / "records.jsonl")
+    (inside / "out.jsonl").symlink_to(outside / "records.jsonl")
+    assert load_config(_write_config(inside, BATCH_WITH_SOURCE.format(source="in.jsonl"))).batch_inference_jobs
+    with pytest.raises(ConfigError) as raised:
+        load_config(_write_config(inside, BATCH_WITH_SOURCE.format(source="out.jsonl")))
+    (issue,) = raised.value.issues
+    assert (issue.line, issue.column) == (8, 13)
+    assert issue.message == (
+        "'out.jsonl' resolves outside the config file's folder (symlinks are followed): job data must be "
+        "in that folder or below it"
+    )
+
+
+def test_shipped_datasets_follow_the_guides_record_formats() -> None:
+    """automated / llm_judge: prompt (+ referenceResponse, category); rag: conversationTurns with a
+    prompt and reference responses; batch: recordId and modelInput (the model's request body)."""
+    for path in [
+        *Path("config/datasets").glob("*.jsonl"),
+        *Path("config/templates/datasets").glob("*.jsonl"),
+    ]:
+        for line in path.read_text().splitlines():
+            record = json.loads(line)
+            if "conversationTurns" in record:
+                (turn,) = record["conversationTurns"]
+                assert (
+                    turn["prompt"]["content"][0]["text"]
+                    and turn["referenceResponses"][0]["content"][0]["text"]
+                )
+            else:
+                assert set(record) <= {"prompt", "referenceResponse", "category"} and record["prompt"]
+    records = [
+        json.loads(line)
+        for line in Path("config/batch/tickets/resolved-tickets.jsonl").read_text().splitlines()
+    ]
+    assert len(records) >= 100 and len({record["recordId"] for record in records}) == len(records)
+    for record in records:
+        assert set(record) == {"recordId", "modelInput"}
+        assert record["modelInput"]["anthropic_version"] == "bedrock-2023-05-31"

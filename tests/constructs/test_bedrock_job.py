@@ -724,3 +724,76 @@ def test_batch_s3_grants_hold_for_the_bucket_owners_account_only() -> None:
             {"aws:ResourceAccount": "999999999999"},
         ),
     )
+
+
+# -- finding 11: job data shipped in the repository is uploaded before the job starts ------------
+
+
+def _uploads(template: Template) -> dict[str, dict[str, Any]]:
+    return {
+        logical_id: dict(resource)
+        for logical_id, resource in template.find_resources("Custom::CDKBucketDeployment").items()
+    }
+
+
+def test_a_dataset_with_a_source_is_uploaded_to_its_key_before_the_job_starts(tmp_path: Any) -> None:
+    dataset_file = tmp_path / "questions.jsonl"
+    dataset_file.write_text('{"prompt": "What is 2 + 2?", "referenceResponse": "4"}\n')
+    stack = new_stack()
+    shipped = dataclasses.replace(CUSTOM, source=str(dataset_file))
+    _evaluation(stack, datasets=[shipped, GIGAWORD])
+    template = Template.from_stack(stack)
+
+    (upload_id,) = _uploads(template)
+    upload = _uploads(template)[upload_id]["Properties"]
+    assert upload["DestinationBucketName"] == "dev-jobs"
+    assert upload["DestinationBucketKeyPrefix"] == "datasets/"
+    assert (upload["Prune"], upload["RetainOnDelete"]) == (False, True)
+    (job,) = job_resources(template, "Custom::BedrockEvaluationJob")
+    assert upload_id in job["DependsOn"]
+
+    uploader = [_rendered(s) for s in policy_statements(template, "JobDataUploaderRole")]
+    (asset_key,) = upload["SourceObjectKeys"]
+    asset = f"arn:aws:s3:::cdk-hnb659fds-assets-111111111111-us-east-1/{asset_key}"
+    assert decide(uploader, Request("s3:GetObject", asset))
+    assert decide(uploader, Request("s3:PutObject", "arn:aws:s3:::dev-jobs/datasets/support-questions.jsonl"))
+    assert decide(uploader, Request("s3:ListBucket", "arn:aws:s3:::dev-jobs", {"s3:prefix": "datasets/"}))
+    assert not decide(uploader, Request("s3:PutObject", "arn:aws:s3:::dev-jobs/datasets/other.jsonl"))
+    assert not decide(
+        uploader, Request("s3:DeleteObject", "arn:aws:s3:::dev-jobs/datasets/support-questions.jsonl")
+    )
+    # The upload function runs as that role, which holds no managed policy.
+    (function,) = [
+        resource
+        for logical_id, resource in template.find_resources("AWS::Lambda::Function").items()
+        if logical_id.startswith("CustomCDKBucketDeployment")
+    ]
+    assert render(function["Properties"]["Role"]).startswith("<JobDataUploaderRole")
+    (role,) = [
+        resource
+        for logical_id, resource in template.find_resources("AWS::IAM::Role").items()
+        if logical_id.startswith("JobDataUploaderRole")
+    ]
+    assert "ManagedPolicyArns" not in role["Properties"]
+
+
+def test_a_batch_input_folder_is_uploaded_under_its_prefix_before_the_job_starts(tmp_path: Any) -> None:
+    (tmp_path / "a.jsonl").write_text('{"recordId": "A", "modelInput": {"inputText": "x"}}\n')
+    stack = new_stack()
+    _batch(stack, input_source=str(tmp_path))
+    template = Template.from_stack(stack)
+    (upload_id,) = _uploads(template)
+    assert _uploads(template)[upload_id]["Properties"]["DestinationBucketKeyPrefix"] == "batch/input/"
+    (job,) = job_resources(template, "Custom::BedrockBatchInferenceJob")
+    assert upload_id in job["DependsOn"]
+    uploader = [_rendered(s) for s in policy_statements(template, "JobDataUploaderRole")]
+    assert decide(uploader, Request("s3:PutObject", "arn:aws:s3:::dev-jobs/batch/input/a.jsonl"))
+    assert not decide(uploader, Request("s3:PutObject", "arn:aws:s3:::dev-jobs/batch/nightly/a.jsonl"))
+
+
+def test_a_folder_source_needs_a_prefix_key(tmp_path: Any) -> None:
+    stack = new_stack()
+    with pytest.raises(
+        ConstructValidationError, match=r"is a folder, so key 'batch/in\.jsonl' must be a prefix"
+    ):
+        _batch(stack, input_key="batch/in.jsonl", input_source=str(tmp_path))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import posixpath
 from typing import Any
 
 import pytest
@@ -39,11 +40,17 @@ def _statements_of_role(template: dict[str, Any], role_ref: dict[str, Any]) -> l
 
 
 def _invoked(statements: list[dict[str, Any]]) -> list[Any]:
+    """The models a role may invoke (the model invocation jobs beside them in the guide's
+    AllowSpecificModels statement of an evaluation role are not models)."""
     found: list[Any] = []
     for statement in statements:
         if "bedrock:InvokeModel" in statement["Action"]:
             resources = statement["Resource"]
-            found += resources if isinstance(resources, list) else [resources]
+            found += [
+                resource
+                for resource in (resources if isinstance(resources, list) else [resources])
+                if ":model-invocation-job/" not in json.dumps(resource)
+            ]
     return found
 
 
@@ -178,8 +185,36 @@ def test_outputs_say_where_each_jobs_results_land(synthesized: dict[str, Synthes
     config = load_config(f"config/{env}.yaml")
     outputs = synthesized[env].templates[f"{env}-bedrock-evaluation"]["Outputs"]
     assert "JobBucketName" in outputs
-    for spec in [*config.evaluation_jobs, *config.batch_inference_jobs]:
+    specs: list[Any] = [*config.evaluation_jobs, *config.batch_inference_jobs]
+    for spec in specs:
         prefix = "".join(part.capitalize() for part in spec.name.split("-"))
         uri = json.dumps(outputs[f"{prefix}OutputUri"]["Value"])
         assert spec.output_prefix in uri
         assert {f"{prefix}JobArn", f"{prefix}JobName"} <= set(outputs)
+
+
+@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_jobs_start_only_after_their_shipped_data_is_uploaded(
+    synthesized: dict[str, Synthesized], env: str
+) -> None:
+    """Finding 11: on a bucket created in the same deploy, a job's dataset or input must be uploaded
+    first (CDK's BucketDeployment), and the job must depend on the upload."""
+    config = load_config(f"config/{env}.yaml")
+    template = synthesized[env].templates[f"{env}-bedrock-evaluation"]
+    jobs = _jobs(template)
+    uploads = _resources(template, "Custom::CDKBucketDeployment")
+    expected = {
+        (f"{env}-{job.name}", posixpath.dirname(dataset.key) + "/")
+        for job in config.evaluation_jobs
+        for dataset in job.datasets
+        if dataset.key
+    } | {(f"{env}-{batch.name}", batch.input_key) for batch in config.batch_inference_jobs}
+    assert expected, "each config ships job data"
+    for job_name, prefix in expected:
+        depends = set(jobs[job_name].get("DependsOn", []))
+        found = [
+            logical_id
+            for logical_id, upload in uploads.items()
+            if logical_id in depends and upload["Properties"]["DestinationBucketKeyPrefix"] == prefix
+        ]
+        assert found, (job_name, prefix)
