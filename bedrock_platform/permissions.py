@@ -156,6 +156,9 @@ THROUGHPUT_OWNED_ACTIONS: tuple[str, ...] = (
 INVOCATION_LOG_DELIVERY_ACTIONS: tuple[str, ...] = ("logs:CreateLogStream", "logs:PutLogEvents")
 """What Bedrock's invocation logging delivery role needs on its log stream (user guide, "Set up a
 CloudWatch Logs destination")."""
+THROUGHPUT_TAG_ON_CREATE_ACTIONS: tuple[str, ...] = ("bedrock:TagResource",)
+"""What the throughput handler needs for the tags of its create (tag on create is authorized as
+TagResource on the new throughput, with the request's tags)."""
 THROUGHPUT_LIST_ACTIONS: tuple[str, ...] = ("bedrock:ListProvisionedModelThroughputs",)
 """What the throughput handler needs on ``*`` (no resource type) to tell a throughput that is gone
 from one its tag-scoped role is denied."""
@@ -213,3 +216,11 @@ UNSCOPED_ACTIONS.update(
 JOB_DATA_WRITE_ACTIONS: tuple[str, ...] = ("s3:PutObject",)
 """What the job data upload (CDK's BucketDeployment, ``aws s3 sync`` without ``--delete``) needs
 on the object keys it writes."""
+UNSCOPED_ACTIONS.update(
+    dict.fromkeys(
+        EVALUATION_JOB_CREATE_ACTIONS,
+        "an evaluation job that names an inference profile or a provisioned throughput: the IAM "
+        "reference authorizes CreateEvaluationJob on no such ARN; the job handler passes only the "
+        "job's own role, which invokes only the job's models",
+    )
+)

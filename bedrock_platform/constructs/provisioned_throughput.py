@@ -151,9 +151,10 @@ class ProvisionedThroughput(_ProvisionedThroughputBase):
         - UpdateProvisionedModelThroughput is also authorized on the model (foundation-model,
           which has no condition key): allowed there without a condition.
 
-        The reference lists no dependent action for CreateProvisionedModelThroughput (as it does
-        ``ec2:CreateTags`` for RunInstances): tagging at create needs no ``bedrock:TagResource``.
-        ListProvisionedModelThroughputs, on ``*``: IAM finds no tag on a throughput that is gone,
+        Tags sent with a create are authorized as ``bedrock:TagResource`` on the new throughput, with
+        the request's tags (Bedrock's own CloudFormation handlers, in the resource schemas cfn-lint
+        ships, list ``bedrock:TagResource`` for every create that takes tags): allowed when the
+        request carries this stack's tag. ListProvisionedModelThroughputs, on ``*``: IAM finds no tag on a throughput that is gone,
         so Get and Delete of one are denied rather than not found; the list tells which.
         """
         throughputs = stack.format_arn(
@@ -180,6 +181,13 @@ class ProvisionedThroughput(_ProvisionedThroughputBase):
                 actions=list(permissions.THROUGHPUT_OWNED_ACTIONS),
                 resources=[throughputs],
                 conditions={"StringEquals": {f"aws:ResourceTag/{STACK_TAG_KEY}": cdk.Aws.STACK_ID}},
+            )
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=list(permissions.THROUGHPUT_TAG_ON_CREATE_ACTIONS),
+                resources=[throughputs],
+                conditions={"StringEquals": {f"aws:RequestTag/{STACK_TAG_KEY}": cdk.Aws.STACK_ID}},
             )
         )
         # A throughput that is gone carries no tag, so Get and Delete of it are denied: the list

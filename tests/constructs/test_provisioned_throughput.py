@@ -161,8 +161,10 @@ def test_the_handler_may_buy_only_for_the_declared_models_and_manage_only_its_st
         ("bedrock:CreateProvisionedModelThroughput",),
         ("bedrock:UpdateProvisionedModelThroughput",),
         ("bedrock:ListProvisionedModelThroughputs",),  # no resource type: tells gone from untagged
+        ("bedrock:TagResource",),  # the tags sent with the create, on the new throughput
     }
     assert by_actions[owned] == [({throughputs}, stack_tag)]
+    assert by_actions[("bedrock:TagResource",)] == [({throughputs}, request_tag)]
     assert by_actions[("bedrock:ListProvisionedModelThroughputs",)] == [({"*"}, None)]
     assert set().union(*(r for r, _ in by_actions[("bedrock:CreateProvisionedModelThroughput",)])) == models
     assert all(c == request_tag for _, c in by_actions[("bedrock:CreateProvisionedModelThroughput",)])

@@ -27,7 +27,6 @@ import functools
 import hashlib
 import importlib
 import json
-import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ import boto3
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError, ReadTimeoutError
 
+from bedrock_platform.geographies import inference_profile_geography
 from bedrock_platform.handlers import custom_resource
 from bedrock_platform.handlers.custom_resource import HandlerError, Service
 from tests.deploy_proof.assembly import Assembly, Stack
@@ -67,7 +67,6 @@ MODEL_KEYS = frozenset(
 """Request and answer fields that name a model by id or ARN."""
 ID_KEYS: Mapping[str, str] = {"knowledgeBaseId": "knowledge-base", "guardrailIdentifier": "guardrail"}
 """Request fields that name a resource by its id, and the ARN resource type of that id."""
-INFERENCE_PROFILE = re.compile(r"^(us|us-gov|eu|apac|ca|jp|au|global)\.[a-z0-9-]+\.")
 CALLER_KMS: Mapping[tuple[str, str], tuple[str, ...]] = {
     # User guide, "Chiffrement des données pour les tâches d'évaluation de modèle" > "Éléments de
     # politique IAM requis": the role that sends CreateEvaluationJob needs kms:Decrypt and
@@ -657,12 +656,18 @@ def _strings(value: Any, key: str = "") -> Iterator[tuple[str, str]]:
         yield key, value
 
 
-def _model_arn(identifier: str, region: str, account: str) -> str:
+def _model_arns(identifier: str, region: str, account: str) -> list[str]:
+    """The ARNs a model identifier stands for: an inference profile stands for itself and for the
+    model it routes to (at least in the caller's Region), for actions authorized on models only."""
     if identifier.startswith("arn:"):
-        return identifier
-    if INFERENCE_PROFILE.match(identifier):
-        return f"arn:aws:bedrock:{region}:{account}:inference-profile/{identifier}"
-    return f"arn:aws:bedrock:{region}::foundation-model/{identifier}"
+        return [identifier]
+    if inference_profile_geography(identifier) is not None:
+        base = identifier.split(".", 1)[1]
+        return [
+            f"arn:aws:bedrock:{region}:{account}:inference-profile/{identifier}",
+            f"arn:aws:bedrock:{region}::foundation-model/{base}",
+        ]
+    return [f"arn:aws:bedrock:{region}::foundation-model/{identifier}"]
 
 
 @functools.cache
@@ -680,7 +685,7 @@ def requests_of(call: Call) -> list[Request]:
     candidates: list[str] = []
     for key, value in [*_strings(call.params), *_strings(call.answer)]:
         if key in MODEL_KEYS:
-            candidates.append(_model_arn(value, call.region, call.account))
+            candidates += _model_arns(value, call.region, call.account)
         elif key in ID_KEYS and not value.startswith("arn:"):
             candidates.append(f"arn:aws:bedrock:{call.region}:{call.account}:{ID_KEYS[key]}/{value}")
         elif value.startswith("arn:"):
@@ -694,6 +699,14 @@ def requests_of(call: Call) -> list[Request]:
             context["aws:TagKeys"] = sorted(tags)
     why = f"{call.service}.{call.method}"
     requests = []
+    if call.operation in CREATES and context:
+        # Tag on create: Bedrock authorizes the tags of a Create request as TagResource on the new
+        # resource, with the request's tags (Bedrock's own CloudFormation handlers list
+        # bedrock:TagResource for every create that takes tags, in cfn-lint's resource schemas).
+        arn_key = CREATES[call.operation][2]
+        created = call.answer.get(arn_key)
+        if isinstance(created, str):
+            requests.append(Request("bedrock:TagResource", created, dict(context), f"{why} tags on create"))
     for resource in resources or ["*"]:
         resource_context = dict(context)
         for name, value in call.resource_tags.get(resource, {}).items():

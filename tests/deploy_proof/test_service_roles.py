@@ -12,13 +12,13 @@ bucket policies and OpenSearch Serverless data access policies.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
+from bedrock_platform.geographies import GLOBAL_GEOGRAPHY, destination_regions, inference_profile_geography
 from tests.deploy_proof.assembly import Assembly, Stack
 from tests.deploy_proof.conftest import ASSEMBLIES
 from tests.deploy_proof.iam import Request, as_list, decide, statement_applies
@@ -59,7 +59,6 @@ LOGGING = "Journalisation des invocations de modèle"
 LOGGING_S3 = f"{LOGGING} > Configuration d'une destination Amazon S3 (AmazonBedrockLogsWrite)"
 LOGGING_CW = f"{LOGGING} > Configurer la destination CloudWatch des journaux"
 BEDROCK = "bedrock.amazonaws.com"
-INFERENCE_PROFILE = re.compile(r"^(us|us-gov|eu|apac|ca|jp|au|global)\.([a-z0-9-]+\..+)$")
 
 
 @dataclass(frozen=True)
@@ -88,17 +87,25 @@ def _object(key: str, example: str) -> str:
 
 
 def _model_arns(identifier: str, stack: Stack) -> list[str]:
-    """What IAM checks when Bedrock invokes ``identifier``: a profile and the model it routes to
-    (at least in the source Region), a foundation model, or the ARN given."""
+    """What IAM checks when Bedrock invokes ``identifier`` for a job: a foundation model, the ARN
+    given, or a system-defined inference profile and the model in each Region it routes to from
+    the stack's Region (``bedrock_platform/geographies.py``, from the guide's cross-Region
+    inference pages; a global profile: the source Region and the Region-less model ARN)."""
     if identifier.startswith("arn:"):
         return [identifier]
-    profile = INFERENCE_PROFILE.match(identifier)
-    if profile:
-        return [
-            f"arn:aws:bedrock:{stack.region}:{stack.account}:inference-profile/{identifier}",
-            f"arn:aws:bedrock:{stack.region}::foundation-model/{profile[2]}",
-        ]
-    return [f"arn:aws:bedrock:{stack.region}::foundation-model/{identifier}"]
+    geography = inference_profile_geography(identifier)
+    if geography is None:
+        return [f"arn:aws:bedrock:{stack.region}::foundation-model/{identifier}"]
+    base = identifier.split(".", 1)[1]
+    regions = (
+        [stack.region, ""]
+        if geography == GLOBAL_GEOGRAPHY
+        else [stack.region, *destination_regions(geography, stack.region)]
+    )
+    return [
+        f"arn:aws:bedrock:{stack.region}:{stack.account}:inference-profile/{identifier}",
+        *(f"arn:aws:bedrock:{region}::foundation-model/{base}" for region in dict.fromkeys(regions)),
+    ]
 
 
 def _s3_reads(stack: Stack, role: str, bucket: str, key: str, section: str, owner: str) -> Iterator[Need]:
