@@ -219,8 +219,8 @@ on the object keys it writes."""
 UNSCOPED_ACTIONS.update(
     dict.fromkeys(
         EVALUATION_JOB_CREATE_ACTIONS,
-        "an evaluation job that names an inference profile or a provisioned throughput: the IAM "
-        "reference authorizes CreateEvaluationJob on no such ARN; the job handler passes only the "
-        "job's own role, which invokes only the job's models",
+        "an evaluation job that names a provisioned throughput: the IAM reference authorizes "
+        "CreateEvaluationJob on models only, and the throughput's model is known only when deployed; "
+        "the job handler passes only the job's own role, which invokes only the job's models",
     )
 )

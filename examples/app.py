@@ -22,6 +22,8 @@ between the ``--8<--`` markers is what docs/constructs.md shows (a test keeps th
 from __future__ import annotations
 
 # --8<-- [start:imports]
+from pathlib import Path
+
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -235,6 +237,8 @@ class JobsStack(cdk.Stack):
         # --8<-- [start:jobs]
         # Datasets, batch input and results, with the CORS rule the Bedrock console needs.
         bucket = JobBucket(self, "JobData", access_logs_bucket=AccessLogsBucket(self, "AccessLogs"))
+        # Job data shipped beside this file: each job starts after its data is uploaded.
+        data = Path(__file__).resolve().parent / "data"
         # Datasets and metrics use the API's names (Builtin.<Name>); the YAML path maps them for you.
         EvaluationJob(
             self,
@@ -265,7 +269,8 @@ class JobsStack(cdk.Stack):
                     name="support-questions",
                     task_type="General",
                     metrics=("Builtin.ContextRelevance", "Builtin.ContextCoverage"),
-                    key="datasets/support-questions.jsonl",  # upload it before deploying
+                    key="datasets/support-questions.jsonl",
+                    source=str(data / "support-questions.jsonl"),  # uploaded to key by the deployment
                 )
             ],
             bucket=bucket,
@@ -278,6 +283,7 @@ class JobsStack(cdk.Stack):
             model=JobModel.of(self, ANSWER_MODEL),
             bucket=bucket,
             input_key="batch/tickets/",
+            input_source=str(data / "tickets"),  # 100 records (Bedrock's minimum), uploaded under it
             output_prefix="batch/ticket-summaries/",
             timeout_hours=72,
         )

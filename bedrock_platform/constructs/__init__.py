@@ -15,7 +15,9 @@ from bedrock_platform.constructs import Guardrail, KnowledgeBase, VectorCollecti
   ``Guardrail.add_version``).
 - Provisioned throughput: :class:`ProvisionedThroughput` from a :class:`ProvisionedThroughputProps`.
 - Jobs: :class:`EvaluationJob` (datasets as :class:`EvaluationDataset`), :class:`BatchInferenceJob`,
-  the models they invoke (:class:`JobModel`), and a :class:`JobBucket` for their data.
+  the models they invoke (:class:`JobModel`), and a :class:`JobBucket` for their data; a dataset's
+  or input's file shipped with the app is uploaded by :class:`JobData` (as the stack's
+  :class:`JobDataUploader`) before the job starts.
 - Model invocation logging of the account and Region: :class:`InvocationLogging`; a customer
   managed key for a log group: :func:`log_group_key`.
 - cdk-nag: :func:`add_checks` registers its AwsSolutions, NIST 800-53 rev. 5 and HIPAA Security
@@ -46,6 +48,7 @@ from bedrock_platform.constructs.encryption import log_group_key
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.guardrail import Guardrail, GuardrailProps, GuardrailVersion, IGuardrail
 from bedrock_platform.constructs.handler_provider import HandlerProvider, latest_python_runtime
+from bedrock_platform.constructs.job_data import JobData, JobDataUploader
 from bedrock_platform.constructs.ingestion import DataSourceIngestion
 from bedrock_platform.constructs.invocation_logging import InvocationLogging
 from bedrock_platform.constructs.knowledge_base import IKnowledgeBase, KnowledgeBase
@@ -85,6 +88,8 @@ __all__ = [
     "IVectorCollection",
     "InvocationLogging",
     "JobBucket",
+    "JobData",
+    "JobDataUploader",
     "JobModel",
     "KnowledgeBase",
     "PiiEntity",

@@ -31,7 +31,7 @@ from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.handler_provider import HandlerProvider
 from bedrock_platform.constructs.job_data import JobData
 from bedrock_platform.constructs.knowledge_base import IKnowledgeBase
-from bedrock_platform.constructs.nag import acknowledge_wildcard
+from bedrock_platform.constructs.nag import acknowledge_wildcard, skip_checkov
 from bedrock_platform.constructs.provisioned_throughput import IProvisionedThroughput
 from bedrock_platform.constructs.service_role import bedrock_service_role, foundation_model_arn
 
@@ -53,6 +53,11 @@ TOTAL_TIMEOUT = cdk.Duration.hours(1)
 """The Provider framework's maximum: ``wait`` covers jobs that finish within an hour."""
 _PREFIX = re.compile(r"^([!-.0-~]+/)*$")  # S3 key characters, ending in /
 BEDROCK_SERVICE = "bedrock.amazonaws.com"
+UNLISTED_MODEL_CREATE = (
+    "CreateEvaluationJob for a job that names a provisioned throughput: the IAM reference authorizes "
+    "it on models only, and the throughput's model is known only when deployed, so only on *. The "
+    "handler passes only each job's own role (iam:PassRole), which invokes only that job's models."
+)
 
 CORS_FOR_CONSOLE = s3.CorsRule(
     allowed_methods=[s3.HttpMethods.GET, s3.HttpMethods.PUT, s3.HttpMethods.POST, s3.HttpMethods.DELETE],
@@ -207,7 +212,12 @@ class _BedrockJob(Construct):
             iam.PolicyStatement(actions=list(create_actions), resources=list(dict.fromkeys(create_resources)))
         )
         for arn in dict.fromkeys(create_resources):
-            if "*" in arn and arn != self.jobs_arn:
+            if arn == "*":
+                acknowledge_wildcard(role, "*", UNLISTED_MODEL_CREATE)
+                policy = role.node.find_child("DefaultPolicy").node.default_child
+                assert isinstance(policy, cdk.CfnResource)
+                skip_checkov(policy, "CKV_AWS_111", UNLISTED_MODEL_CREATE)
+            elif "*" in arn and arn != self.jobs_arn:
                 acknowledge_wildcard(
                     role,
                     arn,
@@ -233,14 +243,23 @@ class _BedrockJob(Construct):
         if encryption_key is not None:
             _grant_caller_key(role, encryption_key)
 
-    def _start(self, *, job_name_prefix: str, request: dict[str, Any], wait: bool) -> None:
+    def _start(
+        self, *, job_name_prefix: str, request: dict[str, Any], wait: bool, data: Sequence[JobData] = ()
+    ) -> None:
+        """The job's custom resource; with ``data`` (its uploads), it starts after them, and their
+        fingerprint is part of its name, so changed data starts a new job."""
+        properties: dict[str, Any] = {"JobNamePrefix": job_name_prefix, "Request": request, "Wait": wait}
+        if data:
+            properties["DataFingerprint"] = "-".join(upload.fingerprint for upload in data)
         self.resource = cdk.CustomResource(
             self,
             "Resource",
             service_token=self.provider.service_token,
             resource_type=self.resource_type,
-            properties={"JobNamePrefix": job_name_prefix, "Request": request, "Wait": wait},
+            properties=properties,
         )
+        for upload in data:
+            self.resource.node.add_dependency(upload)
         # The service checks the role's permissions when the job starts: the policy must exist first.
         # (Only the policy: the role itself is referenced, and a redundant DependsOn is cfn-lint W3005.)
         self.resource.node.add_dependency(self.role.node.find_child("DefaultPolicy"))
@@ -535,15 +554,19 @@ class EvaluationJob(_BedrockJob):
             request["customerEncryptionKeyId"] = encryption_key.key_arn
         if tags:
             request["jobTags"] = [{"key": key, "value": value} for key, value in sorted(tags.items())]
+        # The IAM reference authorizes CreateEvaluationJob on foundation-model, custom-model and
+        # prompt-router ARNs only: an inference profile is authorized as the models it routes to,
+        # but a provisioned throughput's model is known only when deployed, so a job that names
+        # one can be allowed on "*" only. The handler still passes only this job's role, which
+        # invokes only the job's models.
+        unlisted = any(model.throughput_arn for model in used)
         self._grant_handler(
             create_actions=permissions.EVALUATION_JOB_CREATE_ACTIONS,
-            create_resources=_creatable_model_arns(used, self),
+            create_resources=["*"] if unlisted else _creatable_model_arns(used, self),
             tagged=bool(tags),
             encryption_key=encryption_key,
         )
-        self._start(job_name_prefix=job_name_prefix, request=request, wait=wait)
-        for upload in uploads:
-            self.add_input_dependency(upload)
+        self._start(job_name_prefix=job_name_prefix, request=request, wait=wait, data=uploads)
 
     def _job_key(self, key: kms.IKey) -> None:
         """The job's customer managed key (``customerEncryptionKeyId``), for its role and its key policy.
@@ -670,13 +693,12 @@ class BatchInferenceJob(_BedrockJob):
             tagged=bool(tags),
             encryption_key=encryption_key,
         )
-        self._start(job_name_prefix=job_name_prefix, request=request, wait=wait)
-        if input_source is not None:
-            self.add_input_dependency(
-                JobData(
-                    self, "Input", bucket=bucket, source=input_source, key=input_key, bucket_key=bucket_key
-                )
-            )
+        uploads = (
+            [JobData(self, "Input", bucket=bucket, source=input_source, key=input_key, bucket_key=bucket_key)]
+            if input_source is not None
+            else []
+        )
+        self._start(job_name_prefix=job_name_prefix, request=request, wait=wait, data=uploads)
 
     def _attach_to_vpc(self, subnet_ids: Sequence[str], security_group_ids: Sequence[str]) -> None:
         """Let the job create and remove its network interfaces in these subnets only."""

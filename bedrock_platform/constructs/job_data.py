@@ -13,6 +13,7 @@ uploads never delete: ``prune`` is off and objects stay when an upload is remove
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from pathlib import Path
 
@@ -28,13 +29,15 @@ from constructs import Construct
 
 from bedrock_platform import permissions
 from bedrock_platform.constructs.errors import ConstructValidationError
-from bedrock_platform.constructs.handler_provider import LOG_RETENTION
+from bedrock_platform.constructs.handler_provider import LOG_RETENTION, depend_on_policy_only
 from bedrock_platform.constructs.nag import (
     acknowledge,
     acknowledge_custom_resource_function,
     acknowledge_role_policy,
     acknowledge_unencrypted_log_group,
     acknowledge_wildcard,
+    l1,
+    skip_checkov,
 )
 
 __all__ = ["JobData", "JobDataUploader"]
@@ -43,6 +46,10 @@ UPLOADER_ID = "JobDataUploader"
 UPLOADER_LOGS = (
     "The log group holds only CDK's BucketDeployment lines (the S3 commands it runs: bucket, key, "
     "no object content), which CloudWatch Logs encrypts at rest with its own keys."
+)
+UPLOADER_ENVIRONMENT = (
+    "CDK's BucketDeployment function: its only environment variable is AWS_CA_BUNDLE, the path of "
+    "the runtime's certificate bundle, nothing secret."
 )
 UPLOADER_RUNTIME = (
     "CDK's BucketDeployment function: aws-cdk-lib sets its runtime (and the AWS CLI layer that "
@@ -108,6 +115,8 @@ class JobData(Construct):
     ) -> None:
         super().__init__(scope, id)
         path = Path(source)
+        self.fingerprint = data_fingerprint(path)
+        """A hash of the data uploaded (file names and contents), for the job's name."""
         if path.is_dir():
             if not key.endswith("/"):
                 raise ConstructValidationError(
@@ -166,7 +175,8 @@ class JobData(Construct):
             iam.PolicyStatement(
                 actions=list(permissions.S3_LIST_ACTIONS),
                 resources=[bucket.bucket_arn],
-                conditions={"StringLike": {"s3:prefix": [prefix, f"{prefix}*"] if prefix else [""]}},
+                # A listing of the whole bucket (a key at its root) carries no prefix to match.
+                conditions={"StringLike": {"s3:prefix": [prefix, f"{prefix}*"]}} if prefix else None,
             )
         )
         objects = [bucket.arn_for_objects(key) for key in written]
@@ -195,4 +205,19 @@ class JobData(Construct):
             if not child.node.id.startswith("Custom::CDKBucketDeployment"):
                 continue
             acknowledge_custom_resource_function(child)
+            skip_checkov(l1(child), "CKV_AWS_173", UPLOADER_ENVIRONMENT)
             acknowledge(child, "AwsSolutions::AwsSolutions-L1", UPLOADER_RUNTIME)
+            # The function runs only once its policy exists; the role itself it references already
+            # (a redundant DependsOn is cfn-lint W3005).
+            depend_on_policy_only(child, JobDataUploader.of(self).role)
+
+
+def data_fingerprint(path: Path) -> str:
+    """16 hex digits of SHA-256 over a file's content, or a folder's file names and contents."""
+    digest = hashlib.sha256()
+    files = sorted(item for item in path.rglob("*") if item.is_file()) if path.is_dir() else [path]
+    for file in files:
+        name = file.relative_to(path).as_posix() if path.is_dir() else ""
+        digest.update(f"{name}\0{file.stat().st_size}\0".encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]

@@ -5,10 +5,12 @@ API under the CDK ``Provider`` framework, the resource type choosing the kind
 (``Custom::BedrockEvaluationJob``, ``Custom::BedrockBatchInferenceJob``).
 
 Properties: ``JobNamePrefix`` (``<environment>-<name>``), ``Request`` (the Create request in the
-API's own shape, without ``jobName`` and ``clientRequestToken``) and ``Wait``.
+API's own shape, without ``jobName`` and ``clientRequestToken``), ``Wait`` and, for a job whose
+dataset or input the stack uploads from the repository, ``DataFingerprint`` (a hash of that data).
 
-- The job name is ``<prefix>-<6 hex>``, a hash of the request as deployed (tags left out), so
-  a changed spec starts a new job and an unchanged one never starts one again: an update whose
+- The job name is ``<prefix>-<6 hex>``, a hash of the request as deployed (tags left out) and of
+  the data fingerprint, so a changed spec or changed shipped data starts a new job and an
+  unchanged one never starts one again: an update whose
   request is unchanged (a tag or ``Wait`` change) keeps the job, and a create that finds a job of
   that name (the same spec, run before) adopts it instead of failing.
 - Create sends a ``clientRequestToken`` derived from the stack id, logical id and properties, so
@@ -139,7 +141,7 @@ def handle(event: Event, bedrock: Service) -> Response:
 def create(event: Event, bedrock: Service, kind: JobKind) -> Response:
     """Start the job, or adopt the job this exact spec started before."""
     prefix, request = read(event, bedrock, kind, "ResourceProperties")
-    name = job_name(prefix, request, kind)
+    name = job_name(prefix, request, kind, fingerprint(event, "ResourceProperties"))
     action = f"starting {kind.noun} {name}"
     try:
         token = custom_resource.request_token(event)
@@ -161,10 +163,11 @@ def update(event: Event, bedrock: Service, kind: JobKind) -> Response:
     """
     old_prefix, old = read(event, bedrock, kind, "OldResourceProperties")
     new_prefix, new = read(event, bedrock, kind, "ResourceProperties")
-    if job_name(old_prefix, old, kind) != job_name(new_prefix, new, kind):
+    new_name = job_name(new_prefix, new, kind, fingerprint(event, "ResourceProperties"))
+    if job_name(old_prefix, old, kind, fingerprint(event, "OldResourceProperties")) != new_name:
         return create(event, bedrock, kind)
     arn = event["PhysicalResourceId"]
-    return {"PhysicalResourceId": arn, "Data": {"JobArn": arn, "JobName": job_name(new_prefix, new, kind)}}
+    return {"PhysicalResourceId": arn, "Data": {"JobArn": arn, "JobName": new_name}}
 
 
 def delete(event: Event, bedrock: Service, kind: JobKind) -> Response:
@@ -221,9 +224,18 @@ def read(event: Event, bedrock: Service, kind: JobKind, key: str) -> tuple[str, 
         raise HandlerError(f"invalid {kind.noun} properties: {error!r}") from error
 
 
-def job_name(prefix: str, request: Mapping[str, Any], kind: JobKind) -> str:
-    """``<prefix>-<6 hex>``: the hash of the request without its tags."""
-    spec = {key: value for key, value in request.items() if key != kind.tags}
+def fingerprint(event: Event, key: str) -> str:
+    """The ``DataFingerprint`` of the properties at ``key``: a hash of the data the stack uploads
+    for the job (empty for a job whose data is in the bucket already)."""
+    return str((event.get(key) or {}).get("DataFingerprint") or "")
+
+
+def job_name(prefix: str, request: Mapping[str, Any], kind: JobKind, data: str = "") -> str:
+    """``<prefix>-<6 hex>``: the hash of the request without its tags, and of ``data`` (the data
+    fingerprint) when there is one."""
+    spec: dict[str, Any] = {key: value for key, value in request.items() if key != kind.tags}
+    if data:
+        spec["__data__"] = data
     digest = hashlib.sha256(json.dumps(spec, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
     return f"{prefix}-{digest[:UNTAGGED_HASH_LENGTH]}"
 

@@ -13,6 +13,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Match, Template
 
+from bedrock_platform import permissions
 from bedrock_platform.config.model import EvaluationDataset
 from bedrock_platform.constructs import (
     AccessLogsBucket,
@@ -751,6 +752,14 @@ def test_a_dataset_with_a_source_is_uploaded_to_its_key_before_the_job_starts(tm
     assert (upload["Prune"], upload["RetainOnDelete"]) == (False, True)
     (job,) = job_resources(template, "Custom::BedrockEvaluationJob")
     assert upload_id in job["DependsOn"]
+    # The data's fingerprint is part of the job's name (the handler hashes it): new data, new job.
+    fingerprint = job["Properties"]["DataFingerprint"]
+    assert len(fingerprint) == 16
+    dataset_file.write_text('{"prompt": "What is 3 + 3?", "referenceResponse": "6"}\n')
+    other = new_stack("Other")
+    _evaluation(other, datasets=[shipped, GIGAWORD])
+    (changed,) = job_resources(Template.from_stack(other), "Custom::BedrockEvaluationJob")
+    assert changed["Properties"]["DataFingerprint"] != fingerprint
 
     uploader = [_rendered(s) for s in policy_statements(template, "JobDataUploaderRole")]
     (asset_key,) = upload["SourceObjectKeys"]
@@ -797,3 +806,29 @@ def test_a_folder_source_needs_a_prefix_key(tmp_path: Any) -> None:
         ConstructValidationError, match=r"is a folder, so key 'batch/in\.jsonl' must be a prefix"
     ):
         _batch(stack, input_key="batch/in.jsonl", input_source=str(tmp_path))
+
+
+def test_an_evaluation_on_an_inference_profile_is_created_on_the_models_it_routes_to() -> None:
+    """The IAM reference authorizes CreateEvaluationJob on foundation-model, custom-model and
+    prompt-router ARNs, not on inference profiles: a profile is authorized as its models."""
+    stack = new_stack()
+    job = _evaluation(stack, evaluator_model=JobModel.of(stack, JUDGE))
+    statements = handler_statements(Template.from_stack(stack))
+    for arn in JUDGE_MODEL_ARNS:
+        assert decide(statements, Request("bedrock:CreateEvaluationJob", arn)), arn
+    assert not decide(statements, Request("bedrock:CreateEvaluationJob", "*"))
+    role_arn = render(stack.resolve(job.role.role_arn))
+    passed = {"iam:PassedToService": "bedrock.amazonaws.com"}
+    assert decide(statements, Request("iam:PassRole", role_arn, passed))
+    assert not decide(statements, Request("iam:PassRole", "arn:aws:iam::111111111111:role/other", passed))
+
+
+def test_an_evaluation_of_a_provisioned_throughput_is_created_on_star_only_with_its_own_role() -> None:
+    """A throughput's model is known only when deployed: CreateEvaluationJob on "*", which
+    permissions.UNSCOPED_ACTIONS lists with the reason."""
+    stack = new_stack()
+    throughput = ProvisionedThroughput.from_provisioned_model_arn(stack, "Throughput", THROUGHPUT_ARN)
+    _evaluation(stack, models=[JobModel.from_throughput(throughput)])
+    statements = handler_statements(Template.from_stack(stack))
+    assert decide(statements, Request("bedrock:CreateEvaluationJob", "*"))
+    assert "bedrock:CreateEvaluationJob" in permissions.UNSCOPED_ACTIONS

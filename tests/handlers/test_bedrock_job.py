@@ -585,3 +585,46 @@ def test_a_job_that_ended_failed_is_reported_and_not_stopped(bedrock: Service, s
 
     with pytest.raises(HandlerError, match=r"ended Failed: boom$"):
         handler.check(polled, bedrock)
+
+
+def with_data(properties: dict[str, Any], fingerprint: str) -> dict[str, Any]:
+    return {**properties, "DataFingerprint": fingerprint}
+
+
+def test_a_job_without_shipped_data_keeps_its_name() -> None:
+    """Jobs whose data is in the bucket already have no DataFingerprint: their names do not change."""
+    kind = handler.EVALUATION
+    assert handler.job_name("p", EVALUATION_REQUEST, kind, "") == handler.job_name(
+        "p", EVALUATION_REQUEST, kind
+    )
+
+
+def test_changed_shipped_data_starts_a_new_job_and_unchanged_data_none(
+    bedrock: Any, stubber: Stubber
+) -> None:
+    """Issue 16, finding 11: the stack uploads a job's dataset from the repository; a changed file
+    (its fingerprint) must run the evaluation again, even though the request is the same."""
+    old = with_data(event("Create")["ResourceProperties"], "0123456789abcdef")
+    same = event("Update", OldResourceProperties=old, PhysicalResourceId=EVALUATION_ARN)
+    same["ResourceProperties"] = with_data(same["ResourceProperties"], "0123456789abcdef")
+    kept = handler.handle(same, bedrock)
+    assert kept["PhysicalResourceId"] == EVALUATION_ARN
+
+    changed = event("Update", OldResourceProperties=old, PhysicalResourceId=EVALUATION_ARN)
+    changed["ResourceProperties"] = with_data(changed["ResourceProperties"], "fedcba9876543210")
+    new_name = handler.job_name(
+        "dev-summarization-baseline", EVALUATION_REQUEST, handler.EVALUATION, "fedcba9876543210"
+    )
+    assert new_name != kept["Data"]["JobName"]
+    stubber.add_response(
+        "create_evaluation_job",
+        {"jobArn": NEW_EVALUATION_ARN},
+        {
+            "jobName": new_name,
+            "clientRequestToken": custom_resource.request_token(changed),
+            **EVALUATION_REQUEST,
+        },
+    )
+    response = handler.handle(changed, bedrock)
+    assert response["PhysicalResourceId"] == NEW_EVALUATION_ARN
+    assert response["Data"]["JobName"] == new_name

@@ -146,6 +146,7 @@ def test_the_installed_wheel_validates_a_config_with_its_own_schema(wheel: Wheel
     with zipfile.ZipFile(wheel.path) as archive:
         archive.extractall(site)
     shutil.copy2(ROOT / "config" / "dev.yaml", tmp_path / "dev.yaml")
+    shutil.copytree(ROOT / "config" / "datasets", tmp_path / "datasets")  # the job data dev.yaml ships
     code = (
         "import sys\n"
         f"sys.path.insert(0, {str(site)!r})\n"
