@@ -408,6 +408,7 @@ def job_bucket_used(config: Mapping[str, Any], context: RuleContext) -> list[Iss
 # -- job data shipped in the repository (issue 16, finding 11) --------------------------------
 
 SOURCE_ABSOLUTE = "{source} must be a path relative to the config file's folder"
+SOURCE_INVALID = "{source} is not a valid path"
 SOURCE_OUTSIDE = (
     "{source} resolves outside the config file's folder (symlinks are followed): job data must be in "
     "that folder or below it"
@@ -527,8 +528,29 @@ def _source_issues(
     batch_input: str = "",
 ) -> list[Issue]:
     shown = show(source)
+    if "\0" in source:
+        return [context.issue(path, SOURCE_INVALID.format(source=shown))]
     if PurePath(source).is_absolute():
         return [context.issue(path, SOURCE_ABSOLUTE.format(source=shown))]
+    try:
+        return _existing_source_issues(context, path, folder, source, rule, folder_allowed, batch_input)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return [
+            context.issue(path, SOURCE_UNREADABLE.format(source=shown, problem=f"cannot read it: {reason}"))
+        ]
+
+
+def _existing_source_issues(
+    context: RuleContext,
+    path: ConfigPath,
+    folder: str,
+    source: str,
+    rule: RecordRule,
+    folder_allowed: bool,
+    batch_input: str,
+) -> list[Issue]:
+    shown = show(source)
     resolved = resolve_source(folder, source)
     if resolved is None:
         return [context.issue(path, SOURCE_OUTSIDE.format(source=shown))]

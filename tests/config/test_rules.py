@@ -13,9 +13,10 @@ from bedrock_platform.config.rules import RULES, RuleContext, check_rules, knowl
 from tests.config.helpers import HEADER, WriteConfig
 
 
-def run_rules(text: str) -> list[str]:
-    """Every rule over a document, without the schema (so nothing is marked invalid)."""
-    document = parse_document(text, "f.yaml")
+def run_rules(text: str, file: str = "f.yaml") -> list[str]:
+    """Every rule over a document, without the schema (so nothing is marked invalid); job data
+    ``source`` paths are relative to ``file``'s folder."""
+    document = parse_document(text, file)
     return [str(issue) for issue in check_rules(document.data, RuleContext(document))]
 
 
@@ -30,7 +31,7 @@ def test_rules_have_unique_ids_and_descriptions() -> None:
 @pytest.mark.parametrize("name", ["dev", "prod"])
 def test_rules_find_nothing_in_the_shipped_configs(name: str) -> None:
     with open(f"config/{name}.yaml", encoding="utf-8") as stream:
-        assert run_rules(stream.read()) == []
+        assert run_rules(stream.read(), f"config/{name}.yaml") == []
 
 
 @pytest.mark.parametrize(
