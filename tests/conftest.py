@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG_DIR = ROOT / "config"
+CONFIG_FILE_DIRS = ("guardrails", "datasets", "batch")
+"""Folders of config/ whose files the configs name by relative path: word lists, job data."""
+
+
+def copy_config_files(folder: Path) -> None:
+    """Copy what the configs of config/ name by relative path (word lists, the job data they ship)
+    into ``folder``, so that a copy of a config written there validates."""
+    for name in CONFIG_FILE_DIRS:
+        if (CONFIG_DIR / name).is_dir() and not (folder / name).exists():
+            shutil.copytree(CONFIG_DIR / name, folder / name)
+
+
 ENVIRONMENT_CONFIGS = sorted(CONFIG_DIR.glob("*.yaml"))
 
 # Tests run from the repository root, so cdk.json (the feature flags) is found like `cdk synth` finds it.

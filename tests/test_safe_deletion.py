@@ -102,6 +102,10 @@ PROD: Mapping[str, Decision] = {
     "Custom::BedrockBatchInferenceJob": Decision(
         NOTHING_TO_LOSE, "deleting stops a running job; the job and its output (in the job bucket) stay"
     ),
+    "Custom::CDKBucketDeployment": Decision(
+        NOTHING_TO_LOSE, "uploads job data shipped in the repository; retain_on_delete keeps the objects"
+    ),
+    "AWS::Lambda::LayerVersion": Decision(NOTHING_TO_LOSE, "the AWS CLI that CDK's upload function runs"),
 }
 """Every kind of resource a prod template may hold, and whether prod retains it."""
 

@@ -30,6 +30,7 @@ from constructs import Construct
 from bedrock_platform import permissions
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.handler_provider import LOG_RETENTION, depend_on_policy_only
+from bedrock_platform.constructs.handler_provider import _logs_key as logs_key
 from bedrock_platform.constructs.nag import (
     acknowledge,
     acknowledge_custom_resource_function,
@@ -43,6 +44,8 @@ from bedrock_platform.constructs.nag import (
 __all__ = ["JobData", "JobDataUploader"]
 
 UPLOADER_ID = "JobDataUploader"
+OWNER_TAG = "aws-cdk:cr-owned"
+"""The tag key prefix aws-cdk-lib's BucketDeployment puts on its destination bucket."""
 UPLOADER_LOGS = (
     "The log group holds only CDK's BucketDeployment lines (the S3 commands it runs: bucket, key, "
     "no object content), which CloudWatch Logs encrypts at rest with its own keys."
@@ -62,10 +65,17 @@ class JobDataUploader(Construct):
 
     def __init__(self, scope: Construct, id: str) -> None:
         super().__init__(scope, id)
+        # Encrypted like the custom-resource handlers' log groups (handler_logs.kms_key_arn).
+        key = logs_key(cdk.Stack.of(self))
         self.log_group = logs.LogGroup(
-            self, "Logs", retention=LOG_RETENTION, removal_policy=cdk.RemovalPolicy.DESTROY
+            self,
+            "Logs",
+            retention=LOG_RETENTION,
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+            encryption_key=key,
         )
-        acknowledge_unencrypted_log_group(self.log_group, UPLOADER_LOGS)
+        if key is None:
+            acknowledge_unencrypted_log_group(self.log_group, UPLOADER_LOGS)
         self.role = iam.Role(
             self,
             "Role",
@@ -151,8 +161,17 @@ class JobData(Construct):
             role=uploader.immutable_role,
             log_group=uploader.log_group,
         )
+        self._untag(bucket, prefix)
         self._grant(uploader.role, bucket, prefix, written, bucket_key)
         self._acknowledge_function()
+
+    def _untag(self, bucket: s3.IBucket, prefix: str) -> None:
+        """Drop the ``aws-cdk:cr-owned:<prefix>:<8 hex of the construct path>`` tag CDK puts on the
+        bucket. It serves only uploads that delete their objects (``retain_on_delete`` off), and
+        its construct path hash would make a pipeline stage's template differ from ``cdk deploy``'s."""
+        custom_resource = self.deployment.node.find_child("CustomResource")
+        key = f"{OWNER_TAG}{f':{prefix}' if prefix else ''}:{custom_resource.node.addr[-8:]}"
+        cdk.Tags.of(bucket).remove(key)
 
     def _grant(
         self,

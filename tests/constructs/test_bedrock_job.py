@@ -832,3 +832,18 @@ def test_an_evaluation_of_a_provisioned_throughput_is_created_on_star_only_with_
     statements = handler_statements(Template.from_stack(stack))
     assert decide(statements, Request("bedrock:CreateEvaluationJob", "*"))
     assert "bedrock:CreateEvaluationJob" in permissions.UNSCOPED_ACTIONS
+
+
+def test_an_upload_leaves_no_construct_path_tag_on_the_bucket(tmp_path: Any) -> None:
+    """CDK tags a BucketDeployment's bucket with a hash of the construct path, which differs between
+    a pipeline stage and `cdk deploy` (the templates must be the same); the uploads keep their objects,
+    so the tag (used only to keep a deleting upload off another's objects) is dropped."""
+    dataset_file = tmp_path / "questions.jsonl"
+    dataset_file.write_text('{"prompt": "What is 2 + 2?"}\n')
+    stack = new_stack()
+    jobs = JobBucket(stack, "JobData", access_logs_bucket=AccessLogsBucket(stack, "Logs"))
+    _evaluation(stack, bucket=jobs, datasets=[dataclasses.replace(CUSTOM, source=str(dataset_file))])
+    template = Template.from_stack(stack)
+    for resource in template.find_resources("AWS::S3::Bucket").values():
+        keys = [tag["Key"] for tag in resource["Properties"].get("Tags", [])]
+        assert not [key for key in keys if key.startswith("aws-cdk:cr-owned")], keys

@@ -18,6 +18,7 @@ from bedrock_platform.config.model import (
     build_guardrail,
 )
 from bedrock_platform.operations.samples import NEUTRAL_SAMPLE, Sample, derived_blocked_sample, samples
+from tests.conftest import copy_config_files
 
 BASE = Guardrail(name="default", blocked_input_message="Sorry.", blocked_output_message="Sorry.")
 TOPIC = DeniedTopic(name="legal-advice", definition="Legal advice.", examples=("Can I sue my landlord?",))
@@ -48,6 +49,7 @@ def test_the_shipped_guardrail_keeps_its_pinned_policy_with_smoke_samples(tmp_pa
     (guardrail,) = load_config("config/dev.yaml").guardrails
     marker = "    versions:\n"
     assert text.count(marker) == 1
+    copy_config_files(tmp_path)  # the job data dev.yaml ships
     config_file = tmp_path / "dev.yaml"
     config_file.write_text(
         text.replace(

@@ -12,7 +12,7 @@ import yaml
 
 from bedrock_platform.config import ConfigError, load_config
 from bedrock_platform.stacks import add_stacks, cdk_json_context
-from tests.conftest import CONFIG_DIR, Synthesized
+from tests.conftest import CONFIG_DIR, Synthesized, copy_config_files
 
 
 def _resources(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
@@ -60,8 +60,7 @@ def _guardrails_only(tmp_path: Path, edit: Any) -> dict[str, dict[str, Any]]:
     edit(raw)
     folder = tmp_path / f"case{len(list(tmp_path.iterdir()))}"
     folder.mkdir()
-    if (CONFIG_DIR / "guardrails").is_dir():
-        shutil.copytree(CONFIG_DIR / "guardrails", folder / "guardrails")
+    copy_config_files(folder)
     path = folder / "prod.yaml"
     path.write_text(yaml.safe_dump(raw, sort_keys=False))
     app = cdk.App(
@@ -94,7 +93,7 @@ def test_one_more_version_entry_adds_exactly_one_resource_and_changes_nothing_el
     scratch.mkdir()
     raw = yaml.safe_load((CONFIG_DIR / "prod.yaml").read_text())
     _tighten(raw)
-    shutil.copytree(CONFIG_DIR / "guardrails", scratch / "guardrails")
+    copy_config_files(scratch)
     (scratch / "prod.yaml").write_text(yaml.safe_dump(raw, sort_keys=False))
     with pytest.raises(ConfigError) as caught:
         load_config(str(scratch / "prod.yaml"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ import yaml
 from bedrock_platform.config import load_config
 from bedrock_platform.constructs.provisioned_throughput import RESOURCE_TYPE
 from bedrock_platform.stacks import add_stacks, cdk_json_context
-from tests.conftest import CONFIG_DIR, Synthesized
+from tests.conftest import CONFIG_DIR, Synthesized, copy_config_files
 
 DEV_THROUGHPUT = {"name": "support", "model": "amazon.nova-lite-v1:0:300k", "model_units": 1}
 PROD_THROUGHPUT = {
@@ -37,7 +36,7 @@ def _prod_with_a_throughput(tmp_path: Path) -> tuple[Any, Any]:
     """config/prod.yaml with :data:`PROD_THROUGHPUT`, synthesized: (its config, the throughput stack)."""
     raw = yaml.safe_load((CONFIG_DIR / "prod.yaml").read_text())
     raw["provisioned_throughputs"] = [PROD_THROUGHPUT]
-    shutil.copytree(CONFIG_DIR / "guardrails", tmp_path / "guardrails")  # its words_file is relative
+    copy_config_files(tmp_path)  # its words_file and job data are relative
     path = tmp_path / "prod.yaml"
     path.write_text(yaml.safe_dump(raw, sort_keys=False))
     config = load_config(str(path))
@@ -90,6 +89,7 @@ def _dev_throughput(
     raw["provisioned_throughputs"] = [item]
     folder = tmp_path / f"case{len(list(tmp_path.iterdir()))}"
     folder.mkdir()
+    copy_config_files(folder)  # the job data dev.yaml ships
     path = folder / "dev.yaml"
     path.write_text(yaml.safe_dump(raw, sort_keys=False))
     app = cdk.App(
