@@ -48,9 +48,9 @@ from bedrock_platform.constructs.encryption import log_group_key
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.guardrail import Guardrail, GuardrailProps, GuardrailVersion, IGuardrail
 from bedrock_platform.constructs.handler_provider import HandlerProvider, latest_python_runtime
-from bedrock_platform.constructs.job_data import JobData, JobDataUploader
 from bedrock_platform.constructs.ingestion import DataSourceIngestion
 from bedrock_platform.constructs.invocation_logging import InvocationLogging
+from bedrock_platform.constructs.job_data import JobData, JobDataUploader
 from bedrock_platform.constructs.knowledge_base import IKnowledgeBase, KnowledgeBase
 from bedrock_platform.constructs.nag import acknowledge_role_policy, add_checks
 from bedrock_platform.constructs.provisioned_throughput import (

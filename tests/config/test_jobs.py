@@ -533,7 +533,9 @@ def test_a_symlink_inside_the_config_folder_is_followed_and_one_out_of_it_refuse
     (outside / "records.jsonl").write_text(_records(100))
     (inside / "in.jsonl").symlink_to(inside / "data" / "records.jsonl")
     (inside / "out.jsonl").symlink_to(outside / "records.jsonl")
-    assert load_config(_write_config(inside, BATCH_WITH_SOURCE.format(source="in.jsonl"))).batch_inference_jobs
+    assert load_config(
+        _write_config(inside, BATCH_WITH_SOURCE.format(source="in.jsonl"))
+    ).batch_inference_jobs
     with pytest.raises(ConfigError) as raised:
         load_config(_write_config(inside, BATCH_WITH_SOURCE.format(source="out.jsonl")))
     (issue,) = raised.value.issues
