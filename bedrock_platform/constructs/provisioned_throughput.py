@@ -154,8 +154,9 @@ class ProvisionedThroughput(_ProvisionedThroughputBase):
         Tags sent with a create are authorized as ``bedrock:TagResource`` on the new throughput, with
         the request's tags (Bedrock's own CloudFormation handlers, in the resource schemas cfn-lint
         ships, list ``bedrock:TagResource`` for every create that takes tags): allowed when the
-        request carries this stack's tag. ListProvisionedModelThroughputs, on ``*``: IAM finds no tag on a throughput that is gone,
-        so Get and Delete of one are denied rather than not found; the list tells which.
+        request carries this stack's tag. ListProvisionedModelThroughputs, on ``*``: IAM finds no
+        tag on a throughput that is gone, so Get and Delete of one are denied rather than not
+        found; the list tells which.
         """
         throughputs = stack.format_arn(
             service="bedrock",

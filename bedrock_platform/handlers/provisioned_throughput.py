@@ -12,6 +12,9 @@ the ``bedrock`` API under the CDK ``Provider`` framework:
   reserve and, when found, returned as bought; when not, the failure says how to check for it
   and delete it. ``is_complete`` waits for ``InService``; ``Failed`` deletes the throughput
   this request bought, then fails the deployment with the service's failure message.
+- A create whose name is taken (a committed throughput kept by an earlier deploy that rolled
+  back, the stack since deployed again under a new id) adopts that throughput when it has the
+  declared shape, tagging it for this stack (:func:`kept_from_an_earlier_create`).
 - Update renames the throughput, or moves it to another custom model, in place; a rollback
   renames or moves it back. The API cannot change model units or the commitment (nor move a
   base-model throughput to another model), so those changes replace the throughput: the one
@@ -418,10 +421,54 @@ def retag(bedrock: Service, arn: str, old: Mapping[str, str], new: Mapping[str, 
 
 
 def _create(bedrock: Service, spec: ThroughputSpec, stack_id: str, token: str) -> str:
-    response = bedrock.call_or_fail(
-        "create_provisioned_model_throughput",
-        f"creating provisioned throughput {spec.name} ({spec.model_units} model units of {spec.model_id})",
-        clientRequestToken=token,
-        **spec.create_request(stack_id),
+    action = (
+        f"creating provisioned throughput {spec.name} ({spec.model_units} model units of {spec.model_id})"
     )
+    try:
+        response = bedrock.call(
+            "create_provisioned_model_throughput",
+            action,
+            clientRequestToken=token,
+            **spec.create_request(stack_id),
+        )
+    except ClientError as error:
+        if custom_resource.error_code(error) not in (CONFLICT, VALIDATION):
+            raise failure(error, action) from error
+        kept = kept_from_an_earlier_create(bedrock, spec, stack_id)
+        if kept is None:
+            raise failure(error, action) from error
+        return kept
     return str(response["provisionedModelArn"])
+
+
+def kept_from_an_earlier_create(bedrock: Service, spec: ThroughputSpec, stack_id: str) -> str | None:
+    """The ARN of a throughput of this name and shape that an earlier create bought, now adopted.
+
+    A first deploy that bought a committed throughput and then rolled back keeps it (it is
+    retained, and could not be deleted before its term anyway); the stack is deleted and deployed
+    again, under a new stack id, so a new token and the name already taken. The name carries a
+    hash of the declaration (model, units, commitment), so a throughput of that name with the
+    declared shape is that purchase: it is tagged for this stack (the role may tag when the
+    request carries this stack's tag) and adopted instead of failing the retry. One of that name
+    with another shape fails, saying so.
+    """
+    action = f"looking for provisioned throughput {spec.name}"
+    request: dict[str, Any] = {"nameContains": spec.name, "maxResults": 1000}
+    while True:
+        page = bedrock.call_or_fail("list_provisioned_model_throughputs", action, **request)
+        for found in page.get("provisionedModelSummaries", []):
+            if found.get("provisionedModelName") != spec.name:
+                continue
+            arn = str(found["provisionedModelArn"])
+            if not _is_for(found, spec):
+                raise HandlerError(
+                    f"provisioned throughput {spec.name} already exists ({arn}) with other model units, "
+                    "commitment or status: delete it or rename the entry, and deploy again"
+                )
+            tags = [{"key": STACK_TAG_KEY, "value": stack_id}]
+            bedrock.call_or_fail("tag_resource", f"adopting {arn}", resourceARN=arn, tags=tags)
+            custom_resource.LOGGER.warning("adopted %s, bought by an earlier create of %s", arn, spec.name)
+            return arn
+        if not page.get("nextToken"):
+            return None
+        request["nextToken"] = page["nextToken"]

@@ -100,6 +100,15 @@ def expect_list(stubber: Stubber, *pages: list[dict[str, Any]]) -> None:
         stubber.add_response("list_provisioned_model_throughputs", response, request)
 
 
+def expect_list_by_name(stubber: Stubber, summaries: list[dict[str, Any]]) -> None:
+    """ListProvisionedModelThroughputs by the declared name."""
+    stubber.add_response(
+        "list_provisioned_model_throughputs",
+        {"provisionedModelSummaries": summaries},
+        {"nameContains": "dev-support-1a2b3c", "maxResults": 1000},
+    )
+
+
 def summary(arn: str, status: str = "InService") -> dict[str, Any]:
     """A ProvisionedModelSummary of ``arn``."""
     full = state(status, provisionedModelArn=arn)
@@ -386,6 +395,8 @@ def test_create_errors_fail_with_code_message_and_what_to_do(
     bedrock: Any, stubber: Stubber, code: str, message: str, hint: str | None
 ) -> None:
     client_error(stubber, "create_provisioned_model_throughput", code, message)
+    if code == "ValidationException":  # a name already taken is looked for, to adopt (none here)
+        expect_list_by_name(stubber, [])
 
     with pytest.raises(HandlerError) as raised:
         handler.handle(event("Create"), bedrock)
@@ -869,4 +880,37 @@ def test_a_delete_denied_for_a_throughput_the_role_can_still_read_fails(
         handler.handle(event("Delete", PhysicalResourceId=ARN), bedrock)
     assert str(raised.value).startswith(
         f"deleting provisioned throughput {ARN} failed: AccessDeniedException: not authorized"
+    )
+
+
+@pytest.mark.parametrize("code", ["ConflictException", "ValidationException"])
+def test_a_retry_after_a_rollback_that_kept_the_throughput_adopts_it_and_buys_nothing(
+    bedrock: Service, stubber: Stubber, code: str
+) -> None:
+    """A first deploy bought a committed throughput and rolled back (it is retained); the stack was
+    deleted and deployed again, under a new stack id: a new token, and the name is taken. The
+    throughput of that name with the declared shape is tagged for this stack and adopted (the
+    deploy proof's rollback-safety check runs this path on a committed throughput)."""
+    retried = "arn:aws:cloudformation:us-east-1:111111111111:stack/dev-bedrock-throughput/retried"
+    client_error(stubber, "create_provisioned_model_throughput", code, "name already exists")
+    expect_list_by_name(stubber, [{**summary(ARN), "commitmentDuration": "OneMonth"}])
+    stubber.add_response(
+        "tag_resource",
+        {},
+        {"resourceARN": ARN, "tags": [{"key": handler.STACK_TAG_KEY, "value": retried}]},
+    )
+    expect_get(stubber, state("InService", commitmentDuration="OneMonth"))
+
+    assert handler.handle({**event("Create"), "StackId": retried}, bedrock) == BOUGHT
+
+
+def test_a_taken_name_with_another_shape_fails_saying_so(bedrock: Service, stubber: Stubber) -> None:
+    client_error(stubber, "create_provisioned_model_throughput", "ConflictException", "name already exists")
+    expect_list_by_name(stubber, [summary(ARN)])  # no commitment: not what is declared
+
+    with pytest.raises(HandlerError) as raised:
+        handler.handle(event("Create"), bedrock)
+    assert str(raised.value) == (
+        f"provisioned throughput dev-support-1a2b3c already exists ({ARN}) with other model units, "
+        "commitment or status: delete it or rename the entry, and deploy again"
     )
