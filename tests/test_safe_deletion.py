@@ -119,8 +119,21 @@ DEV_RETAINED: Mapping[str, str] = {
 }
 """The only kinds of resource a dev template may retain, and why that costs nothing to speak of."""
 
-PROD_MUST_HAVE = (COLLECTION, BUCKET, DATA_LOG_GROUP, COMMITTED_THROUGHPUT, INVOCATION_LOGGING)
-"""Kinds config/prod.yaml declares, so the decisions above are exercised, not vacuous."""
+PROD_MUST_HAVE = (COLLECTION, BUCKET, DATA_LOG_GROUP, INVOCATION_LOGGING)
+"""Kinds config/prod.yaml declares, so the decisions above are exercised, not vacuous. prod buys no
+throughput (Frankfurt sells none for an Active text model): the committed throughput's decision is
+exercised by :func:`test_a_prod_committed_throughput_is_retained_and_its_stack_protected`."""
+PROD_THROUGHPUT = """\
+environment: prod
+account: "222222222222"
+region: us-east-1
+provisioned_throughputs:
+  - name: assistant
+    model: amazon.nova-lite-v1:0:300k
+    model_units: 1
+    commitment: six_months
+    acknowledge_commitment: true
+"""
 
 
 @dataclass(frozen=True)
@@ -228,6 +241,21 @@ def test_every_kind_of_resource_in_prod_has_a_decision(synthesized: dict[str, Sy
 
 def test_prod_declares_each_kind_the_guarantees_are_about(synthesized: dict[str, Synthesized]) -> None:
     assert set(PROD_MUST_HAVE) <= set(kinds(synthesized["prod"]).values())
+
+
+def test_a_prod_committed_throughput_is_retained_and_its_stack_protected(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    from tests.conftest import synthesize
+
+    config = tmp_path_factory.mktemp("prod-throughput") / "prod.yaml"
+    config.write_text(PROD_THROUGHPUT, encoding="utf-8")
+    result = synthesize(config, config.parent / "out", validation=False)
+    throughputs = [resource for resource, kind in kinds(result).items() if kind == COMMITTED_THROUGHPUT]
+
+    assert len(throughputs) == 1 and PROD[COMMITTED_THROUGHPUT].retained
+    assert all(resource.retained for resource in throughputs)
+    assert termination_protection(result) == {"prod-bedrock-throughput": True}
 
 
 def test_prod_retains_what_holds_data_or_money(synthesized: dict[str, Synthesized]) -> None:

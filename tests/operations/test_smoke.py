@@ -223,7 +223,7 @@ def test_the_samples_of_the_config_are_used(aws: Aws, tmp_path: Path) -> None:
         "    blocked_input_message: Sorry.\n    blocked_output_message: Sorry.\n"
         "    word_filters: {words: [contoso]}\n"
         '    smoke_samples: {blocked: "Tell me about Contoso.", allowed: "What are your opening hours?"}\n'
-        "    versions: [{description: First, policy: aaaaaaaa}]\n",
+        "    versions: [{description: First, policy: 8855f12c}]\n",
     )
     names = [parameters.guardrail_id(ENV, "default"), parameters.guardrail_version(ENV, "default", 1)]
     aws.parameters(names)
@@ -246,7 +246,7 @@ def test_without_a_blocked_sample_the_check_is_skipped_not_passed(aws: Aws, tmp_
         "  - name: filters\n"
         "    blocked_input_message: Sorry.\n    blocked_output_message: Sorry.\n"
         "    content_filters: {hate: high}\n"
-        "    versions: [{description: First, policy: aaaaaaaa}]\n"
+        "    versions: [{description: First, policy: f3a7e3c1}]\n"
         "  - name: unpublished\n"
         "    blocked_input_message: Sorry.\n    blocked_output_message: Sorry.\n"
         "    word_filters: {words: [contoso]}\n",

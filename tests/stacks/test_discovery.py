@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -62,8 +63,11 @@ def test_guardrail_versions_publish_the_number_the_service_gave_them(
     names = published(synthesized["prod"])
     config = load_config(str(CONFIG_DIR / "prod.yaml"))
     guardrail = config.guardrails[0]
-    first = names[parameters.guardrail_version("prod", guardrail.name, 1)]
+    numbers = [
+        names[parameters.guardrail_version("prod", guardrail.name, n)]
+        for n in range(1, len(guardrail.versions) + 1)
+    ]
     latest = names[parameters.guardrail_latest_version("prod", guardrail.name)]
-    assert first["Fn::GetAtt"][1] == "Version"
-    assert latest == names[parameters.guardrail_version("prod", guardrail.name, len(guardrail.versions))]
-    assert first != latest
+    assert all(number["Fn::GetAtt"][1] == "Version" for number in numbers)
+    assert len({json.dumps(number) for number in numbers}) == len(numbers)  # one version resource each
+    assert latest == numbers[-1]
