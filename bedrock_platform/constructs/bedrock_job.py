@@ -46,8 +46,6 @@ __all__ = [
 
 EVALUATION_JOB_TYPE = "Custom::BedrockEvaluationJob"
 BATCH_INFERENCE_JOB_TYPE = "Custom::BedrockBatchInferenceJob"
-INFERENCE_PROFILE_PREFIXES = ("us", "us-gov", "eu", "apac", "ca", "jp", "au", "global")
-"""Geographies of the system-defined cross-Region inference profiles (``us.anthropic...``)."""
 QUERY_INTERVAL = cdk.Duration.minutes(1)
 TOTAL_TIMEOUT = cdk.Duration.hours(1)
 """The Provider framework's maximum: ``wait`` covers jobs that finish within an hour."""
