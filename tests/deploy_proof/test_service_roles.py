@@ -219,16 +219,29 @@ def _strings_at(value: Any, key: str) -> Iterator[str]:
             yield from _strings_at(item, key)
 
 
-def evaluation_needs(assembly: Assembly) -> Iterator[Need]:
-    """What an evaluation job's role must allow (the guide's evaluation service role)."""
+def _jobs(
+    assembly: Assembly, resource_type: str, section: str
+) -> Iterator[tuple[Stack, dict[str, Any], str, Need]]:
+    """Each job of a type: its stack, its create request, its role, and the role's trust need
+    (Bedrock assumes it for this job: ``aws:SourceAccount``, ``aws:SourceArn`` the job's ARN)."""
     for stack, logical_id, resource in assembly.resources():
-        if resource["Type"] != "Custom::BedrockEvaluationJob":
+        if resource["Type"] != resource_type:
             continue
         request = assembly.resolve(stack.name, resource["Properties"])["Request"]
         role = request["roleArn"]
-        job = assembly.ref(stack, logical_id)
-        trust = {"aws:SourceAccount": stack.account, "aws:SourceArn": job}
-        yield Need("trust", stack.name, role, Request("sts:AssumeRole", role, trust), EVAL_TRUST)
+        trust = {"aws:SourceAccount": stack.account, "aws:SourceArn": assembly.ref(stack, logical_id)}
+        yield (
+            stack,
+            request,
+            role,
+            Need("trust", stack.name, role, Request("sts:AssumeRole", role, trust), section),
+        )
+
+
+def evaluation_needs(assembly: Assembly) -> Iterator[Need]:
+    """What an evaluation job's role must allow (the guide's evaluation service role)."""
+    for stack, request, role, trust in _jobs(assembly, "Custom::BedrockEvaluationJob", EVAL_TRUST):
+        yield trust
         models = [*_strings_at(request, "modelIdentifier"), *_strings_at(request, "modelArn")]
         for model in dict.fromkeys(models):
             for arn in _model_arns(model, stack):
@@ -280,14 +293,8 @@ def _output_needs(stack: Stack, role: str, uri: str, section: str) -> Iterator[N
 
 def batch_needs(assembly: Assembly) -> Iterator[Need]:
     """What a batch inference job's role must allow (the guide's batch inference permissions)."""
-    for stack, logical_id, resource in assembly.resources():
-        if resource["Type"] != "Custom::BedrockBatchInferenceJob":
-            continue
-        request = assembly.resolve(stack.name, resource["Properties"])["Request"]
-        role = request["roleArn"]
-        job = assembly.ref(stack, logical_id)
-        trust = {"aws:SourceAccount": stack.account, "aws:SourceArn": job}
-        yield Need("trust", stack.name, role, Request("sts:AssumeRole", role, trust), BATCH)
+    for stack, request, role, trust in _jobs(assembly, "Custom::BedrockBatchInferenceJob", BATCH):
+        yield trust
         bucket, key = _s3_uri(request["inputDataConfig"]["s3InputDataConfig"]["s3Uri"])
         yield from _s3_reads(stack, role, bucket, key, BATCH, stack.account)
         output = request["outputDataConfig"]["s3OutputDataConfig"]["s3Uri"]
