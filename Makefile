@@ -4,6 +4,8 @@
 
 SHELL := /bin/bash
 ENV ?= dev
+# Recipes read it as "$$ENV" (the shell's, quoted), never as $(ENV) pasted into a command line.
+export ENV
 PYTHON ?= python3
 VENV := .venv
 CHECKOV_VENV := .venv-checkov
@@ -16,7 +18,7 @@ export JSII_NODE := $(NODE_BIN)/node
 export CDK_DISABLE_VERSION_CHECK := 1
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: setup synth validate test lint snapshot-update docs clean bench
+.PHONY: check-env setup synth validate test lint snapshot-update docs clean bench
 
 setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed node_modules/.installed
 
@@ -37,13 +39,21 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 ## make synth [ENV=dev]: validate config/$(ENV).yaml, then synthesize it with the CDK CLI into cdk.out/
-synth: setup
-	$(PY) -m bedrock_platform validate config/$(ENV).yaml
-	cdk synth --context env=$(ENV) --quiet --no-notices
+synth: check-env setup
+	$(PY) -m bedrock_platform validate "config/$$ENV.yaml"
+	cdk synth --context "env=$$ENV" --quiet --no-notices
 
 ## make validate [ENV=dev]: validate config/$(ENV).yaml only (no Node, no CDK)
-validate: setup
-	$(PY) -m bedrock_platform validate config/$(ENV).yaml
+validate: check-env setup
+	$(PY) -m bedrock_platform validate "config/$$ENV.yaml"
+
+# ENV must be a plain name (a-z, 0-9, -) with a file config/$$ENV.yaml: ENV= or ENV=../x is refused.
+check-env:
+	@case "$$ENV" in ''|-*|*[!a-z0-9-]*) ok=;; *) ok=1;; esac; \
+	if [ -z "$$ok" ] || [ ! -f "config/$$ENV.yaml" ]; then \
+		printf 'error: ENV=%q is not an environment: a-z, 0-9 and -, with a file config/ENV.yaml\n' "$$ENV" >&2; \
+		exit 2; \
+	fi
 
 ## make test: the whole suite (lint, types, config, constructs, snapshots, cfn-lint, cdk-nag, CLI)
 test: setup

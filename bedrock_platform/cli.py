@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bedrock_platform import __version__, templates
 from bedrock_platform.config import ConfigError, load_config
+from bedrock_platform.config.errors import printable
 from bedrock_platform.operations import commands as operations
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_NO_DIFF = 0, 1, 2, 3
@@ -85,12 +86,85 @@ def validate(files: Sequence[str]) -> int:
             print(error, file=sys.stderr)
             status = EXIT_INVALID
         else:
-            print(f"{file}: valid")
+            print(f"{printable(file)}: valid")
     return status
 
 
+# Written into every assembly `synth --out` makes: a folder holding it and manifest.json is one this
+# command wrote, so a later `synth --out` may replace it. Any other non-empty folder is refused.
+ASSEMBLY_MARKER = ".bedrock-platform-synth"
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class OutError(Exception):
+    """``--out`` names a folder ``synth`` must not write or replace."""
+
+
+def _protected(file: str) -> set[Path]:
+    """The working folder, the config file's folder, the repository root, and their ancestors."""
+    protected: set[Path] = set()
+    for folder in (Path.cwd(), Path(file).resolve().parent, REPO_ROOT):
+        protected.update((folder, *folder.parents))
+    return protected
+
+
+def check_out(out: str, file: str) -> Path:
+    """The resolved ``--out`` folder, when ``synth`` may write it: a new folder in an existing one, an
+    empty folder, or a cloud assembly this command wrote (:data:`ASSEMBLY_MARKER`). Never the working
+    folder, the config file's folder, the repository root or one of their ancestors."""
+    if not out.strip():
+        raise OutError("--out is empty: name the folder to write the assembly to, e.g. --out cdk.out")
+    given = Path(out)
+    if given.is_symlink():
+        raise OutError(f"--out {out!r} is a symbolic link; name a folder")
+    target = given.resolve()
+    if target in _protected(file):
+        raise OutError(
+            f"--out {out!r} is the working folder, the config's folder, the repository or one of their "
+            "parents; name a folder of its own, e.g. --out cdk.out"
+        )
+    if not target.parent.is_dir():
+        raise OutError(f"--out {out!r}: the folder {str(target.parent)!r} does not exist")
+    if target.exists() or given.exists():
+        if not target.is_dir():
+            raise OutError(f"--out {out!r} is not a folder")
+        entries = {entry.name for entry in target.iterdir()}
+        if entries and not {ASSEMBLY_MARKER, "manifest.json"} <= entries:
+            raise OutError(
+                f"--out {out!r} holds files and is not a cloud assembly written by synth; "
+                "empty it or name another folder"
+            )
+    return target
+
+
+def _move_into_place(staging: Path, target: Path) -> None:
+    """Replace ``target`` (absent, empty or an assembly of ours) by ``staging``, in the same folder."""
+    if not target.exists():
+        staging.rename(target)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+    old.rmdir()
+    target.rename(old)
+    try:
+        staging.rename(target)
+    except OSError:
+        old.rename(target)
+        raise
+    shutil.rmtree(old)
+
+
 def synth(file: str, out: str, *, validation: bool = True) -> int:
-    """Synthesize ``file`` into ``out``. Nothing is written to ``out`` unless synthesis succeeds."""
+    """Synthesize ``file`` into ``out``. Nothing is written to ``out`` unless synthesis succeeds.
+
+    The assembly is written into a temporary folder next to ``out`` and renamed into place; an
+    existing ``out`` is replaced only when it is empty or an assembly this command wrote
+    (:func:`check_out`). A bad ``--out`` is one line on stderr and exit 2.
+    """
+    try:
+        target = check_out(out, file)
+    except OutError as error:
+        print(f"synth: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         config = load_config(file)
     except ConfigError as error:
@@ -99,19 +173,32 @@ def synth(file: str, out: str, *, validation: bool = True) -> int:
 
     from bedrock_platform.stacks import create_app  # imports aws_cdk: only when synthesizing
 
-    target = Path(out)
-    with tempfile.TemporaryDirectory(prefix="bedrock-platform-synth-") as staging:
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.synth-", dir=target.parent))
+    except OSError as error:
+        print(f"synth: error: --out {printable(out)!r}: {printable(str(error))}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
         try:
-            assembly = create_app(config, outdir=staging, validation=validation).synth()
+            assembly = create_app(config, outdir=str(staging), validation=validation).synth()
         except Exception as error:  # jsii surfaces every synthesis failure as a plain exception
             message = " ".join(str(error).split())
-            print(f"{file}: error: synthesis failed: {message}", file=sys.stderr)
+            print(f"{printable(file)}: error: synthesis failed: {message}", file=sys.stderr)
             return EXIT_INVALID
-        if target.exists():
-            shutil.rmtree(target)
-        shutil.copytree(staging, target)
-        for stack in assembly.stacks:
-            print(f"{stack.stack_name}: {target / stack.template_file}")
+        (staging / ASSEMBLY_MARKER).write_text(
+            "Written by `python -m bedrock_platform synth`; the next synth --out may replace this folder.\n"
+        )
+        try:
+            check_out(out, file)  # again: the folder may have changed during synthesis
+            _move_into_place(staging, target)
+        except (OutError, OSError) as error:
+            print(f"synth: error: {printable(str(error))}", file=sys.stderr)
+            return EXIT_USAGE
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    shown = Path(out)
+    for stack in assembly.stacks:
+        print(f"{stack.stack_name}: {printable(str(shown / stack.template_file))}")
     return EXIT_OK
 
 

@@ -28,8 +28,8 @@ class Issue:
     """What is wrong, on one line."""
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
-        return f"{where}: error: {_printable(self.path)}: {_printable(self.message)}"
+        where = f"{printable(self.file)}:{self.line}:{self.column}"
+        return f"{where}: error: {printable(self.path)}: {printable(self.message)}"
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """The order issues are reported in: by file (a pipeline's environments are other files),
@@ -50,11 +50,11 @@ class ConfigError(Exception):
         super().__init__("\n".join(str(issue) for issue in self.issues))
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
     """``text`` with the characters that do not print escaped (``\\x1e``, ``\\u2028``).
 
-    Keys and regex errors can carry control characters and line separators into a message;
-    escaped, every issue stays on one line, whatever the config holds.
+    Keys, regex errors and file names can carry control characters and line separators into a
+    message; escaped, every issue stays on one line, whatever the config or its file name holds.
     """
     if text.isprintable():
         return text
