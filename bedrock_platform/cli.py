@@ -182,7 +182,7 @@ def synth(file: str, out: str, *, validation: bool = True) -> int:
         try:
             assembly = create_app(config, outdir=str(staging), validation=validation).synth()
         except Exception as error:  # jsii surfaces every synthesis failure as a plain exception
-            message = " ".join(str(error).split())
+            message = printable(" ".join(str(error).split()))
             print(f"{printable(file)}: error: synthesis failed: {message}", file=sys.stderr)
             return EXIT_INVALID
         (staging / ASSEMBLY_MARKER).write_text(
@@ -250,7 +250,7 @@ def review(
             ]
             changes = compare_sides(load_folder(folders[0]), load_folder(folders[1]), environment)
     except SideError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {printable(str(error))}", file=sys.stderr)
         if comment:
             Path(comment).write_text(f"The Bedrock infrastructure diff could not be made:\n\n    {error}\n")
         return EXIT_NO_DIFF

@@ -58,10 +58,10 @@ def synthesized_ref(ref: str, repository: Path, environment: str | None = None) 
         _git(repository, "worktree", "add", "--detach", str(worktree), ref)
         try:
             configs = sorted((worktree / "config").glob(f"{environment or '*'}.yaml"))
+            out.mkdir()  # synth --out refuses a missing parent folder
             for config in configs:
                 _synth(worktree, config, out / config.stem)
             if not configs:  # the environment does not exist at this ref: every stack of it is new
-                out.mkdir()
                 (out / "manifest.json").write_text('{"version": "1", "artifacts": {}}')
             yield out
         finally:
