@@ -183,3 +183,20 @@ def test_cdk_cli_with_an_empty_env_fails_in_one_line_instead_of_synthesizing_dev
     assert result.returncode != 0
     assert "error: -c env='' is not an environment name" in result.stderr
     assert not (tmp_path / "out" / "dev-bedrock-knowledge.template.json").exists()
+
+
+@pytest.mark.parametrize("env", ["", "../..", "a;touch pwned", "dev\n\x1b[31m", "nope"])
+def test_make_refuses_an_env_that_is_not_a_config_name(env: str) -> None:
+    result = subprocess.run(
+        ["make", "-s", "check-env", f"ENV={env}"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    assert result.stderr.startswith("error: ENV=") and "\x1b" not in result.stderr
+    assert not (ROOT / "pwned").exists()
+
+
+def test_make_accepts_an_env_of_config() -> None:
+    result = subprocess.run(
+        ["make", "-s", "check-env", "ENV=prod"], cwd=ROOT, capture_output=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
