@@ -28,6 +28,9 @@ MAX_WORD_FILE_BYTES = 1024 * 1024
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 """Line breaks as YAML and editors count lines (a lone carriage return ends a line too)."""
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+"""Characters a words file may not hold (as YAML refuses them): controls other than tab and line breaks."""
+
 WORD_FILE_COMMENT = "#"
 """A word file line starting with this (after blanks) is a comment."""
 
@@ -102,6 +105,17 @@ def parse_word_list(text: str) -> WordList:
     return WordList(tuple(words), tuple(lines))
 
 
+def resolve_inside(folder: str, relative: str) -> str | None:
+    """The real path of ``relative`` (to ``folder``), or None when it leaves ``folder``.
+
+    Symlinks are resolved first, so a link pointing out of the folder is refused too. Every
+    path a config names (word files, job data sources) is confined by this one function.
+    """
+    base = os.path.realpath(folder or ".")
+    resolved = os.path.realpath(os.path.join(folder or ".", relative))
+    return resolved if os.path.commonpath([base, resolved]) == base else None
+
+
 def word_file_path(config_file: str, words_file: str) -> str:
     """Where ``words_file`` (relative to the config file's folder) is, as a path to open."""
     return os.path.join(os.path.dirname(config_file), words_file)
@@ -145,10 +159,22 @@ def _read_word_file(config_file: str, words_file: str) -> WordList:
     if PurePath(words_file).is_absolute():
         raise FileProblem(f"{show(words_file)} must be a path relative to the config file's folder")
     location = word_file_path(config_file, words_file)
+    if resolve_inside(os.path.dirname(config_file), words_file) is None:
+        raise FileProblem(f"{show(words_file)} leaves the config file's folder (symlinks resolved)")
     try:
         text = read_text(location, MAX_WORD_FILE_BYTES, name=f"the words file {show(location)}")
     except FileProblem as problem:
         if problem.line is None:
             raise
         raise FileProblem(f"{problem.message} (line {problem.line}, column {problem.column})") from None
+    control = _CONTROL.search(text)
+    if control is not None:
+        before = text[: control.start()]
+        breaks = list(re.finditer(r"\r\n|\r|\n", before))
+        line = len(breaks) + 1
+        column = control.start() - (breaks[-1].end() if breaks else 0) + 1
+        raise FileProblem(
+            f"the words file {show(location)} holds the control character U+{ord(control.group()):04X}"
+            f" (line {line}, column {column})"
+        )
     return parse_word_list(text)

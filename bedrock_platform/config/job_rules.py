@@ -28,6 +28,7 @@ from bedrock_platform.config.catalog import (
 )
 from bedrock_platform.config.checks import RuleContext, items, reference_issues, string, value
 from bedrock_platform.config.document import ConfigPath
+from bedrock_platform.config.files import resolve_inside
 from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.files import FileProblem, read_text
 from bedrock_platform.config.messages import did_you_mean, one_of, show
@@ -512,9 +513,7 @@ def job_sources(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
 
 def resolve_source(folder: str, source: str) -> str | None:
     """The real path of ``source`` (relative to ``folder``), or None when it leaves ``folder``."""
-    base = os.path.realpath(folder)
-    resolved = os.path.realpath(os.path.join(folder, source))
-    return resolved if os.path.commonpath([base, resolved]) == base else None
+    return resolve_inside(folder, source)
 
 
 def _source_issues(

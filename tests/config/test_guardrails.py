@@ -245,22 +245,53 @@ def test_topics_and_pii_and_grounding(write_config: WriteConfig) -> None:
 
 
 def test_words_file_is_relative_to_the_config_and_merged_after_words(tmp_path: Path) -> None:
-    (tmp_path / "lists").mkdir()
-    (tmp_path / "lists" / "words.txt").write_bytes(
+    (tmp_path / "env" / "lists").mkdir(parents=True)
+    (tmp_path / "env" / "lists" / "words.txt").write_bytes(
         "\ufeff# comment\n\n  contoso  \nfabrikam\r\n   # indented comment\n"
         "project bluebird\ncontoso\n".encode()
     )
     config = tmp_path / "env" / "config.yaml"
-    config.parent.mkdir()
     config.write_text(
         guardrail_config(
-            "    word_filters:\n      words: [fabrikam, acme]\n      words_file: ../lists/words.txt\n"
+            "    word_filters:\n      words: [fabrikam, acme]\n      words_file: lists/words.txt\n"
         )
     )
 
     (guardrail,) = load_config(str(config)).guardrails
 
     assert guardrail.words == ("fabrikam", "acme", "contoso", "project bluebird")
+
+
+@pytest.mark.parametrize("how", ["parent", "symlink", "symlinked-folder"])
+def test_a_words_file_outside_the_config_folder_is_refused_and_not_leaked(tmp_path: Path, how: str) -> None:
+    """Issue 17 item 2: ``../secret`` or a symlink out of the folder made every line of the file a word."""
+    (tmp_path / "secret.txt").write_text("hunter2-secret-line\n")
+    folder = tmp_path / "env"
+    folder.mkdir()
+    words_file = {"parent": "../secret.txt", "symlink": "link.txt", "symlinked-folder": "lists/secret.txt"}[how]
+    if how == "symlink":
+        (folder / "link.txt").symlink_to(tmp_path / "secret.txt")
+    if how == "symlinked-folder":
+        (folder / "lists").symlink_to(tmp_path)
+    config = folder / "config.yaml"
+    config.write_text(guardrail_config(f"    word_filters:\n      words_file: {words_file}\n"))
+
+    with pytest.raises(ConfigError) as caught:
+        load_config(str(config))
+
+    assert "leaves the config file's folder (symlinks resolved)" in str(caught.value)
+    assert "hunter2" not in str(caught.value)
+
+
+def test_a_words_file_with_a_control_character_is_refused_at_its_line(tmp_path: Path) -> None:
+    (tmp_path / "words.txt").write_bytes(b"fine\nbad\x1bword\n")
+    config = tmp_path / "config.yaml"
+    config.write_text(guardrail_config("    word_filters:\n      words_file: words.txt\n"))
+
+    with pytest.raises(ConfigError) as caught:
+        load_config(str(config))
+
+    assert "holds the control character U+001B (line 2, column 4)" in str(caught.value)
 
 
 def test_parse_word_list_keeps_lines() -> None:
