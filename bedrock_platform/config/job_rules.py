@@ -28,9 +28,8 @@ from bedrock_platform.config.catalog import (
 )
 from bedrock_platform.config.checks import RuleContext, items, reference_issues, string, value
 from bedrock_platform.config.document import ConfigPath
-from bedrock_platform.config.files import resolve_inside
 from bedrock_platform.config.errors import Issue
-from bedrock_platform.config.files import FileProblem, read_text
+from bedrock_platform.config.files import FileProblem, read_text, resolve_inside
 from bedrock_platform.config.messages import did_you_mean, one_of, show
 from bedrock_platform.config.model import JOB_NAME_SUFFIX_LENGTH, EvaluationKind
 

@@ -268,7 +268,8 @@ def test_a_words_file_outside_the_config_folder_is_refused_and_not_leaked(tmp_pa
     (tmp_path / "secret.txt").write_text("hunter2-secret-line\n")
     folder = tmp_path / "env"
     folder.mkdir()
-    words_file = {"parent": "../secret.txt", "symlink": "link.txt", "symlinked-folder": "lists/secret.txt"}[how]
+    names = {"parent": "../secret.txt", "symlink": "link.txt", "symlinked-folder": "lists/secret.txt"}
+    words_file = names[how]
     if how == "symlink":
         (folder / "link.txt").symlink_to(tmp_path / "secret.txt")
     if how == "symlinked-folder":
