@@ -54,6 +54,21 @@ CLASSIC_TOPIC_DEFINITION = (
     "is {length} characters, at most {limit} in the classic tier (standard allows {standard})"
 )
 REGEX_DOES_NOT_COMPILE = "the regex does not compile: {error}"
+REGEX_TOO_LONG = "the regex is {length} characters, at most {limit} (CreateGuardrail's limit)"
+
+
+def _regex_pattern_max_length() -> int:
+    """CreateGuardrail's ``regexesConfig[].pattern`` max length, from botocore's service model."""
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("bedrock")
+    policy = model.operation_model("CreateGuardrail").input_shape.members["sensitiveInformationPolicyConfig"]
+    pattern = policy.members["regexesConfig"].member.members["pattern"]  # type: ignore[attr-defined]
+    return int(pattern.metadata["max"])
+
+
+REGEX_PATTERN_MAX_LENGTH = _regex_pattern_max_length()
+"""500 in botocore's model today."""
 REGEX_ACTION_MISSING = "missing required key 'action' (or 'input' and 'output')"
 REGEX_ACTION_HALF = "missing required key {missing}: give input and output together, or action for both"
 TOO_MANY_WORDS = "has {words} (words and words_file together, duplicates dropped), at most {limit}"
@@ -298,6 +313,13 @@ def regex_patterns(config: Mapping[str, Any], context: RuleContext) -> list[Issu
         pattern_path = (*regex_path, "pattern")
         pattern = string(config, context, pattern_path)
         if pattern is None:
+            continue
+        if len(pattern) > REGEX_PATTERN_MAX_LENGTH:
+            issues.append(
+                context.issue(
+                    pattern_path, REGEX_TOO_LONG.format(length=len(pattern), limit=REGEX_PATTERN_MAX_LENGTH)
+                )
+            )
             continue
         try:
             re.compile(pattern)
