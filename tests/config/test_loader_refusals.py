@@ -67,7 +67,7 @@ def test_unreadable_file_on_disk(write_config: WriteConfig) -> None:
 
 def test_path_with_a_nul_character() -> None:
     assert refusal("config\0.yaml") == [
-        "config\0.yaml:1:1: error: config: cannot read the file: the path is not valid"
+        "config\\x00.yaml:1:1: error: config: cannot read the file: the path is not valid"
     ]
 
 
