@@ -203,9 +203,14 @@ statement AllowSpecificModels): the service runs the prompts as model invocation
 EVALUATION_BUCKET_ACTIONS: tuple[str, ...] = ("s3:GetBucketLocation", "s3:ListBucketMultipartUploads")
 """What an evaluation job's role needs on its output bucket itself (AllowAccessToOutputBucket);
 these requests carry no ``s3:prefix``, so no prefix condition may guard them."""
-BEDROCK_KEY_POLICY_ACTIONS: tuple[str, ...] = ("kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey")
-"""What Bedrock itself needs in the key policy of an evaluation job's customer managed key (user
-guide, "Éléments de politique AWS KMS clés requis dans Amazon Bedrock")."""
+BEDROCK_KEY_POLICY_ACTIONS: tuple[str, ...] = ("kms:Decrypt", "kms:GenerateDataKey")
+"""What Bedrock itself needs in the key policy of an evaluation job's customer managed key to use it
+for the job's data (user guide, "Éléments de politique AWS KMS clés requis dans Amazon Bedrock"),
+granted under the job's ``kms:EncryptionContext:evaluationJobArn``."""
+BEDROCK_KEY_POLICY_DESCRIBE_ACTIONS: tuple[str, ...] = ("kms:DescribeKey",)
+"""And kms:DescribeKey, which the guide lists in the same statement; a DescribeKey request carries
+no encryption context, so under the guide's ``StringLike`` on ``kms:EncryptionContext:...`` it would
+never be allowed: it gets a statement of its own with ``aws:SourceArn`` only."""
 UNSCOPED_ACTIONS.update(
     {
         action: "listing jobs has no resource type in the IAM reference; the job handler only reads the "

@@ -591,7 +591,8 @@ class EvaluationJob(_BedrockJob):
             iam.PolicyStatement(actions=list(permissions.JOB_KMS_DESCRIBE_ACTIONS), resources=[key.key_arn])
         )
         if isinstance(key, kms.Key):
-            key.add_to_resource_policy(evaluation_key_policy_statement(self))
+            for statement in evaluation_key_policy_statements(self):
+                key.add_to_resource_policy(statement)
 
     def _dataset(self, dataset: EvaluationDataset) -> dict[str, Any]:
         entry: dict[str, Any] = {"name": dataset.name}
@@ -745,13 +746,15 @@ class BatchInferenceJob(_BedrockJob):
         )
 
 
-def evaluation_key_policy_statement(scope: Construct) -> iam.PolicyStatement:
-    """The key policy statement Bedrock needs on an evaluation job's customer managed key.
+def evaluation_key_policy_statements(scope: Construct) -> list[iam.PolicyStatement]:
+    """The key policy statements Bedrock needs on an evaluation job's customer managed key.
 
     User guide, "Chiffrement des données pour les tâches d'évaluation de modèle" > "Éléments de
     politique AWS KMS clés requis dans Amazon Bedrock": kms:GenerateDataKey, kms:Decrypt and
     kms:DescribeKey for ``bedrock.amazonaws.com``, only for evaluation jobs of this account and
-    Region (``kms:EncryptionContext:evaluationJobArn`` and ``aws:SourceArn``).
+    Region (``kms:EncryptionContext:evaluationJobArn`` and ``aws:SourceArn``). The guide puts the
+    three in one statement; DescribeKey carries no encryption context, so it gets its own statement
+    with ``aws:SourceArn`` alone (under the guide's statement it would never be allowed).
     """
     jobs = cdk.Stack.of(scope).format_arn(
         service="bedrock",
@@ -759,13 +762,24 @@ def evaluation_key_policy_statement(scope: Construct) -> iam.PolicyStatement:
         resource_name="*",
         arn_format=cdk.ArnFormat.SLASH_RESOURCE_NAME,
     )
-    return iam.PolicyStatement(
-        sid="AllowBedrockEvaluationJobs",
-        principals=[iam.ServicePrincipal(BEDROCK_SERVICE)],
-        actions=list(permissions.BEDROCK_KEY_POLICY_ACTIONS),
-        resources=["*"],
-        conditions={"StringLike": {"kms:EncryptionContext:evaluationJobArn": jobs, "aws:SourceArn": jobs}},
-    )
+    bedrock = iam.ServicePrincipal(BEDROCK_SERVICE)
+    this_account = {"kms:EncryptionContext:evaluationJobArn": jobs, "aws:SourceArn": jobs}
+    return [
+        iam.PolicyStatement(
+            sid="AllowBedrockEvaluationJobs",
+            principals=[bedrock],
+            actions=list(permissions.BEDROCK_KEY_POLICY_ACTIONS),
+            resources=["*"],
+            conditions={"StringLike": this_account},
+        ),
+        iam.PolicyStatement(
+            sid="AllowBedrockEvaluationJobsDescribeKey",
+            principals=[bedrock],
+            actions=list(permissions.BEDROCK_KEY_POLICY_DESCRIBE_ACTIONS),
+            resources=["*"],
+            conditions={"StringLike": {"aws:SourceArn": jobs}},
+        ),
+    ]
 
 
 def _inference_config(

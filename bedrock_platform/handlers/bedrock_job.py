@@ -15,6 +15,10 @@ dataset or input the stack uploads from the repository, ``DataFingerprint`` (a h
   that name (the same spec, run before) adopts it instead of failing.
 - Create sends a ``clientRequestToken`` derived from the stack id, logical id and properties, so
   a retried create never starts a second job. The physical id is the job ARN.
+- Create retries a start the service refuses with ValidationException or AccessDeniedException
+  for about a minute, with backoff: the service checks the job's role (and this handler's
+  ``iam:PassRole`` on it) when the job is created, and on a first deploy both the role and the
+  handler's policy were created seconds earlier.
 - With ``Wait``, ``is_complete`` waits until the job ends and fails the deployment with the job's
   failure messages; without it the deployment goes on while the job runs. When it cannot read
   the job it started (still throttled or unanswered when its Lambda's time runs out), it stops
@@ -108,6 +112,13 @@ KINDS: Mapping[str, JobKind] = {
 """The job kind of each resource type."""
 
 
+PROPAGATION_ADVICE = (
+    "the service checks the job's role, its trust and its access to the models and data, and this "
+    "handler's iam:PassRole on it; check them, then deploy again"
+)
+"""What a start still refused after about a minute of retries says to check."""
+
+
 def on_event(event: Event, context: LambdaContext) -> Response:
     """Lambda entry point of the Provider framework's ``onEvent``."""
     return handle(event, Service.for_lambda("bedrock", context))
@@ -145,7 +156,9 @@ def create(event: Event, bedrock: Service, kind: JobKind) -> Response:
     action = f"starting {kind.noun} {name}"
     try:
         token = custom_resource.request_token(event)
-        response = bedrock.call(kind.create, action, jobName=name, clientRequestToken=token, **request)
+        response = bedrock.call_while_propagating(
+            kind.create, action, PROPAGATION_ADVICE, jobName=name, clientRequestToken=token, **request
+        )
         arn = str(response["jobArn"])
     except ClientError as error:
         existing = find(bedrock, kind, name) if custom_resource.error_code(error) == CONFLICT else None

@@ -57,6 +57,13 @@ RESERVE_SECONDS = ATTEMPT_SECONDS + REPORT_SECONDS
 BASE_DELAY_SECONDS = 1.0
 MAX_DELAY_SECONDS = 16.0
 
+PROPAGATION_ERRORS = frozenset({"ValidationException", "AccessDeniedException"})
+"""What a service answers while a role or policy created seconds earlier is not yet usable by it:
+Bedrock validates a job's or a logging configuration's role (and the caller's iam:PassRole) when
+it is called."""
+PROPAGATION_SECONDS = 60.0
+"""How long :meth:`Service.call_while_propagating` keeps retrying :data:`PROPAGATION_ERRORS`."""
+
 NOT_FOUND = "ResourceNotFoundException"
 CONFLICT = "ConflictException"
 VALIDATION = "ValidationException"
@@ -220,6 +227,38 @@ class Service:
                 raise GaveUp(_gave_up(action, api, fault, attempt, elapsed), unanswered=unanswered) from fault
             LOGGER.info("%s: %s, attempt %d, retrying in %.1f s", api, _fault_name(fault), attempt, delay)
             self.sleep(delay)
+
+    def call_while_propagating(self, operation: str, action: str, advice: str, /, **params: Any) -> Response:
+        """:meth:`call`, also retried while the service refuses it with :data:`PROPAGATION_ERRORS`.
+
+        For a call that names a role or policy created seconds earlier in the same deploy: the
+        service checks them when it is called, and IAM changes take a while to be usable
+        everywhere. Retries with backoff for at most :data:`PROPAGATION_SECONDS` (never into the
+        reserve); then a :class:`HandlerError` says what ``action`` met and ``advice``. Other
+        service errors are raised as the ``ClientError`` they are.
+        """
+        api = self.client.meta.method_to_api_mapping.get(operation, operation)
+        started, attempt = self.clock(), 0
+        while True:
+            attempt += 1
+            try:
+                return self.call(operation, action, **params)
+            except ClientError as error:
+                if error_code(error) not in PROPAGATION_ERRORS:
+                    raise
+                elapsed = self.clock() - started
+                delay = self.jitter(backoff_ceiling(attempt))
+                if elapsed + delay > PROPAGATION_SECONDS or delay + ATTEMPT_SECONDS > self.seconds_left():
+                    tried = f"on all {_attempts(attempt)} in {elapsed:.0f} s"
+                    raise HandlerError(f"{action} failed: {error_text(error)}, {tried} ({advice})") from error
+                LOGGER.info(
+                    "%s: %s, attempt %d, retrying in %.1f s (a new role or policy may not be usable yet)",
+                    api,
+                    error_code(error),
+                    attempt,
+                    delay,
+                )
+                self.sleep(delay)
 
     def call_or_fail(self, operation: str, action: str, /, **params: Any) -> Response:
         """:meth:`call`, with every service error as a one-line failure saying what was being done."""

@@ -9,7 +9,7 @@ resource id, so this handler owns it carefully:
   else relies on. The same configuration already in place is adopted.
 - Update sets the new configuration in place; a rollback sets the old one again.
 - Create and Update retry a set the service refuses with ValidationException or
-  AccessDeniedException for about a minute (:data:`PROPAGATION_SECONDS`), with backoff: the
+  AccessDeniedException for about a minute (``custom_resource.PROPAGATION_SECONDS``), with backoff: the
   service checks that it may use the delivery role and write to the bucket when the
   configuration is set, and on a first deploy the role and the bucket policy were created
   seconds earlier (IAM changes take a while to be usable everywhere).
@@ -38,7 +38,6 @@ from botocore.exceptions import ClientError
 
 from . import custom_resource
 from .custom_resource import (
-    ATTEMPT_SECONDS,
     NOT_FOUND,
     Event,
     GaveUp,
@@ -46,9 +45,6 @@ from .custom_resource import (
     LambdaContext,
     Response,
     Service,
-    backoff_ceiling,
-    error_code,
-    error_text,
     failure,
 )
 
@@ -62,11 +58,6 @@ DELIVERY_FLAGS = (
 """Every ``...DataDeliveryEnabled`` flag of ``LoggingConfig``; an absent one is false."""
 READ_BACK_SECONDS = 30.0
 """How long Create and Update wait for the service to return the configuration just set."""
-PROPAGATION_ERRORS = frozenset({"ValidationException", "AccessDeniedException"})
-"""What the set answers while a delivery role or bucket policy created seconds earlier is not yet
-usable by the service (it validates both when the configuration is set)."""
-PROPAGATION_SECONDS = 60.0
-"""How long Create and Update keep retrying a set refused with :data:`PROPAGATION_ERRORS`."""
 
 
 def on_event(event: Event, context: LambdaContext) -> Response:
@@ -131,35 +122,15 @@ def apply(bedrock: Service, wanted: dict[str, Any], previous: dict[str, Any] | N
 
 
 def _put(bedrock: Service, wanted: dict[str, Any], action: str) -> None:
-    """PutModelInvocationLoggingConfiguration, retried with backoff while the service refuses it
-    with :data:`PROPAGATION_ERRORS`, for at most :data:`PROPAGATION_SECONDS` (and never into the
-    Lambda's reserve). Other service errors are raised as they are; a refusal changed nothing.
-    """
-    started, attempt = bedrock.clock(), 0
-    while True:
-        attempt += 1
-        try:
-            bedrock.call("put_model_invocation_logging_configuration", action, loggingConfig=wanted)
-            return
-        except ClientError as error:
-            if error_code(error) not in PROPAGATION_ERRORS:
-                raise
-            elapsed = bedrock.clock() - started
-            delay = bedrock.jitter(backoff_ceiling(attempt))
-            if elapsed + delay > PROPAGATION_SECONDS or delay + ATTEMPT_SECONDS > bedrock.seconds_left():
-                raise HandlerError(
-                    f"{action} failed: {error_text(error)}, on all {attempt} attempts in {elapsed:.0f} s "
-                    "(the service checks that it may use the delivery role and write to the bucket; "
-                    "check the role's trust and permissions and the bucket policy, then deploy again)"
-                ) from error
-            custom_resource.LOGGER.info(
-                "PutModelInvocationLoggingConfiguration: %s, attempt %d, retrying in %.1f s "
-                "(a new role or bucket policy may not be usable yet)",
-                error_code(error),
-                attempt,
-                delay,
-            )
-            bedrock.sleep(delay)
+    """PutModelInvocationLoggingConfiguration, retried while the new delivery role or bucket policy
+    is not yet usable (:meth:`Service.call_while_propagating`). A refusal changed nothing."""
+    bedrock.call_while_propagating(
+        "put_model_invocation_logging_configuration",
+        action,
+        "the service checks that it may use the delivery role and write to the bucket; check the role's "
+        "trust and permissions and the bucket policy, then deploy again",
+        loggingConfig=wanted,
+    )
 
 
 def restore(bedrock: Service, previous: dict[str, Any] | None, error: HandlerError) -> HandlerError:

@@ -670,15 +670,24 @@ def test_an_evaluation_key_is_used_through_s3_or_bedrock_and_a_stack_key_admits_
     assert not decide(statements, Request("kms:Decrypt", key_arn))  # not directly, only through a service
 
     (key_resource,) = template.find_resources("AWS::KMS::Key").values()
-    jobs = "arn:aws:bedrock:us-east-1:111111111111:evaluation-job/*"
-    assert {
-        "Sid": "AllowBedrockEvaluationJobs",
-        "Effect": "Allow",
-        "Principal": {"Service": "bedrock.amazonaws.com"},
-        "Action": ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"],
-        "Resource": "*",
-        "Condition": {"StringLike": {"kms:EncryptionContext:evaluationJobArn": jobs, "aws:SourceArn": jobs}},
-    } in key_resource["Properties"]["KeyPolicy"]["Statement"]
+    bedrock = [
+        _rendered(statement)
+        for statement in key_resource["Properties"]["KeyPolicy"]["Statement"]
+        if statement.get("Principal") == {"Service": "bedrock.amazonaws.com"}
+    ]
+    job = "arn:aws:bedrock:us-east-1:111111111111:evaluation-job/quality-1a2b3c4d"
+    on_the_key = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    for action in ("kms:Decrypt", "kms:GenerateDataKey"):
+        context = {"kms:EncryptionContext:evaluationJobArn": job, "aws:SourceArn": job}
+        assert decide(bedrock, Request(action, on_the_key, context)), action
+        # Only for this account's evaluation jobs.
+        other = "arn:aws:bedrock:us-east-1:222222222222:evaluation-job/quality-1a2b3c4d"
+        elsewhere = {"kms:EncryptionContext:evaluationJobArn": other, "aws:SourceArn": other}
+        assert not decide(bedrock, Request(action, on_the_key, elsewhere)), action
+    # DescribeKey carries no encryption context: the guide's single statement would never allow it.
+    assert decide(bedrock, Request("kms:DescribeKey", on_the_key, {"aws:SourceArn": job}))
+    assert not decide(bedrock, Request("kms:DescribeKey", on_the_key))
+    assert not decide(bedrock, Request("kms:Encrypt", on_the_key, {"aws:SourceArn": job}))
 
 
 def test_evaluation_s3_grants_follow_the_guide_with_the_prefix_condition_on_list_bucket_only() -> None:

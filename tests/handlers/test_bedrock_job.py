@@ -291,14 +291,44 @@ def test_delete_of_a_job_that_is_gone_or_ended_meanwhile_succeeds(bedrock: Any, 
         }
 
 
+@pytest.mark.parametrize("code", ["ValidationException", "AccessDeniedException"])
+def test_a_start_refused_while_new_roles_propagate_is_retried_until_it_succeeds(
+    bedrock: Any, stubber: Stubber, pauses: list[float], code: str
+) -> None:
+    """On a first deploy the job's role and the handler's own policy (iam:PassRole) were created
+    seconds earlier; CreateEvaluationJob validates the role when it is called."""
+    created = event("Create")
+    for _ in range(3):
+        client_error(stubber, "create_evaluation_job", code, f"Unable to assume role {ROLE}")
+    expect_evaluation_create(stubber, created)
+
+    assert handler.handle(created, bedrock)["PhysicalResourceId"] == EVALUATION_ARN
+    assert len(pauses) == 3
+    assert all(0 <= pause <= ceiling for pause, ceiling in zip(pauses, (1.0, 2.0, 4.0), strict=True))
+
+
+def test_a_start_still_refused_after_about_a_minute_fails_saying_what_to_check(
+    bedrock: Any, stubber: Stubber, clock: FakeTime
+) -> None:
+    for _ in range(7):
+        client_error(stubber, "create_evaluation_job", "ValidationException", "The dataset was not found.")
+
+    with pytest.raises(HandlerError) as raised:
+        handler.handle(event("Create"), dataclasses.replace(bedrock, **WORST_CASE_JITTER))
+    # Waits of 1, 2, 4, 8, 16 and 16 s: the seventh refusal comes 47 s in, one more wait would
+    # pass the minute.
+    assert str(raised.value) == (
+        f"starting evaluation job {name_of(EVALUATION_REQUEST)} failed: ValidationException: The dataset "
+        "was not found., on all 7 attempts in 47 s (the service checks the job's role, its trust and its "
+        "access to the models and data, and this handler's iam:PassRole on it; check them, then deploy again)"
+    )
+    assert clock.now <= custom_resource.PROPAGATION_SECONDS
+    stubber.assert_no_pending_responses()
+
+
 @pytest.mark.parametrize(
     ("code", "hint"),
     [
-        ("ValidationException", "the service refused the request as invalid"),
-        (
-            "AccessDeniedException",
-            "the handler's role lacks a permission, or the account has no access to the model",
-        ),
         (
             "ServiceQuotaExceededException",
             "request a higher quota in Service Quotas (Amazon Bedrock) and deploy again",

@@ -193,7 +193,7 @@ def test_a_set_still_refused_after_about_a_minute_fails_saying_what_to_check(
         "the role's trust and permissions and the bucket policy, then deploy again)"
     )
     assert clock.now == 47
-    assert handler.PROPAGATION_SECONDS == 60
+    assert custom_resource.PROPAGATION_SECONDS == 60
 
 
 def test_false_and_absent_flags_are_not_sent(bedrock: Service, stubber: Stubber) -> None:
