@@ -66,9 +66,14 @@ def knowledge_stack_of(name: str, count: int, pin: int | None = None) -> int:
     return 1 + int(hashlib.sha256(name.encode()).hexdigest(), 16) % count
 
 
+def stack_name(environment: str, part: str) -> str:
+    """``<env>-bedrock-<part>``: the name of each stack of an environment."""
+    return f"{environment}-bedrock-{part}"
+
+
 def knowledge_stack_name(environment: str, number: int) -> str:
     """``<env>-bedrock-knowledge`` for stack 1, ``<env>-bedrock-knowledge-<number>`` for the others."""
-    base = f"{environment}-bedrock-knowledge"
+    base = stack_name(environment, "knowledge")
     return base if number == 1 else f"{base}-{number}"
 
 

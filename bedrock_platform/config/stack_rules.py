@@ -13,9 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bedrock_platform import outputs
 from bedrock_platform.config.checks import SAMPLE_SETTINGS_HASH, RuleContext, integer, items, string, value
 from bedrock_platform.config.document import ConfigPath
 from bedrock_platform.config.errors import Issue
+from bedrock_platform.config.messages import show
 from bedrock_platform.config.placement import (
     DEFAULT_KNOWLEDGE_STACKS,
     MAX_ACCESS_POLICY_CHARACTERS,
@@ -30,6 +32,7 @@ from bedrock_platform.config.placement import (
     knowledge_stack_of,
     knowledge_stack_sizes,
     partition_of,
+    stack_name,
 )
 
 PIN_OVER_COUNT = (
@@ -61,6 +64,13 @@ FEWER_PRINCIPALS = (
     "the execution role and data_access_principals alone take {base} characters: name fewer "
     "principals (one role that the others assume, say)"
 )
+
+OUTPUT_COLLISION = (
+    "{item} would make the stack output {output}, as {other} (line {line}) does: in one stack that is "
+    "a second construct of the same id, which CDK refuses; {why}, so rename one of them"
+)
+OUTPUT_IDS_DROP_HYPHENS = "output ids drop hyphens and underscores and capitalize each part"
+SHARED_STACK = "both live in the stack {stack}"
 
 COUNT_PATH: ConfigPath = ("knowledge_stacks",)
 
@@ -306,3 +316,140 @@ def _smallest_fitting_count(config: Mapping[str, Any], context: RuleContext, *, 
         if quotas and policies:
             return count
     return None
+
+
+@dataclass(frozen=True)
+class _Output:
+    """An output an item of the file makes, in the stack that holds it."""
+
+    stack: str
+    output: str
+    name: str
+    """The item's list and name: two items of one list with one name are ``unique-names``' to report."""
+    item: str
+    """The item, as a message names it: ``guardrail 'g-1'``."""
+    name_path: ConfigPath
+
+
+def _named_items(
+    config: Mapping[str, Any], context: RuleContext, section: str
+) -> list[tuple[ConfigPath, dict[str, Any], str]]:
+    """(path, item, name) of each item of a top-level list whose name the schema accepted."""
+    found = []
+    for path, item in items(config, (section,)):
+        name = string(config, context, (*path, "name"))
+        if name is not None:
+            found.append((path, item, name))
+    return found
+
+
+def _item_outputs(config: Mapping[str, Any], context: RuleContext) -> list[_Output]:
+    """Every output the file's items make, with the stack each lands in (from :mod:`bedrock_platform.outputs`,
+    the functions the stacks name their outputs with)."""
+    found: list[_Output] = []
+    environment = string(config, context, ("environment",)) or "<env>"
+    for path, _, name in _named_items(config, context, "vector_stores"):
+        found += [
+            _Output(
+                knowledge_stack_name(environment, 1),
+                output,
+                f"vector_stores/{name}",
+                f"vector store {show(name)}",
+                (*path, "name"),
+            )
+            for output in outputs.collection_outputs(name)
+        ]
+    count = _knowledge_stacks(config, context)
+    placements = None if count is None else _placements(config, context, count)
+    for placed in placements or []:
+        stack = knowledge_stack_name(environment, placed.stack)
+        kb_item = f"knowledge base {show(placed.name)}"
+        found += [
+            _Output(stack, output, f"knowledge_bases/{placed.name}", kb_item, (*placed.path, "name"))
+            for output in outputs.knowledge_base_outputs(placed.name)
+        ]
+        for source_path, source in items(config, (*placed.path, "data_sources")):
+            source_name = string(config, context, (*source_path, "name"))
+            if source_name is None:
+                continue
+            bucket = source.get("bucket")
+            created = isinstance(bucket, dict) and "create" in bucket
+            item = f"data source {show(source_name)} of {kb_item}"
+            found += [
+                _Output(
+                    stack,
+                    output,
+                    f"knowledge_bases/{placed.name}/{source_name}",
+                    item,
+                    (*source_path, "name"),
+                )
+                for output in outputs.data_source_outputs(placed.name, source_name, created_bucket=created)
+            ]
+    for path, guardrail, name in _named_items(config, context, "guardrails"):
+        versions = guardrail.get("versions")
+        declared = len(versions) if isinstance(versions, list) else 0
+        found += [
+            _Output(
+                stack_name(environment, "guardrails"),
+                output,
+                f"guardrails/{name}",
+                f"guardrail {show(name)}",
+                (*path, "name"),
+            )
+            for output in outputs.guardrail_outputs(name, declared)
+        ]
+    for path, _, name in _named_items(config, context, "provisioned_throughputs"):
+        found += [
+            _Output(
+                stack_name(environment, "throughput"),
+                output,
+                f"provisioned_throughputs/{name}",
+                f"provisioned throughput {show(name)}",
+                (*path, "name"),
+            )
+            for output in outputs.throughput_outputs(name)
+        ]
+    for section, noun in (
+        ("evaluation_jobs", "evaluation job"),
+        ("batch_inference_jobs", "batch inference job"),
+    ):
+        for path, _, name in _named_items(config, context, section):
+            found += [
+                _Output(
+                    stack_name(environment, "evaluation"),
+                    output,
+                    f"{section}/{name}",
+                    f"{noun} {show(name)}",
+                    (*path, "name"),
+                )
+                for output in outputs.job_outputs(name)
+            ]
+    return found
+
+
+def output_ids(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """No two items make the same output in one stack (``g-1`` and ``g1`` both make ``G1GuardrailId``).
+
+    Reported once per item, at the later one's name. Two items of one list with the very same name
+    are left to ``unique-names``.
+    """
+    first: dict[tuple[str, str], _Output] = {}
+    reported: set[ConfigPath] = set()
+    issues = []
+    for made in _item_outputs(config, context):
+        key = (made.stack, made.output)
+        earlier = first.setdefault(key, made)
+        if earlier is made or earlier.name == made.name or made.name_path in reported:
+            continue
+        reported.add(made.name_path)
+        same_name = made.name.rsplit("/", 1)[-1] == earlier.name.rsplit("/", 1)[-1]
+        why = SHARED_STACK.format(stack=made.stack) if same_name else OUTPUT_IDS_DROP_HYPHENS
+        message = OUTPUT_COLLISION.format(
+            item=made.item,
+            output=made.output,
+            other=earlier.item,
+            line=context.line(earlier.name_path),
+            why=why,
+        )
+        issues.append(context.issue(made.name_path, message))
+    return issues

@@ -9,7 +9,7 @@ from typing import Any
 
 import aws_cdk as cdk
 
-from bedrock_platform.config import PlatformConfig
+from bedrock_platform.config import PlatformConfig, placement
 from bedrock_platform.config.placement import knowledge_stack_name
 from bedrock_platform.constructs.nag import add_checks
 from bedrock_platform.stacks.evaluation import EvaluationStack
@@ -46,7 +46,7 @@ CLI_CONTEXT: Mapping[str, Any] = {
 
 def stack_name(config: PlatformConfig, part: str) -> str:
     """``<env>-bedrock-<part>``."""
-    return f"{config.environment}-bedrock-{part}"
+    return placement.stack_name(config.environment, part)
 
 
 def add_stacks(app: cdk.Stage, config: PlatformConfig) -> list[cdk.Stack]:

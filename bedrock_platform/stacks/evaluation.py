@@ -6,6 +6,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from bedrock_platform import outputs
 from bedrock_platform.config import PlatformConfig
 from bedrock_platform.config.model import ExistingBucket, ModelRef
 from bedrock_platform.constructs import (
@@ -20,7 +21,6 @@ from bedrock_platform.constructs import (
 )
 from bedrock_platform.stacks import discovery
 from bedrock_platform.stacks.base import PlatformStack
-from bedrock_platform.stacks.outputs import output_id
 
 
 class EvaluationStack(PlatformStack):
@@ -43,8 +43,9 @@ class EvaluationStack(PlatformStack):
         self._knowledge_bases: dict[str, IKnowledgeBase] = {}
         self._keys: dict[str, kms.IKey] = {}
         self.bucket, self.bucket_key = self._bucket(config)
+        (bucket_output,) = outputs.JOB_BUCKET_OUTPUTS
         self.output(
-            "JobBucketName", self.bucket.bucket_name, "Bucket for datasets, batch input and job results"
+            bucket_output, self.bucket.bucket_name, "Bucket for datasets, batch input and job results"
         )
         self.evaluation_jobs: dict[str, EvaluationJob] = {}
         self.batch_inference_jobs: dict[str, BatchInferenceJob] = {}
@@ -151,10 +152,10 @@ class EvaluationStack(PlatformStack):
         self, scope: Construct, name: str, noun: str, arn: str, job_name: str, output_uri: str
     ) -> None:
         """Outputs of a job; its ARN and output URI in SSM too (``/bedrock-platform/<env>/<kind>/<name>``)."""
-        prefix = output_id(name)
-        self.output(f"{prefix}JobArn", arn, f"ARN of the current {noun} {name}")
-        self.output(f"{prefix}JobName", job_name, f"AWS name of the current {noun} {name}")
-        self.output(f"{prefix}OutputUri", output_uri, f"Where the results of {noun} {name} land")
+        arn_output, name_output, uri_output = outputs.job_outputs(name)
+        self.output(arn_output, arn, f"ARN of the current {noun} {name}")
+        self.output(name_output, job_name, f"AWS name of the current {noun} {name}")
+        self.output(uri_output, output_uri, f"Where the results of {noun} {name} land")
         kind = noun.replace(" ", "-") + "s"  # evaluation-jobs, batch-inference-jobs
         environment = self.config.environment
         discovery.publish(

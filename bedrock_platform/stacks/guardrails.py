@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from constructs import Construct
 
+from bedrock_platform import outputs
 from bedrock_platform.config import PlatformConfig
 from bedrock_platform.constructs import Guardrail
 from bedrock_platform.stacks import discovery
 from bedrock_platform.stacks.base import PlatformStack
-from bedrock_platform.stacks.outputs import output_id
 
 
 class GuardrailsStack(PlatformStack):
@@ -28,14 +28,14 @@ class GuardrailsStack(PlatformStack):
                 self, f"Guardrail-{spec.name}", props=spec, guardrail_name=config.prefixed(spec.name)
             )
             self.guardrails[spec.name] = guardrail
-            prefix = output_id(spec.name)
+            id_output, arn_output = outputs.guardrail_own_outputs(spec.name)
             self.output(
-                f"{prefix}GuardrailId",
+                id_output,
                 guardrail.guardrail_id,
                 f"Id of guardrail {spec.name}",
             )
             self.output(
-                f"{prefix}GuardrailArn",
+                arn_output,
                 guardrail.guardrail_arn,
                 f"ARN of guardrail {spec.name}",
             )
@@ -48,13 +48,14 @@ class GuardrailsStack(PlatformStack):
                 f"Id of guardrail {spec.name} (bedrock-platform {environment})",
             )
             for number, version in enumerate(guardrail.versions, start=1):
+                number_output, version_arn_output = outputs.guardrail_version_outputs(spec.name, number)
                 self.output(
-                    f"{prefix}Version{number}",
+                    number_output,
                     version.version,
                     f"Guardrail {spec.name}, declared version {number}: {version.description}",
                 )
                 self.output(
-                    f"{prefix}Version{number}Arn",
+                    version_arn_output,
                     version.version_arn,
                     f"ARN of guardrail {spec.name}, declared version {number}",
                 )
@@ -67,13 +68,14 @@ class GuardrailsStack(PlatformStack):
                 )
             latest = guardrail.latest_version
             if latest is not None:
+                latest_output, latest_arn_output = outputs.guardrail_latest_outputs(spec.name)
                 self.output(
-                    f"{prefix}LatestVersion",
+                    latest_output,
                     latest.version,
                     f"Newest declared version of guardrail {spec.name}",
                 )
                 self.output(
-                    f"{prefix}LatestVersionArn",
+                    latest_arn_output,
                     latest.version_arn,
                     f"ARN of the newest declared version of guardrail {spec.name}",
                 )

@@ -15,6 +15,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from bedrock_platform import outputs
 from bedrock_platform.config import PlatformConfig
 from bedrock_platform.config.catalog import embedding_model
 from bedrock_platform.config.model import Chunking as ChunkingConfig
@@ -34,7 +35,6 @@ from bedrock_platform.constructs import (
 )
 from bedrock_platform.stacks import discovery
 from bedrock_platform.stacks.base import PlatformStack
-from bedrock_platform.stacks.outputs import output_id
 from bedrock_platform.vector_stores import collection_name
 
 
@@ -101,7 +101,7 @@ class KnowledgeBasesHost(PlatformStack):
         )
         self.knowledge_bases[kb.name] = knowledge_base
         self.output(
-            f"{output_id(kb.name)}KnowledgeBaseId",
+            outputs.knowledge_base_outputs(kb.name)[0],
             value=knowledge_base.knowledge_base_id,
             description=f"Id of knowledge base {kb.name}",
         )
@@ -116,7 +116,7 @@ class KnowledgeBasesHost(PlatformStack):
             data_source = self._data_source(scope, kb.name, knowledge_base, source)
             self.data_sources[(kb.name, source.name)] = data_source
             self.output(
-                f"{output_id(kb.name)}{output_id(source.name)}DataSourceId",
+                outputs.data_source_outputs(kb.name, source.name, created_bucket=False)[0],
                 value=data_source.data_source_id,
                 description=f"Id of data source {source.name} of knowledge base {kb.name}",
             )
@@ -152,7 +152,7 @@ class KnowledgeBasesHost(PlatformStack):
                 ),
             )
             self.output(
-                f"{output_id(kb_name)}{output_id(source.name)}BucketName",
+                outputs.data_source_outputs(kb_name, source.name, created_bucket=True)[1],
                 value=bucket.bucket_name,
                 description=f"Bucket of data source {source.name}: upload documents here",
             )
@@ -208,7 +208,7 @@ class KnowledgeStack(KnowledgeBasesHost):
                 collection.grant_data_access(principal)
             self.collections[store.name] = collection
             self.output(
-                f"{output_id(store.name)}CollectionEndpoint",
+                outputs.collection_outputs(store.name)[0],
                 value=collection.collection_endpoint,
                 description=f"Endpoint of the collection of vector store {store.name}",
             )

@@ -6,11 +6,11 @@ import dataclasses
 
 from constructs import Construct
 
+from bedrock_platform import outputs
 from bedrock_platform.config import PlatformConfig
 from bedrock_platform.constructs import ProvisionedThroughput
 from bedrock_platform.stacks import discovery
 from bedrock_platform.stacks.base import PlatformStack
-from bedrock_platform.stacks.outputs import output_id
 
 
 class ThroughputStack(PlatformStack):
@@ -34,7 +34,7 @@ class ThroughputStack(PlatformStack):
             )
             self.throughputs[spec.name] = throughput
             self.output(
-                f"{output_id(spec.name)}ProvisionedModelArn",
+                outputs.throughput_outputs(spec.name)[0],
                 throughput.arn,
                 f"ARN of provisioned throughput {spec.name} "
                 f"({spec.model_units} model units of {spec.model}); "
