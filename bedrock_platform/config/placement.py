@@ -20,7 +20,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bedrock_platform import permissions
+from bedrock_platform import outputs, permissions
 from bedrock_platform.config.checks import SAMPLE_SETTINGS_HASH
 
 DEFAULT_KNOWLEDGE_STACKS = 1
@@ -30,6 +30,9 @@ MAX_KNOWLEDGE_STACKS = 20
 MAX_RESOURCES = 500
 MAX_OUTPUTS = 200
 """CloudFormation's quotas of one stack."""
+MAX_TEMPLATE_BYTES = 1_048_576
+"""CloudFormation's quota "Template body size in an Amazon S3 object" (1 MB): the CDK CLI uploads
+every template over 50 KB to the bootstrap bucket and deploys it from there."""
 
 # What each part synthesizes, as stacks/knowledge.py builds it.
 COLLECTION = (4, 1)
@@ -49,9 +52,32 @@ ACCESS_LOGS = (2, 0)
 """Once per stack with a created bucket: the access log bucket and its bucket policy."""
 INGESTION = (1, 0)
 """A data source with ingest_on_deploy: its custom resource."""
-INGESTION_PROVIDER = (16, 0)
-"""Once per stack with an ingested data source: the handler's two functions, the Provider framework's
-three, four roles with their policies, two log groups and the waiter state machine."""
+HANDLER_PROVIDER = (16, 0)
+"""Once per stack whose custom resources one handler runs (ingestion, throughputs, jobs): the
+handler's two functions, the Provider framework's three, four roles with their policies, two log
+groups and the waiter state machine."""
+INGESTION_PROVIDER = HANDLER_PROVIDER
+
+# What the other stacks synthesize, as stacks/guardrails.py, throughput.py and evaluation.py build
+# them (a test compares these counts with synthesized templates). Their outputs are counted from
+# bedrock_platform/outputs.py, which names them.
+GUARDRAIL_RESOURCES = 2
+"""A guardrail and its id parameter."""
+GUARDRAIL_VERSION_RESOURCES = 2
+"""A declared version and its number parameter."""
+GUARDRAIL_LATEST_RESOURCES = 1
+"""A guardrail with versions: the newest version's parameter."""
+THROUGHPUT_RESOURCES = 2
+"""A provisioned throughput's custom resource and its ARN parameter."""
+CREATED_JOB_BUCKET_RESOURCES = 4
+"""The job bucket the toolkit creates, its policy, its access log bucket and that bucket's policy."""
+JOB_RESOURCES = 5
+"""An evaluation or batch inference job: its role, the role's policy, its custom resource and its ARN
+and output URI parameters."""
+JOB_DATA_UPLOAD_RESOURCES = 2
+"""A dataset or batch input the stack uploads from the repository: its deployment and its AWS CLI layer."""
+JOB_DATA_UPLOADER_RESOURCES = 4
+"""Once per stack with an upload: the upload function, its log group, role and policy."""
 
 
 def knowledge_stack_of(name: str, count: int, pin: int | None = None) -> int:
@@ -274,4 +300,77 @@ def access_policy_bound(
             + 1
             for name in knowledge_bases
         ),
+    )
+
+
+def guardrails_stack_size(versions: Sequence[int]) -> StackSize:
+    """The guardrails stack of guardrails with these numbers of declared versions."""
+    resources = sum(
+        GUARDRAIL_RESOURCES
+        + GUARDRAIL_VERSION_RESOURCES * count
+        + (GUARDRAIL_LATEST_RESOURCES if count else 0)
+        for count in versions
+    )
+    return StackSize(resources, sum(len(outputs.guardrail_outputs("", count)) for count in versions))
+
+
+def throughput_stack_size(throughputs: int) -> StackSize:
+    """The throughput stack of this many provisioned throughputs."""
+    if not throughputs:
+        return StackSize()
+    resources = HANDLER_PROVIDER[0] + THROUGHPUT_RESOURCES * throughputs
+    return StackSize(resources, len(outputs.throughput_outputs("")) * throughputs)
+
+
+def evaluation_stack_size(jobs: int, uploads: int, *, creates_bucket: bool) -> StackSize:
+    """The evaluation stack of this many evaluation and batch inference jobs, with ``uploads``
+    datasets and batch inputs shipped from the repository."""
+    if not jobs:
+        return StackSize()
+    resources = (
+        (CREATED_JOB_BUCKET_RESOURCES if creates_bucket else 0)
+        + HANDLER_PROVIDER[0]
+        + JOB_RESOURCES * jobs
+        + (JOB_DATA_UPLOADER_RESOURCES + JOB_DATA_UPLOAD_RESOURCES * uploads if uploads else 0)
+    )
+    return StackSize(resources, len(outputs.JOB_BUCKET_OUTPUTS) + len(outputs.job_outputs("")) * jobs)
+
+
+# The guardrails stack's template is the one whose size the config's own text drives (a guardrail's
+# word list alone may hold 10,000 words of 100 characters: 1.3 MB). Its bound counts each scalar of
+# a guardrail's entry (keys included) at its JSON length plus a fixed allowance for the template's
+# keys and indentation around it; measured on synthesized templates (a test keeps it an upper bound
+# and close for word lists).
+GUARDRAILS_STACK_TEMPLATE_BYTES = 2_000
+"""The guardrails stack's own part: its metadata, the bootstrap version rule and parameter."""
+GUARDRAIL_TEMPLATE_BYTES = 4_000
+"""A guardrail's fixed part: its resource, id parameter, outputs and their descriptions."""
+GUARDRAIL_VERSION_TEMPLATE_BYTES = 2_500
+"""A declared version's fixed part: its resource, number parameter, outputs (and the latest's)."""
+NAME_TEMPLATE_OCCURRENCES = 40
+"""How many times a guardrail's name appears (resource names, logical ids, parameter names,
+descriptions), each version's description 3 times (the version, its parameter, its output)."""
+SCALAR_TEMPLATE_BYTES = 80
+"""The allowance around one scalar of a guardrail's entry: the template's key and indentation."""
+WORD_TEMPLATE_BYTES = 34
+"""The allowance around one word: ``{"Text": ...}`` and its indentation in WordsConfig."""
+
+
+def json_bytes(text: str) -> int:
+    """The bytes of ``text`` as a JSON string in a template (UTF-8, JSON's escapes)."""
+    return len(json.dumps(text, ensure_ascii=False).encode())
+
+
+def guardrail_template_bytes(
+    name: str, scalars: Iterable[str], words: Iterable[str], versions: Iterable[str]
+) -> int:
+    """An upper bound of what one guardrail adds to the guardrails stack's template: its name, the
+    scalars of its entry (keys and values, words and versions left out), its words (the inline ones
+    and a words file's, each once) and its versions' descriptions."""
+    return (
+        GUARDRAIL_TEMPLATE_BYTES
+        + NAME_TEMPLATE_OCCURRENCES * len(name.encode())
+        + sum(json_bytes(scalar) + SCALAR_TEMPLATE_BYTES for scalar in scalars)
+        + sum(json_bytes(word) + WORD_TEMPLATE_BYTES for word in dict.fromkeys(words))
+        + sum(GUARDRAIL_VERSION_TEMPLATE_BYTES + 3 * json_bytes(description) for description in versions)
     )

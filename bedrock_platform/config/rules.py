@@ -519,6 +519,8 @@ RULES: tuple[Rule, ...] = (
     Rule("knowledge-stack-quotas", stack_rules.knowledge_stack_quotas),
     Rule("knowledge-stack-access-policies", stack_rules.knowledge_stack_access_policies),
     Rule("output-ids", stack_rules.output_ids),
+    Rule("stack-quotas", stack_rules.other_stack_quotas),
+    Rule("template-sizes", stack_rules.template_sizes),
     Rule("guardrail-policies", guardrail_rules.guardrail_policies),
     Rule("guardrail-names", guardrail_rules.guardrail_names),
     Rule("prompt-attack-input-only", guardrail_rules.prompt_attack_input_only),

@@ -9,7 +9,7 @@ rule reports it).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,22 +17,29 @@ from bedrock_platform import outputs
 from bedrock_platform.config.checks import SAMPLE_SETTINGS_HASH, RuleContext, integer, items, string, value
 from bedrock_platform.config.document import ConfigPath
 from bedrock_platform.config.errors import Issue
+from bedrock_platform.config.messages import count as count_of
 from bedrock_platform.config.messages import show
 from bedrock_platform.config.placement import (
     DEFAULT_KNOWLEDGE_STACKS,
+    GUARDRAILS_STACK_TEMPLATE_BYTES,
     MAX_ACCESS_POLICY_CHARACTERS,
     MAX_KNOWLEDGE_STACKS,
     MAX_OUTPUTS,
     MAX_RESOURCES,
+    MAX_TEMPLATE_BYTES,
     AccessPolicyBound,
     KnowledgeBaseFootprint,
     StackSize,
     access_policy_bound,
+    evaluation_stack_size,
+    guardrail_template_bytes,
+    guardrails_stack_size,
     knowledge_stack_name,
     knowledge_stack_of,
     knowledge_stack_sizes,
     partition_of,
     stack_name,
+    throughput_stack_size,
 )
 
 PIN_OVER_COUNT = (
@@ -68,6 +75,19 @@ FEWER_PRINCIPALS = (
 OUTPUT_COLLISION = (
     "{item} would make the stack output {output}, as {other} (line {line}) does: in one stack that is "
     "a second construct of the same id, which CDK refuses; {why}, so rename one of them"
+)
+STACK_OVER_QUOTAS = (
+    "the stack {stack} would hold {amounts}, more than CloudFormation allows in one stack: {advice}"
+)
+FEWER_GUARDRAILS = "declare fewer guardrails, or fewer versions of them (each version makes two outputs)"
+FEWER_THROUGHPUTS = (
+    "buy fewer provisioned throughputs in this environment (more model units on one throughput instead)"
+)
+FEWER_JOBS = "declare fewer evaluation and batch inference jobs in this environment"
+TEMPLATE_TOO_LARGE = (
+    "the stack {stack} would have a template of up to {size} bytes, more than CloudFormation takes "
+    "({limit} bytes): guardrail {guardrail} alone takes up to {largest} bytes ({words}); use fewer or "
+    "shorter words, or fewer guardrails in this environment"
 )
 OUTPUT_IDS_DROP_HYPHENS = "output ids drop hyphens and underscores and capitalize each part"
 SHARED_STACK = "both live in the stack {stack}"
@@ -194,16 +214,8 @@ def knowledge_stack_quotas(config: Mapping[str, Any], context: RuleContext) -> l
     where = COUNT_PATH if "knowledge_stacks" in config else ()
     issues = []
     for number, size in over.items():
-        amounts = [
-            f"{amount} {what} (at most {limit})"
-            for amount, limit, what in (
-                (size.resources, MAX_RESOURCES, "resources"),
-                (size.outputs, MAX_OUTPUTS, "outputs"),
-            )
-            if amount > limit
-        ]
         message = OVER_QUOTAS.format(
-            stack=knowledge_stack_name(environment, number), amounts=" and ".join(amounts), advice=advice
+            stack=knowledge_stack_name(environment, number), amounts=_amounts(size), advice=advice
         )
         issues.append(context.issue(where, message))
     return issues
@@ -453,3 +465,153 @@ def output_ids(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
         )
         issues.append(context.issue(made.name_path, message))
     return issues
+
+
+def _amounts(size: StackSize) -> str:
+    return " and ".join(
+        f"{amount} {what} (at most {limit})"
+        for amount, limit, what in (
+            (size.resources, MAX_RESOURCES, "resources"),
+            (size.outputs, MAX_OUTPUTS, "outputs"),
+        )
+        if amount > limit
+    )
+
+
+def other_stack_sizes_of(
+    config: Mapping[str, Any], context: RuleContext
+) -> dict[str, tuple[StackSize, ConfigPath, str]]:
+    """The size of the guardrails, throughput and evaluation stacks of the file, by stack name, with
+    the list they come from and what to do when one is over CloudFormation's quotas. A stack whose
+    size the file does not say (a list the schema refused) is left out."""
+    environment = string(config, context, ("environment",)) or "<env>"
+    sizes: dict[str, tuple[StackSize, ConfigPath, str]] = {}
+    if context.valid(("guardrails",)):
+        versions = []
+        for _, guardrail in items(config, ("guardrails",)):
+            declared = guardrail.get("versions")
+            versions.append(len(declared) if isinstance(declared, list) else 0)
+        if versions:
+            sizes[stack_name(environment, "guardrails")] = (
+                guardrails_stack_size(versions),
+                ("guardrails",),
+                FEWER_GUARDRAILS,
+            )
+    if context.valid(("provisioned_throughputs",)):
+        throughputs = len(items(config, ("provisioned_throughputs",)))
+        if throughputs:
+            sizes[stack_name(environment, "throughput")] = (
+                throughput_stack_size(throughputs),
+                ("provisioned_throughputs",),
+                FEWER_THROUGHPUTS,
+            )
+    sections = ("evaluation_jobs", "batch_inference_jobs")
+    if all(context.valid((section,)) for section in sections):
+        jobs = uploads = 0
+        for section in sections:
+            for job_path, job in items(config, (section,)):
+                jobs += 1
+                if section == "batch_inference_jobs":
+                    uploads += "source" in job
+                else:
+                    uploads += sum(
+                        "source" in dataset for _, dataset in items(config, (*job_path, "datasets"))
+                    )
+        bucket = value(config, ("job_bucket",))
+        creates_bucket = not (isinstance(bucket, dict) and "arn" in bucket)
+        if jobs:
+            where: ConfigPath = (
+                ("evaluation_jobs",) if "evaluation_jobs" in config else ("batch_inference_jobs",)
+            )
+            sizes[stack_name(environment, "evaluation")] = (
+                evaluation_stack_size(jobs, uploads, creates_bucket=creates_bucket),
+                where,
+                FEWER_JOBS,
+            )
+    return sizes
+
+
+def other_stack_quotas(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """The guardrails, throughput and evaluation stacks stay within CloudFormation's quotas: 500
+    resources, 200 outputs (the knowledge stacks have knowledge-stack-quotas; the logging stack's
+    size is fixed)."""
+    issues = []
+    for stack, (size, where, advice) in other_stack_sizes_of(config, context).items():
+        if not size.within_quotas:
+            message = OVER_QUOTAS.format(stack=stack, amounts=_amounts(size), advice=advice)
+            issues.append(context.issue(where, message))
+    return issues
+
+
+def _scalars(node: Any, skip: frozenset[str] = frozenset()) -> Iterator[str]:
+    """Every key and scalar value under ``node``, as text, leaving out the keys in ``skip`` at its top."""
+    if isinstance(node, Mapping):
+        for key, child in node.items():
+            if key in skip:
+                continue
+            yield str(key)
+            yield from _scalars(child)
+    elif isinstance(node, list):
+        for child in node:
+            yield from _scalars(child)
+    elif node is not None:
+        yield str(node)
+
+
+def guardrails_template_bytes(
+    config: Mapping[str, Any], context: RuleContext
+) -> dict[str, tuple[int, int]] | None:
+    """An upper bound of what each guardrail adds to the guardrails stack's template, by name, with
+    its number of words; None when the file does not say (a guardrail the schema refused)."""
+    if not context.valid(("guardrails",)):
+        return None
+    found = {}
+    for path, guardrail in items(config, ("guardrails",)):
+        name = string(config, context, (*path, "name"))
+        if name is None:
+            return None
+        filters = guardrail.get("word_filters")
+        filters = filters if isinstance(filters, Mapping) else {}
+        given = filters.get("words")
+        words = [word for word in given if isinstance(word, str)] if isinstance(given, list) else []
+        words_file = filters.get("words_file")
+        listed = context.word_lists.get(words_file) if isinstance(words_file, str) else None
+        if listed is not None:
+            words += listed.words
+        listed_versions = guardrail.get("versions")
+        versions = [
+            str(version.get("description", ""))
+            for version in (listed_versions if isinstance(listed_versions, list) else ())
+            if isinstance(version, Mapping)
+        ]
+        scalars = [
+            *_scalars(
+                {key: child for key, child in guardrail.items() if key != "word_filters"},
+                frozenset({"name", "versions"}),
+            ),
+            *_scalars(filters, frozenset({"words", "words_file"})),
+        ]
+        found[name] = (guardrail_template_bytes(name, scalars, words, versions), len(dict.fromkeys(words)))
+    return found
+
+
+def template_sizes(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """The guardrails stack's template stays within CloudFormation's template size (the other stacks'
+    templates are bounded by their resources: see the README)."""
+    guardrails = guardrails_template_bytes(config, context)
+    if not guardrails:
+        return []
+    size = GUARDRAILS_STACK_TEMPLATE_BYTES + sum(bytes_ for bytes_, _ in guardrails.values())
+    if size <= MAX_TEMPLATE_BYTES:
+        return []
+    largest = max(guardrails, key=lambda name: guardrails[name][0])
+    environment = string(config, context, ("environment",)) or "<env>"
+    message = TEMPLATE_TOO_LARGE.format(
+        stack=stack_name(environment, "guardrails"),
+        size=size,
+        limit=MAX_TEMPLATE_BYTES,
+        guardrail=show(largest),
+        largest=guardrails[largest][0],
+        words=count_of(guardrails[largest][1], "word"),
+    )
+    return [context.issue(("guardrails",), message)]

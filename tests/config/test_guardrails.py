@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -666,3 +667,34 @@ def test_a_hash_of_digits_only_is_offered_quoted_so_that_it_stays_a_string(write
 
     assert offered.startswith('"') and offered.endswith('"')
     assert load_config(fixed).guardrails[0].versions[0].policy == offered.strip('"')
+
+
+def test_a_guardrails_template_over_cloudformations_size_is_refused(
+    write_config: WriteConfig, tmp_path: Path
+) -> None:
+    """Issue 17 item 5: 10,000 words of 100 characters (both documented maxima) make a guardrails
+    template of about 1.35 MB; CloudFormation takes 1 MiB. Validation refuses it, naming the stack."""
+    (tmp_path / "long.txt").write_text("".join(f"{index:05d}" + "w" * 95 + "\n" for index in range(10_000)))
+    path = write_config(guardrail_config("    word_filters: {words_file: long.txt}\n"))
+
+    (issue,) = issues_of(path)
+    found = re.fullmatch(
+        r"guardrails: the stack dev-bedrock-guardrails would have a template of up to (\d+) bytes, more "
+        r"than CloudFormation takes \(1048576 bytes\): guardrail 'default' alone takes up to (\d+) bytes "
+        r"\(10000 words\); use fewer or shorter words, or fewer guardrails in this environment",
+        issue,
+    )
+    assert found, issue
+    assert 1_048_576 < int(found[2]) < int(found[1]) < 1_500_000
+
+
+def test_a_guardrails_template_of_many_short_words_is_accepted(
+    write_config: WriteConfig, tmp_path: Path
+) -> None:
+    (tmp_path / "short.txt").write_text("".join(f"word{index}\n" for index in range(10_000)))
+
+    (guardrail,) = load_config(
+        write_config(guardrail_config("    word_filters: {words_file: short.txt}\n"))
+    ).guardrails
+
+    assert len(guardrail.words) == 10_000

@@ -21,6 +21,7 @@ from bedrock_platform.config.loader import read_document
 from bedrock_platform.config.placement import (
     MAX_OUTPUTS,
     MAX_RESOURCES,
+    MAX_TEMPLATE_BYTES,
     StackSize,
     knowledge_stack_name,
     knowledge_stack_of,
@@ -34,7 +35,7 @@ from tests.stacks.test_discovery import expected_parameters, published
 ENV = "split"
 STACKS = 3
 EXEC_ROLE = "cdk-hnb659fds-cfn-exec-role-111111111111-us-east-1"
-MAX_PARAMETERS, MAX_TEMPLATE_BYTES = 200, 1_000_000
+MAX_PARAMETERS = 200
 RAG_KNOWLEDGE_BASE = "kb07"
 MODEL = "amazon.titan-embed-text-v2:0"
 
