@@ -80,9 +80,12 @@ RAG evaluation examples write ``"taskType": "General"``, which :data:`RAG_TASK_T
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
+
+import botocore.session
 
 KNOWLEDGE_BASE_REGIONS: tuple[str, ...] = (
     "ap-northeast-1",
@@ -117,6 +120,98 @@ KNOWLEDGE_BASE_REGIONS: tuple[str, ...] = (
     "us-west-2",
 )
 """Regions with Bedrock knowledge bases and OpenSearch Serverless indexes in CloudFormation."""
+
+GUARDRAIL_REGIONS: tuple[str, ...] = (
+    "ap-east-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-7",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-isoe-west-1",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eusc-de-east-1",
+    "il-central-1",
+    "me-central-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-gov-east-1",
+    "us-gov-west-1",
+    "us-iso-east-1",
+    "us-iso-west-1",
+    "us-isob-east-1",
+    "us-isob-west-1",
+    "us-isof-east-1",
+    "us-isof-south-1",
+    "us-west-1",
+    "us-west-2",
+)
+"""Regions with ``AWS::Bedrock::Guardrail`` and ``AWS::Bedrock::GuardrailVersion`` in CloudFormation
+(as cfn-lint's resource schemas have them; a test keeps the two in step)."""
+
+
+@functools.cache
+def bedrock_api_regions() -> tuple[str, ...]:
+    """Regions with an Amazon Bedrock control-plane endpoint, in every partition, as botocore's
+    endpoint data lists them: what the handlers of throughputs, jobs and invocation logging call."""
+    session = botocore.session.get_session()
+    return tuple(
+        sorted(
+            region
+            for partition in session.get_available_partitions()
+            for region in session.get_available_regions("bedrock", partition_name=partition)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class RegionNeed:
+    """What a section of a config needs from its Region, and the Regions that have it."""
+
+    what: str
+    """What the Region must have, as messages name it."""
+    regions: tuple[str, ...]
+
+
+KNOWLEDGE_BASES_NEED = RegionNeed("Amazon Bedrock knowledge bases", KNOWLEDGE_BASE_REGIONS)
+
+
+def region_needs() -> Mapping[str, RegionNeed]:
+    """What each section of a config needs from the Region, by section: knowledge bases and
+    vector stores need both resource types in CloudFormation, guardrails theirs, and what the
+    toolkit's handlers create through the Bedrock API (throughputs, jobs, invocation logging) a
+    Bedrock endpoint."""
+    guardrails = RegionNeed("AWS::Bedrock::Guardrail in CloudFormation", GUARDRAIL_REGIONS)
+    api = RegionNeed("an Amazon Bedrock endpoint (botocore's endpoint data)", bedrock_api_regions())
+    return {
+        "vector_stores": KNOWLEDGE_BASES_NEED,
+        "knowledge_bases": KNOWLEDGE_BASES_NEED,
+        "guardrails": guardrails,
+        "provisioned_throughputs": api,
+        "evaluation_jobs": api,
+        "batch_inference_jobs": api,
+        "invocation_logging": api,
+    }
+
+
+def known_regions() -> tuple[str, ...]:
+    """Every Region the toolkit knows of: the ones a did-you-mean hint offers."""
+    return tuple(sorted({*KNOWLEDGE_BASE_REGIONS, *GUARDRAIL_REGIONS, *bedrock_api_regions()}))
 
 
 Lifecycle = Literal["ACTIVE", "LEGACY", "EOL"]

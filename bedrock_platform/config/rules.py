@@ -32,7 +32,10 @@ from bedrock_platform.config.catalog import (
     EMBEDDING_MODELS,
     KNOWLEDGE_BASE_REGIONS,
     EmbeddingModel,
+    RegionNeed,
     embedding_model,
+    known_regions,
+    region_needs,
 )
 from bedrock_platform.config.checks import (
     AWS_NAME,
@@ -81,7 +84,11 @@ CHUNK_OVER_MODEL_INPUT = (
     "{parameter} {value} is more than the {limit} tokens {model} embeds: the rest of every longer chunk "
     "would be cut off unseen; give at most {limit}"
 )
-REGION_WITHOUT_KNOWLEDGE_BASES = "region {region} has no Amazon Bedrock knowledge bases{hint}"
+UNKNOWN_REGION = (
+    "region {region} has no Amazon Bedrock endpoint in botocore's endpoint data: not a Region, or one "
+    "without Bedrock{hint}"
+)
+REGION_WITHOUT = "region {region} has no {what}, which {sections} need{hint}"
 PRIVATE_COLLECTION_REGION = (
     "a collection reachable only through VPC endpoints gets its vector indexes from CloudFormation's "
     "AWS::OpenSearchServerless::CollectionIndex (the control-plane API its network policy does not gate), "
@@ -131,9 +138,6 @@ CHUNK_SIZE_PARAMETERS: Mapping[str, str] = {
     "hierarchical": "parent_max_tokens",
 }
 """The parameter that bounds each strategy's chunks (a hierarchical child is never larger than its parent)."""
-
-KNOWLEDGE_SECTIONS = ("vector_stores", "knowledge_bases")
-"""The sections that need a Region with knowledge bases and OpenSearch Serverless."""
 
 KMS_KEY_USERS: Mapping[str, str] = {
     "guardrails": "a guardrail",
@@ -434,18 +438,32 @@ def _chunk_size_issues(
     return [context.issue(where, message)]
 
 
-def region_has_knowledge_bases(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
-    """With vector stores or knowledge bases, the Region is one where both exist in CloudFormation.
-
-    A file of guardrails or provisioned throughputs only does not need them.
-    """
+def region_offers_sections(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """The Region is one Amazon Bedrock is offered in, and has what each declared section needs
+    (catalog.region_needs): knowledge bases and vector stores their CloudFormation types,
+    guardrails theirs, throughputs, jobs and invocation logging a Bedrock endpoint."""
     region = string(config, context, ("region",))
-    if region is None or region in KNOWLEDGE_BASE_REGIONS:
+    if region is None:
         return []
-    if not any(value(config, (section,)) for section in KNOWLEDGE_SECTIONS):
-        return []
-    hint = did_you_mean(region, KNOWLEDGE_BASE_REGIONS)
-    return [context.issue(("region",), REGION_WITHOUT_KNOWLEDGE_BASES.format(region=show(region), hint=hint))]
+    if region not in known_regions():
+        message = UNKNOWN_REGION.format(region=show(region), hint=did_you_mean(region, known_regions()))
+        return [context.issue(("region",), message)]
+    unmet: dict[RegionNeed, list[str]] = {}
+    for section, need in region_needs().items():
+        if value(config, (section,)) and region not in need.regions:
+            unmet.setdefault(need, []).append(section)
+    return [
+        context.issue(
+            ("region",),
+            REGION_WITHOUT.format(
+                region=show(region),
+                what=need.what,
+                sections=" and ".join(sections),
+                hint=did_you_mean(region, need.regions),
+            ),
+        )
+        for need, sections in unmet.items()
+    ]
 
 
 def kms_keys_in_region_and_account(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
@@ -513,7 +531,7 @@ RULES: tuple[Rule, ...] = (
     Rule("embedding-models", embedding_models),
     Rule("chunking", chunking),
     Rule("chunking-model-input", chunking_within_model_input),
-    Rule("region-has-knowledge-bases", region_has_knowledge_bases),
+    Rule("region-offers-sections", region_offers_sections),
     Rule("kms-keys-in-region-and-account", kms_keys_in_region_and_account),
     Rule("knowledge-stack-pins", stack_rules.knowledge_stack_pins),
     Rule("knowledge-stack-quotas", stack_rules.knowledge_stack_quotas),

@@ -17,7 +17,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError, validators
 
-from bedrock_platform.config.catalog import KNOWLEDGE_BASE_REGIONS
+from bedrock_platform.config.catalog import known_regions
 from bedrock_platform.config.document import ConfigPath, Document, ScalarNode
 from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.messages import JSON_TYPE_NAMES, count, did_you_mean, kind, one_of, show
@@ -53,7 +53,7 @@ PATTERN_MESSAGES: Mapping[str, Callable[[Any], str]] = {
     ),
     "^[0-9]{12}$": lambda value: f"account must be 12 digits, got {show(value)}",
     "^[a-z]{2,4}(-[a-z]+)+-[0-9]$": lambda value: (
-        f"unknown region {show(value)}{did_you_mean(value, KNOWLEDGE_BASE_REGIONS)}"
+        f"unknown region {show(value)}{did_you_mean(value, known_regions())}"
     ),
     "^(?!aws:)[\\w .:/=+@-]{1,128}$": lambda value: (
         f"tag key {show(value)} must be 1 to 128 letters, digits, spaces and _.:/=+@- characters, "
