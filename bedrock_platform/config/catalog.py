@@ -203,7 +203,10 @@ def region_needs() -> Mapping[str, RegionNeed]:
         "knowledge_bases": KNOWLEDGE_BASES_NEED,
         "guardrails": guardrails,
         "provisioned_throughputs": api,
-        "evaluation_jobs": api,
+        "evaluation_jobs": RegionNeed(
+            "Amazon Bedrock model evaluation (user guide: Supported Regions and models for model evaluation)",
+            EVALUATION_REGIONS,
+        ),
         "batch_inference_jobs": api,
         "invocation_logging": api,
     }
@@ -566,6 +569,61 @@ BUILTIN_DATASETS: tuple[BuiltinDataset, ...] = (
     ),
 )
 """Built-in datasets, by task type in the order of the user guide's table (see the module docstring)."""
+
+
+EVALUATION_REGIONS: tuple[str, ...] = (
+    "us-east-1",
+    "us-east-2",
+    "us-west-2",
+    "us-gov-east-1",
+    "us-gov-west-1",
+    "ap-northeast-1",
+    "ap-south-1",
+    "ap-southeast-2",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "sa-east-1",
+)
+"""Regions with Amazon Bedrock model evaluation, in the order of the user guide's "Supported Regions
+and models for model evaluation" (evaluation-support.html, read 2026-12)."""
+
+EVALUATOR_MODELS: Mapping[str, str] = {
+    "mistral.mistral-large-2402-v1:0": "Mistral Large (24.02)",
+    "anthropic.claude-3-5-sonnet-20240620-v1:0": "Anthropic Claude 3.5 Sonnet",
+    "anthropic.claude-3-5-sonnet-20241022-v2:0": "Anthropic Claude 3.5 Sonnet v2",
+    "anthropic.claude-3-7-sonnet-20250219-v1:0": "Anthropic Claude 3.7 Sonnet",
+    "anthropic.claude-3-haiku-20240307-v1:0": "Anthropic Claude 3 Haiku",
+    "anthropic.claude-haiku-4-5-20251001-v1:0": "Anthropic Claude Haiku 4.5",
+    "anthropic.claude-opus-4-5-20251101-v1:0": "Anthropic Claude Opus 4.5",
+    "meta.llama3-1-70b-instruct-v1:0": "Meta Llama 3.1 70B Instruct",
+    "meta.llama3-3-70b-instruct-v1:0": "Meta Llama 3.3 70B Instruct",
+    "amazon.nova-pro-v1:0": "Amazon Nova Pro",
+    "amazon.nova-micro-v1:0": "Amazon Nova Micro",
+    "amazon.nova-premier-v1:0": "Amazon Nova Premier",
+}
+"""The models Amazon Bedrock offers as evaluators (judges) of llm_judge and rag jobs' built-in
+metrics, by base model id; a config may name one through a system inference profile
+(``eu.anthropic.claude-3-5-sonnet-20240620-v1:0``). From the user guide, "Evaluate model
+performance using another LLM as a judge" ("Supported evaluator models (built-in metrics)") and
+"Built-in metric evaluator prompts for model-as-a-judge evaluation jobs", whose topics are one per
+evaluator model (read 2026-12; the guide adds evaluators over time: add one here, by the id its
+model card gives, to make it available)."""
+
+EMBEDDING_MODEL_ID_MARK = "embed"
+"""Every Amazon Bedrock embedding model id has ``embed`` in its model part (amazon.titan-embed-text-v2:0,
+cohere.embed-english-v3, amazon.titan-embed-image-v1, amazon.nova-2-multimodal-embeddings-v1:0,
+twelvelabs.marengo-embed-2-7-v1:0), and no text generation model's has: how an evaluation job's
+models are told from embedding models, which produce no text to grade or to be graded."""
+
+
+def is_embedding_model(base_model_id: str) -> bool:
+    """Whether a base model id (no profile prefix) is an embedding model's."""
+    model = base_model_id.partition(".")[2]
+    return embedding_model(base_model_id) is not None or EMBEDDING_MODEL_ID_MARK in model
 
 
 def builtin_dataset(name: str) -> BuiltinDataset | None:

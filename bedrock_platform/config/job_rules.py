@@ -17,14 +17,17 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, get_args
 
+from bedrock_platform import geographies
 from bedrock_platform.config.catalog import (
     AUTOMATED_METRICS,
     AUTOMATED_TASK_METRICS,
     BUILTIN_DATASETS,
+    EVALUATOR_MODELS,
     JUDGE_METRICS,
     RAG_METRICS,
     builtin_dataset,
     evaluation_metrics,
+    is_embedding_model,
 )
 from bedrock_platform.config.checks import RuleContext, items, reference_issues, string, value
 from bedrock_platform.config.document import ConfigPath
@@ -338,6 +341,53 @@ def job_references(config: Mapping[str, Any], context: RuleContext) -> list[Issu
             issues += _throughput_reference_issues(config, context, model_path)
     for path, _ in items(config, ("batch_inference_jobs",)):
         issues += _throughput_reference_issues(config, context, (*path, "model"))
+    return issues
+
+
+NOT_AN_EVALUATOR = (
+    "{model} is not a model Amazon Bedrock offers as an evaluator{hint}; evaluators (by base model id, "
+    "or through a system inference profile): {evaluators}"
+)
+EMBEDDING_MODEL_EVALUATED = (
+    "{model} is an embedding model: it returns vectors, not text {what}; name a text generation model"
+)
+
+
+def _base_model_id(model: str) -> str:
+    """The base model id of a model id or system inference profile id (``eu.anthropic...``)."""
+    return model.partition(".")[2] if geographies.inference_profile_geography(model) else model
+
+
+def evaluation_models(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """An evaluation job's evaluator is one Amazon Bedrock offers as a judge (catalog.EVALUATOR_MODELS),
+    and neither it nor the models evaluated or generating are embedding models."""
+    issues = []
+    for path, _ in _evaluation_jobs(config):
+        if _applies(config, context, path, "evaluator_model"):
+            evaluator = string(config, context, (*path, "evaluator_model"))
+            base = _base_model_id(evaluator) if evaluator is not None else None
+            if evaluator is not None and base is not None and is_embedding_model(base):
+                what = "that grades responses"
+                message = EMBEDDING_MODEL_EVALUATED.format(model=show(evaluator), what=what)
+                issues.append(context.issue((*path, "evaluator_model"), message))
+            elif evaluator is not None and base not in EVALUATOR_MODELS:
+                message = NOT_AN_EVALUATOR.format(
+                    model=show(evaluator),
+                    hint=did_you_mean(base, EVALUATOR_MODELS),
+                    evaluators=", ".join(EVALUATOR_MODELS),
+                )
+                issues.append(context.issue((*path, "evaluator_model"), message))
+        evaluated: list[ConfigPath] = []
+        if _applies(config, context, path, "models"):
+            evaluated += [model_path for model_path, _ in _indexed(config, (*path, "models"))]
+        if _applies(config, context, path, "generator_model"):
+            evaluated.append((*path, "generator_model"))
+        for model_path in evaluated:
+            model = value(config, model_path)
+            embedding = isinstance(model, str) and is_embedding_model(_base_model_id(model))
+            if context.valid(model_path) and embedding:
+                message = EMBEDDING_MODEL_EVALUATED.format(model=show(model), what="to be graded")
+                issues.append(context.issue(model_path, message))
     return issues
 
 

@@ -561,6 +561,7 @@ RULES: tuple[Rule, ...] = (
     Rule("evaluation-kinds", job_rules.evaluation_kinds),
     Rule("evaluation-fields", job_rules.evaluation_fields),
     Rule("evaluation-model-count", job_rules.evaluation_model_count),
+    Rule("evaluation-models", job_rules.evaluation_models),
     Rule("evaluation-dataset-forms", job_rules.evaluation_dataset_forms),
     Rule("evaluation-builtin-datasets", job_rules.evaluation_builtin_datasets),
     Rule("evaluation-metrics", job_rules.evaluation_metrics_for_kind),
