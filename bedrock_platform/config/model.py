@@ -343,6 +343,14 @@ Commitment = Literal["none", "one_month", "six_months"]
 THROUGHPUT_NAME_SUFFIX_LENGTH = 7
 """Characters the construct appends to a provisioned throughput's AWS name: ``-`` and 6 hex digits."""
 
+MAX_MODEL_UNITS = 2_147_483_647
+"""The most model units CreateProvisionedModelThroughput can take: ``modelUnits`` is botocore's
+``PositiveInteger`` (``min`` 1, no ``max``), an AWS API integer, 32-bit signed."""
+UNACKNOWLEDGED_MODEL_UNITS = 10
+"""The most model units a throughput may buy without ``acknowledge_cost: true``: the toolkit's
+threshold (one model unit is billed by the hour at tens of dollars, so 10 are already several
+thousand dollars a day), the guard a commitment gets from ``acknowledge_commitment``."""
+
 
 @dataclass(frozen=True, kw_only=True)
 class ProvisionedThroughput:
@@ -358,6 +366,9 @@ class ProvisionedThroughput:
     """none, one_month or six_months. Default: none (billed by the hour)."""
     acknowledge_commitment: bool = False
     """Whether the file confirmed the commitment (validation requires it with one). Default: false."""
+    acknowledge_cost: bool = False
+    """Whether the file confirmed buying more than :data:`UNACKNOWLEDGED_MODEL_UNITS` model units
+    (validation requires it above). Default: false."""
     removal_policy: Literal["retain", "destroy"] = "destroy"
     """retain or destroy, when it leaves the stack. Default: destroy; a config's: retain with a commitment."""
     tags: Mapping[str, str] = field(default_factory=dict)
@@ -853,6 +864,7 @@ def build_provisioned_throughput(raw: Mapping[str, Any]) -> ProvisionedThroughpu
         model_units=raw["model_units"],
         commitment=commitment,
         acknowledge_commitment=raw.get("acknowledge_commitment", False),
+        acknowledge_cost=raw.get("acknowledge_cost", False),
         removal_policy=raw.get("removal_policy", "destroy" if commitment == "none" else "retain"),
         tags=dict(sorted(raw.get("tags", {}).items())),
         display_name=raw.get("display_name"),

@@ -555,6 +555,7 @@ RULES: tuple[Rule, ...] = (
     Rule("smoke-samples-differ", guardrail_rules.smoke_samples_differ),
     Rule("smoke-allowed-sample-words", guardrail_rules.smoke_allowed_sample_words),
     Rule("throughput-commitments", throughput_rules.commitments_acknowledged),
+    Rule("throughput-costs", throughput_rules.costs_acknowledged),
     Rule("throughput-models", throughput_rules.throughput_models),
     Rule("throughput-names", throughput_rules.throughput_names),
     Rule("throughput-tags", throughput_rules.throughput_tags),

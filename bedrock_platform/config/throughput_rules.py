@@ -25,11 +25,15 @@ from bedrock_platform.config.checks import (
 from bedrock_platform.config.document import ConfigPath
 from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.messages import did_you_mean, one_of, show
-from bedrock_platform.config.model import THROUGHPUT_NAME_SUFFIX_LENGTH
+from bedrock_platform.config.model import THROUGHPUT_NAME_SUFFIX_LENGTH, UNACKNOWLEDGED_MODEL_UNITS
 
 COMMITMENT_UNACKNOWLEDGED = (
     "commitment {commitment} buys the model units for {term}: they are billed for the whole term and "
     "the throughput cannot be deleted before it ends; set acknowledge_commitment: true beside it to confirm"
+)
+COST_UNACKNOWLEDGED = (
+    "{units} model units are each billed by the hour (more than {limit} need confirming); set "
+    "acknowledge_cost: true beside them to confirm, or buy fewer"
 )
 UNKNOWN_THROUGHPUT_MODEL = "unknown model {model} for a provisioned throughput{hint}"
 UNKNOWN_THROUGHPUT_MODEL_HINT = (
@@ -128,6 +132,23 @@ def commitments_acknowledged(config: Mapping[str, Any], context: RuleContext) ->
             commitment=show(commitment), term=COMMITMENT_TERMS[commitment]
         )
         issues.append(context.issue(commitment_path, message))
+    return issues
+
+
+def costs_acknowledged(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """More than UNACKNOWLEDGED_MODEL_UNITS model units are confirmed with acknowledge_cost: true beside
+    them, as a commitment is with acknowledge_commitment."""
+    issues = []
+    for path, _ in _throughputs(config):
+        units_path = (*path, "model_units")
+        units = value(config, units_path)
+        if not context.valid(units_path) or not isinstance(units, int) or units <= UNACKNOWLEDGED_MODEL_UNITS:
+            continue
+        acknowledge_path = (*path, "acknowledge_cost")
+        if value(config, acknowledge_path) is True or not context.valid(acknowledge_path):
+            continue
+        message = COST_UNACKNOWLEDGED.format(units=units, limit=UNACKNOWLEDGED_MODEL_UNITS)
+        issues.append(context.issue(units_path, message))
     return issues
 
 

@@ -20,8 +20,8 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from bedrock_platform import permissions
+from bedrock_platform.config.model import MAX_MODEL_UNITS, UNACKNOWLEDGED_MODEL_UNITS, short_hash
 from bedrock_platform.config.model import ProvisionedThroughput as ProvisionedThroughputProps
-from bedrock_platform.config.model import short_hash
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.handler_provider import HandlerProvider
 from bedrock_platform.constructs.nag import acknowledge_wildcard
@@ -80,7 +80,8 @@ class ProvisionedThroughput(_ProvisionedThroughputBase):
 
     :param props: the throughput (``bedrock_platform.config.model.ProvisionedThroughput``):
         ``model``, ``model_units`` (1 or more), ``commitment`` (``none``, ``one_month``,
-        ``six_months``; a commitment needs ``acknowledge_commitment=True``), ``removal_policy``
+        ``six_months``; a commitment needs ``acknowledge_commitment=True``; more than 10 model units
+        ``acknowledge_cost=True``), ``removal_policy``
         (``retain`` keeps the throughput, and its bill, when it is removed or replaced) and ``tags``.
     :param provisioned_model_name: the AWS name before its hash suffix. Default: ``props.name``.
     """
@@ -229,8 +230,13 @@ def model_arn(scope: Construct, model: str) -> str:
 def _validate(props: ProvisionedThroughputProps, aws_name: str) -> None:
     """Every problem at once, naming the throughput, the argument and the rule."""
     problems: list[str] = []
-    if props.model_units < 1:
-        problems.append(f"model_units is {props.model_units}, at least 1")
+    if not 1 <= props.model_units <= MAX_MODEL_UNITS:
+        problems.append(f"model_units is {props.model_units}, 1 to {MAX_MODEL_UNITS}")
+    elif props.model_units > UNACKNOWLEDGED_MODEL_UNITS and not props.acknowledge_cost:
+        problems.append(
+            f"{props.model_units} model units are each billed by the hour (more than "
+            f"{UNACKNOWLEDGED_MODEL_UNITS} need confirming); pass acknowledge_cost=True"
+        )
     if props.commitment not in COMMITMENT_DURATIONS:
         problems.append(f"commitment {props.commitment!r} is not one of {', '.join(COMMITMENT_DURATIONS)}")
     elif props.commitment != "none" and not props.acknowledge_commitment:

@@ -233,7 +233,13 @@ def test_import_refuses_what_is_not_a_provisioned_model_arn() -> None:
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"model_units": 0}, "model_units is 0, at least 1"),
+        ({"model_units": 0}, "model_units is 0, 1 to 2147483647"),
+        ({"model_units": 2**31}, "model_units is 2147483648, 1 to 2147483647"),
+        (
+            {"model_units": 11},
+            "11 model units are each billed by the hour (more than 10 need confirming); "
+            "pass acknowledge_cost=True",
+        ),
         (
             {"commitment": "one_month", "acknowledge_commitment": False},
             "commitment one_month is billed for the whole term and cannot be released early; "
@@ -274,3 +280,10 @@ def test_the_handler_asset_holds_only_the_handler_modules(tmp_path: Any) -> None
     modules = sorted(path.name for path in (PACKAGE_DIR / "handlers").glob("*.py"))
     assert {"__init__.py", "custom_resource.py", "provisioned_throughput.py"} <= set(modules)
     assert handler_assets == [sorted([*modules, "handlers"])]
+
+
+def test_many_model_units_build_once_confirmed() -> None:
+    confirmed = replace(ON_DEMAND, model_units=40, acknowledge_cost=True)
+    template, _ = synth(confirmed)
+    (resource,) = template.find_resources("Custom::BedrockProvisionedThroughput").values()
+    assert resource["Properties"]["ModelUnits"] == 40
