@@ -3,7 +3,8 @@
 ``cdk synth -c env=NAME`` uses config/NAME.yaml (default, with no -c: dev); ``cdk synth -c
 config=PATH`` uses any file. An empty value, or an env that is not a plain name (a-z, 0-9, -) with
 a file in config/, is one line on stderr and exit 2: ``-c config=$UNSET`` never means dev.
-A config error prints every problem as FILE:LINE:COL and exits 1.
+A config error prints every problem as FILE:LINE:COL and exits 1; so does a synthesis failure,
+at the line of the config item it comes from when it names one.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import aws_cdk as cdk
 from bedrock_platform.config import ConfigError, load_config
 from bedrock_platform.config.errors import printable
 from bedrock_platform.stacks import add_stacks
+from bedrock_platform.stacks.sources import synthesis_error_line
 
 ROOT = Path(__file__).resolve().parent
 
@@ -65,8 +67,12 @@ def main() -> None:
     except ConfigError as error:
         print(error, file=sys.stderr)
         sys.exit(1)
-    add_stacks(app, config)
-    app.synth()
+    try:
+        add_stacks(app, config)
+        app.synth()
+    except Exception as error:  # a construct's refusal, cdk-nag, CloudFormation schema validation
+        print(synthesis_error_line(str(path), error), file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

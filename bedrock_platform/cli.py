@@ -182,8 +182,9 @@ def synth(file: str, out: str, *, validation: bool = True) -> int:
         try:
             assembly = create_app(config, outdir=str(staging), validation=validation).synth()
         except Exception as error:  # jsii surfaces every synthesis failure as a plain exception
-            message = printable(" ".join(str(error).split()))
-            print(f"{printable(file)}: error: synthesis failed: {message}", file=sys.stderr)
+            from bedrock_platform.stacks.sources import synthesis_error_line
+
+            print(synthesis_error_line(file, error), file=sys.stderr)
             return EXIT_INVALID
         (staging / ASSEMBLY_MARKER).write_text(
             "Written by `python -m bedrock_platform synth`; the next synth --out may replace this folder.\n"

@@ -21,6 +21,7 @@ from bedrock_platform.constructs import (
 )
 from bedrock_platform.stacks import discovery
 from bedrock_platform.stacks.base import PlatformStack
+from bedrock_platform.stacks.sources import building, item_id
 
 
 class EvaluationStack(PlatformStack):
@@ -50,50 +51,52 @@ class EvaluationStack(PlatformStack):
         self.evaluation_jobs: dict[str, EvaluationJob] = {}
         self.batch_inference_jobs: dict[str, BatchInferenceJob] = {}
         for spec in config.evaluation_jobs:
-            job = EvaluationJob(
-                self,
-                f"Evaluation-{spec.name}",
-                job_name_prefix=config.prefixed(spec.name),
-                kind=spec.kind,
-                datasets=spec.datasets,
-                bucket=self.bucket,
-                output_prefix=spec.output_prefix,
-                models=[self._model(model) for model in spec.models],
-                evaluator_model=self._model(ModelRef(model_id=spec.evaluator_model))
-                if spec.evaluator_model
-                else None,
-                knowledge_base=self._knowledge_base(spec.knowledge_base) if spec.knowledge_base else None,
-                rag_type=spec.rag_type,
-                generator_model=self._model(spec.generator_model) if spec.generator_model else None,
-                number_of_results=spec.number_of_results,
-                description=spec.description,
-                encryption_key=self._key(spec.kms_key_arn),
-                bucket_key=self.bucket_key,
-                wait=spec.wait,
-                tags={**config.tags, **spec.tags},
-            )
+            with building("Evaluation", spec.name):
+                job = EvaluationJob(
+                    self,
+                    item_id("Evaluation", spec.name),
+                    job_name_prefix=config.prefixed(spec.name),
+                    kind=spec.kind,
+                    datasets=spec.datasets,
+                    bucket=self.bucket,
+                    output_prefix=spec.output_prefix,
+                    models=[self._model(model) for model in spec.models],
+                    evaluator_model=self._model(ModelRef(model_id=spec.evaluator_model))
+                    if spec.evaluator_model
+                    else None,
+                    knowledge_base=self._knowledge_base(spec.knowledge_base) if spec.knowledge_base else None,
+                    rag_type=spec.rag_type,
+                    generator_model=self._model(spec.generator_model) if spec.generator_model else None,
+                    number_of_results=spec.number_of_results,
+                    description=spec.description,
+                    encryption_key=self._key(spec.kms_key_arn),
+                    bucket_key=self.bucket_key,
+                    wait=spec.wait,
+                    tags={**config.tags, **spec.tags},
+                )
             self.evaluation_jobs[spec.name] = job
             self._job_outputs(job, spec.name, "evaluation job", job.job_arn, job.job_name, job.output_uri)
         for batch in config.batch_inference_jobs:
             vpc = batch.vpc
-            batch_job = BatchInferenceJob(
-                self,
-                f"Batch-{batch.name}",
-                job_name_prefix=config.prefixed(batch.name),
-                model=self._model(batch.model),
-                bucket=self.bucket,
-                input_key=batch.input_key,
-                input_source=batch.input_source,
-                output_prefix=batch.output_prefix,
-                timeout_hours=batch.timeout_hours,
-                invocation_type=batch.invocation_type,
-                subnet_ids=vpc.subnet_ids if vpc else (),
-                security_group_ids=vpc.security_group_ids if vpc else (),
-                encryption_key=self._key(batch.kms_key_arn),
-                bucket_key=self.bucket_key,
-                wait=batch.wait,
-                tags={**config.tags, **batch.tags},
-            )
+            with building("Batch", batch.name):
+                batch_job = BatchInferenceJob(
+                    self,
+                    item_id("Batch", batch.name),
+                    job_name_prefix=config.prefixed(batch.name),
+                    model=self._model(batch.model),
+                    bucket=self.bucket,
+                    input_key=batch.input_key,
+                    input_source=batch.input_source,
+                    output_prefix=batch.output_prefix,
+                    timeout_hours=batch.timeout_hours,
+                    invocation_type=batch.invocation_type,
+                    subnet_ids=vpc.subnet_ids if vpc else (),
+                    security_group_ids=vpc.security_group_ids if vpc else (),
+                    encryption_key=self._key(batch.kms_key_arn),
+                    bucket_key=self.bucket_key,
+                    wait=batch.wait,
+                    tags={**config.tags, **batch.tags},
+                )
             self.batch_inference_jobs[batch.name] = batch_job
             self._job_outputs(
                 batch_job,

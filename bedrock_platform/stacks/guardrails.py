@@ -9,6 +9,7 @@ from bedrock_platform.config import PlatformConfig
 from bedrock_platform.constructs import Guardrail
 from bedrock_platform.stacks import discovery
 from bedrock_platform.stacks.base import PlatformStack
+from bedrock_platform.stacks.sources import building, item_id
 
 
 class GuardrailsStack(PlatformStack):
@@ -24,9 +25,13 @@ class GuardrailsStack(PlatformStack):
         super().__init__(scope, id, config=config, purpose="guardrails and their published versions")
         self.guardrails: dict[str, Guardrail] = {}
         for spec in config.guardrails:
-            guardrail = Guardrail(
-                self, f"Guardrail-{spec.name}", props=spec, guardrail_name=config.prefixed(spec.name)
-            )
+            with building("Guardrail", spec.name):
+                guardrail = Guardrail(
+                    self,
+                    item_id("Guardrail", spec.name),
+                    props=spec,
+                    guardrail_name=config.prefixed(spec.name),
+                )
             self.guardrails[spec.name] = guardrail
             id_output, arn_output = outputs.guardrail_own_outputs(spec.name)
             self.output(

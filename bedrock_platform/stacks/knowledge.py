@@ -35,6 +35,7 @@ from bedrock_platform.constructs import (
 )
 from bedrock_platform.stacks import discovery
 from bedrock_platform.stacks.base import PlatformStack
+from bedrock_platform.stacks.sources import building, item_id
 from bedrock_platform.vector_stores import collection_name
 
 
@@ -78,10 +79,11 @@ class KnowledgeBasesHost(PlatformStack):
 
     def _add_knowledge_bases(self) -> None:
         for kb in self.placed:
-            self._knowledge_base(kb)
+            with building("KnowledgeBase", kb.name):
+                self._knowledge_base(kb)
 
     def _knowledge_base(self, kb: KnowledgeBaseConfig) -> None:
-        scope = Construct(self, f"KnowledgeBase-{kb.name}")
+        scope = Construct(self, item_id("KnowledgeBase", kb.name))
         index = VectorIndex(
             scope,
             "Index",
@@ -113,7 +115,8 @@ class KnowledgeBasesHost(PlatformStack):
             f"Id of knowledge base {kb.name} (bedrock-platform {self.config.environment})",
         )
         for source in kb.data_sources:
-            data_source = self._data_source(scope, kb.name, knowledge_base, source)
+            with building("DataSource", source.name):
+                data_source = self._data_source(scope, kb.name, knowledge_base, source)
             self.data_sources[(kb.name, source.name)] = data_source
             self.output(
                 outputs.data_source_outputs(kb.name, source.name, created_bucket=False)[0],
@@ -158,7 +161,7 @@ class KnowledgeBasesHost(PlatformStack):
             )
         data_source = S3DataSource(
             scope,
-            f"DataSource-{source.name}",
+            item_id("DataSource", source.name),
             knowledge_base=knowledge_base,
             data_source_name=source.name,
             bucket=bucket,
@@ -194,16 +197,17 @@ class KnowledgeStack(KnowledgeBasesHost):
         self.collections: dict[str, VectorCollection] = {}
         elsewhere = {kb.vector_store for kb in config.knowledge_bases if kb.stack != 1}
         for store in config.vector_stores:
-            collection = VectorCollection(
-                self,
-                f"Collection-{store.name}",
-                collection_name=config.prefixed(store.name),
-                description=f"Vector store {store.name} of environment {config.environment}",
-                standby_replicas=store.standby_replicas,
-                deletion_protection=store.deletion_protection,
-                kms_key_arn=store.kms_key_arn,
-                vpc_endpoints=store.vpc_endpoints,
-            )
+            with building("Collection", store.name):
+                collection = VectorCollection(
+                    self,
+                    item_id("Collection", store.name),
+                    collection_name=config.prefixed(store.name),
+                    description=f"Vector store {store.name} of environment {config.environment}",
+                    standby_replicas=store.standby_replicas,
+                    deletion_protection=store.deletion_protection,
+                    kms_key_arn=store.kms_key_arn,
+                    vpc_endpoints=store.vpc_endpoints,
+                )
             for principal in store.data_access_principals:
                 collection.grant_data_access(principal)
             self.collections[store.name] = collection

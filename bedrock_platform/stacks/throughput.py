@@ -11,6 +11,7 @@ from bedrock_platform.config import PlatformConfig
 from bedrock_platform.constructs import ProvisionedThroughput
 from bedrock_platform.stacks import discovery
 from bedrock_platform.stacks.base import PlatformStack
+from bedrock_platform.stacks.sources import building, item_id
 
 
 class ThroughputStack(PlatformStack):
@@ -26,12 +27,13 @@ class ThroughputStack(PlatformStack):
         self.throughputs: dict[str, ProvisionedThroughput] = {}
         for spec in config.provisioned_throughputs:
             tagged = dataclasses.replace(spec, tags={**config.tags, **spec.tags})
-            throughput = ProvisionedThroughput(
-                self,
-                f"Throughput-{spec.name}",
-                props=tagged,
-                provisioned_model_name=spec.aws_name_base(config.environment),
-            )
+            with building("Throughput", spec.name):
+                throughput = ProvisionedThroughput(
+                    self,
+                    item_id("Throughput", spec.name),
+                    props=tagged,
+                    provisioned_model_name=spec.aws_name_base(config.environment),
+                )
             self.throughputs[spec.name] = throughput
             self.output(
                 outputs.throughput_outputs(spec.name)[0],
