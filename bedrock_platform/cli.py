@@ -253,7 +253,9 @@ def review(
     except SideError as error:
         print(f"error: {printable(str(error))}", file=sys.stderr)
         if comment:
-            Path(comment).write_text(f"The Bedrock infrastructure diff could not be made:\n\n    {error}\n")
+            Path(comment).write_text(
+                f"The Bedrock infrastructure diff could not be made:\n\n    {printable(str(error))}\n"
+            )
         return EXIT_NO_DIFF
     report = render(changes, markdown=format == "markdown")
     print(report, end="")

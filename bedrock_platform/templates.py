@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from bedrock_platform.config import ConfigError, load_config
-from bedrock_platform.config.errors import Issue
+from bedrock_platform.config.errors import Issue, printable
 from bedrock_platform.config.messages import did_you_mean
 from bedrock_platform.config.schema import load_schema
 
@@ -292,7 +292,7 @@ def run(args: argparse.Namespace) -> int | None:
             out_dir=Path(args.out),
         )
     except NewEnvError as error:
-        print(f"{COMMAND}: error: {error}", file=sys.stderr)
+        print(f"{COMMAND}: error: {printable(str(error))}", file=sys.stderr)
         return EXIT_FAILED
     except ConfigError as error:
         print(error, file=sys.stderr)
@@ -301,11 +301,11 @@ def run(args: argparse.Namespace) -> int | None:
             file=sys.stderr,
         )
         return EXIT_FAILED
-    print(f"{target.as_posix()}: written from template {Path(args.template).stem!r}, valid")
+    print(f"{printable(target.as_posix())}: written from template {Path(args.template).stem!r}, valid")
     synth = (
         f"make synth ENV={args.name}"
         if target.parent.resolve() == DEFAULT_OUT.resolve()
         else f"python -m bedrock_platform synth {target.as_posix()} --out cdk.out"
     )
-    print(f"next: edit what its comments point out, then `{synth}`")
+    print(f"next: edit what its comments point out, then `{printable(synth)}`")
     return EXIT_OK

@@ -15,7 +15,7 @@ from types import ModuleType
 
 import pytest
 
-from bedrock_platform.cli import ASSEMBLY_MARKER, main
+from bedrock_platform.cli import ASSEMBLY_MARKER, EXIT_NO_DIFF, main
 from tests.conftest import ROOT
 
 
@@ -200,3 +200,43 @@ def test_make_accepts_an_env_of_config() -> None:
         ["make", "-s", "check-env", "ENV=prod"], cwd=ROOT, capture_output=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_diff_and_its_comment_escape_a_forged_folder_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The review's side errors reach the terminal and the pull-request comment: escaped in both."""
+    forged = tmp_path / FORGED
+    forged.mkdir()
+    comment = tmp_path / "comment.md"
+    assert main(["diff", str(forged), str(forged), "--comment", str(comment)]) == EXIT_NO_DIFF
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "\x1b" not in err and "\\x1b[2K" in err, err
+    written = comment.read_text()
+    assert "\x1b" not in written and "\\n\\x1b[2K" in written
+
+
+def test_new_env_prints_a_forged_out_folder_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / FORGED
+    out.mkdir()
+    argv = ["staging", "--from", "minimal-rag", "--account", "222222222222", "--region", "eu-west-1"]
+    assert main(["new-env", *argv, "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "\x1b" not in printed and printed.count("\n") == 2, printed
+
+
+def test_a_failed_synthesis_of_an_old_ref_is_summarized_in_one_line() -> None:
+    """Item 16: a diff against a ref whose own code fails shows its last error line, not a flattened
+    traceback."""
+    from bedrock_platform.review.sides import failure_summary
+
+    traceback = (
+        "Traceback (most recent call last):\n"
+        '  File "/tmp/w/bedrock_platform/cli.py", line 10, in <module>\n'
+        "    import missing_module\n"
+        "ModuleNotFoundError: No module named 'missing_module'\n"
+    )
+    assert failure_summary(traceback) == "ModuleNotFoundError: No module named 'missing_module'"
+    located = "config/dev.yaml:3:9: error: region: unknown region 'x'\n"
+    assert failure_summary(located) == "config/dev.yaml:3:9: error: region: unknown region 'x'"
+    assert failure_summary("") == "no output"

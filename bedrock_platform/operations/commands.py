@@ -19,6 +19,7 @@ from collections.abc import Callable
 from botocore.exceptions import BotoCoreError, ClientError
 
 from bedrock_platform.config import ConfigError, load_config
+from bedrock_platform.config.errors import printable
 from bedrock_platform.operations.clients import ClientFactory, Clients, boto3_client, describe
 from bedrock_platform.operations.discovery import OperationsError
 from bedrock_platform.operations.smoke import smoke
@@ -90,11 +91,11 @@ def run(
             )
         return smoke(config, clients, out=sys.stdout)
     except OperationsError as error:
-        print(f"{args.file}: error: {error}", file=sys.stderr)
+        print(f"{printable(args.file)}: error: {printable(str(error))}", file=sys.stderr)
         return error.exit_code
     except (ClientError, BotoCoreError) as error:
         operation = f"{error.operation_name}: " if isinstance(error, ClientError) else ""
-        print(f"{args.file}: error: {operation}{describe(error)}", file=sys.stderr)
+        print(f"{printable(args.file)}: error: {printable(operation + describe(error))}", file=sys.stderr)
         return EXIT_INVALID
     except KeyboardInterrupt:
         still = " (the ingestion jobs it started keep running)" if args.command == "sync" else ""

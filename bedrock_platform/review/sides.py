@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bedrock_platform.config.errors import printable
 from bedrock_platform.review.compare import Change, compare_templates
 
 
@@ -33,7 +34,7 @@ def load_folder(folder: Path) -> dict[str, StackTemplate]:
     stacks: dict[str, StackTemplate] = {}
     manifests = sorted(folder.rglob("manifest.json"))
     if not manifests:
-        raise SideError(f"{folder}: no synthesized output (no manifest.json) in it")
+        raise SideError(f"{printable(str(folder))}: no synthesized output (no manifest.json) in it")
     for manifest_path in manifests:
         try:
             manifest = json.loads(manifest_path.read_text())
@@ -44,7 +45,9 @@ def load_folder(folder: Path) -> dict[str, StackTemplate]:
                 region = str(artifact.get("environment", "aws://unknown/us-east-1")).rsplit("/", 1)[-1]
                 stacks[name] = StackTemplate(json.loads(template_file.read_text()), region)
         except (OSError, ValueError, KeyError, AttributeError, TypeError) as error:
-            raise SideError(f"{manifest_path}: not a readable cloud assembly: {error}") from None
+            raise SideError(
+                f"{printable(str(manifest_path))}: not a readable cloud assembly: {printable(str(error))}"
+            ) from None
     return stacks
 
 
@@ -93,7 +96,19 @@ def _synth(worktree: Path, config: Path, out: Path) -> None:
         command, cwd=worktree, env=environment, capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
-        raise SideError(f"{config.name}: synthesis failed: {' '.join(result.stderr.split())[-500:]}")
+        raise SideError(
+            f"{config.name}: the ref's own code could not synthesize it: {failure_summary(result.stderr)}; "
+            "synthesize that side yourself (python -m bedrock_platform synth ... --out DIR) and pass DIR"
+        )
+
+
+def failure_summary(stderr: str) -> str:
+    """What a failed command said, in one line: its last error line (``...: error: ...``, or a
+    traceback's final ``SomeError: ...``), else its last line, at most 300 characters."""
+    lines = [" ".join(line.split()) for line in stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if "error:" in line.lower() or line.split(":", 1)[0].endswith("Error")]
+    found = (errors or lines or ["no output"])[-1]
+    return found if len(found) <= 300 else found[:297] + "..."
 
 
 def compare_sides(
