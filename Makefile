@@ -4,8 +4,9 @@
 
 SHELL := /bin/bash
 ENV ?= dev
-# Recipes read it as "$$ENV" (the shell's, quoted), never as $(ENV) pasted into a command line.
-export ENV
+# Recipes read it as "$$ENV" (the shell's, quoted), never as $(ENV) pasted into a command line;
+# make diff's BASE and HEAD the same way.
+export ENV BASE HEAD
 PYTHON ?= python3
 VENV := .venv
 CHECKOV_VENV := .venv-checkov
@@ -18,30 +19,60 @@ export JSII_NODE := $(NODE_BIN)/node
 export CDK_DISABLE_VERSION_CHECK := 1
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: check-env setup synth validate test lint snapshot-update docs clean bench
+.PHONY: check-env setup setup-test synth validate diff deploy test lint snapshot-update docs clean bench
 
-setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed node_modules/.installed
+# What synth, validate, diff and deploy need; make test adds checkov's environment (setup-test).
+setup: $(VENV)/.installed node_modules/.installed
+
+setup-test: setup $(CHECKOV_VENV)/.installed
+
+PIP_INSTALL := -m pip install --quiet --disable-pip-version-check
 
 $(VENV)/.installed: requirements.txt pyproject.toml
+	@echo "setup: creating .venv and installing the pinned Python packages (first use only, about 2 minutes)..."
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	touch $@
+	@echo "setup: .venv: requirements.txt (aws-cdk-lib, cdk-nag, cfn-lint, boto3, pytest, ...)"
+	$(PY) $(PIP_INSTALL) -r requirements.txt
+	@echo "setup: .venv: this package (editable)"
+	$(PY) $(PIP_INSTALL) --no-deps -e .
+	@touch $@
+	@echo "setup: .venv ready"
 
-# checkov gets a virtual environment of its own: its pins conflict with requirements.txt.
+# checkov gets a virtual environment of its own: its pins conflict with requirements.txt. Only the
+# tests use it.
 $(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	@echo "setup: creating .venv-checkov for the checkov scan of the tests (first make test only, about 1 minute)..."
 	$(PYTHON) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
-	touch $@
+	$(CHECKOV_VENV)/bin/python $(PIP_INSTALL) -r requirements-checkov.txt
+	@touch $@
+	@echo "setup: .venv-checkov ready"
 
 node_modules/.installed: package.json package-lock.json
+	@echo "setup: npm ci: the pinned CDK CLI and Node 22 into node_modules (first use only)..."
 	npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+	@touch $@
+	@echo "setup: node_modules ready"
 
 ## make synth [ENV=dev]: validate config/$(ENV).yaml, then synthesize it with the CDK CLI into cdk.out/
+## (emptied first: it holds this environment's templates only)
 synth: check-env setup
 	$(PY) -m bedrock_platform validate "config/$$ENV.yaml"
+	@echo "synth: config/$$ENV.yaml into cdk.out/ (about 10 to 60 seconds)..."
+	rm -rf cdk.out
 	cdk synth --context "env=$$ENV" --quiet --no-notices
+	@echo "synth: templates in cdk.out/:" && ls cdk.out/*.template.json
+
+## make diff BASE=<git ref or folder> [HEAD=<git ref or folder>] [ENV=dev]: the offline review of what
+## HEAD (default: the commit checked out) changes against BASE, for one environment
+diff: check-env setup
+	@if [ -z "$$BASE" ]; then echo "error: make diff needs BASE=<git ref or synthesized folder>, e.g. BASE=origin/main" >&2; exit 2; fi
+	$(PY) -m bedrock_platform diff "$$BASE" "$${HEAD:-HEAD}" --env "$$ENV"
+
+## make deploy ENV=<env>: validate, then cdk deploy every stack of config/$(ENV).yaml (AWS credentials
+## for its account; see the README's Deploy section for the first deploy into a fresh account)
+deploy: check-env setup
+	$(PY) -m bedrock_platform validate "config/$$ENV.yaml"
+	cdk deploy --context "env=$$ENV" --all --require-approval broadening
 
 ## make validate [ENV=dev]: validate config/$(ENV).yaml only (no Node, no CDK)
 validate: check-env setup
@@ -56,7 +87,8 @@ check-env:
 	fi
 
 ## make test: the whole suite (lint, types, config, constructs, snapshots, cfn-lint, cdk-nag, CLI)
-test: setup
+test: setup-test
+	@echo "test: lint, type-check, then pytest (a few minutes)"
 	$(PY) -m ruff check bedrock_platform tests app.py examples benchmarks
 	$(PY) -m mypy
 	$(PY) -m pytest
@@ -66,7 +98,7 @@ lint: setup
 	$(PY) -m mypy
 
 ## make snapshot-update: rewrite the template snapshots after a deliberate change (review the diff!)
-snapshot-update: setup
+snapshot-update: setup-test
 	$(PY) -m pytest tests/test_snapshots.py --snapshot-update
 
 clean:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bedrock_platform import __version__, templates
 from bedrock_platform.config import ConfigError, load_config
-from bedrock_platform.config.errors import printable
+from bedrock_platform.config.errors import printable, progress
 from bedrock_platform.operations import commands as operations
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_NO_DIFF = 0, 1, 2, 3
@@ -180,6 +180,7 @@ def synth(file: str, out: str, *, validation: bool = True) -> int:
         return EXIT_USAGE
     try:
         try:
+            progress(f"synth: {file}: synthesizing (5 to 60 seconds)...")
             assembly = create_app(config, outdir=str(staging), validation=validation).synth()
         except Exception as error:  # jsii surfaces every synthesis failure as a plain exception
             from bedrock_platform.stacks.sources import synthesis_error_line

@@ -130,3 +130,61 @@ def test_the_operations_commands_are_wired_and_fail_in_one_line_without_credenti
     assert error.count("\n") == 1 and "credentials" in error.lower()
     assert main(["sync", "config/dev.yaml", "--knowledge-base", "no-such-kb"]) == 2
     assert "product-docs" in capsys.readouterr().err
+
+
+def test_progress_lines_go_to_a_terminal_only(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 17 item 15: long commands say what they do when a person watches; pipes stay clean."""
+    from bedrock_platform.config.errors import progress
+
+    progress("synth: config/dev.yaml: synthesizing...")
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    progress("synth: x\n\x1b[2Kforged")
+    assert capsys.readouterr().err == "synth: x\\n\\x1b[2Kforged\n"
+
+
+def _clean_environment() -> dict[str, str]:
+    """A shell as a new user has it: no .venv, no node_modules/.bin on PATH, no JSII_NODE."""
+    drop = ("JSII_NODE", "VIRTUAL_ENV", "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "PYTHONPATH")
+    environment = {key: value for key, value in os.environ.items() if key not in drop}
+    environment["PATH"] = os.pathsep.join(
+        part for part in environment["PATH"].split(os.pathsep) if str(ROOT) not in part
+    )
+    return environment
+
+
+def test_env_sh_makes_the_readme_commands_run_as_written() -> None:
+    """Issue 17 item 14: after `source env.sh`, `python -m bedrock_platform` runs from the project's
+    .venv and jsii gets the pinned Node 22 (no end-of-life banner)."""
+    script = (
+        "source env.sh && python -m bedrock_platform validate config/dev.yaml && "
+        'echo "$JSII_NODE" && command -v cdk && node --version'
+    )
+    result = subprocess.run(
+        ["bash", "-c", script],
+        cwd=ROOT,
+        env=_clean_environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "config/dev.yaml: valid"
+    assert lines[1:3] == [
+        str(ROOT / "node_modules" / ".bin" / "node"),
+        str(ROOT / "node_modules" / ".bin" / "cdk"),
+    ]
+    assert lines[3].startswith("v22.")
+
+
+def test_make_synth_empties_cdk_out_before_synthesizing() -> None:
+    """Issue 17 item 16: cdk.out holds the templates of the environment just synthesized only."""
+    result = subprocess.run(
+        ["make", "-n", "synth", "ENV=prod"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    commands = result.stdout.splitlines()
+    emptied = commands.index("rm -rf cdk.out")
+    assert emptied < next(index for index, line in enumerate(commands) if line.startswith("cdk synth"))

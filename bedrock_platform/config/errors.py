@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -48,6 +49,13 @@ class ConfigError(Exception):
     def __init__(self, issues: Iterable[Issue]) -> None:
         self.issues = tuple(sorted(set(issues), key=Issue.sort_key))
         super().__init__("\n".join(str(issue) for issue in self.issues))
+
+
+def progress(message: str) -> None:
+    """One progress line on stderr for a command that takes seconds, when a person watches it (stderr
+    is a terminal); pipes, CI logs and tests get only the command's result and its errors."""
+    if sys.stderr.isatty():
+        print(printable(message), file=sys.stderr, flush=True)
 
 
 def printable(text: str) -> str:

@@ -108,7 +108,13 @@ def main() -> int:
     """Rewrite README.md's config reference from config/schema.json."""
     schema = json.loads((ROOT / "config" / "schema.json").read_text())
     readme_path = ROOT / "README.md"
-    readme_path.write_text(rewrite(readme_path.read_text(), schema))
+    before = readme_path.read_text()
+    after = rewrite(before, schema)
+    if after == before:
+        print("README.md: the config reference is up to date with config/schema.json")
+        return 0
+    readme_path.write_text(after)
+    print("README.md: config reference rewritten from config/schema.json (review it with git diff README.md)")
     return 0
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bedrock_platform.config.errors import printable
+from bedrock_platform.config.errors import printable, progress
 from bedrock_platform.review.compare import Change, compare_templates
 
 
@@ -63,6 +63,7 @@ def synthesized_ref(ref: str, repository: Path, environment: str | None = None) 
             configs = sorted((worktree / "config").glob(f"{environment or '*'}.yaml"))
             out.mkdir()  # synth --out refuses a missing parent folder
             for config in configs:
+                progress(f"diff: synthesizing config/{config.name} as of {ref} (10 to 60 seconds)...")
                 _synth(worktree, config, out / config.stem)
             if not configs:  # the environment does not exist at this ref: every stack of it is new
                 (out / "manifest.json").write_text('{"version": "1", "artifacts": {}}')
