@@ -19,6 +19,10 @@ from bedrock_platform.config.errors import printable, progress
 from bedrock_platform.operations import commands as operations
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_NO_DIFF = 0, 1, 2, 3
+REVIEW_EXTRA = (
+    "the review reads CloudFormation's resource schemas from cfn-lint, which the library does not "
+    "install: pip install 'bedrock-platform[review]' (a clone's make setup has it)"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -238,9 +242,15 @@ def review(
     """
     from contextlib import ExitStack
 
-    from bedrock_platform.review.compare import Severity
-    from bedrock_platform.review.report import fit_comment, render
-    from bedrock_platform.review.sides import SideError, compare_sides, load_folder, synthesized_ref
+    try:
+        from bedrock_platform.review.compare import Severity
+        from bedrock_platform.review.report import fit_comment, render
+        from bedrock_platform.review.sides import SideError, compare_sides, load_folder, synthesized_ref
+    except ModuleNotFoundError as error:
+        if error.name != "cfnlint":
+            raise
+        print(f"diff: error: {REVIEW_EXTRA}", file=sys.stderr)
+        return EXIT_USAGE
 
     try:
         with ExitStack() as stack:

@@ -216,7 +216,9 @@ def test_diff_and_its_comment_escape_a_forged_folder_name(
     assert "\x1b" not in written and "\\n\\x1b[2K" in written
 
 
-def test_new_env_prints_a_forged_out_folder_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_env_prints_a_forged_out_folder_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / FORGED
     out.mkdir()
     argv = ["staging", "--from", "minimal-rag", "--account", "222222222222", "--region", "eu-west-1"]

@@ -164,3 +164,43 @@ def test_the_installed_wheel_validates_a_config_with_its_own_schema(wheel: Wheel
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_cfn_lint_is_only_the_review_extras(wheel: Wheel) -> None:
+    """Issue 17 item 17: the constructs do not install cfn-lint (about 600 MB); `[review]` does."""
+    requirements = _metadata(wheel).get_all("Requires-Dist") or []
+    cfn_lint = [requirement for requirement in requirements if requirement.lower().startswith("cfn-lint")]
+    assert cfn_lint and all('extra == "review"' in requirement for requirement in cfn_lint), cfn_lint
+
+
+BLOCK_CFNLINT = """
+import importlib.abc, sys
+class NoCfnLint(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name == "cfnlint" or name.startswith("cfnlint."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+sys.meta_path.insert(0, NoCfnLint())
+"""
+
+
+def test_the_library_works_without_cfn_lint(tmp_path: Path) -> None:
+    """Without the review extra: the constructs import and synthesize, validate runs, and diff says
+    in one line what to install."""
+    code = BLOCK_CFNLINT + (
+        "import aws_cdk as cdk\n"
+        "from bedrock_platform.constructs import VectorCollection\n"
+        "from bedrock_platform.cli import main\n"
+        "app = cdk.App()\n"
+        "stack = cdk.Stack(app, 'S', env=cdk.Environment(account='111111111111', region='us-east-1'))\n"
+        "VectorCollection(stack, 'C', collection_name='dev-docs')\n"
+        "app.synth()\n"
+        "assert main(['validate', 'config/dev.yaml']) == 0\n"
+        "assert main(['diff', 'a', 'b']) == 2\n"
+        "assert 'cfnlint' not in sys.modules\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.endswith("pip install 'bedrock-platform[review]' (a clone's make setup has it)\n")
