@@ -317,10 +317,32 @@ class DocumentBucket(s3.Bucket):
             enforce_ssl=True,
             versioned=True,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            server_access_logs_bucket=access_logs_bucket,
-            server_access_logs_prefix=f"{id}/",
             removal_policy=cdk.RemovalPolicy.RETAIN,
             cors=list(cors) or None,
             **kwargs,
         )
+        self._log_access_to(access_logs_bucket, f"{id}/")
         acknowledge_bucket(self, sse_s3=encryption_key is None)
+
+    def _log_access_to(self, target: s3.IBucket, prefix: str) -> None:
+        """Server access logs into ``target`` under ``prefix``, delivered by the S3 logging service
+        under a bucket policy statement on ``target`` (what aws-cdk-lib writes with the
+        ``@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy`` flag, written here so that an app
+        without the flag gets it too; without it aws-cdk-lib would need ACL-based delivery, which
+        the target's BucketOwnerEnforced ownership refuses)."""
+        bucket = self.node.default_child
+        assert isinstance(bucket, s3.CfnBucket)
+        bucket.logging_configuration = s3.CfnBucket.LoggingConfigurationProperty(
+            destination_bucket_name=target.bucket_name, log_file_prefix=prefix
+        )
+        target.add_to_resource_policy(
+            cdk.aws_iam.PolicyStatement(
+                principals=[cdk.aws_iam.ServicePrincipal("logging.s3.amazonaws.com")],
+                actions=["s3:PutObject"],
+                resources=[target.arn_for_objects(f"{prefix}*")],
+                conditions={
+                    "ArnLike": {"aws:SourceArn": self.bucket_arn},
+                    "StringEquals": {"aws:SourceAccount": cdk.Stack.of(self).account},
+                },
+            )
+        )

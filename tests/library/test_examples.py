@@ -156,3 +156,28 @@ def test_the_rag_evaluation_queries_the_example_knowledge_base_only(example: Syn
         s for s in _statements(jobs, "RetrievalRoleDefaultPolicy") if s["Action"] == "bedrock:Retrieve"
     ]
     assert statement["Resource"]["Fn::GetStackOutput"]["StackName"] == "ExampleRag"
+
+
+def test_the_example_synthesizes_in_a_new_app_without_the_repositorys_feature_flags(tmp_path: Any) -> None:
+    """Issue 17 item 18: an app written from docs/constructs.md with a cdk.json of its own (no context,
+    so none of this repository's feature flags) synthesizes on its first try. Before, DocumentBucket
+    needed @aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy and failed with 'objectOwnership must be
+    set to "ObjectWriter"'."""
+    import aws_cdk as cdk
+
+    app = cdk.App(outdir=str(tmp_path))  # no context: every feature flag at its default
+    assert app.node.try_get_context("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy") is None
+    example_app.add_example_stacks(app)
+    assembly = app.synth()
+
+    (rag,) = [stack for stack in assembly.stacks if stack.stack_name == "ExampleRag"]
+    template = rag.template
+    buckets = [
+        resource
+        for resource in _resources(template, "AWS::S3::Bucket").values()
+        if "LoggingConfiguration" in resource["Properties"]
+    ]
+    assert buckets, "the example's document bucket logs its access"
+    policies = json.dumps(_resources(template, "AWS::S3::BucketPolicy"))
+    assert '"Service": "logging.s3.amazonaws.com"' in policies
+    assert "AccessControl" not in json.dumps(template)  # no ACL-based log delivery
