@@ -5,17 +5,51 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bedrock_platform.config import load_config
 from bedrock_platform.intrinsics import render
 from bedrock_platform.permissions import UNSCOPED_ACTIONS
-from tests.conftest import ENVIRONMENT_CONFIGS, Synthesized
+from bedrock_platform.templates import known_templates
+from tests.conftest import CONFIG_DIR, ENVIRONMENT_CONFIGS, Synthesized
 
-ENVIRONMENTS = [path.stem for path in ENVIRONMENT_CONFIGS]
-PIPELINE_ONLY = {"delivery"}
-"""Configs that declare nothing but a pipeline (no Bedrock resources of their own)."""
+
+@dataclass(frozen=True)
+class Case:
+    """A config (an environment's, or a starter template's) and its synthesized stacks."""
+
+    path: Path
+    synthesized: Synthesized
+
+    def declares(self, *sections: str) -> bool:
+        """Whether the config declares any of ``sections`` (a guardrail-only environment, as the
+        regulated-guardrail starter makes, has no service roles and no collections to check)."""
+        config = load_config(str(self.path))
+        return any(getattr(config, section) for section in sections)
+
+
+CASES = [
+    *(f"config/{path.stem}" for path in ENVIRONMENT_CONFIGS),
+    *(f"template/{name}" for name in known_templates(CONFIG_DIR / "templates")),
+]
+
+
+@pytest.fixture(params=CASES)
+def case(request: pytest.FixtureRequest) -> Case:
+    """Every environment config and every starter template: a user's new environment starts as one."""
+    kind, _, name = request.param.partition("/")
+    if kind == "config":
+        return Case(CONFIG_DIR / f"{name}.yaml", request.getfixturevalue("synthesized")[name])
+    path = known_templates(CONFIG_DIR / "templates")[name]
+    return Case(path, request.getfixturevalue("synthesized_templates")[name])
+
+
+SERVICE_ROLE_SECTIONS = ("knowledge_bases", "evaluation_jobs", "batch_inference_jobs")
+"""What makes a role Amazon Bedrock assumes (a guardrail, a throughput or logging makes none)."""
 CONTROL_PLANE = re.compile(
     r"^bedrock:(Create|Delete|Update)(KnowledgeBase|DataSource|Guardrail|ProvisionedModelThroughput)"
 )
@@ -93,24 +127,20 @@ def bedrock_roles(synthesized: Synthesized) -> dict[str, dict[str, Any]]:
     }
 
 
-@pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_no_action_is_a_wildcard(synthesized: dict[str, Synthesized], env: str) -> None:
+def test_no_action_is_a_wildcard(case: Case) -> None:
     wild = [
         (where, action)
-        for where, statement in identity_statements(synthesized[env])
+        for where, statement in identity_statements(case.synthesized)
         for action in as_list(statement.get("Action", []))
         if "*" in action
     ]
     assert wild == []
 
 
-@pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_a_star_resource_holds_only_actions_that_cannot_be_scoped(
-    synthesized: dict[str, Synthesized], env: str
-) -> None:
+def test_a_star_resource_holds_only_actions_that_cannot_be_scoped(case: Case) -> None:
     unscoped = [
         (where, action)
-        for where, statement in identity_statements(synthesized[env])
+        for where, statement in identity_statements(case.synthesized)
         if "*" in as_list(statement.get("Resource", []))
         for action in as_list(statement["Action"])
         if action not in UNSCOPED_ACTIONS
@@ -118,12 +148,11 @@ def test_a_star_resource_holds_only_actions_that_cannot_be_scoped(
     assert unscoped == []
 
 
-@pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_every_bedrock_service_role_trusts_bedrock_only_for_this_account_and_its_resources(
-    synthesized: dict[str, Synthesized], env: str
+    case: Case,
 ) -> None:
-    roles = bedrock_roles(synthesized[env])
-    assert roles or env in PIPELINE_ONLY, "each config has Bedrock service roles"
+    roles = bedrock_roles(case.synthesized)
+    assert bool(roles) == case.declares(*SERVICE_ROLE_SECTIONS), "a service role for what is declared"
     for logical_id, role in roles.items():
         for statement in role["Properties"]["AssumeRolePolicyDocument"]["Statement"]:
             condition = statement.get("Condition", {})
@@ -134,14 +163,11 @@ def test_every_bedrock_service_role_trusts_bedrock_only_for_this_account_and_its
             assert source_arn and str(source_arn).startswith("arn:aws:bedrock:"), logical_id
 
 
-@pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_no_bedrock_service_role_may_create_or_delete_bedrock_resources(
-    synthesized: dict[str, Synthesized], env: str
-) -> None:
-    roles = bedrock_roles(synthesized[env])
+def test_no_bedrock_service_role_may_create_or_delete_bedrock_resources(case: Case) -> None:
+    roles = bedrock_roles(case.synthesized)
     granted = [
         (logical_id, action)
-        for _, logical_id, resource in resources(synthesized[env])
+        for _, logical_id, resource in resources(case.synthesized)
         if resource["Type"] == "AWS::IAM::Policy"
         for role in resource["Properties"].get("Roles", [])
         if role.get("Ref") in roles
@@ -152,26 +178,22 @@ def test_no_bedrock_service_role_may_create_or_delete_bedrock_resources(
     assert granted == []
 
 
-@pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_collection_data_access_policies_name_their_principals(
-    synthesized: dict[str, Synthesized], env: str
-) -> None:
+def test_collection_data_access_policies_name_their_principals(case: Case) -> None:
     policies = [
         json.loads(render(resource["Properties"]["Policy"]))
-        for _, _, resource in resources(synthesized[env])
+        for _, _, resource in resources(case.synthesized)
         if resource["Type"] == "AWS::OpenSearchServerless::AccessPolicy"
     ]
     principals = [principal for policy in policies for rule in policy for principal in rule["Principal"]]
-    assert (principals or env in PIPELINE_ONLY) and "*" not in principals
+    assert bool(principals) == case.declares("vector_stores") and "*" not in principals
     named = re.compile(r"^(arn:(aws|<AWS::Partition>):(iam|sts)::\d{12}:.+|<[A-Za-z0-9]+\.Arn>)$")
     assert [principal for principal in principals if not named.match(principal)] == []
 
 
-@pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_resource_policies_allow_nobody_at_large(synthesized: dict[str, Synthesized], env: str) -> None:
+def test_resource_policies_allow_nobody_at_large(case: Case) -> None:
     open_to_all = [
         (logical_id, statement.get("Sid"))
-        for _, logical_id, resource in resources(synthesized[env])
+        for _, logical_id, resource in resources(case.synthesized)
         if resource["Type"] == "AWS::S3::BucketPolicy"
         for statement in resource["Properties"]["PolicyDocument"]["Statement"]
         if statement["Effect"] == "Allow" and statement.get("Principal") in ("*", {"AWS": "*"})
