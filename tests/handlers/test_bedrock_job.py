@@ -433,7 +433,7 @@ def test_an_unknown_resource_type_fails_on_one_line(bedrock: Any) -> None:
 
 
 # Faults. Each request type under throttling, silence, rollback, a failed create's Delete, and a
-# create that fails halfway (README, "Handlers under faults").
+# create that fails halfway (docs/robustness.md, "Handlers under faults").
 
 WORST_CASE_JITTER = {"jitter": lambda ceiling: ceiling}
 """Every backoff waits its whole ceiling, so the number of attempts before the deadline is fixed."""

@@ -235,7 +235,7 @@ def test_a_delete_with_another_physical_id_does_nothing_and_keeps_it(
     assert handler.check(delete, bedrock) == {"IsComplete": True}
 
 
-# Faults (README, "Handlers under faults").
+# Faults (docs/robustness.md, "Handlers under faults").
 
 WORST_CASE_JITTER = {"jitter": lambda ceiling: ceiling}
 """Every backoff waits its whole ceiling, so the number of attempts before the deadline is fixed."""

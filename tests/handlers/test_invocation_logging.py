@@ -211,7 +211,7 @@ def test_properties_without_a_logging_config_fail_clearly(bedrock: Any, stubber:
 
 
 # Faults. Each request type under throttling, silence, rollback, a failed create's Delete, and a
-# create that fails halfway (README, "Handlers under faults").
+# create that fails halfway (docs/robustness.md, "Handlers under faults").
 
 WORST_CASE_JITTER = {"jitter": lambda ceiling: ceiling}
 """Every backoff waits its whole ceiling, so the number of attempts before the deadline is fixed."""

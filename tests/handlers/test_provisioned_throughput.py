@@ -441,7 +441,7 @@ def test_properties_that_are_not_a_throughput_fail_on_one_line(bedrock: Any) -> 
 
 
 # Faults. Each request type under throttling, silence, rollback, a failed create's Delete, and a
-# create that fails halfway (README, "Handlers under faults").
+# create that fails halfway (docs/robustness.md, "Handlers under faults").
 
 WORST_CASE_JITTER = {"jitter": lambda ceiling: ceiling}
 """Every backoff waits its whole ceiling, so the number of attempts before the deadline is fixed."""
