@@ -12,6 +12,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from bedrock_platform import __version__, templates
 from bedrock_platform.config import ConfigError, load_config
@@ -57,11 +58,14 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("head", metavar="HEAD", help="a synthesized output folder, or a git ref")
     review.add_argument("--env", metavar="NAME", help="only this environment's stacks. Default: all")
     review.add_argument(
-        "--format", choices=("markdown", "text"), default="markdown", help="Default: markdown"
+        "--format",
+        choices=("markdown", "text", "json"),
+        default="markdown",
+        help="Default: markdown. json: a versioned document for other tools (see the README)",
     )
     review.add_argument(
         "--fail-on",
-        choices=("data-loss", "cost", "access", "routine"),
+        choices=("deploy-failure", "data-loss", "cost", "access", "routine"),
         help="exit 1 when a change has this severity or a higher one",
     )
     review.add_argument(
@@ -244,7 +248,7 @@ def review(
 
     try:
         from bedrock_platform.review.compare import Severity
-        from bedrock_platform.review.report import fit_comment, render
+        from bedrock_platform.review.report import COMMENT_MARKER, fit_comment, render, render_json
         from bedrock_platform.review.sides import SideError, compare_sides, load_folder, synthesized_ref
     except ModuleNotFoundError as error:
         if error.name != "cfnlint":
@@ -260,22 +264,38 @@ def review(
                 else stack.enter_context(synthesized_ref(side, Path.cwd(), environment))
                 for side in (base, head)
             ]
-            changes = compare_sides(load_folder(folders[0]), load_folder(folders[1]), environment)
+            base_stacks, head_stacks = load_folder(folders[0]), load_folder(folders[1])
+            folders_stacks = set(base_stacks) | set(head_stacks)
+            changes = compare_sides(base_stacks, head_stacks, environment)
     except SideError as error:
         print(f"error: {printable(str(error))}", file=sys.stderr)
         if comment:
             Path(comment).write_text(
-                f"The Bedrock infrastructure diff could not be made:\n\n    {printable(str(error))}\n"
+                f"{COMMENT_MARKER}\nThe Bedrock infrastructure diff could not be made:\n\n"
+                f"    {printable(str(error))}\n"
             )
         return EXIT_NO_DIFF
-    report = render(changes, markdown=format == "markdown")
+    if environment is not None and not _environment_found(environment, changes, folders_stacks):
+        print(
+            f"diff: error: --env {printable(environment)!r}: neither side has a stack of that environment "
+            f"(stacks: {printable(', '.join(sorted(folders_stacks)) or 'none')})",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    report = render_json(changes) if format == "json" else render(changes, markdown=format == "markdown")
     print(report, end="")
     if report_file:
         Path(report_file).write_text(report)
     if comment:
-        Path(comment).write_text(fit_comment(report, report_file or "the job's log"))
+        markdown = report if format == "markdown" else render(changes, markdown=True)
+        Path(comment).write_text(fit_comment(markdown, report_file or "the job's log"))
     if fail_on is not None:
         threshold = Severity[fail_on.upper().replace("-", "_")]
-        if any(change.severity >= threshold for change in changes):
+        # New asset content alone (handler code) changes no resource: it never fails the gate.
+        if any(change.severity >= threshold for change in changes if not change.asset_only):
             return EXIT_INVALID
     return EXIT_OK
+
+
+def _environment_found(environment: str, changes: list[Any], stacks: set[str]) -> bool:
+    return bool(changes) or any(name.startswith(f"{environment}-") for name in stacks)

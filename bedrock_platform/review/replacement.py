@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import cfnlint
 
@@ -46,15 +47,26 @@ def _provider_index(region: str) -> Mapping[str, str]:
 
 
 @cache
+def _schema(resource_type: str, region: str) -> Mapping[str, Any]:
+    schema_id = _provider_index(region).get(resource_type)
+    if schema_id is None:
+        return {}
+    schema: Mapping[str, Any] = json.loads((SCHEMAS / "resources" / f"{schema_id}.json").read_text())
+    return schema
+
+
+@cache
 def replacing_paths(resource_type: str, region: str = DEFAULT_REGION) -> tuple[str, ...]:
     """JSON pointers (``/properties/...``) whose change replaces a resource of this type."""
     if resource_type in CUSTOM_REPLACING:
         return CUSTOM_REPLACING[resource_type]
-    schema_id = _provider_index(region).get(resource_type)
-    if schema_id is None:
-        return ()
-    schema = json.loads((SCHEMAS / "resources" / f"{schema_id}.json").read_text())
-    return tuple(schema.get("createOnlyProperties", ()))
+    return tuple(_schema(resource_type, region).get("createOnlyProperties", ()))
+
+
+@cache
+def identifying_paths(resource_type: str, region: str = DEFAULT_REGION) -> tuple[str, ...]:
+    """The schema's ``primaryIdentifier``: the properties that together name one resource."""
+    return tuple(_schema(resource_type, region).get("primaryIdentifier", ()))
 
 
 def replaces(resource_type: str, path: str, region: str = DEFAULT_REGION) -> bool:

@@ -10,6 +10,13 @@ from bedrock_platform.review.compare import Change, Severity
 
 COMMENT_LIMIT = 65_536
 """GitHub's limit on the body of one pull-request comment, in characters."""
+COMMENT_MARKER = "<!-- bedrock-platform-diff -->"
+"""The first line of the comment file: the pull-request workflow finds its own comment by it (and
+posts the file as it is), so the comment's budget counts it."""
+JSON_SCHEMA = "bedrock-platform-diff"
+JSON_VERSION = 1
+"""``--format json``: the document's ``schema`` and ``version`` (a new version for any change of its
+shape; see the README, "Review a diff")."""
 VALUE_LIMIT = 120
 CUT_NOTE = "\n\n_The report is longer than a pull-request comment can hold; the full report is in {path}._\n"
 
@@ -47,11 +54,45 @@ def render(changes: Sequence[Change], *, markdown: bool = True) -> str:
 
 
 def fit_comment(report: str, full_report_path: str) -> str:
-    """``report`` cut to fit one pull-request comment, saying where the full report is."""
-    if len(report) <= COMMENT_LIMIT:
-        return report
+    """The pull-request comment: :data:`COMMENT_MARKER`, then ``report``, cut to fit one comment
+    (marker included), saying where the full report is."""
+    head = COMMENT_MARKER + "\n"
+    if len(head) + len(report) <= COMMENT_LIMIT:
+        return head + report
     note = CUT_NOTE.format(path=full_report_path)
-    return report[: COMMENT_LIMIT - len(note)].rsplit("\n", 1)[0] + note
+    return head + report[: COMMENT_LIMIT - len(head) - len(note)].rsplit("\n", 1)[0] + note
+
+
+def render_json(changes: Sequence[Change]) -> str:
+    """The report as one JSON document for other tools (schema :data:`JSON_SCHEMA`, version
+    :data:`JSON_VERSION`): a count per severity, and every change with its properties, reasons and
+    cascade. Severities are their labels (``data loss``); values are the templates' own."""
+    real = [change for change in changes if not change.asset_only]
+    document = {
+        "schema": JSON_SCHEMA,
+        "version": JSON_VERSION,
+        "summary": {severity.label: sum(1 for c in real if c.severity == severity) for severity in Severity},
+        "changes": [
+            {
+                "stack": change.stack,
+                "logical_id": change.logical_id,
+                "resource_type": change.resource_type,
+                "action": change.action,
+                "replacement": change.replacement,
+                "severity": change.severity.label,
+                "reasons": list(change.reasons),
+                "cause": change.cause,
+                "cascade": list(change.cascade),
+                "asset_only": change.asset_only,
+                "properties": [
+                    {"path": p.path, "old": p.old, "new": p.new, "replaces": p.replaces, "asset": p.asset}
+                    for p in change.properties
+                ],
+            }
+            for change in sorted(changes, key=lambda c: (c.stack, -c.severity, c.logical_id))
+        ],
+    }
+    return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
 
 def _change_line(change: Change, markdown: bool) -> str:

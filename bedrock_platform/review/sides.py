@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bedrock_platform.config.errors import printable, progress
-from bedrock_platform.review.compare import Change, compare_templates
+from bedrock_platform.review.compare import Change, Severity, compare_templates
 
 
 class SideError(Exception):
@@ -23,16 +23,39 @@ class SideError(Exception):
 
 @dataclass(frozen=True)
 class StackTemplate:
-    """One synthesized stack: its template and the Region it deploys to."""
+    """One synthesized stack: its template and the Region it deploys to (and its account)."""
 
     template: dict[str, Any]
     region: str
+    account: str = "unknown-account"
+
+    @property
+    def where(self) -> str:
+        """``<account>/<region>``, as the assembly's environment gives them."""
+        return f"{self.account}/{self.region}"
+
+
+STACK = "AWS::CloudFormation::Stack"
+BILLED_TYPES: dict[str, str] = {
+    "AWS::OpenSearchServerless::Collection": "vector collections (minimum OCUs)",
+    "Custom::BedrockProvisionedThroughput": "provisioned throughputs (model units by the hour)",
+    "AWS::S3::Bucket": "buckets (storage)",
+    "AWS::Logs::LogGroup": "log groups (storage)",
+    "AWS::KMS::Key": "KMS keys (monthly)",
+}
+"""What a stack left deployed keeps billing, by resource type."""
 
 
 def load_folder(folder: Path) -> dict[str, StackTemplate]:
     """Every stack of every cloud assembly (``manifest.json``) under ``folder``, by stack name."""
     stacks: dict[str, StackTemplate] = {}
-    manifests = sorted(folder.rglob("manifest.json"))
+    # A pipeline's stages are nested assemblies (assembly-<stage>/) holding the stacks of the
+    # environments it deploys: those are reviewed as the environments' own, not twice.
+    manifests = sorted(
+        path
+        for path in folder.rglob("manifest.json")
+        if not any(part.startswith("assembly-") for part in path.relative_to(folder).parts[:-1])
+    )
     if not manifests:
         raise SideError(f"{printable(str(folder))}: no synthesized output (no manifest.json) in it")
     for manifest_path in manifests:
@@ -42,8 +65,9 @@ def load_folder(folder: Path) -> dict[str, StackTemplate]:
                 if artifact.get("type") != "aws:cloudformation:stack":
                     continue
                 template_file = manifest_path.parent / artifact["properties"]["templateFile"]
-                region = str(artifact.get("environment", "aws://unknown/us-east-1")).rsplit("/", 1)[-1]
-                stacks[name] = StackTemplate(json.loads(template_file.read_text()), region)
+                environment = str(artifact.get("environment", "aws://unknown-account/us-east-1"))
+                account, _, region = environment.removeprefix("aws://").partition("/")
+                stacks[name] = StackTemplate(json.loads(template_file.read_text()), region, account)
         except (OSError, ValueError, KeyError, AttributeError, TypeError) as error:
             raise SideError(
                 f"{printable(str(manifest_path))}: not a readable cloud assembly: {printable(str(error))}"
@@ -122,9 +146,47 @@ def compare_sides(
     changes: list[Change] = []
     for name in names:
         old, new = base.get(name), head.get(name)
-        side = new or old
-        region = side.region if side else "us-east-1"
-        changes += compare_templates(
-            name, old.template if old else None, new.template if new else None, region=region
-        )
+        if old is not None and new is None:
+            changes.append(_left_deployed(name, old))
+        elif old is not None and new is not None and old.where != new.where:
+            changes.append(_moved(name, old, new))
+        elif new is not None:
+            changes += compare_templates(name, old.template if old else None, new.template, region=new.region)
     return changes
+
+
+def _billed(stack: StackTemplate) -> list[str]:
+    types = [resource.get("Type") for resource in stack.template.get("Resources", {}).values()]
+    return [f"{types.count(kind)} {what}" for kind, what in BILLED_TYPES.items() if kind in types]
+
+
+def _left_deployed(name: str, old: StackTemplate) -> Change:
+    """A stack that leaves the app: cdk deploy never deletes a stack, so it stays, and bills."""
+    billed = _billed(old)
+    reasons = [
+        f"no longer in the app: cdk deploy does not delete it, it stays deployed in {old.where} "
+        f"(delete it with cdk destroy {name} or in CloudFormation)"
+    ]
+    if billed:
+        reasons.append(f"it still bills: {', '.join(billed)}")
+    return Change(
+        name,
+        name,
+        STACK,
+        "left deployed",
+        Severity.COST if billed else Severity.ROUTINE,
+        reasons=tuple(reasons),
+    )
+
+
+def _moved(name: str, old: StackTemplate, new: StackTemplate) -> Change:
+    """A stack whose account or Region changed: a new stack there, the old one left where it was."""
+    billed = _billed(old)
+    reasons = [
+        f"account or Region changed ({old.where} -> {new.where}): cdk deploy creates a new stack "
+        f"with new, empty resources in {new.where}; the old stack stays deployed in {old.where}, "
+        "with its data, until it is deleted there"
+    ]
+    if billed:
+        reasons.append(f"both bill: the old one keeps {', '.join(billed)}")
+    return Change(name, name, STACK, "moved", Severity.COST, reasons=tuple(reasons))

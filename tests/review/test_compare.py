@@ -124,7 +124,7 @@ def test_replacing_paths_come_from_the_cloudformation_schemas_shipped_with_cfn_l
 
 
 def test_the_report_puts_a_summary_per_severity_first_and_cuts_to_a_comment() -> None:
-    from bedrock_platform.review.report import COMMENT_LIMIT, fit_comment, render
+    from bedrock_platform.review.report import COMMENT_LIMIT, COMMENT_MARKER, fit_comment, render
 
     after = template(DataSource=DATA_SOURCE)
     after["Resources"]["DataSource"]["Properties"]["VectorIngestionConfiguration"]["ChunkingConfiguration"][
@@ -146,8 +146,12 @@ def test_the_report_puts_a_summary_per_severity_first_and_cuts_to_a_comment() ->
     assert render([]) == "No changes.\n"
     long = report * (COMMENT_LIMIT // len(report) + 1)
     cut = fit_comment(long, "review.md")
+    # The marker line the workflow finds its comment by counts against GitHub's limit (issue 24, 11).
     assert len(cut) <= COMMENT_LIMIT and cut.endswith("the full report is in review.md._\n")
-    assert fit_comment(report, "review.md") == report
+    assert cut.startswith(COMMENT_MARKER + "\n")
+    assert fit_comment(report, "review.md") == COMMENT_MARKER + "\n" + report
+    just_over = "x" * (COMMENT_LIMIT - len(COMMENT_MARKER))
+    assert len(fit_comment(just_over, "review.md")) <= COMMENT_LIMIT
 
 
 FAMILY_TYPES = (
@@ -185,8 +189,9 @@ def test_every_create_only_property_of_the_bedrock_and_collection_types_is_a_rep
 
     (change,) = compare_templates("s", template(R=before), template(R=after))
     assert change.replacement
-    expected = Severity.ROUTINE if resource_type == "AWS::Bedrock::GuardrailVersion" else Severity.DATA_LOSS
-    assert change.severity == expected
+    # A guardrail version replaced without UpdateReplacePolicy: Retain deletes the published number
+    # applications pin (issue 24): data loss, like every other type of this family.
+    assert change.severity == Severity.DATA_LOSS
     # A retained resource is replaced without losing the old one.
     kept = compare_templates("s", template(R={**before, "UpdateReplacePolicy": "Retain"}), template(R=after))
     assert kept[0].replacement and kept[0].severity == Severity.ROUTINE

@@ -78,7 +78,8 @@ def test_a_cut_comment_names_the_file_with_the_full_report(
     assert status == 0
     assert len(comment.read_text()) <= 200
     assert comment.read_text().endswith(f"the full report is in {full}._\n")
-    assert len(full.read_text()) > 1000 and full.read_text().startswith(comment.read_text().split("\n\n_")[0])
+    shown = comment.read_text().removeprefix("<!-- bedrock-platform-diff -->\n").split("\n\n_")[0]
+    assert len(full.read_text()) > 1000 and full.read_text().startswith(shown)
 
 
 def test_git_refs_are_synthesized_in_a_temporary_worktree(capsys: pytest.CaptureFixture[str]) -> None:
