@@ -124,6 +124,9 @@ class Change:
     """For a cascaded replacement: the logical id whose replacement replaces this one."""
     cascade: tuple[str, ...] = ()
     """For a replacement that starts a chain: the logical ids it replaces with it, in order."""
+    name: str | None = None
+    """An added or removed resource's own name (``Name``), which links a removal in one stack to an
+    addition in another (a knowledge base moved between knowledge stacks)."""
 
     @property
     def replacement(self) -> bool:
@@ -148,7 +151,8 @@ def compare_templates(
         if before is None and after is not None:
             changes[logical_id] = _added(stack, logical_id, after)
         elif after is None and before is not None:
-            changes[logical_id] = _removed(stack, logical_id, before, old_resources, new_resources)
+            removed = _removed(stack, logical_id, before, old_resources, new_resources)
+            changes[logical_id] = replace(removed, name=_name(before))
         elif before is not None and after is not None and before != after:
             change = _modified(stack, logical_id, before, after, region, old_resources)
             if change.properties:  # not only reordered statements
@@ -180,7 +184,14 @@ def _added(stack: str, logical_id: str, resource: Mapping[str, Any]) -> Change:
     if resource_type == "AWS::OpenSearchServerless::SecurityPolicy" and _public(resource):
         severity = max(severity, Severity.ACCESS)
         reasons.append("a network policy that lets the public internet reach the collection")
-    return Change(stack, logical_id, resource_type, "added", severity, reasons=tuple(reasons))
+    return Change(
+        stack, logical_id, resource_type, "added", severity, reasons=tuple(reasons), name=_name(resource)
+    )
+
+
+def _name(resource: Mapping[str, Any]) -> str | None:
+    name = resource.get("Properties", {}).get("Name")
+    return name if isinstance(name, str) else None
 
 
 def _public(resource: Mapping[str, Any]) -> bool:
@@ -294,6 +305,8 @@ def _modified(
 
 def _replacement_verdict(resource_type: str, before: Mapping[str, Any]) -> tuple[Severity, list[str]]:
     """The severity and reason of replacing a resource of ``resource_type`` (a direct or cascaded one)."""
+    if resource_type == GUARDRAIL_VERSION and before.get("UpdateReplacePolicy") in RETAINED:
+        return Severity.ROUTINE, ["replaced: the old version stays published (UpdateReplacePolicy)"]
     if resource_type in DATA_TYPES:
         if before.get("UpdateReplacePolicy") in RETAINED:
             return Severity.ROUTINE, [

@@ -9,7 +9,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +152,44 @@ def compare_sides(
             changes.append(_moved(name, old, new))
         elif new is not None:
             changes += compare_templates(name, old.template if old else None, new.template, region=new.region)
-    return changes
+    return _link_moves(changes)
+
+
+MOVED_TYPES = frozenset(
+    {"AWS::Bedrock::KnowledgeBase", "AWS::Bedrock::DataSource", "AWS::OpenSearchServerless::Index"}
+)
+"""What moves between knowledge stacks when a knowledge base's ``stack:`` pin changes."""
+
+
+def _link_moves(changes: list[Change]) -> list[Change]:
+    """A removal in one stack and an addition of the same type and name in another are one move."""
+
+    def by_name(action: str) -> dict[tuple[str, str | None], Change]:
+        return {
+            (change.resource_type, change.name): change
+            for change in changes
+            if change.action == action and change.name and change.resource_type in MOVED_TYPES
+        }
+
+    added, removed = by_name("added"), by_name("removed")
+    linked = []
+    for change in changes:
+        if change.action == "removed" and (twin := added.get((change.resource_type, change.name))):
+            if twin.stack != change.stack:
+                reason = (
+                    f"moved to {twin.stack} (added there as {twin.logical_id}): the new one starts empty "
+                    "and is filled by the next ingestion; this one is deleted"
+                )
+                change = replace(change, reasons=(reason, *change.reasons))
+        elif (
+            change.action == "added"
+            and (twin := removed.get((change.resource_type, change.name)))
+            and twin.stack != change.stack
+        ):
+            reason = f"moved from {twin.stack} (removed there as {twin.logical_id})"
+            change = replace(change, reasons=(reason, *change.reasons))
+        linked.append(change)
+    return linked
 
 
 def _billed(stack: StackTemplate) -> list[str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bedrock_platform.review import compare_templates
+from bedrock_platform.review import Severity, compare_templates
 from bedrock_platform.review.report import render
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -37,3 +37,18 @@ def test_every_case_has_its_report_and_a_description() -> None:
     assert reports == CASES
     assert all(json.loads((GOLDEN / f"{case}.json").read_text())["description"] for case in CASES)
     assert len(CASES) >= 30
+
+
+GATED = [case for case in CASES if "worst" in json.loads((GOLDEN / f"{case}.json").read_text())]
+"""The cases that say what their worst change is (the issue's), besides their golden report."""
+
+
+@pytest.mark.parametrize("case", GATED)
+def test_the_gate_fails_at_the_severity_each_case_deserves(case: str) -> None:
+    """Issue 24: the cases of the issue say what the worst change of each is, independently of the
+    report's wording; `--fail-on data-loss` fails exactly when it is data loss or worse."""
+    spec = json.loads((GOLDEN / f"{case}.json").read_text())
+    changes = compare_templates(spec["stack"], spec["before"], spec["after"], region=spec["region"])
+    worst = max(change.severity for change in changes)
+    assert worst.label == spec["worst"], [(c.logical_id, c.severity.label, c.reasons) for c in changes]
+    assert (worst >= Severity.DATA_LOSS) == (spec["worst"] in ("data loss", "deploy failure"))
