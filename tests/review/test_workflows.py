@@ -32,8 +32,16 @@ def test_the_pull_request_workflow_diffs_base_and_head_and_fails_on_data_loss_un
     gate = steps(workflow, "diff")[-1]
     assert gate["if"].startswith("steps.diff.outputs.status == '1'")
     assert "allow-data-loss" in gate["if"] and "exit 1" in gate["run"]
+    # A replacement that cannot deploy fails whatever the labels say (issue 24, 2).
+    blocking = steps(workflow, "diff")[-2]
+    assert "allow-data-loss" not in blocking["if"] and "^- deploy failure:" in blocking["run"]
+    from bedrock_platform.review.compare import Severity
+
+    assert f"- {Severity.DEPLOY_FAILURE.label}:" in blocking["run"]
+    # The workflow posts comment.md as it is: the marker it finds its comment by is in the file.
+    assert "fs.readFileSync('comment.md', 'utf8');" in script["with"]["script"]
     # A head that does not synthesize (exit 3) fails whatever the labels say.
-    broken = steps(workflow, "diff")[-2]
+    broken = steps(workflow, "diff")[-3]
     assert "allow-data-loss" not in broken["if"] and "exit 1" in broken["run"]
     assert "status != '0'" in broken["if"] and "status != '1'" in broken["if"]
     upload = next(step for step in steps(workflow, "diff") if "upload-artifact" in step.get("uses", ""))
