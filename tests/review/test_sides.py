@@ -148,3 +148,16 @@ def test_the_json_report_is_a_versioned_document(tmp_path: Path, capsys: pytest.
     }
     assert change["reasons"] == ["deleted with its vectors"]
     assert comment.read_text().startswith("<!-- bedrock-platform-diff -->\n## Bedrock infrastructure changes")
+
+
+def test_the_delivery_pipelines_stages_are_left_to_the_environments(synthesized: dict[str, Any]) -> None:
+    """The real delivery synth: its stage assemblies hold dev's and prod's stacks again."""
+    outdir = Path(synthesized["delivery"].outdir)
+    assert list(outdir.glob("assembly-*/manifest.json")), "the pipeline has stage assemblies"
+    nested = json.loads(next(outdir.glob("assembly-*/manifest.json")).read_text())["artifacts"]
+    assert any(artifact.get("type") == "aws:cloudformation:stack" for artifact in nested.values())
+    assert set(load_folder(outdir)) == {
+        name
+        for name, artifact in json.loads((outdir / "manifest.json").read_text())["artifacts"].items()
+        if artifact.get("type") == "aws:cloudformation:stack"
+    }
