@@ -140,9 +140,19 @@ class Change:
 
 
 def compare_templates(
-    stack: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, *, region: str = "us-east-1"
+    stack: str,
+    old: Mapping[str, Any] | None,
+    new: Mapping[str, Any] | None,
+    *,
+    region: str = "us-east-1",
+    new_inputs: Mapping[str, str] | None = None,
 ) -> list[Change]:
-    """The changes from ``old`` to ``new`` (None: the stack does not exist on that side)."""
+    """The changes from ``old`` to ``new`` (None: the stack does not exist on that side).
+
+    :param new_inputs: template parameters whose value changes at deploy although the template does
+        not (an SSM parameter another stack's replacement rewrites), with why: what refers to them
+        in a create-only property is replaced too.
+    """
     old_resources = _resources(old)
     new_resources = _resources(new)
     changes: dict[str, Change] = {}
@@ -157,7 +167,7 @@ def compare_templates(
             change = _modified(stack, logical_id, before, after, region, old_resources)
             if change.properties:  # not only reordered statements
                 changes[logical_id] = change
-    _cascade(stack, changes, old_resources, new_resources, region)
+    _cascade(stack, changes, old_resources, new_resources, region, new_inputs or {})
     replaced = {logical_id for logical_id, change in changes.items() if change.replacement}
     for logical_id in sorted(replaced):
         before, after = old_resources[logical_id], new_resources[logical_id]
@@ -247,7 +257,7 @@ def _referenced_removed_guardrail(
     new_resources: Mapping[str, Mapping[str, Any]],
 ) -> str | None:
     """The guardrail a removed version belongs to, when that guardrail is removed too."""
-    for target in _references(resource.get("Properties", {}).get("GuardrailIdentifier")):
+    for target in references(resource.get("Properties", {}).get("GuardrailIdentifier")):
         if old_resources.get(target, {}).get("Type") == GUARDRAIL and target not in new_resources:
             return target
     return None
@@ -373,9 +383,14 @@ def _cascade(
     old_resources: Mapping[str, Mapping[str, Any]],
     new_resources: Mapping[str, Mapping[str, Any]],
     region: str,
+    inputs: Mapping[str, str],
 ) -> None:
-    """Add the resources a replacement replaces with it (their create-only properties refer to it)."""
-    replaced = [logical_id for logical_id, change in changes.items() if change.replacement]
+    """Add the resources a replacement (or a changed input) replaces with it (their create-only
+    properties refer to it)."""
+    replaced = [
+        *sorted(inputs),
+        *(logical_id for logical_id, change in changes.items() if change.replacement),
+    ]
     seen = set(replaced)
     while replaced:
         cause = replaced.pop(0)
@@ -389,7 +404,8 @@ def _cascade(
             seen.add(logical_id)
             replaced.append(logical_id)
             severity, reasons = _replacement_verdict(after["Type"], old_resources[logical_id])
-            because = f"replaced because {cause} is replaced: its {prop} refers to it"
+            why = inputs.get(cause, f"{cause} is replaced")
+            because = f"replaced because {why}: its {prop} refers to {cause}"
             existing = changes.get(logical_id)
             if existing is not None:
                 changes[logical_id] = replace(
@@ -409,7 +425,7 @@ def _create_only_reference(resource: Mapping[str, Any], target: str, region: str
     properties = resource.get("Properties", {})
     for pointer in replacing_paths(resource["Type"], region):
         value = _at(properties, pointer.removeprefix("/properties/").split("/"))
-        if target in _references(value):
+        if target in references(value):
             return pointer.removeprefix("/properties/")
     return None
 
@@ -422,7 +438,7 @@ def _at(node: Any, parts: list[str]) -> Any:
     return node
 
 
-def _references(value: Any) -> set[str]:
+def references(value: Any) -> set[str]:
     """The logical ids a value refers to through Ref, Fn::GetAtt and Fn::Sub."""
     found: set[str] = set()
     if isinstance(value, dict):
@@ -435,18 +451,18 @@ def _references(value: Any) -> set[str]:
             elif key == "Fn::Sub":
                 text = inner[0] if isinstance(inner, list) and inner else inner
                 found |= {name.split(".")[0] for name in re.findall(r"\$\{([^}!]+)\}", str(text))}
-                found |= _references(inner[1] if isinstance(inner, list) and len(inner) > 1 else None)
+                found |= references(inner[1] if isinstance(inner, list) and len(inner) > 1 else None)
             else:
-                found |= _references(inner)
+                found |= references(inner)
     elif isinstance(value, list):
         for item in value:
-            found |= _references(item)
+            found |= references(item)
     return found
 
 
 def _target(value: Any) -> str | None:
-    references = _references(value)
-    return next(iter(sorted(references))) if references else None
+    found = references(value)
+    return next(iter(sorted(found))) if found else None
 
 
 def _named_replacement(
@@ -482,7 +498,7 @@ def _kept_name(
         # A name that identifies the resource only with other properties collides only if they stay too.
         others = [path.removeprefix("/properties/") for path in identifying if path != pointer]
         if pointer in identifying and any(
-            new.get(other) != old.get(other) or _references(new.get(other)) & replaced for other in others
+            new.get(other) != old.get(other) or references(new.get(other)) & replaced for other in others
         ):
             continue
         return key, value

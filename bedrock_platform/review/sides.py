@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bedrock_platform.config.errors import printable, progress
-from bedrock_platform.review.compare import Change, Severity, compare_templates
+from bedrock_platform.review.compare import Change, Severity, compare_templates, references
 
 
 class SideError(Exception):
@@ -152,7 +152,65 @@ def compare_sides(
             changes.append(_moved(name, old, new))
         elif new is not None:
             changes += compare_templates(name, old.template if old else None, new.template, region=new.region)
-    return _link_moves(changes)
+    return _link_moves(_through_parameters(changes, base, head, names))
+
+
+SSM_PARAMETER = "AWS::SSM::Parameter"
+SSM_VALUE_TYPE = "AWS::SSM::Parameter::Value<"
+
+
+def _through_parameters(
+    changes: list[Change], base: dict[str, StackTemplate], head: dict[str, StackTemplate], names: list[str]
+) -> list[Change]:
+    """Replacements that reach other stacks through SSM parameters: a stack that reads (as a template
+    parameter) the SSM parameter whose value a replaced resource gives (a numbered knowledge stack
+    reads its collection's ARN) gets the new value at its next deploy, and what refers to it in a
+    create-only property is replaced then. Repeated until nothing more is reached."""
+    reached: dict[str, dict[str, str]] = {}
+    while True:
+        rewritten = _rewritten_parameters(changes, head)
+        found = False
+        for name in names:
+            old, new = base.get(name), head.get(name)
+            if old is None or new is None or old.where != new.where:
+                continue
+            inputs = {
+                logical_id: rewritten[parameter["Default"]]
+                for logical_id, parameter in new.template.get("Parameters", {}).items()
+                if str(parameter.get("Type", "")).startswith(SSM_VALUE_TYPE)
+                and parameter.get("Default") in rewritten
+            }
+            if inputs and inputs != reached.get(name):
+                reached[name] = inputs
+                found = True
+                changes = [change for change in changes if change.stack != name]
+                changes += compare_templates(
+                    name, old.template, new.template, region=new.region, new_inputs=inputs
+                )
+        if not found:
+            return changes
+
+
+def _rewritten_parameters(changes: list[Change], head: dict[str, StackTemplate]) -> dict[str, str]:
+    """SSM parameter names whose value a replacement changes, with why."""
+    replaced: dict[str, set[str]] = {}
+    for change in changes:
+        if change.replacement:
+            replaced.setdefault(change.stack, set()).add(change.logical_id)
+    rewritten = {}
+    for stack, logical_ids in replaced.items():
+        for resource in head[stack].template.get("Resources", {}).values():
+            properties = resource.get("Properties", {})
+            if resource.get("Type") != SSM_PARAMETER or not isinstance(properties.get("Name"), str):
+                continue
+            sources = sorted(references(properties.get("Value")) & logical_ids)
+            if sources:
+                why = (
+                    f"the SSM parameter {properties['Name']} it reads gets a new value "
+                    f"({stack}: {sources[0]} is replaced)"
+                )
+                rewritten[properties["Name"]] = why
+    return rewritten
 
 
 MOVED_TYPES = frozenset(

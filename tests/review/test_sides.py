@@ -161,3 +161,64 @@ def test_the_delivery_pipelines_stages_are_left_to_the_environments(synthesized:
         for name, artifact in json.loads((outdir / "manifest.json").read_text())["artifacts"].items()
         if artifact.get("type") == "aws:cloudformation:stack"
     }
+
+
+def test_a_replacement_reaches_a_numbered_knowledge_stack_through_its_ssm_parameter(tmp_path: Path) -> None:
+    """Issue 24 (1) across stacks: knowledge stack 2 reads its collection's ARN from SSM (a template
+    parameter), so its template does not change when the collection is replaced in stack 1; its
+    knowledge base and data source are replaced at its next deploy all the same."""
+    name = "/bedrock-platform/dev/vector-stores/docs/arn"
+
+    def stack_one(collection_name: str) -> dict[str, Any]:
+        collection = {
+            "Type": "AWS::OpenSearchServerless::Collection",
+            "Properties": {"Name": collection_name},
+        }
+        parameter = {
+            "Type": "AWS::SSM::Parameter",
+            "Properties": {"Name": name, "Type": "String", "Value": {"Fn::GetAtt": ["Collection", "Arn"]}},
+        }
+        return {"Collection": collection, "CollectionArnParameter": parameter}
+
+    knowledge_base = {
+        "Type": "AWS::Bedrock::KnowledgeBase",
+        "Properties": {
+            "Name": "dev-manuals-1a2b3c",
+            "StorageConfiguration": {
+                "OpensearchServerlessConfiguration": {"CollectionArn": {"Ref": "CollectionArn"}}
+            },
+        },
+    }
+    data_source = {
+        "Type": "AWS::Bedrock::DataSource",
+        "Properties": {"KnowledgeBaseId": {"Ref": "KnowledgeBase"}},
+    }
+    two = {"KnowledgeBase": knowledge_base, "DataSource": data_source}
+
+    def folder(where: Path, collection_name: str) -> Path:
+        out = assembly(
+            where,
+            {"dev-bedrock-knowledge": (stack_one(collection_name), US), "dev-bedrock-knowledge-2": (two, US)},
+        )
+        template = json.loads((out / "dev-bedrock-knowledge-2.template.json").read_text())
+        template["Parameters"] = {
+            "CollectionArn": {"Type": "AWS::SSM::Parameter::Value<String>", "Default": name}
+        }
+        (out / "dev-bedrock-knowledge-2.template.json").write_text(json.dumps(template))
+        return out
+
+    changes = compare_sides(
+        load_folder(folder(tmp_path / "a", "dev-docs-1a2b3c")),
+        load_folder(folder(tmp_path / "b", "dev-docs-9f8e7d")),
+    )
+    replaced = {(change.stack, change.logical_id): change for change in changes if change.replacement}
+    assert set(replaced) == {
+        ("dev-bedrock-knowledge", "Collection"),
+        ("dev-bedrock-knowledge-2", "KnowledgeBase"),
+        ("dev-bedrock-knowledge-2", "DataSource"),
+    }
+    assert replaced[("dev-bedrock-knowledge-2", "KnowledgeBase")].reasons[0] == (
+        f"replaced because the SSM parameter {name} it reads gets a new value (dev-bedrock-knowledge: "
+        "Collection is replaced): its StorageConfiguration refers to CollectionArn"
+    )
+    assert replaced[("dev-bedrock-knowledge-2", "DataSource")].severity.label == "data loss"
