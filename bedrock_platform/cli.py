@@ -222,12 +222,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return validate(args.files)
     if args.command == "diff":
         return review(args.base, args.head, args.env, args.format, args.fail_on, args.comment, args.report)
+    if args.command == "synth":
+        return synth(args.file, args.out, validation=not args.no_validation)
     status = operations.run(args)
     if status is None:
         status = templates.run(args)
-    if status is not None:
-        return status
-    return synth(args.file, args.out, validation=not args.no_validation)
+    if status is None:  # a command the parser knows and nothing runs: never another command
+        print(
+            f"bedrock-platform: error: command {printable(str(args.command))!r} is not handled",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    return status
 
 
 def review(

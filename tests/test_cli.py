@@ -28,7 +28,7 @@ def test_validate_invalid_file_exits_1_with_file_line_errors(
     err = capsys.readouterr().err
     assert (
         f"{bad}:19:5: error: knowledge_bases[product-docs]: unknown key 'embeding_model' "
-        "(did you mean 'embedding_model'?)\n"
+        "(did you mean 'embedding_model'?) [schema]\n"
     ) in err
     assert "Traceback" not in err
 
@@ -188,3 +188,27 @@ def test_make_synth_empties_cdk_out_before_synthesizing() -> None:
     commands = result.stdout.splitlines()
     emptied = commands.index("rm -rf cdk.out")
     assert emptied < next(index for index, line in enumerate(commands) if line.startswith("cdk synth"))
+
+
+def test_a_command_nothing_handles_is_a_usage_error_not_a_synth(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 18: a parsed command that no module runs used to fall through to synth."""
+    import argparse
+
+    from bedrock_platform import cli
+
+    real = cli._parser
+
+    def parser_with_a_stray_command() -> argparse.ArgumentParser:
+        parser = real()
+        commands = next(
+            action for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+        )
+        commands.add_parser("stray")
+        return parser
+
+    monkeypatch.setattr(cli, "_parser", parser_with_a_stray_command)
+    monkeypatch.setattr(cli, "synth", lambda *args, **kwargs: pytest.fail("fell through to synth"))
+    assert main(["stray"]) == 2
+    assert capsys.readouterr().err == "bedrock-platform: error: command 'stray' is not handled\n"

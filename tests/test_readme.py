@@ -77,3 +77,18 @@ def test_the_quick_start_make_commands_exist() -> None:
             [*command.split(), "-n"], cwd=ROOT, capture_output=True, text=True, check=False
         )
         assert result.returncode == 0, (command, result.stderr)
+
+
+def test_docs_list_every_check_id_from_the_rules() -> None:
+    """Issue 18: every error carries its check's id; docs/validation.md lists them all (make docs)."""
+    from bedrock_platform.config.reference import render_rules, rewrite_rules
+    from bedrock_platform.config.rules import RULES
+
+    page = (ROOT / "docs" / "validation.md").read_text()
+    assert rewrite_rules(page) == page, "docs/validation.md is stale: run `make docs`"
+    assert all(f"| `{rule.id}` |" in render_rules() for rule in RULES)
+    expected = "\n".join(
+        path.read_text() for path in (ROOT / "tests" / "config" / "invalid").glob("*.expected")
+    )
+    lines = [line for line in expected.splitlines() if line]
+    assert lines and all(line.endswith("]") for line in lines), "every error line names its check"

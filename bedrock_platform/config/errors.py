@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,10 +28,19 @@ class Issue:
     ``config`` for the file or its top level."""
     message: str
     """What is wrong, on one line."""
+    rule: str = ""
+    """The id of the check that found it, as cdk-nag names its rules: a semantic rule's id
+    (``knowledge-stack-quotas``), ``schema``, ``words-file``, ``pipeline-files``, ``file`` (the file
+    itself: reading, YAML, limits) or ``internal`` (a bug: please report it). Printed last, in brackets."""
 
     def __str__(self) -> str:
         where = f"{printable(self.file)}:{self.line}:{self.column}"
-        return f"{where}: error: {printable(self.path)}: {printable(self.message)}"
+        rule = f" [{self.rule}]" if self.rule else ""
+        return f"{where}: error: {printable(self.path)}: {printable(self.message)}{rule}"
+
+    def with_rule(self, rule: str) -> Issue:
+        """This issue, found by ``rule`` (an issue that already names its rule keeps it)."""
+        return self if self.rule else dataclasses.replace(self, rule=rule)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """The order issues are reported in: by file (a pipeline's environments are other files),

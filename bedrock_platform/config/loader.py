@@ -45,6 +45,25 @@ _LINE_BREAK = re.compile("\r\n|\r|\n")
 """Line breaks as PyYAML (and editors) count lines once the characters above are refused."""
 
 
+FILE_RULE, SCHEMA_RULE, WORDS_FILE_RULE, PIPELINE_FILES_RULE, INTERNAL_RULE = (
+    "file",
+    "schema",
+    "words-file",
+    "pipeline-files",
+    "internal",
+)
+"""The rule ids of the checks that are not semantic rules (those are in rules.RULES)."""
+LOADER_CHECKS: Mapping[str, str] = {
+    FILE_RULE: "the file itself: a readable regular file of UTF-8 YAML, within the size, nesting and "
+    "alias limits",
+    SCHEMA_RULE: "config/schema.json: types, required keys, enums, patterns, ranges, unknown keys",
+    WORDS_FILE_RULE: "a guardrail's words_file: inside the config's folder, readable, no control characters",
+    PIPELINE_FILES_RULE: "a pipeline's environments: each a valid config file next to the host's",
+    INTERNAL_RULE: "a bug of the toolkit, not of the file: please report it",
+}
+"""What each of those checks, as docs/validation.md lists them."""
+
+
 def load_config(path: str | os.PathLike[str]) -> PlatformConfig:
     """Load, validate and type one environment's config file.
 
@@ -66,7 +85,7 @@ def load_config(path: str | os.PathLike[str]) -> PlatformConfig:
         raise
     except Exception as error:  # a bug, not a config mistake; the contract still holds: ConfigError only
         message = f"internal error while checking the config ({type(error).__name__}); please report it"
-        raise ConfigError([Issue(file, 1, 1, ROOT_PATH, message)]) from error
+        raise ConfigError([Issue(file, 1, 1, ROOT_PATH, message, INTERNAL_RULE)]) from error
 
 
 def read_document(file: str) -> Document:
@@ -75,7 +94,10 @@ def read_document(file: str) -> Document:
     Raises :class:`ConfigError` when the file cannot be read or is not one YAML document
     holding a mapping.
     """
-    return parse_document(_read_text(file), file)
+    try:
+        return parse_document(_read_text(file), file)
+    except ConfigError as error:
+        raise ConfigError([issue.with_rule(FILE_RULE) for issue in error.issues]) from None
 
 
 @dataclass(frozen=True)
@@ -97,7 +119,11 @@ def validate(document: Document) -> ValidConfig:
     schema = check_schema(document)
     word_files = read_word_files(document, schema.invalid_paths)
     context = RuleContext(document, schema.invalid_paths, word_files.lists)
-    issues = [*schema.issues, *word_files.issues, *check_rules(document.data, context)]
+    issues = [
+        *(issue.with_rule(SCHEMA_RULE) for issue in schema.issues),
+        *(issue.with_rule(WORDS_FILE_RULE) for issue in word_files.issues),
+        *check_rules(document.data, context),
+    ]
     if issues:
         raise ConfigError(issues)
     data: Mapping[str, Any] = document.data
@@ -132,7 +158,7 @@ def load_pipeline_environments(document: Document, data: Mapping[str, Any]) -> d
             stage.data, word_lists=stage.word_lists, base_dir=os.path.dirname(os.path.abspath(stage_file))
         )
     if issues:
-        raise ConfigError(issues)
+        raise ConfigError([issue.with_rule(PIPELINE_FILES_RULE) for issue in issues])
     return stages
 
 

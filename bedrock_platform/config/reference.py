@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -104,17 +104,54 @@ def rewrite(readme: str, schema: Mapping[str, Any]) -> str:
     return pattern.sub(lambda _: f"{START}\n{render(schema)}\n{END}", readme)
 
 
+RULES_START = "<!-- rule-ids:start (generated from bedrock_platform/config/rules.py; run make docs) -->"
+RULES_END = "<!-- rule-ids:end -->"
+
+
+def render_rules() -> str:
+    """The table of every check's id and what it checks: the loader's, then each semantic rule."""
+    from bedrock_platform.config.loader import LOADER_CHECKS
+    from bedrock_platform.config.rules import RULES
+
+    lines = ["| id | what it checks |", "| --- | --- |"]
+    lines += [f"| `{rule}` | {what} |" for rule, what in LOADER_CHECKS.items()]
+    lines += [f"| `{rule.id}` | {_cell(rule.description)} |" for rule in RULES]
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def rewrite_rules(page: str) -> str:
+    """``page`` with the block between the rule-id markers replaced by :func:`render_rules`."""
+    pattern = re.compile(re.escape(RULES_START) + r".*?" + re.escape(RULES_END), re.S)
+    if not pattern.search(page):
+        raise ValueError("docs/validation.md has no rule-id markers")
+    return pattern.sub(lambda _: f"{RULES_START}\n{render_rules()}\n{RULES_END}", page)
+
+
 def main() -> int:
-    """Rewrite README.md's config reference from config/schema.json."""
+    """Rewrite README.md's config reference from config/schema.json, and docs/validation.md's list of
+    rule ids from the rules."""
     schema = json.loads((ROOT / "config" / "schema.json").read_text())
-    readme_path = ROOT / "README.md"
-    before = readme_path.read_text()
-    after = rewrite(before, schema)
-    if after == before:
-        print("README.md: the config reference is up to date with config/schema.json")
-        return 0
-    readme_path.write_text(after)
-    print("README.md: config reference rewritten from config/schema.json (review it with git diff README.md)")
+
+    def rewrite_reference(text: str) -> str:
+        return rewrite(text, schema)
+
+    pages: list[tuple[Path, Callable[[str], str], str, str]] = [
+        (ROOT / "README.md", rewrite_reference, "config reference", "config/schema.json"),
+        (ROOT / "docs" / "validation.md", rewrite_rules, "rule ids", "bedrock_platform/config/rules.py"),
+    ]
+    for path, rewriter, what, source in pages:
+        before = path.read_text()
+        after = rewriter(before)
+        name = path.relative_to(ROOT)
+        if after == before:
+            print(f"{name}: {what}: up to date with {source}")
+            continue
+        path.write_text(after)
+        print(f"{name}: {what}: rewritten from {source} (review with git diff {name})")
     return 0
 
 

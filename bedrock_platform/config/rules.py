@@ -581,4 +581,4 @@ RULES: tuple[Rule, ...] = (
 
 def check_rules(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
     """Run every rule and collect their issues."""
-    return [issue for rule in RULES for issue in rule.check(config, context)]
+    return [issue.with_rule(rule.id) for rule in RULES for issue in rule.check(config, context)]

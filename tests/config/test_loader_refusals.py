@@ -19,10 +19,13 @@ from tests.config.helpers import HEADER, WriteConfig
 
 
 def refusal(path: str) -> list[str]:
-    """The lines of the ConfigError that loading ``path`` raises."""
+    """The lines of the ConfigError that loading ``path`` raises, each checked to name the rule that
+    refuses what the file itself is (``[file]``, or ``[schema]`` for a value), then without it."""
     with pytest.raises(ConfigError) as caught:
         load_config(path)
-    return str(caught.value).splitlines()
+    lines = str(caught.value).splitlines()
+    assert all(line.endswith((" [file]", " [schema]", " [internal]")) for line in lines), lines
+    return [line.rsplit(" [", 1)[0] for line in lines]
 
 
 def test_missing_file(tmp_path: Path) -> None:

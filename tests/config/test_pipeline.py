@@ -28,7 +28,7 @@ def write_stages(write_config: WriteConfig, *names: str) -> None:
 
 
 def messages(error: pytest.ExceptionInfo[ConfigError]) -> list[str]:
-    return [str(issue).split(": error: ", 1)[1] for issue in error.value.issues]
+    return [str(issue).split(": error: ", 1)[1].rsplit(" [", 1)[0] for issue in error.value.issues]
 
 
 def test_environments_load_in_order_with_approval_before_prod_by_default(write_config: WriteConfig) -> None:

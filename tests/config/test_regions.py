@@ -67,7 +67,8 @@ def test_a_region_without_bedrock_is_refused_whatever_the_sections(
     region_issues = [str(issue) for issue in caught.value.issues if issue.path == "region"]
     assert region_issues == [
         f"{path}:3:9: error: region: region 'cn-north-1' has no Amazon Bedrock endpoint in botocore's "
-        "endpoint data: not a Region, or one without Bedrock (did you mean 'eu-north-1'?)"
+        "endpoint data: not a Region, or one without Bedrock (did you mean 'eu-north-1'?) "
+        "[region-offers-sections]"
     ]
 
 

@@ -222,7 +222,7 @@ def test_a_legacy_model_is_refused_and_active_ones_of_the_region_suggested(write
         f"provisioned_throughputs[haiku].model: {CLAUDE_3_HAIKU} is Legacy, and Bedrock sells no new"
         " provisioned throughput for a model that is not Active (user guide, Model lifecycle); Active"
         " models offered for it in region 'us-east-1': amazon.nova-2-lite-v1:0:256k,"
-        " amazon.nova-canvas-v1:0, amazon.nova-lite-v1:0:24k and 10 more"
+        " amazon.nova-canvas-v1:0, amazon.nova-lite-v1:0:24k and 10 more [throughput-models]"
     )
 
 

@@ -80,7 +80,7 @@ def test_a_config_error_is_printed_as_is(tmp_path: Path, capsys: pytest.CaptureF
 
     assert code == 1
     assert capsys.readouterr().err == (
-        f"{config_file}:4:1: error: config: unknown key 'guardrail' (did you mean 'guardrails'?)\n"
+        f"{config_file}:4:1: error: config: unknown key 'guardrail' (did you mean 'guardrails'?) [schema]\n"
     )
 
 
