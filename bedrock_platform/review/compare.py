@@ -273,7 +273,9 @@ def _modified(
 ) -> Change:
     resource_type = after["Type"]
     properties = tuple(
-        PropertyChange(path, old, new, replaces(resource_type, _pointer(path), region), _is_asset(old, new))
+        PropertyChange(
+            path, old, new, replaces(resource_type, _pointer(path), region, old, new), _is_asset(old, new)
+        )
         for path, old, new in _differences("", dict(before), dict(after))
     )
     replacement = any(change.replaces for change in properties)

@@ -8,22 +8,23 @@ resources say themselves what replaces them (their handlers decide it at deploy 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import cfnlint
 
+from bedrock_platform.handlers import provisioned_throughput as throughput_handler
+
 SCHEMAS = Path(cfnlint.__file__).parent / "data" / "schemas"
 DEFAULT_REGION = "us-east-1"
 
+THROUGHPUT = "Custom::BedrockProvisionedThroughput"
 CUSTOM_REPLACING: Mapping[str, tuple[str, ...]] = {
-    # handlers/provisioned_throughput.py: REPLACING_PROPERTIES (and the name hash follows them)
-    "Custom::BedrockProvisionedThroughput": (
-        "/properties/ModelUnits",
-        "/properties/CommitmentDuration",
-        "/properties/ModelId",
+    # The handler's own list (and the name hash follows them); ModelId too, but see IN_PLACE.
+    THROUGHPUT: tuple(
+        f"/properties/{name}" for name in (*throughput_handler.REPLACING_PROPERTIES, "ModelId")
     ),
     # handlers/bedrock_job.py: any change of the request but its tags starts a new job
     "Custom::BedrockEvaluationJob": ("/properties/JobNamePrefix", "/properties/Request"),
@@ -69,9 +70,26 @@ def identifying_paths(resource_type: str, region: str = DEFAULT_REGION) -> tuple
     return tuple(_schema(resource_type, region).get("primaryIdentifier", ()))
 
 
-def replaces(resource_type: str, path: str, region: str = DEFAULT_REGION) -> bool:
-    """Whether a change at ``path`` (``/properties/A/B``) replaces the resource."""
+def _custom_model(old: Any, new: Any) -> bool:
+    return isinstance(old, str) and throughput_handler.CUSTOM_MODEL_ARN_PART in old
+
+
+IN_PLACE: Mapping[tuple[str, str], Callable[[Any, Any], bool]] = {
+    # handlers/provisioned_throughput.py, needs_replacement: a custom-model throughput moves to
+    # another custom model in place (UpdateProvisionedModelThroughput desiredModelId).
+    (THROUGHPUT, "/properties/ModelId"): _custom_model,
+}
+"""Changes of a replacing property that the handler still makes in place, by the old and new values."""
+
+
+def replaces(
+    resource_type: str, path: str, region: str = DEFAULT_REGION, old: Any = None, new: Any = None
+) -> bool:
+    """Whether a change at ``path`` (``/properties/A/B``) from ``old`` to ``new`` replaces the resource."""
     if any(_within(path, kept) for kept in CUSTOM_NOT_REPLACING.get(resource_type, ())):
+        return False
+    in_place = IN_PLACE.get((resource_type, path))
+    if in_place is not None and in_place(old, new):
         return False
     return any(
         _within(path, created) or _within(created, path) for created in replacing_paths(resource_type, region)

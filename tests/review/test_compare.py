@@ -195,3 +195,28 @@ def test_every_create_only_property_of_the_bedrock_and_collection_types_is_a_rep
     # A retained resource is replaced without losing the old one.
     kept = compare_templates("s", template(R={**before, "UpdateReplacePolicy": "Retain"}), template(R=after))
     assert kept[0].replacement and kept[0].severity == Severity.ROUTINE
+
+
+def test_a_custom_model_throughput_moves_to_another_custom_model_in_place() -> None:
+    """Issue 18: the review said a costly replacement; the handler updates desiredModelId in place.
+    A base-model throughput cannot move (the handler replaces it)."""
+    custom = "arn:aws:bedrock:us-east-1:111111111111:custom-model/amazon.titan-text-express-v1/{}"
+
+    def throughput(model: str) -> dict[str, Any]:
+        return {
+            "Type": "Custom::BedrockProvisionedThroughput",
+            "Properties": {"ModelId": model, "ModelUnits": 1},
+        }
+
+    (moved,) = compare_templates(
+        "s",
+        template(T=throughput(custom.format("aaaaaaaaaaaa"))),
+        template(T=throughput(custom.format("bbbbbbbbbbbb"))),
+    )
+    assert (moved.replacement, moved.severity) == (False, Severity.ROUTINE)
+    (bought,) = compare_templates(
+        "s",
+        template(T=throughput("amazon.nova-lite-v1:0:24k")),
+        template(T=throughput("amazon.nova-pro-v1:0:24k")),
+    )
+    assert (bought.replacement, bought.severity) == (True, Severity.COST)
