@@ -23,6 +23,7 @@ from bedrock_platform.config.catalog import (
     evaluation_metrics,
 )
 from bedrock_platform.config.placement import DEFAULT_KNOWLEDGE_STACKS, knowledge_stack_of
+from bedrock_platform.spec import chunking as chunking_spec
 
 PROD_ENVIRONMENT = "prod"
 DEFAULT_LOG_RETENTION_DAYS = 365
@@ -31,12 +32,9 @@ DEFAULT_PIPELINE_BRANCH = "main"
 ChunkingStrategy = Literal["fixed_size", "hierarchical", "semantic", "none"]
 
 CHUNKING_DEFAULTS: Mapping[str, Mapping[str, int]] = {
-    "fixed_size": {"max_tokens": 300, "overlap_percentage": 20},
-    "hierarchical": {"parent_max_tokens": 1500, "child_max_tokens": 300, "overlap_tokens": 60},
-    "semantic": {"max_tokens": 300, "buffer_size": 0, "breakpoint_percentile_threshold": 95},
-    "none": {},
+    name: strategy.defaults() for name, strategy in chunking_spec.STRATEGIES.items()
 }
-"""The parameters each chunking strategy takes, with their defaults."""
+"""The parameters each chunking strategy takes, with their defaults (from the spec)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -54,6 +54,7 @@ from bedrock_platform.config.document import ConfigPath
 from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.messages import did_you_mean, show
 from bedrock_platform.config.model import CHUNKING_DEFAULTS, PROD_ENVIRONMENT
+from bedrock_platform.spec import chunking as chunking_spec
 from bedrock_platform.vector_stores import COLLECTION_INDEX_REGIONS
 
 COLLECTION_NAME_LENGTH = (
@@ -116,28 +117,16 @@ COLLECTION_NAME_LIMITS = (3, 32)
 VECTOR_INDEX_NAME = re.compile(r"^(?![_-])[a-z][a-z0-9_-]*$")
 
 CHUNKING_LIMITS: Mapping[str, Mapping[str, tuple[int, int | None]]] = {
-    "fixed_size": {"max_tokens": (1, 8192), "overlap_percentage": (1, 99)},
-    "hierarchical": {
-        "parent_max_tokens": (1, 8192),
-        "child_max_tokens": (1, 8192),
-        "overlap_tokens": (1, None),
-    },
-    "semantic": {"max_tokens": (1, 8192), "buffer_size": (0, 1), "breakpoint_percentile_threshold": (50, 99)},
-    "none": {},
+    name: strategy.limits() for name, strategy in chunking_spec.STRATEGIES.items()
 }
-"""Inclusive limits of each strategy's parameters (None: no upper limit)."""
+"""Inclusive limits of each strategy's parameters (None: no upper limit), from the spec."""
 
-NO_CHUNKING_MIN_INPUT_TOKENS = 8192
+NO_CHUNKING_MIN_INPUT_TOKENS = chunking_spec.LARGEST_CHUNK
 """The smallest model input that chunking strategy none is accepted with: the largest chunk any other
 strategy may make (fixed-size and semantic max_tokens, hierarchical parent_max_tokens: 1 to 8,192, the
 limits above), as much as Titan Text Embeddings V1 and V2 embed (user guide, "Amazon Titan Text
 Embeddings models"). Cohere Embed v3 embeds 512 ("Quotas for Amazon Bedrock", data source chunk size)."""
-CHUNK_SIZE_PARAMETERS: Mapping[str, str] = {
-    "fixed_size": "max_tokens",
-    "semantic": "max_tokens",
-    "hierarchical": "parent_max_tokens",
-}
-"""The parameter that bounds each strategy's chunks (a hierarchical child is never larger than its parent)."""
+CHUNK_SIZE_PARAMETERS = chunking_spec.CHUNK_SIZE_PARAMETERS
 
 KMS_KEY_USERS: Mapping[str, str] = {
     "guardrails": "a guardrail",

@@ -19,6 +19,7 @@ from bedrock_platform import permissions
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.knowledge_base import KnowledgeBase
 from bedrock_platform.constructs.nag import acknowledge_bucket, acknowledge_wildcard
+from bedrock_platform.spec import chunking as chunking_spec
 
 _NAME = re.compile(r"^([0-9a-zA-Z][_-]?){1,100}$")
 
@@ -31,45 +32,57 @@ class Chunking:
     parameters: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def fixed_size(cls, *, max_tokens: int = 300, overlap_percentage: int = 20) -> Chunking:
-        """Chunks of at most ``max_tokens`` (>= 1), overlapping by ``overlap_percentage`` (1 to 99)."""
-        _check_range("max_tokens", max_tokens, 1, 8192)
-        _check_range("overlap_percentage", overlap_percentage, 1, 99)
-        return cls("FIXED_SIZE", {"max_tokens": max_tokens, "overlap_percentage": overlap_percentage})
+    def fixed_size(cls, *, max_tokens: int | None = None, overlap_percentage: int | None = None) -> Chunking:
+        """Chunks of at most ``max_tokens``, overlapping by ``overlap_percentage``; the defaults and
+        ranges are :data:`bedrock_platform.spec.chunking.STRATEGIES` (300 tokens, 20 %)."""
+        return cls._of("fixed_size", max_tokens=max_tokens, overlap_percentage=overlap_percentage)
 
     @classmethod
     def hierarchical(
-        cls, *, parent_max_tokens: int = 1500, child_max_tokens: int = 300, overlap_tokens: int = 60
+        cls,
+        *,
+        parent_max_tokens: int | None = None,
+        child_max_tokens: int | None = None,
+        overlap_tokens: int | None = None,
     ) -> Chunking:
-        """Parent and child chunks (1 to 8192 tokens each, child at most parent)."""
-        _check_range("parent_max_tokens", parent_max_tokens, 1, 8192)
-        _check_range("child_max_tokens", child_max_tokens, 1, parent_max_tokens)
-        _check_range("overlap_tokens", overlap_tokens, 1, 8192)
-        return cls(
-            "HIERARCHICAL",
-            {
-                "parent_max_tokens": parent_max_tokens,
-                "child_max_tokens": child_max_tokens,
-                "overlap_tokens": overlap_tokens,
-            },
+        """Parent and child chunks, the child at most the parent and the overlap less than the child
+        (defaults 1,500, 300 and 60 tokens: :mod:`bedrock_platform.spec.chunking`)."""
+        return cls._of(
+            "hierarchical",
+            parent_max_tokens=parent_max_tokens,
+            child_max_tokens=child_max_tokens,
+            overlap_tokens=overlap_tokens,
         )
 
     @classmethod
     def semantic(
-        cls, *, max_tokens: int = 300, buffer_size: int = 0, breakpoint_percentile_threshold: int = 95
+        cls,
+        *,
+        max_tokens: int | None = None,
+        buffer_size: int | None = None,
+        breakpoint_percentile_threshold: int | None = None,
     ) -> Chunking:
-        """Chunks split where meaning changes (buffer 0 to 1, threshold 50 to 99)."""
-        _check_range("max_tokens", max_tokens, 1, 8192)
-        _check_range("buffer_size", buffer_size, 0, 1)
-        _check_range("breakpoint_percentile_threshold", breakpoint_percentile_threshold, 50, 99)
-        return cls(
-            "SEMANTIC",
-            {
-                "max_tokens": max_tokens,
-                "buffer_size": buffer_size,
-                "breakpoint_percentile_threshold": breakpoint_percentile_threshold,
-            },
+        """Chunks split where meaning changes (defaults 300 tokens, buffer 0, threshold 95:
+        :mod:`bedrock_platform.spec.chunking`)."""
+        return cls._of(
+            "semantic",
+            max_tokens=max_tokens,
+            buffer_size=buffer_size,
+            breakpoint_percentile_threshold=breakpoint_percentile_threshold,
         )
+
+    @classmethod
+    def _of(cls, strategy: str, **given: int | None) -> Chunking:
+        """The strategy with its given parameters and the spec's defaults, checked by the spec."""
+        spec = chunking_spec.STRATEGIES[strategy]
+        values: dict[str, int] = {}
+        for name, default in spec.defaults().items():
+            value = given[name]
+            values[name] = default if value is None else value
+        problems = chunking_spec.problems(strategy, values)
+        if problems:
+            raise ConstructValidationError(f"Chunking: {'; '.join(problems)}")
+        return cls(spec.api_name, dict(values))
 
     @classmethod
     def none(cls) -> Chunking:
@@ -115,11 +128,6 @@ class Chunking:
         """Six hex characters over the strategy and its parameters (plain values, no tokens)."""
         text = json.dumps({"strategy": self.strategy, **self.parameters}, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:6]
-
-
-def _check_range(name: str, value: int, low: int, high: int) -> None:
-    if not low <= value <= high:
-        raise ConstructValidationError(f"Chunking: {name} is {value}, must be {low} to {high}")
 
 
 class S3DataSource(Construct):

@@ -405,12 +405,18 @@ def test_a_bucket_of_another_account_is_read_only_while_that_account_owns_it() -
     [
         (
             lambda: Chunking.fixed_size(overlap_percentage=0),
-            "Chunking: overlap_percentage is 0, must be 1 to 99",
+            "Chunking: overlap_percentage must be between 1 and 99, got 0",
         ),
-        (lambda: Chunking.semantic(buffer_size=2), "Chunking: buffer_size is 2, must be 0 to 1"),
+        (lambda: Chunking.semantic(buffer_size=2), "Chunking: buffer_size must be between 0 and 1, got 2"),
         (
             lambda: Chunking.hierarchical(parent_max_tokens=100, child_max_tokens=200),
-            "Chunking: child_max_tokens is 200, must be 1 to 100",
+            "Chunking: child_max_tokens 200 must be at most parent_max_tokens 100",
+        ),
+        # The config rules refused an overlap not under the child; the construct capped it at 8,192
+        # (issue 18): both read bedrock_platform/spec/chunking.py now.
+        (
+            lambda: Chunking.hierarchical(child_max_tokens=300, overlap_tokens=300),
+            "Chunking: overlap_tokens 300 must be less than child_max_tokens 300",
         ),
     ],
 )
