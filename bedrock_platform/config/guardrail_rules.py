@@ -25,6 +25,7 @@ from bedrock_platform.config.model import (
     VERSION_DESCRIPTION_MAX,
     build_guardrail,
 )
+from bedrock_platform.spec import guardrail as guardrail_spec
 
 NO_POLICY = (
     "declares no policy: give at least one of content_filters, denied_topics, word_filters, "
@@ -101,8 +102,8 @@ SMOKE_ALLOWED_WORD = (
     "contains the filtered word {word}: the guardrail blocks it, so the smoke check would fail"
 )
 
-GUARDRAIL_AWS_NAME = re.compile(r"^[0-9a-zA-Z_-]+$")
-GUARDRAIL_NAME_MAX = 50
+GUARDRAIL_AWS_NAME = guardrail_spec.NAME_PATTERN
+GUARDRAIL_NAME_MAX = guardrail_spec.NAME_MAX
 """CloudFormation's limits on AWS::Bedrock::Guardrail Name."""
 POLICIES = (
     "content_filters",
@@ -117,14 +118,11 @@ CONTENT_FILTERS = tuple(kind.lower() for kind in CONTENT_FILTER_TYPES)
 TIERED_POLICIES = ("content_filters", "denied_topics")
 """The policies with a ``tier`` (classic or standard)."""
 PROFILE_EXAMPLE = "us.guardrail.v1:0 or eu.guardrail.v1:0"
-CLASSIC_TOPIC_DEFINITION_MAX = 200
-STANDARD_TOPIC_DEFINITION_MAX = 1000
-"""Denied topic definition lengths per tier (the service's; CloudFormation allows 1000 in both)."""
-MAX_WORDS = 10000
-MAX_WORD_CHARACTERS = 100
-"""Custom words per guardrail (CloudFormation) and characters per word (the Bedrock API)."""
-MAX_VERSIONS = 20
-"""Versions per guardrail (Amazon Bedrock service quota)."""
+CLASSIC_TOPIC_DEFINITION_MAX = guardrail_spec.CLASSIC_TOPIC_DEFINITION_MAX
+STANDARD_TOPIC_DEFINITION_MAX = guardrail_spec.STANDARD_TOPIC_DEFINITION_MAX
+MAX_WORDS = guardrail_spec.MAX_WORDS
+MAX_WORD_CHARACTERS = guardrail_spec.MAX_WORD_CHARACTERS
+MAX_VERSIONS = guardrail_spec.MAX_VERSIONS
 POLICY_SUFFIX_EXAMPLE = "1a2b3c4d"
 
 

@@ -24,6 +24,7 @@ from bedrock_platform.config.catalog import (
 )
 from bedrock_platform.config.placement import DEFAULT_KNOWLEDGE_STACKS, knowledge_stack_of
 from bedrock_platform.spec import chunking as chunking_spec
+from bedrock_platform.spec import guardrail as guardrail_spec
 
 PROD_ENVIRONMENT = "prod"
 DEFAULT_LOG_RETENTION_DAYS = 365
@@ -147,19 +148,11 @@ PROMPT_ATTACK = "PROMPT_ATTACK"
 MODALITIES: tuple[str, ...] = ("TEXT", "IMAGE")
 """Content filter modalities, in the order a filter lists them."""
 
-POLICY_HASH_LENGTH = 8
-VERSION_DESCRIPTION_LIMIT = 200
-"""AWS::Bedrock::GuardrailVersion Description's limit: the entry's description plus its policy suffix."""
-
-
-def version_description(description: str, policy: str) -> str:
-    """A published version's description: what changed, and the policy it captured."""
-    return f"{description} [policy {policy}]"
-
-
-VERSION_DESCRIPTION_MAX = VERSION_DESCRIPTION_LIMIT - len(version_description("", "0" * POLICY_HASH_LENGTH))
-"""The most characters a version entry's own description may have (182)."""
-"""Hex digits in a guardrail's policy hash."""
+# The guardrail facts live in bedrock_platform/spec/guardrail.py; these names stay importable here.
+POLICY_HASH_LENGTH = guardrail_spec.POLICY_HASH_LENGTH
+VERSION_DESCRIPTION_LIMIT = guardrail_spec.VERSION_DESCRIPTION_LIMIT
+VERSION_DESCRIPTION_MAX = guardrail_spec.VERSION_DESCRIPTION_MAX
+version_description = guardrail_spec.version_description
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -21,6 +21,7 @@ from bedrock_platform.config.catalog import known_regions
 from bedrock_platform.config.document import ConfigPath, Document, ScalarNode
 from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.messages import JSON_TYPE_NAMES, count, did_you_mean, kind, one_of, show
+from bedrock_platform.spec import guardrail as guardrail_spec
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema.json"
 """The config's JSON Schema (draft 2020-12), the reference for what a config may hold.
@@ -94,7 +95,9 @@ PATTERN_MESSAGES: Mapping[str, Callable[[Any], str]] = {
     "^[0-9a-zA-Z_ !?.-]+$": lambda value: (
         f"{show(value)} must be letters, digits, spaces and the characters _!?.- only"
     ),
-    "^[0-9a-f]{8}$": lambda value: f"{show(value)} must be a policy hash: 8 lowercase hex digits",
+    guardrail_spec.POLICY_HASH_PATTERN: lambda value: (
+        f"{show(value)} must be a policy hash: {guardrail_spec.POLICY_HASH_LENGTH} lowercase hex digits"
+    ),
     MODEL_ID_PATTERN: lambda value: (
         f"{show(value)} must be a model id such as 'anthropic.claude-3-haiku-20240307-v1:0' "
         "or an inference profile id such as 'us.anthropic.claude-3-haiku-20240307-v1:0'"

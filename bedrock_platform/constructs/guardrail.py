@@ -43,11 +43,11 @@ from bedrock_platform.config.model import Guardrail as GuardrailProps
 from bedrock_platform.config.model import GuardrailVersion as GuardrailVersionSpec
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.nag import acknowledge_wildcard
+from bedrock_platform.spec import guardrail as guardrail_spec
 
 __all__ = ["Guardrail", "GuardrailProps", "GuardrailVersion", "IGuardrail"]
 
-_NAME = re.compile(r"^[0-9a-zA-Z-_]{1,50}$")
-_POLICY = re.compile(r"^[0-9a-f]{8}$")
+_POLICY = re.compile(guardrail_spec.POLICY_HASH_PATTERN)
 
 
 class IGuardrail(Protocol):
@@ -169,14 +169,19 @@ class Guardrail(_GuardrailBase):
         """Create the guardrail and the versions listed in ``props.versions``.
 
         :param props: the policy, messages and versions (``bedrock_platform.config.model.Guardrail``).
-        :param guardrail_name: the AWS name, ``[0-9a-zA-Z-_]{1,50}``. Default: ``props.name``.
+        :param guardrail_name: the AWS name, ``[0-9a-zA-Z-_]{1,50}`` (:mod:`bedrock_platform.spec.guardrail`).
+            Default: ``props.name``.
         :param kms_key: customer managed key. Default: ``props.kms_key_arn`` imported, else AWS owned.
         """
         super().__init__(scope, id)
         name = guardrail_name or props.name
         problems = []
-        if not _NAME.match(name):
-            problems.append(f"guardrail_name '{name}' must be 1 to 50 of [0-9a-zA-Z-_]")
+        if cdk.Token.is_unresolved(name):
+            pass  # known at deploy time only: CloudFormation checks it
+        elif not guardrail_spec.NAME_PATTERN.match(name) or len(name) > guardrail_spec.NAME_MAX:
+            problems.append(
+                f"guardrail_name '{name}' must be 1 to {guardrail_spec.NAME_MAX} of [0-9a-zA-Z-_]"
+            )
         for label, message in (
             ("blocked_input_message", props.blocked_input_message),
             ("blocked_output_message", props.blocked_output_message),
