@@ -87,7 +87,8 @@ class _GuardrailBase(Construct):
         return grant
 
     def grant_apply(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Let an application apply the guardrail (any version), and decrypt with its key if it has one.
+        """Let an application apply the guardrail (any version), and decrypt with its key if it has one;
+        the grant returned holds all of it (``grant.principal_statements``, ``grant.assert_success()``).
 
         With a cross-Region profile, ApplyGuardrail is also granted on the guardrail profile in the
         guardrail's Region and in each destination Region of the profile from there (user guide,
@@ -96,13 +97,15 @@ class _GuardrailBase(Construct):
         """
         grant = self.grant(grantee, *permissions.GUARDRAIL_APPLY_ACTIONS)
         if self.cross_region_profile is not None:
-            iam.Grant.add_to_principal(
-                grantee=grantee,
-                actions=list(permissions.GUARDRAIL_APPLY_ACTIONS),
-                resource_arns=list(self.guardrail_profile_arns()),
+            grant = grant.combine(
+                iam.Grant.add_to_principal(
+                    grantee=grantee,
+                    actions=list(permissions.GUARDRAIL_APPLY_ACTIONS),
+                    resource_arns=list(self.guardrail_profile_arns()),
+                )
             )
         if self.kms_key is not None:
-            self.kms_key.grant(grantee, *permissions.KMS_DECRYPT_ACTIONS)
+            grant = grant.combine(self.kms_key.grant(grantee, *permissions.KMS_DECRYPT_ACTIONS))
         return grant
 
     def guardrail_profile_arns(self) -> tuple[str, ...]:

@@ -414,3 +414,23 @@ def test_policy_hash_ignores_name_description_and_versions() -> None:
     assert replace(FULL, name="other", description="x", versions=()).policy_hash == FULL.policy_hash
     assert replace(FULL, words=("contoso",)).policy_hash != FULL.policy_hash
     assert cdk.Token.is_unresolved(FULL.policy_hash) is False
+
+
+def test_grant_apply_returns_every_statement_it_adds() -> None:
+    """Issue 18: the grant returned held the guardrail statement only; the profile and the key's
+    decrypt were added beside it, out of the caller's sight."""
+    stack = new_stack()
+    key_arn = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    spec = replace(props(words=("contoso",)), kms_key_arn=key_arn, cross_region_profile="us.guardrail.v1:0")
+    guardrail = Guardrail(stack, "Guardrail", props=spec)
+    role = iam.Role(stack, "App", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+
+    grant = guardrail.grant_apply(role)
+
+    grant.assert_success()
+    actions = {action for statement in grant.principal_statements for action in statement.actions}
+    resources = " ".join(
+        str(resource) for statement in grant.principal_statements for resource in statement.resources
+    )
+    assert "bedrock:ApplyGuardrail" in actions and "kms:Decrypt" in actions
+    assert "guardrail-profile/us.guardrail.v1:0" in resources
