@@ -177,7 +177,7 @@ class S3DataSource(Construct):
         chunking = chunking or Chunking.fixed_size()
         name = f"{data_source_name}-{chunking.fingerprint()}"
         problems = []
-        if not _NAME.match(name):
+        if not cdk.Token.is_unresolved(data_source_name) and not _NAME.match(name):
             problems.append(f"data source name '{name}' must match {_NAME.pattern}")
         if len(inclusion_prefixes) > 1:
             problems.append(f"inclusion_prefixes has {len(inclusion_prefixes)} entries, at most 1")

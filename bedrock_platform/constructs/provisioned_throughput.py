@@ -250,12 +250,17 @@ def _validate(props: ProvisionedThroughputProps, aws_name: str) -> None:
         )
     if props.removal_policy not in ("retain", "destroy"):
         problems.append(f"removal_policy {props.removal_policy!r} is not one of retain, destroy")
-    if not (_CUSTOM_MODEL_ARN.match(props.model) or _BASE_MODEL_ID.match(props.model)):
+    # A value known at deploy time only (an SSM parameter, another stack's output) is CloudFormation's
+    # and the handler's to check.
+    known_model = not cdk.Token.is_unresolved(props.model)
+    if known_model and not (_CUSTOM_MODEL_ARN.match(props.model) or _BASE_MODEL_ID.match(props.model)):
         problems.append(
             f"model {props.model!r} is neither a base model id (with its context variant) "
             "nor a custom model ARN"
         )
-    if len(aws_name) > NAME_MAX:
+    if cdk.Token.is_unresolved(aws_name):
+        pass  # known at deploy time only
+    elif len(aws_name) > NAME_MAX:
         problems.append(f"the AWS name {aws_name!r} is {len(aws_name)} characters, at most {NAME_MAX}")
     elif not _NAME.match(aws_name):
         problems.append(

@@ -596,3 +596,17 @@ def test_every_create_only_change_gives_the_knowledge_base_and_its_index_new_nam
 @pytest.mark.parametrize("change", [{"description": "Manuals"}, {"index": {"ef_search": 256}}])
 def test_changes_made_in_place_keep_the_names(change: dict[str, Any]) -> None:
     assert _names(**change) == _names()
+
+
+def test_a_data_source_name_known_at_deploy_time_only_is_not_checked_at_synth() -> None:
+    """Issue 18: S3DataSource matched a token's text against the name pattern and refused it."""
+    stack = new_stack()
+    built = _build(stack)
+    name = cdk.Fn.import_value("data-source-name")
+    bucket = s3.Bucket.from_bucket_name(stack, "Existing", "docs-bucket")
+    S3DataSource(stack, "Imported", knowledge_base=built["kb"], data_source_name=name, bucket=bucket)
+    names = [
+        r["Properties"]["Name"]
+        for r in Template.from_stack(stack).find_resources("AWS::Bedrock::DataSource").values()
+    ]
+    assert any(isinstance(found, dict) for found in names)

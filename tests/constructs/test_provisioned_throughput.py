@@ -9,6 +9,7 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_ssm as ssm
 from aws_cdk.assertions import Match, Template
 
 from bedrock_platform.constructs import (
@@ -287,3 +288,13 @@ def test_many_model_units_build_once_confirmed() -> None:
     template, _ = synth(confirmed)
     (resource,) = template.find_resources("Custom::BedrockProvisionedThroughput").values()
     assert resource["Properties"]["ModelUnits"] == 40
+
+
+def test_values_known_at_deploy_time_only_are_not_checked_at_synth() -> None:
+    """Issue 18: a model or name from an SSM parameter (a token) was matched as text and refused."""
+    stack = new_stack()
+    model = ssm.StringParameter.value_for_string_parameter(stack, "/team/custom-model-arn")
+    name = ssm.StringParameter.value_for_string_parameter(stack, "/team/throughput-name")
+    ProvisionedThroughput(stack, "T", props=replace(ON_DEMAND, model=model), provisioned_model_name=name)
+    (resource,) = Template.from_stack(stack).find_resources("Custom::BedrockProvisionedThroughput").values()
+    assert "Ref" in json.dumps(resource["Properties"]["ModelId"])
