@@ -47,7 +47,11 @@ from bedrock_platform.constructs.data_source import AccessLogsBucket, Chunking, 
 from bedrock_platform.constructs.encryption import log_group_key
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.guardrail import Guardrail, GuardrailProps, GuardrailVersion, IGuardrail
-from bedrock_platform.constructs.handler_provider import HandlerProvider, latest_python_runtime
+from bedrock_platform.constructs.handler_provider import (
+    HandlerProvider,
+    latest_python_runtime,
+    use_handler_logs_key,
+)
 from bedrock_platform.constructs.ingestion import DataSourceIngestion
 from bedrock_platform.constructs.invocation_logging import InvocationLogging
 from bedrock_platform.constructs.job_data import JobData, JobDataUploader
@@ -106,4 +110,5 @@ __all__ = [
     "foundation_model_arn",
     "latest_python_runtime",
     "log_group_key",
+    "use_handler_logs_key",
 ]

@@ -19,6 +19,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import custom_resources as cr
 from constructs import Construct, IConstruct
 
+from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.nag import (
     HANDLER_LOGS,
     LOG_DELIVERY_WILDCARD,
@@ -38,8 +39,8 @@ HANDLER_TIMEOUT = cdk.Duration.minutes(2)
 LOG_RETENTION = logs.RetentionDays.ONE_YEAR
 FRAMEWORK_FUNCTIONS = ("framework-onEvent", "framework-isComplete", "framework-onTimeout")
 """The Provider framework's own functions, by construct id."""
-LOGS_KEY_CONTEXT = "bedrock-platform:handler-logs-kms-key-arn"
-"""Context key: ARN of the customer managed key that :meth:`HandlerProvider.of` encrypts log groups with."""
+LOGS_KEY_ID = "HandlerLogsKey"
+"""The construct id, in a stack, of the key :func:`use_handler_logs_key` names."""
 
 
 @functools.cache
@@ -242,8 +243,8 @@ class HandlerProvider(Construct):
     ) -> HandlerProvider:
         """The stack's provider for ``module``, created on first use.
 
-        Its log groups are encrypted with the key whose ARN is the context value
-        :data:`LOGS_KEY_CONTEXT` (``bedrock-platform:handler-logs-kms-key-arn``), when it is set.
+        Its log groups are encrypted with the key :func:`use_handler_logs_key` named for the stack,
+        when one was.
         """
         stack = cdk.Stack.of(scope)
         id = "".join(part.capitalize() for part in module.split("_")) + "Provider"
@@ -261,12 +262,24 @@ class HandlerProvider(Construct):
         )
 
 
+def use_handler_logs_key(scope: Construct, key_arn: str) -> kms.IKey:
+    """Encrypt the log groups of every custom-resource provider in ``scope``'s stack (throughput,
+    jobs, invocation logging, ingestion) with the customer managed key ``key_arn``; call it before
+    adding those constructs. The key's policy must let CloudWatch Logs use it (the README says how).
+    Calling it again with the same ARN returns the same key."""
+    stack = cdk.Stack.of(scope)
+    existing = stack.node.try_find_child(LOGS_KEY_ID)
+    if existing is None:
+        return kms.Key.from_key_arn(stack, LOGS_KEY_ID, key_arn)
+    key = cast(kms.IKey, existing)
+    if not cdk.Token.is_unresolved(key_arn) and key.key_arn != key_arn:
+        raise ConstructValidationError(
+            f"the handler logs key of stack {stack.node.id} is already {key.key_arn}, not {key_arn}"
+        )
+    return key
+
+
 def _logs_key(stack: cdk.Stack) -> kms.IKey | None:
-    """The stack's import of the handler log key named in the context, if one is."""
-    arn = stack.node.try_get_context(LOGS_KEY_CONTEXT)
-    if not arn:
-        return None
-    existing = stack.node.try_find_child("HandlerLogsKey")
-    if existing is not None:
-        return cast(kms.IKey, existing)
-    return kms.Key.from_key_arn(stack, "HandlerLogsKey", arn)
+    """The key :func:`use_handler_logs_key` named for ``stack``, if one was."""
+    existing = stack.node.try_find_child(LOGS_KEY_ID)
+    return cast(kms.IKey, existing) if existing is not None else None

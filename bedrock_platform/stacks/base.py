@@ -6,7 +6,7 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from bedrock_platform.config import PlatformConfig
-from bedrock_platform.constructs.handler_provider import LOGS_KEY_CONTEXT
+from bedrock_platform.constructs.handler_provider import use_handler_logs_key
 
 
 class PlatformStack(cdk.Stack):
@@ -29,8 +29,8 @@ class PlatformStack(cdk.Stack):
         )
         self.config = config
         if config.handler_logs_kms_key_arn:
-            # Read by HandlerProvider.of, for the log groups of every custom-resource provider here.
-            self.node.set_context(LOGS_KEY_CONTEXT, config.handler_logs_kms_key_arn)
+            # For the log groups of every custom-resource provider of this stack.
+            use_handler_logs_key(self, config.handler_logs_kms_key_arn)
 
     def output(self, id: str, value: str, description: str) -> cdk.CfnOutput:
         """A stack output (what applications and the status command read)."""

@@ -10,7 +10,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk.assertions import Match, Template
 
 from bedrock_platform.constructs import AccessLogsBucket, DocumentBucket, HandlerProvider, log_group_key
-from bedrock_platform.constructs.handler_provider import LOGS_KEY_CONTEXT
+from bedrock_platform.constructs.handler_provider import use_handler_logs_key
 from bedrock_platform.constructs.nag import skip_checkov
 from tests.constructs.conftest import new_stack
 
@@ -91,9 +91,14 @@ def test_handler_provider_encrypts_both_log_groups_with_the_given_key() -> None:
     assert _log_group_skips(template) == [[], []]
 
 
-def test_handler_provider_of_reads_the_key_from_the_context() -> None:
+def test_handler_provider_of_uses_the_key_named_for_the_stack() -> None:
+    """Issue 18: the key was passed through a context value; it is named by a public call now."""
     stack = new_stack()
-    stack.node.set_context(LOGS_KEY_CONTEXT, KEY_ARN)
+    assert (
+        use_handler_logs_key(stack, KEY_ARN).key_arn
+        == use_handler_logs_key(stack, KEY_ARN).key_arn
+        == KEY_ARN
+    )
     HandlerProvider.of(
         stack,
         module="bedrock_job",
