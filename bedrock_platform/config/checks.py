@@ -19,12 +19,13 @@ from bedrock_platform.config.document import ConfigPath, Document
 from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.files import WordList
 from bedrock_platform.config.messages import did_you_mean, one_of, show
+from bedrock_platform.spec import names as names_spec
 
 DUPLICATE_NAME = "duplicate {noun} name {name} (first defined at line {line})"
 AWS_NAME = "the {what} AWS name {name} {problem}"
 UNKNOWN_REFERENCE = "unknown {noun} {name}{hint}"
 
-AWS_RESOURCE_NAME = re.compile(r"^([0-9a-zA-Z][_-]?){1,100}$")
+AWS_RESOURCE_NAME = names_spec.BEDROCK_NAME
 """Bedrock resource names in their APIs: knowledge bases, data sources, provisioned models."""
 SAMPLE_SETTINGS_HASH = "0a1b2c"
 """Stands for the six hex digits some AWS names end with (their value cannot matter to the checks)."""

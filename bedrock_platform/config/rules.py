@@ -55,6 +55,7 @@ from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.messages import did_you_mean, show
 from bedrock_platform.config.model import CHUNKING_DEFAULTS, PROD_ENVIRONMENT
 from bedrock_platform.spec import chunking as chunking_spec
+from bedrock_platform.spec import names as names_spec
 from bedrock_platform.vector_stores import COLLECTION_INDEX_REGIONS
 
 COLLECTION_NAME_LENGTH = (
@@ -112,9 +113,9 @@ PUBLIC_ACKNOWLEDGMENT_UNUSED = (
 )
 BLANK_REASON = "the reason is blank: say why the collection must be reachable from the internet"
 
-COLLECTION_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
-COLLECTION_NAME_LIMITS = (3, 32)
-VECTOR_INDEX_NAME = re.compile(r"^(?![_-])[a-z][a-z0-9_-]*$")
+COLLECTION_NAME = names_spec.COLLECTION_NAME
+COLLECTION_NAME_LIMITS = names_spec.COLLECTION_NAME_LIMITS
+VECTOR_INDEX_NAME = names_spec.VECTOR_INDEX_NAME
 
 CHUNKING_LIMITS: Mapping[str, Mapping[str, tuple[int, int | None]]] = {
     name: strategy.limits() for name, strategy in chunking_spec.STRATEGIES.items()

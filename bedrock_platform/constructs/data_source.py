@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,8 +19,9 @@ from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.knowledge_base import KnowledgeBase
 from bedrock_platform.constructs.nag import acknowledge_bucket, acknowledge_wildcard
 from bedrock_platform.spec import chunking as chunking_spec
+from bedrock_platform.spec import names as names_spec
 
-_NAME = re.compile(r"^([0-9a-zA-Z][_-]?){1,100}$")
+_NAME = names_spec.BEDROCK_NAME
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from typing import Protocol
 
 import aws_cdk as cdk
@@ -17,8 +16,9 @@ from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.nag import acknowledge_wildcard
 from bedrock_platform.constructs.service_role import bedrock_service_role, foundation_model_arn
 from bedrock_platform.constructs.vector_index import VectorIndex
+from bedrock_platform.spec import names as names_spec
 
-_NAME = re.compile(r"^([0-9a-zA-Z][_-]?){1,100}$")
+_NAME = names_spec.BEDROCK_NAME
 
 
 class IKnowledgeBase(Protocol):

@@ -16,8 +16,8 @@ from constructs import Construct
 
 from bedrock_platform import permissions, vector_stores
 from bedrock_platform.constructs.errors import ConstructValidationError
+from bedrock_platform.spec import names as names_spec
 
-_NAME = re.compile(r"^[a-z][a-z0-9-]{2,31}$")
 _VPC_ENDPOINT = re.compile(r"^vpce-[0-9a-z]{8,32}$")
 
 
@@ -242,11 +242,11 @@ class VectorCollection(_VectorCollectionBase):
             kms_key_arn=None if kms_key_arn is None or cdk.Token.is_unresolved(kms_key_arn) else kms_key_arn,
         )
         problems = []
-        if not cdk.Token.is_unresolved(base) and not _NAME.match(collection_name):
-            problems.append(
-                f"collection name '{collection_name}' must be 3 to 32 characters, "
-                "lowercase letters, digits and hyphens, starting with a letter"
-            )
+        problem = (
+            None if cdk.Token.is_unresolved(base) else names_spec.collection_name_problem(collection_name)
+        )
+        if problem is not None:
+            problems.append(f"collection name '{collection_name}' {problem}")
         problems += [
             f"vpc_endpoints: '{endpoint}' is not a VPC endpoint id (vpce-...)"
             for endpoint in vpc_endpoints

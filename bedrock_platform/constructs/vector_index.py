@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from typing import Any
 
 import aws_cdk as cdk
@@ -30,8 +29,9 @@ from constructs import Construct
 
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.vector_collection import IVectorCollection
+from bedrock_platform.spec import names as names_spec
 
-_INDEX_NAME = re.compile(r"^(?![_-])[a-z][a-z0-9_-]*$")
+_INDEX_NAME = names_spec.VECTOR_INDEX_NAME
 MAX_INDEX_SCHEMA = 2480
 """The longest ``IndexSchema`` of an ``AWS::OpenSearchServerless::CollectionIndex`` (its resource schema)."""
 

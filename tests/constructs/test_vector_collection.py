@@ -170,8 +170,12 @@ def test_grants_add_named_principals_scoped_to_their_index(private: Template) ->
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"collection_name": "Docs"}, "collection name 'Docs-[0-9a-f]{6}' must be 3 to 32 characters"),
-        ({"collection_name": "a" * 26}, "must be 3 to 32 characters"),
+        (
+            {"collection_name": "Docs"},
+            "collection name 'Docs-[0-9a-f]{6}' must be lowercase letters, digits and hyphens, "
+            "starting with a letter",
+        ),
+        ({"collection_name": "a" * 26}, "is 33 characters, must be 3 to 32"),
         (
             {"collection_name": "dev-docs", "vpc_endpoints": ["endpoint-1"]},
             "vpc_endpoints: 'endpoint-1' is not a VPC endpoint id",
