@@ -35,6 +35,7 @@ from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.files import FileProblem, read_text, resolve_inside
 from bedrock_platform.config.messages import did_you_mean, one_of, show
 from bedrock_platform.config.model import JOB_NAME_SUFFIX_LENGTH, EvaluationKind
+from bedrock_platform.spec import jobs as jobs_spec
 
 HUMAN_KIND = (
     "kind 'human' is not supported: a human-based evaluation needs a SageMaker Ground Truth work team "
@@ -99,30 +100,8 @@ KINDS: tuple[str, ...] = get_args(EvaluationKind)
 """The kinds of evaluation the toolkit runs (``human`` is refused)."""
 
 
-@dataclass(frozen=True)
-class KindField:
-    """A field that only some kinds of evaluation job take."""
-
-    kinds: tuple[str, ...]
-    """The kinds that take it."""
-    required: bool
-    """Whether those kinds need it."""
-    purpose: str
-    """What it is, as the message about a missing one says."""
-
-
-KIND_FIELDS: Mapping[str, KindField] = {
-    "task_type": KindField(
-        ("automated", "llm_judge"), True, "what the model is asked to do: summarization, classification, ..."
-    ),
-    "models": KindField(("automated", "llm_judge"), True, "the model evaluated"),
-    "evaluator_model": KindField(("llm_judge", "rag"), True, "the model that grades the responses"),
-    "knowledge_base": KindField(("rag",), True, "the knowledge base evaluated"),
-    "rag_type": KindField(("rag",), True, "retrieve or retrieve_and_generate"),
-    "generator_model": KindField(("rag",), False, ""),
-    "number_of_results": KindField(("rag",), False, ""),
-}
-"""The fields that depend on an evaluation job's kind; generator_model also on its rag_type."""
+KindField = jobs_spec.KindField
+KIND_FIELDS = jobs_spec.KIND_FIELDS
 
 
 def _evaluation_jobs(config: Mapping[str, Any]) -> list[tuple[ConfigPath, dict[str, Any]]]:

@@ -34,6 +34,7 @@ from bedrock_platform.constructs.knowledge_base import IKnowledgeBase
 from bedrock_platform.constructs.nag import acknowledge_wildcard, skip_checkov
 from bedrock_platform.constructs.provisioned_throughput import IProvisionedThroughput
 from bedrock_platform.constructs.service_role import bedrock_service_role, foundation_model_arn
+from bedrock_platform.spec import jobs as jobs_spec
 
 __all__ = [
     "BatchInferenceJob",
@@ -828,25 +829,17 @@ def _validate_evaluation(
 ) -> None:
     """Every problem at once, naming the job, the argument and the rule."""
     problems = _prefix_problems(output_prefix)
-    if not 1 <= len(datasets) <= 5:
-        problems.append(f"datasets has {len(datasets)} entries, 1 to 5")
-    if kind in ("automated", "llm_judge") and len(models) != 1:
-        problems.append(f"a {kind} evaluation evaluates one model, got {len(models)}")
-    if kind in ("llm_judge", "rag") and evaluator_model is None:
-        problems.append(f"a {kind} evaluation needs evaluator_model")
-    if kind == "automated" and evaluator_model is not None:
-        problems.append("an automated evaluation takes no evaluator_model")
-    if kind == "rag":
-        if knowledge_base is None or rag_type not in ("retrieve", "retrieve_and_generate"):
-            problems.append(
-                "a rag evaluation needs knowledge_base and rag_type retrieve or retrieve_and_generate"
-            )
-        if models:
-            problems.append("a rag evaluation takes no models (the knowledge base is evaluated)")
-        if (rag_type == "retrieve_and_generate") != (generator_model is not None):
-            problems.append("generator_model is required with rag_type retrieve_and_generate, and only there")
-    elif knowledge_base is not None or generator_model is not None:
-        problems.append(f"a {kind} evaluation takes no knowledge_base or generator_model")
+    low, high = jobs_spec.DATASETS_PER_JOB
+    if not low <= len(datasets) <= high:
+        problems.append(f"datasets has {len(datasets)} entries, {low} to {high}")
+    given = {
+        "models": bool(models),
+        "evaluator_model": evaluator_model is not None,
+        "knowledge_base": knowledge_base is not None,
+        "rag_type": rag_type is not None,
+        "generator_model": generator_model is not None,
+    }
+    problems += jobs_spec.evaluation_problems(kind, given, rag_type, len(models))
     if problems:
         raise ConstructValidationError(f"evaluation job {id!r}: " + "; ".join(problems))
 
@@ -859,8 +852,9 @@ def _validate_batch(
     security_group_ids: Sequence[str],
 ) -> None:
     problems = _prefix_problems(output_prefix)
-    if timeout_hours is not None and not 24 <= timeout_hours <= 168:
-        problems.append(f"timeout_hours is {timeout_hours}, 24 to 168")
+    low, high = jobs_spec.BATCH_TIMEOUT_HOURS
+    if timeout_hours is not None and not low <= timeout_hours <= high:
+        problems.append(f"timeout_hours is {timeout_hours}, {low} to {high}")
     if bool(subnet_ids) != bool(security_group_ids):
         problems.append("subnet_ids and security_group_ids go together")
     if problems:

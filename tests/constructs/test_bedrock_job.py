@@ -403,9 +403,12 @@ def test_the_job_bucket_is_private_encrypted_ssl_only_and_lets_the_console_read_
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"models": []}, "a automated evaluation evaluates one model, got 0"),
+        ({"models": []}, "a automated evaluation needs models"),
         ({"kind": "llm_judge"}, "a llm_judge evaluation needs evaluator_model"),
-        ({"kind": "rag", "models": []}, "a rag evaluation needs knowledge_base and rag_type"),
+        (
+            {"kind": "rag", "models": []},
+            "a rag evaluation needs evaluator_model; a rag evaluation needs knowledge_base",
+        ),
         ({"datasets": [GIGAWORD] * 6}, "datasets has 6 entries, 1 to 5"),
         ({"output_prefix": "results"}, "output_prefix 'results' must be S3 key characters ending in /"),
     ],
