@@ -7,9 +7,6 @@ so building them never fails for a valid file. Nothing here imports aws_cdk.
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import json
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +21,45 @@ from bedrock_platform.config.catalog import (
 )
 from bedrock_platform.config.placement import DEFAULT_KNOWLEDGE_STACKS, knowledge_stack_of
 from bedrock_platform.spec import chunking as chunking_spec
-from bedrock_platform.spec import guardrail as guardrail_spec
+
+# Moved to bedrock_platform/spec (CDK-free and YAML-free, what the constructs take); these names
+# stay importable here for the YAML mapping below and for existing imports.
+from bedrock_platform.spec.guardrail import CONTENT_FILTER_TYPES as CONTENT_FILTER_TYPES
+from bedrock_platform.spec.guardrail import MODALITIES as MODALITIES
+from bedrock_platform.spec.guardrail import POLICY_HASH_LENGTH as POLICY_HASH_LENGTH
+from bedrock_platform.spec.guardrail import PROMPT_ATTACK as PROMPT_ATTACK
+from bedrock_platform.spec.guardrail import VERSION_DESCRIPTION_LIMIT as VERSION_DESCRIPTION_LIMIT
+from bedrock_platform.spec.guardrail import VERSION_DESCRIPTION_MAX as VERSION_DESCRIPTION_MAX
+from bedrock_platform.spec.guardrail import ContentFilter as ContentFilter
+from bedrock_platform.spec.guardrail import DeniedTopic as DeniedTopic
+from bedrock_platform.spec.guardrail import Guardrail as Guardrail
+from bedrock_platform.spec.guardrail import GuardrailVersion as GuardrailVersion
+from bedrock_platform.spec.guardrail import PiiEntity as PiiEntity
+from bedrock_platform.spec.guardrail import RegexFilter as RegexFilter
+from bedrock_platform.spec.guardrail import SmokeSamples as SmokeSamples
+from bedrock_platform.spec.guardrail import version_description as version_description
+from bedrock_platform.spec.hashing import short_hash as short_hash
+from bedrock_platform.spec.jobs import EvaluationDataset as EvaluationDataset
+from bedrock_platform.spec.throughput import MAX_MODEL_UNITS as MAX_MODEL_UNITS
+from bedrock_platform.spec.throughput import THROUGHPUT_NAME_SUFFIX_LENGTH as THROUGHPUT_NAME_SUFFIX_LENGTH
+from bedrock_platform.spec.throughput import UNACKNOWLEDGED_MODEL_UNITS as UNACKNOWLEDGED_MODEL_UNITS
+from bedrock_platform.spec.throughput import Commitment as Commitment
+from bedrock_platform.spec.throughput import ProvisionedThroughput as ProvisionedThroughput
+
+EvaluationKind = Literal["automated", "llm_judge", "rag"]
+"""What grades: computed metrics (automated), a judge model (llm_judge), a knowledge base (rag)."""
+
+RagType = Literal["retrieve", "retrieve_and_generate"]
+"""What a RAG evaluation grades: the retrieved passages, or the responses generated from them too."""
+
+JOB_NAME_SUFFIX_LENGTH = 7
+"""Characters the handler appends to a job's ``<environment>-<name>``: ``-`` and 6 hex digits of its spec."""
+
+InvocationType = Literal["InvokeModel", "Converse"]
+"""How a batch inference job invokes the model, in the API's spelling."""
+
+INVOCATION_TYPES: Mapping[str, InvocationType] = {"invoke_model": "InvokeModel", "converse": "Converse"}
+"""Batch inference invocation types: config name to the API's ``modelInvocationType``."""
 
 PROD_ENVIRONMENT = "prod"
 DEFAULT_LOG_RETENTION_DAYS = 365
@@ -132,262 +167,6 @@ class VectorStore:
         return not self.vpc_endpoints
 
 
-CONTENT_FILTER_TYPES: tuple[str, ...] = (
-    "HATE",
-    "INSULTS",
-    "SEXUAL",
-    "VIOLENCE",
-    "MISCONDUCT",
-    "PROMPT_ATTACK",
-)
-"""Content filter types (CloudFormation spellings) in the order a guardrail lists them."""
-
-PROMPT_ATTACK = "PROMPT_ATTACK"
-"""The content filter that applies to input only (its output strength is always NONE)."""
-
-MODALITIES: tuple[str, ...] = ("TEXT", "IMAGE")
-"""Content filter modalities, in the order a filter lists them."""
-
-# The guardrail facts live in bedrock_platform/spec/guardrail.py; these names stay importable here.
-POLICY_HASH_LENGTH = guardrail_spec.POLICY_HASH_LENGTH
-VERSION_DESCRIPTION_LIMIT = guardrail_spec.VERSION_DESCRIPTION_LIMIT
-VERSION_DESCRIPTION_MAX = guardrail_spec.VERSION_DESCRIPTION_MAX
-version_description = guardrail_spec.version_description
-
-
-@dataclass(frozen=True, kw_only=True)
-class ContentFilter:
-    """A content filter of a guardrail, in CloudFormation spellings (``HATE``, ``HIGH``, ``TEXT``)."""
-
-    type: str
-    """HATE, INSULTS, SEXUAL, VIOLENCE, MISCONDUCT or PROMPT_ATTACK."""
-    input_strength: str
-    """NONE, LOW, MEDIUM or HIGH."""
-    output_strength: str
-    """NONE, LOW, MEDIUM or HIGH; always NONE for PROMPT_ATTACK."""
-    input_modalities: tuple[str, ...] = ("TEXT",)
-    """TEXT and/or IMAGE. Default: TEXT."""
-    output_modalities: tuple[str, ...] = ("TEXT",)
-    """TEXT and/or IMAGE. Default: TEXT."""
-    input_action: str = "BLOCK"
-    """BLOCK or NONE (detect only). Default: BLOCK."""
-    output_action: str = "BLOCK"
-    """BLOCK or NONE (detect only). Default: BLOCK."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class DeniedTopic:
-    """A topic the guardrail refuses."""
-
-    name: str
-    definition: str
-    examples: tuple[str, ...] = ()
-    """Example prompts of the topic. Default: none."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class PiiEntity:
-    """What the guardrail does with one PII entity type, in CloudFormation spellings."""
-
-    type: str
-    """A CloudFormation PII entity type: EMAIL, US_SOCIAL_SECURITY_NUMBER, ..."""
-    input_action: str
-    """BLOCK, ANONYMIZE or NONE."""
-    output_action: str
-    """BLOCK, ANONYMIZE or NONE."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class RegexFilter:
-    """A regular expression for custom sensitive information."""
-
-    name: str
-    pattern: str
-    input_action: str
-    """BLOCK, ANONYMIZE or NONE."""
-    output_action: str
-    """BLOCK, ANONYMIZE or NONE."""
-    description: str | None = None
-    """Default: none."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class GuardrailVersion:
-    """A published version of a guardrail: what changed, and the hash of the policy it captured."""
-
-    description: str
-    """1 to 182 characters; the version's description is this and `` [policy <policy>]``."""
-    policy: str
-    """The :attr:`Guardrail.policy_hash` of the policy the version publishes (8 lowercase hex digits)."""
-
-    @property
-    def published_description(self) -> str:
-        """The description the published version carries."""
-        return version_description(self.description, self.policy)
-
-
-@dataclass(frozen=True, kw_only=True)
-class SmokeSamples:
-    """The texts the ``smoke`` command sends through a guardrail's versions (not part of its policy)."""
-
-    blocked: str | None = None
-    """A text the guardrail must intervene on. Default: None, derived from the policy when it can be."""
-    allowed: str | None = None
-    """A text the guardrail must let through. Default: None, a neutral greeting."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Guardrail:
-    """A Bedrock guardrail: its policy, messages and published versions, in CloudFormation spellings.
-
-    Lists of sets (content filters, PII entities) are in a canonical order, so the same policy
-    written in another order has the same :attr:`policy_hash`.
-    """
-
-    name: str
-    """The config name; the AWS name is ``<environment>-<name>``."""
-    description: str | None = None
-    """Default: none."""
-    blocked_input_message: str
-    blocked_output_message: str
-    kms_key_arn: str | None = None
-    """Customer managed key. Default: none (an AWS owned key)."""
-    cross_region_profile: str | None = None
-    """Guardrail profile id (``eu.guardrail.v1:0``) or ARN, as written. Default: none."""
-    content_filters: tuple[ContentFilter, ...] = ()
-    """In the order of :data:`CONTENT_FILTER_TYPES`. Default: none."""
-    content_filter_tier: str = "CLASSIC"
-    """CLASSIC or STANDARD. Default: CLASSIC."""
-    denied_topics: tuple[DeniedTopic, ...] = ()
-    """In the order declared. Default: none."""
-    topic_tier: str = "CLASSIC"
-    """CLASSIC or STANDARD. Default: CLASSIC."""
-    managed_word_lists: tuple[str, ...] = ()
-    """PROFANITY. Default: none."""
-    words: tuple[str, ...] = ()
-    """Custom words: ``words``, then the ``words_file``'s, duplicates dropped, order kept. Default: none."""
-    pii_entities: tuple[PiiEntity, ...] = ()
-    """Sorted by type. Default: none."""
-    regexes: tuple[RegexFilter, ...] = ()
-    """In the order declared. Default: none."""
-    grounding_threshold: float | None = None
-    """Contextual grounding threshold, 0 to 0.99. Default: none (no grounding check)."""
-    relevance_threshold: float | None = None
-    """Relevance threshold, 0 to 0.99. Default: none (no relevance check)."""
-    versions: tuple[GuardrailVersion, ...] = ()
-    """Published versions, oldest first. Default: none."""
-    smoke_samples: SmokeSamples = field(default_factory=SmokeSamples)
-    """Texts of the ``smoke`` command; not part of the policy. Default: none given (both derived)."""
-
-    def policy(self) -> dict[str, Any]:
-        """The plain policy: everything but the name, the description, the versions and the smoke samples.
-
-        JSON data (dicts, lists, strings, floats, None) in a deterministic order; what a
-        version captures, and what :attr:`policy_hash` is computed from.
-        """
-        return {
-            "blocked_input_message": self.blocked_input_message,
-            "blocked_output_message": self.blocked_output_message,
-            "kms_key_arn": self.kms_key_arn,
-            "cross_region_profile": self.cross_region_profile,
-            "content_filter_tier": self.content_filter_tier,
-            "content_filters": [_plain(item) for item in sorted(self.content_filters, key=_filter_order)],
-            "topic_tier": self.topic_tier,
-            "denied_topics": [_plain(topic) for topic in self.denied_topics],
-            "managed_word_lists": list(self.managed_word_lists),
-            "words": list(self.words),
-            "pii_entities": [
-                _plain(entity) for entity in sorted(self.pii_entities, key=lambda pii: pii.type)
-            ],
-            "regexes": [_plain(regex) for regex in self.regexes],
-            "grounding_threshold": _float(self.grounding_threshold),
-            "relevance_threshold": _float(self.relevance_threshold),
-        }
-
-    @property
-    def policy_hash(self) -> str:
-        """8 hex digits: sha256 of :meth:`policy` as compact JSON with sorted keys."""
-        return short_hash(self.policy(), length=POLICY_HASH_LENGTH)
-
-
-def _plain(item: Any) -> dict[str, Any]:
-    """A policy dataclass as JSON data (tuples become lists)."""
-    return {
-        entry.name: list(value) if isinstance(value, tuple) else value
-        for entry in dataclasses.fields(item)
-        for value in [getattr(item, entry.name)]
-    }
-
-
-def _filter_order(item: ContentFilter) -> tuple[int, str]:
-    known = item.type in CONTENT_FILTER_TYPES
-    return (CONTENT_FILTER_TYPES.index(item.type) if known else len(CONTENT_FILTER_TYPES), item.type)
-
-
-def _float(number: float | None) -> float | None:
-    return None if number is None else float(number)
-
-
-Commitment = Literal["none", "one_month", "six_months"]
-"""How long a provisioned throughput's model units are bought for: none (by the hour) or a term."""
-
-THROUGHPUT_NAME_SUFFIX_LENGTH = 7
-"""Characters the construct appends to a provisioned throughput's AWS name: ``-`` and 6 hex digits."""
-
-MAX_MODEL_UNITS = 2_147_483_647
-"""The most model units CreateProvisionedModelThroughput can take: ``modelUnits`` is botocore's
-``PositiveInteger`` (``min`` 1, no ``max``), an AWS API integer, 32-bit signed."""
-UNACKNOWLEDGED_MODEL_UNITS = 10
-"""The most model units a throughput may buy without ``acknowledge_cost: true``: the toolkit's
-threshold (one model unit is billed by the hour at tens of dollars, so 10 are already several
-thousand dollars a day), the guard a commitment gets from ``acknowledge_commitment``."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class ProvisionedThroughput:
-    """A provisioned throughput: dedicated model units for one model."""
-
-    name: str
-    """The config name, the entry's identity (a new name is a new throughput)."""
-    model: str
-    """A catalogued base model id with its context window variant, or a custom model ARN, as written."""
-    model_units: int
-    """Model units bought, at least 1."""
-    commitment: Commitment = "none"
-    """none, one_month or six_months. Default: none (billed by the hour)."""
-    acknowledge_commitment: bool = False
-    """Whether the file confirmed the commitment (validation requires it with one). Default: false."""
-    acknowledge_cost: bool = False
-    """Whether the file confirmed buying more than :data:`UNACKNOWLEDGED_MODEL_UNITS` model units
-    (validation requires it above). Default: false."""
-    removal_policy: Literal["retain", "destroy"] = "destroy"
-    """retain or destroy, when it leaves the stack. Default: destroy; a config's: retain with a commitment."""
-    tags: Mapping[str, str] = field(default_factory=dict)
-    """Its own tags, sorted by key. Default: none."""
-    display_name: str | None = None
-    """The AWS name before its ``-<6 hex digits>`` suffix. Default: None, ``<environment>-<name>``."""
-
-    def aws_name_base(self, environment: str) -> str:
-        """The AWS name before the construct's hash suffix: ``display_name`` or ``<environment>-<name>``."""
-        return self.display_name or f"{environment}-{self.name}"
-
-
-EvaluationKind = Literal["automated", "llm_judge", "rag"]
-"""What grades: computed metrics (automated), a judge model (llm_judge), a knowledge base (rag)."""
-
-RagType = Literal["retrieve", "retrieve_and_generate"]
-"""What a RAG evaluation grades: the retrieved passages, or the responses generated from them too."""
-
-JOB_NAME_SUFFIX_LENGTH = 7
-"""Characters the handler appends to a job's ``<environment>-<name>``: ``-`` and 6 hex digits of its spec."""
-
-InvocationType = Literal["InvokeModel", "Converse"]
-"""How a batch inference job invokes the model, in the API's spelling."""
-
-INVOCATION_TYPES: Mapping[str, InvocationType] = {"invoke_model": "InvokeModel", "converse": "Converse"}
-"""Batch inference invocation types: config name to the API's ``modelInvocationType``."""
-
-
 @dataclass(frozen=True, kw_only=True)
 class ModelRef:
     """A model a job invokes: a model id (base model or inference profile) or a provisioned throughput.
@@ -403,23 +182,6 @@ class ModelRef:
     def __post_init__(self) -> None:
         if (self.model_id is None) == (self.provisioned_throughput is None):
             raise ValueError("ModelRef: give exactly one of model_id and provisioned_throughput")
-
-
-@dataclass(frozen=True, kw_only=True)
-class EvaluationDataset:
-    """A prompt dataset of an evaluation job and the metrics computed on it, in the API's names."""
-
-    name: str
-    """The API's dataset name: ``Builtin.Gigaword`` for a built-in dataset, else the custom dataset's name."""
-    task_type: str
-    """The API's ``taskType``: ``Summarization``, ...; for rag, :data:`~.catalog.RAG_TASK_TYPE`."""
-    metrics: tuple[str, ...]
-    """The API's metric names (``Builtin.Accuracy``, ...), in the order written."""
-    key: str | None = None
-    """The custom dataset's object key in the job bucket. Default: None, a built-in dataset."""
-    source: str | None = None
-    """A JSON Lines file of the repository (a path to read) that the deployment uploads to ``key``
-    before the job starts. Default: None (the dataset is in the bucket already)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -631,12 +393,6 @@ class PlatformConfig:
         return f"{self.environment}-{name}"
 
 
-def short_hash(value: Any, length: int = 6) -> str:
-    """A short, stable hex digest of a plain JSON value (sorted keys)."""
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:length]
-
-
 def build_config(
     raw: Mapping[str, Any],
     *,
@@ -753,6 +509,11 @@ def _file_words(raw: Mapping[str, Any], word_lists: Mapping[str, Sequence[str]])
     return word_lists[words_file]
 
 
+def _number(value: float | None) -> float | None:
+    """A threshold as a float (YAML may give 0 or 1 as an int), None when not given."""
+    return None if value is None else float(value)
+
+
 def build_guardrail(raw: Mapping[str, Any], file_words: Sequence[str] = ()) -> Guardrail:
     """A guardrail from its validated mapping and the words of its ``words_file`` (if it has one)."""
     content = raw.get("content_filters", {})
@@ -786,8 +547,8 @@ def build_guardrail(raw: Mapping[str, Any], file_words: Sequence[str] = ()) -> G
             _pii_entity(kind, action) for kind, action in sorted(sensitive.get("pii", {}).items())
         ),
         regexes=tuple(_regex(regex) for regex in sensitive.get("regexes", [])),
-        grounding_threshold=_float(grounding.get("grounding")),
-        relevance_threshold=_float(grounding.get("relevance")),
+        grounding_threshold=_number(grounding.get("grounding")),
+        relevance_threshold=_number(grounding.get("relevance")),
         versions=tuple(
             GuardrailVersion(description=version["description"], policy=version["policy"])
             for version in raw.get("versions", [])

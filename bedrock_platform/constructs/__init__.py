@@ -29,14 +29,6 @@ Each exposes its identifiers, ``grant_*`` methods for applications (``grant_retr
 Invalid arguments raise :class:`ConstructValidationError`. See docs/constructs.md.
 """
 
-from bedrock_platform.config.model import (
-    ContentFilter,
-    DeniedTopic,
-    EvaluationDataset,
-    PiiEntity,
-    RegexFilter,
-)
-from bedrock_platform.config.model import GuardrailVersion as GuardrailVersionSpec
 from bedrock_platform.constructs.bedrock_job import (
     BatchInferenceJob,
     EvaluationJob,
@@ -69,6 +61,9 @@ from bedrock_platform.constructs.vector_collection import (
     cloudformation_execution_role_arn,
 )
 from bedrock_platform.constructs.vector_index import VectorIndex
+from bedrock_platform.spec.guardrail import ContentFilter, DeniedTopic, PiiEntity, RegexFilter
+from bedrock_platform.spec.guardrail import GuardrailVersion as GuardrailVersionSpec
+from bedrock_platform.spec.jobs import EvaluationDataset
 
 __all__ = [
     "AccessLogsBucket",

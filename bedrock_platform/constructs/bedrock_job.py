@@ -25,7 +25,6 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from bedrock_platform import geographies, permissions
-from bedrock_platform.config.model import EvaluationDataset
 from bedrock_platform.constructs.data_source import DocumentBucket
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.handler_provider import HandlerProvider
@@ -35,6 +34,7 @@ from bedrock_platform.constructs.nag import acknowledge_wildcard, skip_checkov
 from bedrock_platform.constructs.provisioned_throughput import IProvisionedThroughput
 from bedrock_platform.constructs.service_role import bedrock_service_role, foundation_model_arn
 from bedrock_platform.spec import jobs as jobs_spec
+from bedrock_platform.spec.jobs import EvaluationDataset
 
 __all__ = [
     "BatchInferenceJob",

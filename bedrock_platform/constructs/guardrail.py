@@ -38,12 +38,12 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from bedrock_platform import geographies, permissions
-from bedrock_platform.config.model import VERSION_DESCRIPTION_MAX, version_description
-from bedrock_platform.config.model import Guardrail as GuardrailProps
-from bedrock_platform.config.model import GuardrailVersion as GuardrailVersionSpec
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.nag import acknowledge_wildcard
 from bedrock_platform.spec import guardrail as guardrail_spec
+from bedrock_platform.spec.guardrail import VERSION_DESCRIPTION_MAX, version_description
+from bedrock_platform.spec.guardrail import Guardrail as GuardrailProps
+from bedrock_platform.spec.guardrail import GuardrailVersion as GuardrailVersionSpec
 
 __all__ = ["Guardrail", "GuardrailProps", "GuardrailVersion", "IGuardrail"]
 
@@ -171,7 +171,7 @@ class Guardrail(_GuardrailBase):
     ) -> None:
         """Create the guardrail and the versions listed in ``props.versions``.
 
-        :param props: the policy, messages and versions (``bedrock_platform.config.model.Guardrail``).
+        :param props: the policy, messages and versions (``bedrock_platform.spec.guardrail.Guardrail``).
         :param guardrail_name: the AWS name, ``[0-9a-zA-Z-_]{1,50}`` (:mod:`bedrock_platform.spec.guardrail`).
             Default: ``props.name``.
         :param kms_key: customer managed key. Default: ``props.kms_key_arn`` imported, else AWS owned.

@@ -12,9 +12,9 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from bedrock_platform import permissions
-from bedrock_platform.config.model import short_hash
 from bedrock_platform.constructs.data_source import S3DataSource
 from bedrock_platform.constructs.handler_provider import HandlerProvider
+from bedrock_platform.spec.hashing import short_hash
 
 __all__ = ["DataSourceIngestion", "settings_hash"]
 

@@ -20,13 +20,14 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from bedrock_platform import permissions
-from bedrock_platform.config.model import MAX_MODEL_UNITS, UNACKNOWLEDGED_MODEL_UNITS, short_hash
-from bedrock_platform.config.model import ProvisionedThroughput as ProvisionedThroughputProps
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.handler_provider import HandlerProvider
 from bedrock_platform.constructs.nag import acknowledge_wildcard
 from bedrock_platform.constructs.service_role import foundation_model_arn
 from bedrock_platform.handlers.provisioned_throughput import STACK_TAG_KEY
+from bedrock_platform.spec.hashing import short_hash
+from bedrock_platform.spec.throughput import MAX_MODEL_UNITS, UNACKNOWLEDGED_MODEL_UNITS
+from bedrock_platform.spec.throughput import ProvisionedThroughput as ProvisionedThroughputProps
 
 __all__ = ["IProvisionedThroughput", "ProvisionedThroughput", "ProvisionedThroughputProps"]
 
@@ -78,7 +79,7 @@ class _ImportedProvisionedThroughput(_ProvisionedThroughputBase):
 class ProvisionedThroughput(_ProvisionedThroughputBase):
     """Model units bought for a base model (with its context variant) or a custom model.
 
-    :param props: the throughput (``bedrock_platform.config.model.ProvisionedThroughput``):
+    :param props: the throughput (``bedrock_platform.spec.throughput.ProvisionedThroughput``):
         ``model``, ``model_units`` (1 or more), ``commitment`` (``none``, ``one_month``,
         ``six_months``; a commitment needs ``acknowledge_commitment=True``; more than 10 model units
         ``acknowledge_cost=True``), ``removal_policy``

@@ -79,3 +79,20 @@ def evaluation_problems(kind: str, given: Mapping[str, bool], rag_type: str | No
     if takes(kind, "models") and given.get("models") and models != MODELS_PER_EVALUATION:
         problems.append(f"a {kind} evaluation evaluates {MODELS_PER_EVALUATION} model, got {models}")
     return problems
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvaluationDataset:
+    """A prompt dataset of an evaluation job and the metrics computed on it, in the API's names."""
+
+    name: str
+    """The API's dataset name: ``Builtin.Gigaword`` for a built-in dataset, else the custom dataset's name."""
+    task_type: str
+    """The API's ``taskType``: ``Summarization``, ...; for rag, :data:`~.catalog.RAG_TASK_TYPE`."""
+    metrics: tuple[str, ...]
+    """The API's metric names (``Builtin.Accuracy``, ...), in the order written."""
+    key: str | None = None
+    """The custom dataset's object key in the job bucket. Default: None, a built-in dataset."""
+    source: str | None = None
+    """A JSON Lines file of the repository (a path to read) that the deployment uploads to ``key``
+    before the job starts. Default: None (the dataset is in the bucket already)."""
