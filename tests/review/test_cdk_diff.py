@@ -14,8 +14,8 @@ import pytest
 
 from bedrock_platform.review import compare_templates
 from tests.conftest import ROOT
+from tests.review.golden_cases import CASES, load_case
 
-GOLDEN = Path(__file__).parent / "golden"
 NODE = ROOT / "node_modules" / ".bin" / "node"
 CDK = ROOT / "node_modules" / "aws-cdk" / "lib" / "index.js"
 
@@ -24,10 +24,7 @@ CDK = ROOT / "node_modules" / "aws-cdk" / "lib" / "index.js"
 def cdk_replacements() -> dict[str, list[str]]:
     if not (NODE.exists() and CDK.exists()) and shutil.which("node") is None:
         pytest.skip("the CDK CLI is not installed here (make setup installs it)")
-    cases = {
-        path.stem: {side: json.loads(path.read_text())[side] for side in ("before", "after")}
-        for path in sorted(GOLDEN.glob("*.json"))
-    }
+    cases = {case: {side: load_case(case)[side] for side in ("before", "after")} for case in CASES}
     result = subprocess.run(
         [str(NODE), str(Path(__file__).parent / "cdk_diff.js"), str(CDK)],
         input=json.dumps(cases),
@@ -40,7 +37,7 @@ def cdk_replacements() -> dict[str, list[str]]:
 
 
 def _ours(case: str) -> set[str]:
-    spec = json.loads((GOLDEN / f"{case}.json").read_text())
+    spec = load_case(case)
     changes = compare_templates(spec["stack"], spec["before"], spec["after"], region=spec["region"])
     return {change.logical_id for change in changes if change.replacement}
 
