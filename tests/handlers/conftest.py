@@ -142,3 +142,7 @@ def throttle(stubber: Stubber, operation: str, times: int = 1) -> None:
     """Queue ``times`` ThrottlingExceptions for ``operation``."""
     for _ in range(times):
         client_error(stubber, operation, "ThrottlingException", "Rate exceeded", 429)
+
+
+WORST_CASE_JITTER = {"jitter": lambda ceiling: ceiling}
+"""Every backoff waits its whole ceiling, so the number of attempts before the deadline is fixed."""

@@ -14,7 +14,7 @@ from bedrock_platform.handlers import bedrock_job as handler
 from bedrock_platform.handlers import custom_resource
 from bedrock_platform.handlers.custom_resource import HandlerError, Service
 
-from .conftest import CREATE_FAILED, STACK_ID, FakeTime, Faults, client_error, throttle
+from .conftest import CREATE_FAILED, STACK_ID, WORST_CASE_JITTER, FakeTime, Faults, client_error, throttle
 
 ROLE = "arn:aws:iam::111111111111:role/dev-bedrock-evaluation-EvaluationRole"
 EVALUATION_ARN = "arn:aws:bedrock:us-east-1:111111111111:evaluation-job/abcdefghijkl"
@@ -435,8 +435,6 @@ def test_an_unknown_resource_type_fails_on_one_line(bedrock: Any) -> None:
 # Faults. Each request type under throttling, silence, rollback, a failed create's Delete, and a
 # create that fails halfway (docs/robustness.md, "Handlers under faults").
 
-WORST_CASE_JITTER = {"jitter": lambda ceiling: ceiling}
-"""Every backoff waits its whole ceiling, so the number of attempts before the deadline is fixed."""
 TYPED_BATCH_REQUEST = {**BATCH_REQUEST, "timeoutDurationInHours": 72}
 
 
@@ -450,21 +448,6 @@ def test_throttled_twice_then_answered_is_retried_with_full_jitter_backoff(
     assert handler.handle(created, bedrock)["PhysicalResourceId"] == EVALUATION_ARN
     assert len(pauses) == 2
     assert 0 <= pauses[0] <= 1.0 and 0 <= pauses[1] <= 2.0
-
-
-def test_throttled_until_the_lambdas_time_is_up_fails_saying_so(
-    bedrock: Service, stubber: Stubber, clock: FakeTime
-) -> None:
-    throttle(stubber, "create_evaluation_job", times=8)
-
-    with pytest.raises(HandlerError) as raised:
-        handler.handle(event("Create"), dataclasses.replace(bedrock, **WORST_CASE_JITTER))
-    assert str(raised.value) == (
-        f"starting evaluation job {name_of(EVALUATION_REQUEST)} failed: CreateEvaluationJob was throttled "
-        "on all 8 attempts in 63 s, stopping before the Lambda's timeout (ThrottlingException: Rate "
-        "exceeded); deploy again later"
-    )
-    assert clock.now <= 120 - custom_resource.RESERVE_SECONDS
 
 
 def test_a_start_that_gets_no_answer_fails_clearly_before_the_lambda_times_out(

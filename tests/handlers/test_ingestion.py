@@ -15,7 +15,16 @@ from bedrock_platform.handlers import custom_resource
 from bedrock_platform.handlers import ingestion as handler
 from bedrock_platform.handlers.custom_resource import HandlerError, Service
 
-from .conftest import CREATE_FAILED, REGION, STACK_ID, FakeTime, Faults, client_error, throttle
+from .conftest import (
+    CREATE_FAILED,
+    REGION,
+    STACK_ID,
+    WORST_CASE_JITTER,
+    FakeTime,
+    Faults,
+    client_error,
+    throttle,
+)
 
 KNOWLEDGE_BASE_ID = "KBPRODDOCS"
 DATA_SOURCE_ID = "DSMANUALS1"
@@ -237,9 +246,6 @@ def test_a_delete_with_another_physical_id_does_nothing_and_keeps_it(
 
 # Faults (docs/robustness.md, "Handlers under faults").
 
-WORST_CASE_JITTER = {"jitter": lambda ceiling: ceiling}
-"""Every backoff waits its whole ceiling, so the number of attempts before the deadline is fixed."""
-
 
 def test_throttled_twice_then_answered_is_retried(
     bedrock: Service, stubber: Stubber, pauses: list[float]
@@ -251,20 +257,6 @@ def test_throttled_twice_then_answered_is_retried(
     assert handler.handle(create, bedrock)["Data"] == {"IngestionJobId": "JOB0000001"}
     assert len(pauses) == 2
     assert 0 <= pauses[0] <= 1.0 and 0 <= pauses[1] <= 2.0
-
-
-def test_throttled_until_the_lambdas_time_is_up_fails_saying_so(
-    bedrock: Service, stubber: Stubber, clock: FakeTime
-) -> None:
-    throttle(stubber, "start_ingestion_job", times=8)
-
-    with pytest.raises(HandlerError) as raised:
-        handler.handle(event("Create"), dataclasses.replace(bedrock, **WORST_CASE_JITTER))
-    assert str(raised.value) == (
-        f"{ACTION} failed: StartIngestionJob was throttled on all 8 attempts in 63 s, stopping before "
-        "the Lambda's timeout (ThrottlingException: Rate exceeded); deploy again later"
-    )
-    assert clock.now <= 120 - custom_resource.RESERVE_SECONDS
 
 
 def test_a_start_that_gets_no_answer_is_retried_with_the_same_token(

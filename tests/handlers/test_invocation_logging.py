@@ -13,7 +13,7 @@ from bedrock_platform.handlers import custom_resource
 from bedrock_platform.handlers import invocation_logging as handler
 from bedrock_platform.handlers.custom_resource import HandlerError, Service
 
-from .conftest import CREATE_FAILED, STACK_ID, FakeTime, Faults, client_error, throttle
+from .conftest import CREATE_FAILED, STACK_ID, WORST_CASE_JITTER, FakeTime, Faults, client_error, throttle
 
 ROLE = "arn:aws:iam::111111111111:role/dev-bedrock-logging-InvocationLoggingRole"
 # What CloudFormation hands the handler: booleans as strings.
@@ -213,9 +213,6 @@ def test_properties_without_a_logging_config_fail_clearly(bedrock: Any, stubber:
 # Faults. Each request type under throttling, silence, rollback, a failed create's Delete, and a
 # create that fails halfway (docs/robustness.md, "Handlers under faults").
 
-WORST_CASE_JITTER = {"jitter": lambda ceiling: ceiling}
-"""Every backoff waits its whole ceiling, so the number of attempts before the deadline is fixed."""
-
 
 def test_throttled_twice_then_answered_is_retried(
     bedrock: Service, stubber: Stubber, pauses: list[float]
@@ -228,26 +225,6 @@ def test_throttled_twice_then_answered_is_retried(
     handler.handle(event("Create"), bedrock)
     assert len(pauses) == 2
     assert 0 <= pauses[0] <= 1.0 and 0 <= pauses[1] <= 2.0
-
-
-def test_throttled_until_the_lambdas_time_is_up_fails_saying_so_and_changed_nothing(
-    bedrock: Service, stubber: Stubber, clock: FakeTime
-) -> None:
-    current(stubber, OTHER)
-    throttle(stubber, "put_model_invocation_logging_configuration", times=8)
-
-    with pytest.raises(HandlerError) as raised:
-        handler.handle(
-            event("Create", {**PROPERTIES, "TakeOverExisting": "true"}),
-            dataclasses.replace(bedrock, **WORST_CASE_JITTER),
-        )
-    # Throttled calls did nothing, so nothing is restored.
-    assert str(raised.value) == (
-        "setting invocation logging failed: PutModelInvocationLoggingConfiguration was throttled on all "
-        "8 attempts in 63 s, stopping before the Lambda's timeout (ThrottlingException: Rate exceeded); "
-        "deploy again later"
-    )
-    assert clock.now <= 120 - custom_resource.RESERVE_SECONDS
 
 
 def test_a_set_that_gets_no_answer_fails_clearly_and_restores_the_previous_configuration(
