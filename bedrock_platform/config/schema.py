@@ -21,7 +21,6 @@ from bedrock_platform.config.catalog import known_regions
 from bedrock_platform.config.document import ConfigPath, Document, ScalarNode
 from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.messages import JSON_TYPE_NAMES, count, did_you_mean, kind, one_of, show
-from bedrock_platform.spec import guardrail as guardrail_spec
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema.json"
 """The config's JSON Schema (draft 2020-12), the reference for what a config may hold.
@@ -29,105 +28,12 @@ SCHEMA_PATH = Path(__file__).resolve().parent / "schema.json"
 In the repository it is a symlink to config/schema.json (what editors read); the wheel holds a copy.
 """
 
-GUARDRAIL_PROFILE_PATTERN = (
-    "^(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail-profile/)?"
-    "[a-z0-9-]+[.]guardrail[.]v[0-9:]+$"
-)
-"""A guardrail profile id (``us.guardrail.v1:0``) or ARN, as CreateGuardrail accepts it."""
-MODEL_ID_PATTERN = "^[a-z0-9-]+([.][a-z0-9-]+)+(:[a-z0-9-]+)?$"
-"""A base model id or an inference profile id, as evaluation and batch inference jobs take them."""
-S3_KEY_PATTERN = "^([-!_*'().a-zA-Z0-9]+/)*[-!_*'().a-zA-Z0-9]+$"
-"""An object key with the characters the Bedrock API's S3 URIs allow (``S3Uri`` in its service model)."""
-S3_KEY_OR_PREFIX_PATTERN = "^([-!_*'().a-zA-Z0-9]+/)*[-!_*'().a-zA-Z0-9]+/?$"
-"""An object key or a key prefix ending with ``/``, with the characters of :data:`S3_KEY_PATTERN`."""
-S3_PREFIX_PATTERN = "^([-!_*'().a-zA-Z0-9]+/)+$"
-"""A key prefix ending with ``/``, with the characters of :data:`S3_KEY_PATTERN`."""
-_S3_KEY_CHARACTERS = "letters, digits and !_*'().- characters"
-
-CONNECTION_ARN_PATTERN = (
-    "^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z]{2,4}(-[a-z]+)+-[0-9]:[0-9]{12}:"
-    "connection/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
-)
-PATTERN_MESSAGES: Mapping[str, Callable[[Any], str]] = {
-    "^[a-z][a-z0-9-]{0,15}$": lambda value: (
-        f"{show(value)} must be 1 to 16 lowercase letters, digits and hyphens, starting with a letter"
-    ),
-    "^[0-9]{12}$": lambda value: f"account must be 12 digits, got {show(value)}",
-    "^[a-z]{2,4}(-[a-z]+)+-[0-9]$": lambda value: (
-        f"unknown region {show(value)}{did_you_mean(value, known_regions())}"
-    ),
-    "^(?!aws:)[\\w .:/=+@-]{1,128}$": lambda value: (
-        f"tag key {show(value)} must be 1 to 128 letters, digits, spaces and _.:/=+@- characters, "
-        "not starting with 'aws:'"
-    ),
-    "^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+$": lambda value: (
-        f"{show(value)} must be the ARN of a customer managed KMS key: "
-        "arn:aws:kms:<region>:<account>:key/<key id>"
-    ),
-    "^arn:aws[a-z-]*:(iam|sts)::[0-9]{12}:[A-Za-z0-9+=,.@_/-]+$": lambda value: (
-        f"{show(value)} must be the ARN of an IAM role or user: arn:aws:iam::<account>:role/<name>"
-    ),
-    "^vpce-[0-9a-z]{8,32}$": lambda value: (
-        f"{show(value)} must be a VPC endpoint id: vpce- and 8 to 32 lowercase letters and digits"
-    ),
-    "^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$": lambda value: (
-        f"{show(value)} must be an S3 bucket ARN: arn:aws:s3:::<bucket name>, "
-        "the name 3 to 63 lowercase letters, digits, dots and hyphens"
-    ),
-    "^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]{36}$": lambda value: (
-        f"{show(value)} must be the ARN of a customer managed KMS key: "
-        "arn:aws:kms:<region>:<account>:key/<key id>, the key id 36 characters"
-    ),
-    "^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$": lambda value: (
-        f"{show(value)} must be owner/name of a repository: letters, digits and _.- on each side of one /"
-    ),
-    "^[^\\s~^:?*\\[\\\\]{1,255}$": lambda value: (
-        f"{show(value)} must be a git branch name: 1 to 255 characters, no spaces or any of ~^:?*[\\"
-    ),
-    CONNECTION_ARN_PATTERN: lambda value: (
-        f"{show(value)} must be the ARN of a CodeConnections connection: "
-        "arn:aws:codeconnections:<region>:<account>:connection/<uuid>"
-    ),
-    GUARDRAIL_PROFILE_PATTERN: lambda value: (
-        f"{show(value)} must be a guardrail profile id such as 'us.guardrail.v1:0', "
-        "or its ARN: arn:aws:bedrock:<region>:<account>:guardrail-profile/<id>"
-    ),
-    "^[0-9a-zA-Z_ !?.-]+$": lambda value: (
-        f"{show(value)} must be letters, digits, spaces and the characters _!?.- only"
-    ),
-    guardrail_spec.POLICY_HASH_PATTERN: lambda value: (
-        f"{show(value)} must be a policy hash: {guardrail_spec.POLICY_HASH_LENGTH} lowercase hex digits"
-    ),
-    MODEL_ID_PATTERN: lambda value: (
-        f"{show(value)} must be a model id such as 'anthropic.claude-3-haiku-20240307-v1:0' "
-        "or an inference profile id such as 'us.anthropic.claude-3-haiku-20240307-v1:0'"
-    ),
-    "^[0-9a-zA-Z._-]+$": lambda value: f"{show(value)} must be letters, digits and the characters ._- only",
-    S3_KEY_PATTERN: lambda value: (
-        f"{show(value)} must be an S3 object key: {_S3_KEY_CHARACTERS}, "
-        "parts separated by single slashes, no slash first or last"
-    ),
-    S3_KEY_OR_PREFIX_PATTERN: lambda value: (
-        f"{show(value)} must be an S3 object key, or a key prefix ending with /: {_S3_KEY_CHARACTERS}, "
-        "parts separated by single slashes, no slash first"
-    ),
-    S3_PREFIX_PATTERN: lambda value: (
-        f"{show(value)} must be an S3 key prefix ending with /: {_S3_KEY_CHARACTERS}, "
-        "parts separated by single slashes, no slash first"
-    ),
-    "^subnet-[0-9a-f]{8,17}$": lambda value: (
-        f"{show(value)} must be a subnet id: subnet- and 8 to 17 lowercase hex digits"
-    ),
-    "^sg-[0-9a-f]{8,17}$": lambda value: (
-        f"{show(value)} must be a security group id: sg- and 8 to 17 lowercase hex digits"
-    ),
-}
-"""What each of the schema's patterns means, as a message about the value that does not match.
-
-A pattern missing here is explained by its schema's description when it has one (the
-``name`` definition's "Lowercase letters, digits and hyphens, starting with a letter."),
-else shown as is.
-"""
+PATTERN_MESSAGE = "x-pattern-message"
+"""The schema keyword beside a ``pattern`` that says what the pattern means, as a message about the
+value that does not match: ``{value}`` is the value as shown, ``{region_hint}`` a did-you-mean among
+the known Regions. A pattern without one is explained by its schema's description when it has one
+(the ``name`` definition's "Lowercase letters, digits and hyphens, starting with a letter."), else
+shown as is."""
 
 
 @dataclass(frozen=True)
@@ -339,9 +245,10 @@ def _pattern(error: ValidationError, path: ConfigPath, document: Document) -> li
 
 def _pattern_message(error: ValidationError) -> str:
     pattern = str(_keyword_value(error))
-    explain = PATTERN_MESSAGES.get(pattern)
-    if explain is not None:
-        return explain(error.instance)
+    template = _schema_of(error).get(PATTERN_MESSAGE)
+    if isinstance(template, str):
+        hint = did_you_mean(error.instance, known_regions()) if "{region_hint}" in template else ""
+        return template.format(value=show(error.instance), region_hint=hint)
     description = str(_schema_of(error).get("description", "")).split(". ")[0].rstrip(".")
     if description:
         return f"{show(error.instance)} must be {description[0].lower()}{description[1:]}"

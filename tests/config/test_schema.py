@@ -16,7 +16,7 @@ from jsonschema import Draft202012Validator
 
 from bedrock_platform.config import SCHEMA_PATH, ConfigError, PlatformConfig, load_config
 from bedrock_platform.config.catalog import EMBEDDING_MODELS, KNOWLEDGE_BASE_REGIONS, THROUGHPUT_MODELS
-from bedrock_platform.config.schema import PATTERN_MESSAGES, load_schema
+from bedrock_platform.config.schema import PATTERN_MESSAGE, load_schema
 from tests.config.helpers import ROOT
 
 REPLACEMENTS: list[Any] = [None, True, -1, "Bad Value", ["x"], {"name": "x"}]
@@ -51,14 +51,18 @@ def test_every_object_forbids_unknown_keys() -> None:
         assert "additionalProperties" in schema, schema
 
 
-def test_every_pattern_is_explained_in_words() -> None:
-    """A pattern change without a new explanation would fall back to showing the regex."""
-    patterns = {
-        schema["pattern"] for schema in _schemas(load_schema()) if isinstance(schema.get("pattern"), str)
-    }
-    name_pattern = load_schema()["$defs"]["name"]["pattern"]
-
-    assert patterns - set(PATTERN_MESSAGES) == {name_pattern}  # explained by its description
+def test_every_pattern_is_explained_in_words_beside_it() -> None:
+    """Issue 18: the messages lived in schema.py, keyed by a copy of each regex; each pattern now
+    carries its message in the schema (x-pattern-message), the one place the regex is written."""
+    unexplained = [
+        schema["pattern"]
+        for schema in _schemas(load_schema())
+        if isinstance(schema.get("pattern"), str) and PATTERN_MESSAGE not in schema
+    ]
+    assert unexplained == [load_schema()["$defs"]["name"]["pattern"]]  # explained by its description
+    templates = [schema[PATTERN_MESSAGE] for schema in _schemas(load_schema()) if PATTERN_MESSAGE in schema]
+    assert all("{value}" in template for template in templates)
+    assert all(template.format(value="'x'", region_hint="") for template in templates)
 
 
 def test_every_catalogued_region_passes_the_region_pattern() -> None:

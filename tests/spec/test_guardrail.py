@@ -12,7 +12,7 @@ from typing import Any
 import cfnlint
 
 from bedrock_platform.config import guardrail_rules, model
-from bedrock_platform.config.schema import PATTERN_MESSAGES, load_schema
+from bedrock_platform.config.schema import PATTERN_MESSAGE, load_schema
 from bedrock_platform.spec import guardrail
 
 SCHEMAS = Path(cfnlint.__file__).parent / "data" / "schemas"
@@ -39,7 +39,7 @@ def test_names_descriptions_and_words_are_cloudformations() -> None:
 def test_the_config_schema_and_its_messages_use_the_policy_hash_pattern() -> None:
     version = load_schema()["$defs"]["guardrail_version"]["properties"]["policy"]
     assert version["pattern"] == guardrail.POLICY_HASH_PATTERN
-    assert guardrail.POLICY_HASH_PATTERN in PATTERN_MESSAGES
+    assert f"{guardrail.POLICY_HASH_LENGTH} lowercase hex digits" in version[PATTERN_MESSAGE]
     versions = load_schema()["$defs"]["guardrail"]["properties"]["versions"]["description"]
     assert f"At most {guardrail.MAX_VERSIONS} " in versions
     assert re.fullmatch(guardrail.POLICY_HASH_PATTERN, "0" * guardrail.POLICY_HASH_LENGTH)
