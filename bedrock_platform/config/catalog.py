@@ -85,8 +85,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-import botocore.session
-
 KNOWLEDGE_BASE_REGIONS: tuple[str, ...] = (
     "ap-northeast-1",
     "ap-northeast-2",
@@ -168,7 +166,11 @@ GUARDRAIL_REGIONS: tuple[str, ...] = (
 @functools.cache
 def bedrock_api_regions() -> tuple[str, ...]:
     """Regions with an Amazon Bedrock control-plane endpoint, in every partition, as botocore's
-    endpoint data lists them: what the handlers of throughputs, jobs and invocation logging call."""
+    endpoint data lists them: what the handlers of throughputs, jobs and invocation logging call.
+
+    botocore is imported here, on first use: importing it costs every ``validate`` about 0.1 s."""
+    import botocore.session
+
     session = botocore.session.get_session()
     return tuple(
         sorted(

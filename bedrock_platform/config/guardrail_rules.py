@@ -8,6 +8,7 @@ KMS key's Region and account are checked by the shared rules in :mod:`.rules`; p
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -58,8 +59,10 @@ REGEX_DOES_NOT_COMPILE = "the regex does not compile: {error}"
 REGEX_TOO_LONG = "the regex is {length} characters, at most {limit} (CreateGuardrail's limit)"
 
 
-def _regex_pattern_max_length() -> int:
-    """CreateGuardrail's ``regexesConfig[].pattern`` max length, from botocore's service model."""
+@functools.cache
+def regex_pattern_max_length() -> int:
+    """CreateGuardrail's ``regexesConfig[].pattern`` max length, from botocore's service model (500
+    today); read on first use, as loading the model costs about 0.2 s."""
     import botocore.session
 
     model = botocore.session.get_session().get_service_model("bedrock")
@@ -68,8 +71,6 @@ def _regex_pattern_max_length() -> int:
     return int(pattern.metadata["max"])
 
 
-REGEX_PATTERN_MAX_LENGTH = _regex_pattern_max_length()
-"""500 in botocore's model today."""
 REGEX_ACTION_MISSING = "missing required key 'action' (or 'input' and 'output')"
 REGEX_ACTION_HALF = "missing required key {missing}: give input and output together, or action for both"
 TOO_MANY_WORDS = "has {words} (words and words_file together, duplicates dropped), at most {limit}"
@@ -312,10 +313,10 @@ def regex_patterns(config: Mapping[str, Any], context: RuleContext) -> list[Issu
         pattern = string(config, context, pattern_path)
         if pattern is None:
             continue
-        if len(pattern) > REGEX_PATTERN_MAX_LENGTH:
+        if len(pattern) > regex_pattern_max_length():
             issues.append(
                 context.issue(
-                    pattern_path, REGEX_TOO_LONG.format(length=len(pattern), limit=REGEX_PATTERN_MAX_LENGTH)
+                    pattern_path, REGEX_TOO_LONG.format(length=len(pattern), limit=regex_pattern_max_length())
                 )
             )
             continue
