@@ -12,13 +12,12 @@ a removed one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bedrock_platform.review.compare import compare_templates
+from bedrock_platform.review.compare import compare_templates, references
 from bedrock_platform.review.replacement import SCHEMAS, replacing_paths
 from tests.conftest import Synthesized, synthesize
 
@@ -53,20 +52,6 @@ def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> tuple[Synthesized, Sy
     )
 
 
-def _references(value: Any) -> Iterator[str]:
-    if isinstance(value, dict):
-        if "Ref" in value and isinstance(value["Ref"], str):
-            yield value["Ref"]
-        if "Fn::GetAtt" in value:
-            target = value["Fn::GetAtt"]
-            yield target[0] if isinstance(target, list) else str(target).split(".")[0]
-        for item in value.values():
-            yield from _references(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _references(item)
-
-
 def _at(properties: dict[str, Any], pointer: str) -> Any:
     value: Any = properties
     for part in pointer.removeprefix("/properties/").split("/"):
@@ -78,7 +63,9 @@ def _at(properties: dict[str, Any], pointer: str) -> Any:
 
 def replaced(stack: str, before: dict[str, Any], after: dict[str, Any]) -> set[str]:
     """Logical ids replaced from ``before`` to ``after``: the review's, and those whose create-only
-    properties reference a replaced resource (its new id or endpoint is a new value at deploy time)."""
+    properties reference a replaced resource (its new id or endpoint is a new value at deploy time).
+    The review follows those cascades itself; the loop below carries them on from the indexes that
+    IMMUTABLE_IN_PLACE adds, which the review does not know of."""
     found = {change.logical_id for change in compare_templates(stack, before, after) if change.replacement}
     resources = after.get("Resources", {})
     old = before.get("Resources", {})
@@ -99,7 +86,7 @@ def replaced(stack: str, before: dict[str, Any], after: dict[str, Any]) -> set[s
             and any(
                 reference in found
                 for pointer in replacing_paths(resource["Type"])
-                for reference in _references(_at(resource.get("Properties", {}), pointer))
+                for reference in references(_at(resource.get("Properties", {}), pointer))
             )
         }
         if not spread:
@@ -121,7 +108,7 @@ def collisions(stack: str, before: dict[str, Any], after: dict[str, Any]) -> lis
         scope = NAME_SCOPES.get(new[logical_id]["Type"])
         if scope is not None:
             parent = new[logical_id].get("Properties", {}).get(scope)
-            if parent != old[logical_id].get("Properties", {}).get(scope) or set(_references(parent)) & moved:
+            if parent != old[logical_id].get("Properties", {}).get(scope) or references(parent) & moved:
                 continue  # a new parent: the name is free there
         kept = {
             key: value
