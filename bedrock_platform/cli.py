@@ -12,7 +12,6 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from bedrock_platform import __version__, templates
 from bedrock_platform.config import ConfigError, load_config
@@ -281,7 +280,7 @@ def review(
                 f"    {printable(str(error))}\n"
             )
         return EXIT_NO_DIFF
-    if environment is not None and not _environment_found(environment, changes, folders_stacks):
+    if environment is not None and not any(name.startswith(f"{environment}-") for name in folders_stacks):
         print(
             f"diff: error: --env {printable(environment)!r}: neither side has a stack of that environment "
             f"(stacks: {printable(', '.join(sorted(folders_stacks)) or 'none')})",
@@ -301,7 +300,3 @@ def review(
         if any(change.severity >= threshold for change in changes if not change.asset_only):
             return EXIT_INVALID
     return EXIT_OK
-
-
-def _environment_found(environment: str, changes: list[Any], stacks: set[str]) -> bool:
-    return bool(changes) or any(name.startswith(f"{environment}-") for name in stacks)
