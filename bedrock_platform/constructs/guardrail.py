@@ -179,9 +179,9 @@ class Guardrail(_GuardrailBase):
         super().__init__(scope, id)
         name = guardrail_name or props.name
         problems = []
-        if cdk.Token.is_unresolved(name):
-            pass  # known at deploy time only: CloudFormation checks it
-        elif not guardrail_spec.NAME_PATTERN.match(name) or len(name) > guardrail_spec.NAME_MAX:
+        # A name known at deploy time only is CloudFormation's to check.
+        known = not cdk.Token.is_unresolved(name)
+        if known and (not guardrail_spec.NAME_PATTERN.match(name) or len(name) > guardrail_spec.NAME_MAX):
             problems.append(
                 f"guardrail_name '{name}' must be 1 to {guardrail_spec.NAME_MAX} of [0-9a-zA-Z-_]"
             )
