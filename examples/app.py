@@ -40,7 +40,6 @@ from bedrock_platform.constructs import (
     EvaluationDataset,
     EvaluationJob,
     Guardrail,
-    GuardrailProps,
     IKnowledgeBase,
     InvocationLogging,
     JobBucket,
@@ -48,7 +47,6 @@ from bedrock_platform.constructs import (
     KnowledgeBase,
     PiiEntity,
     ProvisionedThroughput,
-    ProvisionedThroughputProps,
     RegexFilter,
     S3DataSource,
     VectorCollection,
@@ -113,41 +111,39 @@ class RagStack(cdk.Stack):
         # --8<-- [end:data-source]
 
         # --8<-- [start:guardrail]
-        # The policy is the same typed object a YAML guardrail becomes (CloudFormation spellings).
+        # Its policies in CloudFormation spellings, as keyword arguments.
         guardrail = Guardrail(
             self,
             "Guardrail",
-            props=GuardrailProps(
-                name="support-assistant",
-                blocked_input_message="Sorry, I can't help with that.",
-                blocked_output_message="Sorry, I can't answer that.",
-                content_filters=(
-                    ContentFilter(type="HATE", input_strength="HIGH", output_strength="HIGH"),
-                    ContentFilter(type="INSULTS", input_strength="MEDIUM", output_strength="MEDIUM"),
-                    ContentFilter(type="PROMPT_ATTACK", input_strength="HIGH", output_strength="NONE"),
-                ),
-                denied_topics=(
-                    DeniedTopic(
-                        name="investment-advice",
-                        definition="Recommendations on which stocks, funds or other assets to buy or sell.",
-                        examples=("Which stocks should I buy this year?",),
-                    ),
-                ),
-                pii_entities=(
-                    PiiEntity(type="EMAIL", input_action="ANONYMIZE", output_action="ANONYMIZE"),
-                    PiiEntity(type="US_SOCIAL_SECURITY_NUMBER", input_action="BLOCK", output_action="BLOCK"),
-                ),
-                regexes=(
-                    RegexFilter(
-                        name="ticket-id",
-                        pattern=r"TICKET-\d{6}",
-                        input_action="NONE",
-                        output_action="ANONYMIZE",
-                    ),
-                ),
-                grounding_threshold=0.75,
-                relevance_threshold=0.75,
+            guardrail_name="support-assistant",
+            blocked_input_message="Sorry, I can't help with that.",
+            blocked_output_message="Sorry, I can't answer that.",
+            content_filters=(
+                ContentFilter(type="HATE", input_strength="HIGH", output_strength="HIGH"),
+                ContentFilter(type="INSULTS", input_strength="MEDIUM", output_strength="MEDIUM"),
+                ContentFilter(type="PROMPT_ATTACK", input_strength="HIGH", output_strength="NONE"),
             ),
+            denied_topics=(
+                DeniedTopic(
+                    name="investment-advice",
+                    definition="Recommendations on which stocks, funds or other assets to buy or sell.",
+                    examples=("Which stocks should I buy this year?",),
+                ),
+            ),
+            pii_entities=(
+                PiiEntity(type="EMAIL", input_action="ANONYMIZE", output_action="ANONYMIZE"),
+                PiiEntity(type="US_SOCIAL_SECURITY_NUMBER", input_action="BLOCK", output_action="BLOCK"),
+            ),
+            regexes=(
+                RegexFilter(
+                    name="ticket-id",
+                    pattern=r"TICKET-\d{6}",
+                    input_action="NONE",
+                    output_action="ANONYMIZE",
+                ),
+            ),
+            grounding_threshold=0.75,
+            relevance_threshold=0.75,
         )
         # Publish the current policy as version 1 (an immutable snapshot, retained on removal).
         # Append later versions after it; never remove or reorder one.
@@ -207,12 +203,12 @@ class ThroughputStack(cdk.Stack):
         throughput = ProvisionedThroughput(
             self,
             "Assistant",
-            props=ProvisionedThroughputProps(
-                name="assistant",
-                model="amazon.nova-lite-v1:0:300k",  # base model id with its context variant
-                model_units=1,
-                commitment="none",  # one_month / six_months also need acknowledge_commitment=True
-            ),
+            provisioned_model_name="assistant",
+            model="amazon.nova-lite-v1:0:300k",  # base model id with its context variant
+            model_units=1,
+            # Default: by the hour. CommitmentDuration.ONE_MONTH or SIX_MONTHS buys a term: a lower
+            # rate, billed for the whole term, and it cannot be deleted before the term ends.
+            commitment=None,
         )
         # An application role created elsewhere: the grant is a policy of this stack attached to it.
         application = iam.Role.from_role_name(self, "Application", "support-assistant")

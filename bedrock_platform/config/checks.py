@@ -39,6 +39,9 @@ class RuleContext:
     invalid_paths: frozenset[ConfigPath] = frozenset()
     word_lists: Mapping[str, WordList] = field(default_factory=dict)
     """The word files that could be read, by ``words_file`` as written (the others were reported)."""
+    schema_checked: bool = False
+    """Whether ``invalid_paths`` comes from the schema (the loader's case): only then may a rule build
+    the typed model of a part that :meth:`valid_tree` says the schema accepted."""
 
     def issue(self, path: ConfigPath, message: str, *, key: str | None = None) -> Issue:
         """An issue at the value at ``path`` (or at its entry ``key``)."""

@@ -331,16 +331,23 @@ def regex_actions(config: Mapping[str, Any], context: RuleContext) -> list[Issue
     """A regex gives action (input and output), or input and output, not both."""
     issues = []
     for regex_path, regex in _regexes(config):
-        given = [key for key in ("input", "output") if key in regex]
-        if "action" in regex:
-            message = EITHER_OR.format(one="action", other="input and output")
-            issues += [context.issue(regex_path, message, key=key) for key in given]
-        elif not given:
-            issues.append(context.issue(regex_path, REGEX_ACTION_MISSING))
-        elif len(given) == 1:
-            missing = "output" if given == ["input"] else "input"
-            issues.append(context.issue(regex_path, REGEX_ACTION_HALF.format(missing=show(missing))))
+        issues += [
+            context.issue(regex_path, message, key=key) for message, key in _regex_action_problems(regex)
+        ]
     return issues
+
+
+def _regex_action_problems(regex: Mapping[str, Any]) -> list[tuple[str, str | None]]:
+    """What is wrong with a regex's actions, each with the key it is about (None: the regex)."""
+    given = [key for key in ("input", "output") if key in regex]
+    if "action" in regex:
+        return [(EITHER_OR.format(one="action", other="input and output"), key) for key in given]
+    if not given:
+        return [(REGEX_ACTION_MISSING, None)]
+    if len(given) == 1:
+        missing = "output" if given == ["input"] else "input"
+        return [(REGEX_ACTION_HALF.format(missing=show(missing)), None)]
+    return []
 
 
 def word_lists(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
@@ -467,20 +474,25 @@ def _version_description(config: Mapping[str, Any], context: RuleContext, path: 
 
 
 def _current_policy_hash(context: RuleContext, path: ConfigPath, guardrail: Mapping[str, Any]) -> str | None:
-    """The guardrail's policy hash now; None while it cannot be built (schema errors, unread words, ...)."""
-    if not context.valid_tree(path, except_under=(*path, "versions")):
+    """The guardrail's policy hash now; None while it cannot be built: the schema refused part of its
+    policy, a regex's actions are incomplete (rule regex-actions), or its words file was not read
+    (each of them is reported).
+
+    Where the schema passed, the typed guardrail is built without a guard: the schema admits only
+    what the model maps (tests/config/test_fuzz.py loads the mutants of every valid config, and an
+    exception here would be the loader's internal error, which fails it).
+    """
+    if not context.schema_checked or not context.valid_tree(path, except_under=(*path, "versions")):
         return None
     words_file = value(guardrail, ("word_filters", "words_file"))
     file_words = context.word_lists.get(words_file) if isinstance(words_file, str) else None
     if words_file is not None and file_words is None:
         return None
-    policy_only = {key: setting for key, setting in guardrail.items() if key != "versions"}
-    try:
-        return build_guardrail(policy_only, file_words.words if file_words else ()).policy_hash
-    except (KeyError, TypeError, AttributeError, ValueError):
-        # Not a complete policy yet (a regex without its action, or a document that skipped the
-        # schema): another rule reports why; the hint waits until the guardrail can be built.
+    regexes = value(guardrail, ("sensitive_information", "regexes")) or []
+    if any(_regex_action_problems(regex) for regex in regexes):
         return None
+    policy_only = {key: setting for key, setting in guardrail.items() if key != "versions"}
+    return build_guardrail(policy_only, file_words.words if file_words else ()).policy_hash
 
 
 def smoke_samples_differ(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:

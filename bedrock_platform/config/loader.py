@@ -118,7 +118,7 @@ def validate(document: Document) -> ValidConfig:
     """
     schema = check_schema(document)
     word_files = read_word_files(document, schema.invalid_paths)
-    context = RuleContext(document, schema.invalid_paths, word_files.lists)
+    context = RuleContext(document, schema.invalid_paths, word_files.lists, schema_checked=True)
     issues = [
         *(issue.with_rule(SCHEMA_RULE) for issue in schema.issues),
         *(issue.with_rule(WORDS_FILE_RULE) for issue in word_files.issues),

@@ -21,6 +21,7 @@ from bedrock_platform.config.catalog import (
 )
 from bedrock_platform.config.placement import DEFAULT_KNOWLEDGE_STACKS, knowledge_stack_of
 from bedrock_platform.spec import chunking as chunking_spec
+from bedrock_platform.spec import logging as logging_spec
 
 # Moved to bedrock_platform/spec (CDK-free and YAML-free, what the constructs take); these names
 # stay importable here for the YAML mapping below and for existing imports.
@@ -62,7 +63,7 @@ INVOCATION_TYPES: Mapping[str, InvocationType] = {"invoke_model": "InvokeModel",
 """Batch inference invocation types: config name to the API's ``modelInvocationType``."""
 
 PROD_ENVIRONMENT = "prod"
-DEFAULT_LOG_RETENTION_DAYS = 365
+DEFAULT_LOG_RETENTION_DAYS = logging_spec.DEFAULT_RETENTION_DAYS
 DEFAULT_PIPELINE_BRANCH = "main"
 
 ChunkingStrategy = Literal["fixed_size", "hierarchical", "semantic", "none"]
@@ -270,12 +271,12 @@ class InvocationLogging:
     retention_days: int = DEFAULT_LOG_RETENTION_DAYS
     log_kms_key_arn: str | None = None
     large_data_to_s3: bool = False
-    data: tuple[str, ...] = ("text",)
+    data: tuple[str, ...] = logging_spec.DEFAULT_DATA
     take_over_existing: bool = False
 
     def log_group_name(self, environment: str) -> str:
         """``/aws/bedrock/<environment>/model-invocations``."""
-        return f"/aws/bedrock/{environment}/model-invocations"
+        return logging_spec.invocation_log_group(environment)
 
 
 def build_invocation_logging(raw: Mapping[str, Any]) -> InvocationLogging:
@@ -289,7 +290,7 @@ def build_invocation_logging(raw: Mapping[str, Any]) -> InvocationLogging:
         retention_days=(cloudwatch or {}).get("retention_days", DEFAULT_LOG_RETENTION_DAYS),
         log_kms_key_arn=(cloudwatch or {}).get("kms_key_arn"),
         large_data_to_s3=bool((cloudwatch or {}).get("large_data_to_s3", False)),
-        data=tuple(raw.get("data", ["text"])),
+        data=tuple(raw.get("data", logging_spec.DEFAULT_DATA)),
         take_over_existing=bool(raw.get("take_over_existing", False)),
     )
 

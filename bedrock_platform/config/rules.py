@@ -56,7 +56,7 @@ from bedrock_platform.config.messages import did_you_mean, show
 from bedrock_platform.config.model import CHUNKING_DEFAULTS, PROD_ENVIRONMENT
 from bedrock_platform.spec import chunking as chunking_spec
 from bedrock_platform.spec import names as names_spec
-from bedrock_platform.vector_stores import COLLECTION_INDEX_REGIONS
+from bedrock_platform.spec.vector_stores import COLLECTION_INDEX_REGIONS
 
 COLLECTION_NAME_LENGTH = (
     "the collection name {name} is {length} characters, {bound} {limit} "

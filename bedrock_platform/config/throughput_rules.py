@@ -25,7 +25,15 @@ from bedrock_platform.config.checks import (
 from bedrock_platform.config.document import ConfigPath
 from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.messages import did_you_mean, one_of, show
-from bedrock_platform.config.model import THROUGHPUT_NAME_SUFFIX_LENGTH, UNACKNOWLEDGED_MODEL_UNITS
+from bedrock_platform.spec.throughput import (
+    CUSTOM_MODEL_ARN,
+    STACK_TAG_KEY,
+    TAGS_MAX,
+    THROUGHPUT_NAME_SUFFIX_LENGTH,
+    UNACKNOWLEDGED_MODEL_UNITS,
+    CommitmentDuration,
+)
+from bedrock_platform.spec.throughput import NAME_MAX as PROVISIONED_MODEL_NAME_MAX
 
 COMMITMENT_UNACKNOWLEDGED = (
     "commitment {commitment} buys the model units for {term}: they are billed for the whole term and "
@@ -87,25 +95,10 @@ RESERVED_TAG_KEY = (
     "role may manage only the throughputs that carry it; use another key"
 )
 
-COMMITMENT_TERMS: Mapping[str, str] = {"one_month": "1 month", "six_months": "6 months"}
-"""The commitments that buy a term, and the term."""
-PROVISIONED_MODEL_NAME_MAX = 63
-"""CreateProvisionedModelThroughput's limit on provisionedModelName (1 to 63 characters)."""
-BEDROCK_TAGS_MAX = 50
-"""Tags one Bedrock resource can carry (the Bedrock API reference for TagResource)."""
-STACK_TAG_KEY = "bedrock-platform:stack"
-"""The tag the throughput handler sets on every throughput it buys (``STACK_TAG_KEY`` of
-bedrock_platform/handlers/provisioned_throughput.py, which cannot import this package; a test
-checks they are equal)."""
 EXAMPLE_MODEL = "amazon.nova-lite-v1:0:300k"
 HINTED_MODELS = 3
 """How many Active models a lifecycle error suggests (the catalog's order), before "and N more"."""
 
-CUSTOM_MODEL_ARN = re.compile(
-    r"^arn:aws(-[^:]+)?:bedrock:(?P<region>[a-z0-9-]{1,20}):(?P<account>[0-9]{12}):custom-model/"
-    r"(imported|[a-z0-9-]{1,63}[.][a-z0-9-]{1,63})(:[a-z0-9-]{1,63}){0,2}/[a-z0-9]{12}$"
-)
-"""A custom model ARN, as CreateProvisionedModelThroughput's modelId accepts it."""
 FOUNDATION_MODEL_ARN_PATTERN = re.compile(
     r"^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}::foundation-model/(?P<model_id>[^/]+)$"
 )
@@ -123,16 +116,23 @@ def commitments_acknowledged(config: Mapping[str, Any], context: RuleContext) ->
     for path, _ in _throughputs(config):
         commitment_path = (*path, "commitment")
         commitment = string(config, context, commitment_path)
-        if commitment is None or commitment not in COMMITMENT_TERMS:
+        term = _term(commitment)
+        if term is None:
             continue
         acknowledge_path = (*path, "acknowledge_commitment")
         if value(config, acknowledge_path) is True or not context.valid(acknowledge_path):
             continue  # confirmed, or not a boolean and already reported by the schema
-        message = COMMITMENT_UNACKNOWLEDGED.format(
-            commitment=show(commitment), term=COMMITMENT_TERMS[commitment]
-        )
+        message = COMMITMENT_UNACKNOWLEDGED.format(commitment=show(term.spelling), term=term.term)
         issues.append(context.issue(commitment_path, message))
     return issues
+
+
+def _term(commitment: str | None) -> CommitmentDuration | None:
+    """The term a commitment buys; None for none, or for a value the schema reports."""
+    try:
+        return None if commitment is None else CommitmentDuration.of(commitment)
+    except ValueError:
+        return None
 
 
 def costs_acknowledged(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
@@ -305,7 +305,7 @@ def throughput_tags(config: Mapping[str, Any], context: RuleContext) -> list[Iss
             message = RESERVED_TAG_KEY.format(key=show(STACK_TAG_KEY))
             issues.append(context.issue((*path, "tags"), message, key=STACK_TAG_KEY))
         count = len(shared | set(own) | {STACK_TAG_KEY})
-        if count > BEDROCK_TAGS_MAX:
-            message = TOO_MANY_TAGS.format(count=count, limit=BEDROCK_TAGS_MAX, stack_tag=STACK_TAG_KEY)
+        if count > TAGS_MAX:
+            message = TOO_MANY_TAGS.format(count=count, limit=TAGS_MAX, stack_tag=STACK_TAG_KEY)
             issues.append(context.issue((*path, "tags"), message))
     return issues

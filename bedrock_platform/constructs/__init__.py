@@ -9,11 +9,15 @@ from bedrock_platform.constructs import Guardrail, KnowledgeBase, VectorCollecti
   :class:`S3DataSource` with its :class:`Chunking`, on a :class:`DocumentBucket` (server access
   logs to an :class:`AccessLogsBucket`) or any bucket; :class:`DataSourceIngestion` starts an
   ingestion job of a data source on each deploy that creates it or changes its settings.
-- Guardrails: :class:`Guardrail` from a :class:`GuardrailProps` (its policy types:
-  :class:`ContentFilter`, :class:`DeniedTopic`, :class:`PiiEntity`, :class:`RegexFilter`), and its
-  published :class:`GuardrailVersion` s (declared as :class:`GuardrailVersionSpec` or added with
-  ``Guardrail.add_version``).
-- Provisioned throughput: :class:`ProvisionedThroughput` from a :class:`ProvisionedThroughputProps`.
+- Guardrails: :class:`Guardrail` (its policies: :class:`ContentFilter`, :class:`DeniedTopic`,
+  :class:`PiiEntity`, :class:`RegexFilter`), and its published :class:`GuardrailVersion` s
+  (declared as :class:`GuardrailVersionSpec` or added with ``Guardrail.add_version``).
+- Provisioned throughput: :class:`ProvisionedThroughput`, bought by the hour or for a
+  :class:`CommitmentDuration`.
+
+Every construct takes keyword arguments with CDK types (``RemovalPolicy``, ``IKey``, ``IBucket``).
+``GuardrailProps`` and ``ProvisionedThroughputProps`` (the YAML config's typed entries), passed as
+``props=``, are deprecated and go in the next release (docs/constructs.md, "Migrating from props=").
 - Jobs: :class:`EvaluationJob` (datasets as :class:`EvaluationDataset`), :class:`BatchInferenceJob`,
   the models they invoke (:class:`JobModel`), and a :class:`JobBucket` for their data; a dataset's
   or input's file shipped with the app is uploaded by :class:`JobData` (as the stack's
@@ -50,6 +54,7 @@ from bedrock_platform.constructs.job_data import JobData, JobDataUploader
 from bedrock_platform.constructs.knowledge_base import IKnowledgeBase, KnowledgeBase
 from bedrock_platform.constructs.nag import acknowledge_role_policy, add_checks
 from bedrock_platform.constructs.provisioned_throughput import (
+    CommitmentDuration,
     IProvisionedThroughput,
     ProvisionedThroughput,
     ProvisionedThroughputProps,
@@ -69,6 +74,7 @@ __all__ = [
     "AccessLogsBucket",
     "BatchInferenceJob",
     "Chunking",
+    "CommitmentDuration",
     "ConstructValidationError",
     "ContentFilter",
     "DataSourceIngestion",

@@ -19,6 +19,7 @@ from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.knowledge_base import KnowledgeBase
 from bedrock_platform.constructs.nag import acknowledge_bucket, acknowledge_wildcard
 from bedrock_platform.spec import chunking as chunking_spec
+from bedrock_platform.spec import knowledge_base as knowledge_base_spec
 from bedrock_platform.spec import names as names_spec
 
 _NAME = names_spec.BEDROCK_NAME
@@ -183,8 +184,9 @@ class S3DataSource(Construct):
             problems.append(f"inclusion_prefixes has {len(inclusion_prefixes)} entries, at most 1")
         if data_deletion_policy not in ("DELETE", "RETAIN"):
             problems.append(f"data_deletion_policy '{data_deletion_policy}' must be DELETE or RETAIN")
-        if description is not None and not 1 <= len(description) <= 200:
-            problems.append(f"description is {len(description)} characters, must be 1 to 200")
+        description_problem = knowledge_base_spec.description_problem(description)
+        if description_problem:
+            problems.append(description_problem)
         if problems:
             raise ConstructValidationError(f"S3DataSource '{id}': " + "; ".join(problems))
 

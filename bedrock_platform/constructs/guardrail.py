@@ -1,8 +1,10 @@
 """Bedrock guardrails and their published versions.
 
-A guardrail is described by a :class:`GuardrailProps` (the same typed object the YAML config
-becomes). Every change to the guardrail is an in-place update of its DRAFT; a published version
-is an immutable snapshot, one ``AWS::Bedrock::GuardrailVersion`` each:
+A guardrail is described by keyword arguments: its messages and policies (in CloudFormation
+spellings, with :class:`ContentFilter`, :class:`DeniedTopic`, :class:`PiiEntity` and
+:class:`RegexFilter`), its key and its versions. Every change to the guardrail is an in-place
+update of its DRAFT; a published version is an immutable snapshot, one
+``AWS::Bedrock::GuardrailVersion`` each:
 
 - its logical id is its position (``Version1``, ``Version2``...), so appending a version adds
   exactly one resource and changes no other;
@@ -28,8 +30,11 @@ there (see :mod:`bedrock_platform.geographies`).
 
 from __future__ import annotations
 
+import json
 import re
-from typing import Protocol
+import warnings
+from collections.abc import Sequence
+from typing import Protocol, overload
 
 import aws_cdk as cdk
 from aws_cdk import aws_bedrock as bedrock
@@ -41,7 +46,14 @@ from bedrock_platform import geographies, permissions
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.nag import acknowledge_wildcard
 from bedrock_platform.spec import guardrail as guardrail_spec
-from bedrock_platform.spec.guardrail import VERSION_DESCRIPTION_MAX, version_description
+from bedrock_platform.spec.guardrail import (
+    VERSION_DESCRIPTION_MAX,
+    ContentFilter,
+    DeniedTopic,
+    PiiEntity,
+    RegexFilter,
+    version_description,
+)
 from bedrock_platform.spec.guardrail import Guardrail as GuardrailProps
 from bedrock_platform.spec.guardrail import GuardrailVersion as GuardrailVersionSpec
 
@@ -160,6 +172,32 @@ class GuardrailVersion(Construct):
 class Guardrail(_GuardrailBase):
     """A Bedrock guardrail with every policy a guardrail can declare, and its published versions."""
 
+    @overload
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        guardrail_name: str,
+        blocked_input_message: str,
+        blocked_output_message: str,
+        description: str | None = None,
+        kms_key: kms.IKey | None = None,
+        cross_region_profile: str | None = None,
+        content_filters: Sequence[ContentFilter] = (),
+        content_filter_tier: str = "CLASSIC",
+        denied_topics: Sequence[DeniedTopic] = (),
+        topic_tier: str = "CLASSIC",
+        managed_word_lists: Sequence[str] = (),
+        words: Sequence[str] = (),
+        pii_entities: Sequence[PiiEntity] = (),
+        regexes: Sequence[RegexFilter] = (),
+        grounding_threshold: float | None = None,
+        relevance_threshold: float | None = None,
+        versions: Sequence[GuardrailVersionSpec] = (),
+    ) -> None: ...
+
+    @overload
     def __init__(
         self,
         scope: Construct,
@@ -168,16 +206,105 @@ class Guardrail(_GuardrailBase):
         props: GuardrailProps,
         guardrail_name: str | None = None,
         kms_key: kms.IKey | None = None,
-    ) -> None:
-        """Create the guardrail and the versions listed in ``props.versions``.
+    ) -> None: ...
 
-        :param props: the policy, messages and versions (``bedrock_platform.spec.guardrail.Guardrail``).
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        guardrail_name: str | None = None,
+        blocked_input_message: str | None = None,
+        blocked_output_message: str | None = None,
+        description: str | None = None,
+        kms_key: kms.IKey | None = None,
+        cross_region_profile: str | None = None,
+        content_filters: Sequence[ContentFilter] = (),
+        content_filter_tier: str = "CLASSIC",
+        denied_topics: Sequence[DeniedTopic] = (),
+        topic_tier: str = "CLASSIC",
+        managed_word_lists: Sequence[str] = (),
+        words: Sequence[str] = (),
+        pii_entities: Sequence[PiiEntity] = (),
+        regexes: Sequence[RegexFilter] = (),
+        grounding_threshold: float | None = None,
+        relevance_threshold: float | None = None,
+        versions: Sequence[GuardrailVersionSpec] = (),
+        props: GuardrailProps | None = None,
+    ) -> None:
+        """Create the guardrail and the versions listed in ``versions``.
+
         :param guardrail_name: the AWS name, ``[0-9a-zA-Z-_]{1,50}`` (:mod:`bedrock_platform.spec.guardrail`).
-            Default: ``props.name``.
-        :param kms_key: customer managed key. Default: ``props.kms_key_arn`` imported, else AWS owned.
+        :param blocked_input_message: what the guardrail answers for a blocked prompt, 1 to 500 characters.
+        :param blocked_output_message: what it answers for a blocked response, 1 to 500 characters.
+        :param description: Default: none.
+        :param kms_key: customer managed key. Default: an AWS owned key.
+        :param cross_region_profile: a guardrail profile id (``eu.guardrail.v1:0``) or ARN; needed
+            for the STANDARD tiers. Default: none.
+        :param content_filters: Default: none.
+        :param content_filter_tier: ``CLASSIC`` or ``STANDARD``. Default: ``CLASSIC``.
+        :param denied_topics: Default: none.
+        :param topic_tier: ``CLASSIC`` or ``STANDARD``. Default: ``CLASSIC``.
+        :param managed_word_lists: ``PROFANITY``. Default: none.
+        :param words: custom words, at most 10,000 of at most 100 characters. Default: none.
+        :param pii_entities: Default: none.
+        :param regexes: Default: none.
+        :param grounding_threshold: contextual grounding threshold, 0 to 0.99. Default: none.
+        :param relevance_threshold: relevance threshold, 0 to 0.99. Default: none.
+        :param versions: published versions, oldest first; the newest pins the current
+            :attr:`policy_hash`. Default: none (add them with :meth:`add_version`).
+        :param props: deprecated, removed in the next release: the config's typed guardrail
+            (``GuardrailProps``), with ``guardrail_name`` defaulting to ``props.name`` and
+            ``kms_key`` to ``props.kms_key_arn``. Pass the keywords instead (docs/constructs.md,
+            "Migrating from props=").
         """
         super().__init__(scope, id)
-        name = guardrail_name or props.name
+        if props is not None:
+            warnings.warn(
+                "Guardrail(props=...) is deprecated: pass guardrail_name=, the messages, the policies, "
+                "kms_key= and versions= as keywords (docs/constructs.md)",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            guardrail_name = guardrail_name or props.name
+            if kms_key is None and props.kms_key_arn:
+                kms_key = kms.Key.from_key_arn(self, "Key", props.kms_key_arn)
+            spec = props
+        else:
+            missing = [
+                label
+                for label, given in (
+                    ("guardrail_name", guardrail_name),
+                    ("blocked_input_message", blocked_input_message),
+                    ("blocked_output_message", blocked_output_message),
+                )
+                if given is None
+            ]
+            if missing:
+                raise ConstructValidationError(f"Guardrail '{id}': {', '.join(missing)} required")
+            assert guardrail_name is not None and blocked_input_message is not None
+            assert blocked_output_message is not None
+            spec = GuardrailProps(
+                name=guardrail_name,
+                description=description,
+                blocked_input_message=blocked_input_message,
+                blocked_output_message=blocked_output_message,
+                kms_key_arn=_key_identity(self, kms_key),
+                cross_region_profile=cross_region_profile,
+                content_filters=tuple(content_filters),
+                content_filter_tier=content_filter_tier,
+                denied_topics=tuple(denied_topics),
+                topic_tier=topic_tier,
+                managed_word_lists=tuple(managed_word_lists),
+                words=tuple(words),
+                pii_entities=tuple(pii_entities),
+                regexes=tuple(regexes),
+                grounding_threshold=grounding_threshold,
+                relevance_threshold=relevance_threshold,
+                versions=tuple(versions),
+            )
+        assert guardrail_name is not None
+        name = guardrail_name
         problems = []
         # A name known at deploy time only is CloudFormation's to check.
         known = not cdk.Token.is_unresolved(name)
@@ -186,73 +313,64 @@ class Guardrail(_GuardrailBase):
                 f"guardrail_name '{name}' must be 1 to {guardrail_spec.NAME_MAX} of [0-9a-zA-Z-_]"
             )
         for label, message in (
-            ("blocked_input_message", props.blocked_input_message),
-            ("blocked_output_message", props.blocked_output_message),
+            ("blocked_input_message", spec.blocked_input_message),
+            ("blocked_output_message", spec.blocked_output_message),
         ):
-            if not 1 <= len(message) <= 500:
-                problems.append(f"{label} is {len(message)} characters, must be 1 to 500")
-        if not (
-            props.content_filters
-            or props.denied_topics
-            or props.words
-            or props.managed_word_lists
-            or props.pii_entities
-            or props.regexes
-            or props.grounding_threshold is not None
-            or props.relevance_threshold is not None
-        ):
+            if not 1 <= len(message) <= guardrail_spec.BLOCKED_MESSAGE_MAX:
+                problems.append(
+                    f"{label} is {len(message)} characters, must be 1 to {guardrail_spec.BLOCKED_MESSAGE_MAX}"
+                )
+        if not spec.declares_policy:
             problems.append(
                 "declares no policy: give at least one of content filters, denied topics, words, "
                 "sensitive information or contextual grounding"
             )
-        if props.versions and props.versions[-1].policy != props.policy_hash:
+        if spec.versions and spec.versions[-1].policy != spec.policy_hash:
             problems.append(
-                f"version {len(props.versions)}, the newest, publishes the current policy "
-                f"{props.policy_hash}: its policy is {props.versions[-1].policy}"
+                f"version {len(spec.versions)}, the newest, publishes the current policy "
+                f"{spec.policy_hash}: its policy is {spec.versions[-1].policy}"
             )
         stack = cdk.Stack.of(self)
-        if props.cross_region_profile:
-            problems += _profile_problems(props.cross_region_profile, stack.region)
+        if spec.cross_region_profile:
+            problems += _profile_problems(spec.cross_region_profile, stack.region)
         if problems:
             raise ConstructValidationError(f"Guardrail '{id}': " + "; ".join(problems))
 
-        if kms_key is None and props.kms_key_arn:
-            kms_key = kms.Key.from_key_arn(self, "Key", props.kms_key_arn)
         self.kms_key = kms_key
-        self.cross_region_profile = props.cross_region_profile
-        self.props = props
+        self.cross_region_profile = spec.cross_region_profile
+        self._spec = spec
         self.guardrail_name = name
         self.resource = bedrock.CfnGuardrail(
             self,
             "Resource",
             name=name,
-            description=props.description,
-            blocked_input_messaging=props.blocked_input_message,
-            blocked_outputs_messaging=props.blocked_output_message,
+            description=spec.description,
+            blocked_input_messaging=spec.blocked_input_message,
+            blocked_outputs_messaging=spec.blocked_output_message,
             kms_key_arn=kms_key.key_arn if kms_key else None,
             cross_region_config=(
                 bedrock.CfnGuardrail.GuardrailCrossRegionConfigProperty(
-                    guardrail_profile_arn=_profile_arn(stack, props.cross_region_profile)
+                    guardrail_profile_arn=_profile_arn(stack, spec.cross_region_profile)
                 )
-                if props.cross_region_profile
+                if spec.cross_region_profile
                 else None
             ),
-            content_policy_config=_content_policy(props),
-            topic_policy_config=_topic_policy(props),
-            word_policy_config=_word_policy(props),
-            sensitive_information_policy_config=_sensitive_information_policy(props),
-            contextual_grounding_policy_config=_grounding_policy(props),
+            content_policy_config=_content_policy(spec),
+            topic_policy_config=_topic_policy(spec),
+            word_policy_config=_word_policy(spec),
+            sensitive_information_policy_config=_sensitive_information_policy(spec),
+            contextual_grounding_policy_config=_grounding_policy(spec),
         )
         self.guardrail_id = self.resource.attr_guardrail_id
         self.guardrail_arn = self.resource.attr_guardrail_arn
         self.versions: list[GuardrailVersion] = []
-        for spec in props.versions:
-            self._add_version(spec)
+        for version in spec.versions:
+            self._add_version(version)
 
     @property
     def policy_hash(self) -> str:
         """The hash of the guardrail's current plain policy (what a new version would capture)."""
-        return self.props.policy_hash
+        return self._spec.policy_hash
 
     @property
     def latest_version(self) -> GuardrailVersion | None:
@@ -347,6 +465,16 @@ class _ImportedGuardrail(_GuardrailBase):
         self.guardrail_arn = cdk.Stack.of(self).format_arn(
             service="bedrock", resource="guardrail", resource_name=guardrail_id
         )
+
+
+def _key_identity(scope: Construct, key: kms.IKey | None) -> str | None:
+    """The key as the policy hash sees it: its ARN, or for a key known at deploy time only the
+    CloudFormation expression of its ARN (the same app gives the same expression)."""
+    if key is None:
+        return None
+    if not cdk.Token.is_unresolved(key.key_arn):
+        return key.key_arn
+    return json.dumps(cdk.Stack.of(scope).resolve(key.key_arn), sort_keys=True)
 
 
 def _profile_problems(profile: str, region: str) -> list[str]:

@@ -19,13 +19,12 @@ from bedrock_platform import permissions
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.handler_provider import HandlerProvider
 from bedrock_platform.constructs.nag import acknowledge_role_policy, acknowledge_wildcard
+from bedrock_platform.spec.logging import DATA_KINDS, DEFAULT_DATA, DELIVERY_LOG_STREAM
 
 __all__ = ["DATA_KINDS", "InvocationLogging"]
 
 RESOURCE_TYPE = "Custom::BedrockInvocationLogging"
-DATA_KINDS = ("text", "image", "embedding", "video", "audio")
 """What Bedrock can log of each invocation, one ``<kind>DataDeliveryEnabled`` flag each."""
-DELIVERY_LOG_STREAM = "aws/bedrock/modelinvocations"
 """The log stream Bedrock writes invocation logs to (user guide, "Set up a CloudWatch Logs destination")."""
 QUERY_INTERVAL = cdk.Duration.seconds(10)
 TOTAL_TIMEOUT = cdk.Duration.minutes(10)
@@ -68,7 +67,7 @@ class InvocationLogging(Construct):
         key_prefix: str = "",
         log_group: logs.ILogGroup | None = None,
         large_data_key_prefix: str | None = None,
-        data: Sequence[str] = ("text",),
+        data: Sequence[str] = DEFAULT_DATA,
         take_over_existing: bool = False,
         removal_policy: cdk.RemovalPolicy = cdk.RemovalPolicy.DESTROY,
     ) -> None:

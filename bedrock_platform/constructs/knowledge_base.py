@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Protocol
 
 import aws_cdk as cdk
@@ -16,6 +14,7 @@ from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.nag import acknowledge_wildcard
 from bedrock_platform.constructs.service_role import bedrock_service_role, foundation_model_arn
 from bedrock_platform.constructs.vector_index import VectorIndex
+from bedrock_platform.spec import knowledge_base as knowledge_base_spec
 from bedrock_platform.spec import names as names_spec
 
 _NAME = names_spec.BEDROCK_NAME
@@ -111,22 +110,22 @@ class KnowledgeBase(_KnowledgeBaseBase):
         """
         super().__init__(scope, id)
         collection = vector_index.collection
-        create_only = {
-            "embedding_model": embedding_model_id,
-            "dimensions": vector_index.dimensions if configure_dimensions else None,
-            "collection": None
+        self.fingerprint = knowledge_base_spec.name_fingerprint(
+            embedding_model=embedding_model_id,
+            dimensions=vector_index.dimensions if configure_dimensions else None,
+            collection=None
             if cdk.Token.is_unresolved(collection.collection_name)
             else collection.collection_name,
-            "index": vector_index.index_name,
-            "fields": [vector_index.vector_field, vector_index.text_field, vector_index.metadata_field],
-        }
-        self.fingerprint = hashlib.sha256(json.dumps(create_only, sort_keys=True).encode()).hexdigest()[:6]
+            index=vector_index.index_name,
+            fields=(vector_index.vector_field, vector_index.text_field, vector_index.metadata_field),
+        )
         name = f"{knowledge_base_name}-{self.fingerprint}"
         problems = []
         if not cdk.Token.is_unresolved(knowledge_base_name) and not _NAME.match(name):
             problems.append(f"knowledge base name '{name}' must match {_NAME.pattern}")
-        if description is not None and not 1 <= len(description) <= 200:
-            problems.append(f"description is {len(description)} characters, must be 1 to 200")
+        description_problem = knowledge_base_spec.description_problem(description)
+        if description_problem:
+            problems.append(description_problem)
         if problems:
             raise ConstructValidationError(f"KnowledgeBase '{id}': " + "; ".join(problems))
 

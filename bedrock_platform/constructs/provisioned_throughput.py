@@ -12,7 +12,8 @@ different name) before the old one is deleted.
 
 from __future__ import annotations
 
-import re
+import warnings
+from collections.abc import Mapping
 from typing import Protocol
 
 import aws_cdk as cdk
@@ -24,22 +25,30 @@ from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.handler_provider import HandlerProvider
 from bedrock_platform.constructs.nag import acknowledge_wildcard
 from bedrock_platform.constructs.service_role import foundation_model_arn
-from bedrock_platform.handlers.provisioned_throughput import STACK_TAG_KEY
-from bedrock_platform.spec.hashing import short_hash
-from bedrock_platform.spec.throughput import MAX_MODEL_UNITS, UNACKNOWLEDGED_MODEL_UNITS
+from bedrock_platform.spec import throughput as throughput_spec
+from bedrock_platform.spec.throughput import (
+    MAX_MODEL_UNITS,
+    PROVISIONED_MODEL_ARN,
+    STACK_TAG_KEY,
+    UNACKNOWLEDGED_MODEL_UNITS,
+    CommitmentDuration,
+)
 from bedrock_platform.spec.throughput import ProvisionedThroughput as ProvisionedThroughputProps
 
-__all__ = ["IProvisionedThroughput", "ProvisionedThroughput", "ProvisionedThroughputProps"]
+__all__ = [
+    "CommitmentDuration",
+    "IProvisionedThroughput",
+    "ProvisionedThroughput",
+    "ProvisionedThroughputProps",
+]
 
 RESOURCE_TYPE = "Custom::BedrockProvisionedThroughput"
-COMMITMENT_DURATIONS = {"none": None, "one_month": "OneMonth", "six_months": "SixMonths"}
-NAME_MAX = 63
-_NAME = re.compile(r"^([0-9a-zA-Z][_-]?)+$")
-_CUSTOM_MODEL_ARN = re.compile(r"^arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{12}:custom-model/\S+$")
-_BASE_MODEL_ID = re.compile(r"^[a-z0-9-]+\.[a-z0-9.:-]+$")
-PROVISIONED_MODEL_ARN = re.compile(
-    r"^arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{12}:provisioned-model/[a-z0-9]{12}$"
+REMOVAL_POLICIES = (
+    cdk.RemovalPolicy.DESTROY,
+    cdk.RemovalPolicy.RETAIN,
+    cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
 )
+"""What a custom resource can do when it leaves the stack (CloudFormation has no snapshot of one)."""
 
 QUERY_INTERVAL = cdk.Duration.seconds(30)
 TOTAL_TIMEOUT = cdk.Duration.hours(1)
@@ -79,12 +88,7 @@ class _ImportedProvisionedThroughput(_ProvisionedThroughputBase):
 class ProvisionedThroughput(_ProvisionedThroughputBase):
     """Model units bought for a base model (with its context variant) or a custom model.
 
-    :param props: the throughput (``bedrock_platform.spec.throughput.ProvisionedThroughput``):
-        ``model``, ``model_units`` (1 or more), ``commitment`` (``none``, ``one_month``,
-        ``six_months``; a commitment needs ``acknowledge_commitment=True``; more than 10 model units
-        ``acknowledge_cost=True``), ``removal_policy``
-        (``retain`` keeps the throughput, and its bill, when it is removed or replaced) and ``tags``.
-    :param provisioned_model_name: the AWS name before its hash suffix. Default: ``props.name``.
+    Deploying it starts billing: by the hour without a commitment, for the whole term with one.
     """
 
     def __init__(
@@ -92,17 +96,78 @@ class ProvisionedThroughput(_ProvisionedThroughputBase):
         scope: Construct,
         id: str,
         *,
-        props: ProvisionedThroughputProps,
+        model: str | None = None,
+        model_units: int | None = None,
         provisioned_model_name: str | None = None,
+        commitment: CommitmentDuration | None = None,
+        removal_policy: cdk.RemovalPolicy = cdk.RemovalPolicy.DESTROY,
+        tags: Mapping[str, str] | None = None,
+        props: ProvisionedThroughputProps | None = None,
     ) -> None:
+        """Buy the model units.
+
+        :param model: a base model id with its context window variant (``amazon.nova-lite-v1:0:300k``)
+            or a custom model ARN.
+        :param model_units: 1 to 2,147,483,647, each billed by the hour.
+        :param provisioned_model_name: the AWS name before its ``-<6 hex>`` suffix; with it, at most
+            63 characters of ``([0-9a-zA-Z][_-]?)+``.
+        :param commitment: ``CommitmentDuration.ONE_MONTH`` or ``SIX_MONTHS``: a lower rate, billed
+            for the whole term, and the throughput cannot be deleted before it ends. Default: none
+            (billed by the hour).
+        :param removal_policy: ``RETAIN`` keeps the throughput, and its bill, when it is removed or
+            replaced. Default: ``DESTROY``.
+        :param tags: the throughput's tags (at most 49: the handler adds ``bedrock-platform:stack``).
+            Default: none.
+        :param props: deprecated, removed in the next release: the config's typed entry
+            (``ProvisionedThroughputProps``), which also demands ``acknowledge_commitment`` with a
+            commitment and ``acknowledge_cost`` above 10 model units. Pass the keywords instead
+            (docs/constructs.md, "Migrating from props=").
+        """
         super().__init__(scope, id)
-        base_name = provisioned_model_name or props.name
-        fingerprint = short_hash([props.model, props.model_units, props.commitment])
-        self.provisioned_model_name = f"{base_name}-{fingerprint}"
-        _validate(props, self.provisioned_model_name)
+        label = id
+        if props is not None:
+            warnings.warn(
+                "ProvisionedThroughput(props=...) is deprecated: pass model=, model_units=, "
+                "provisioned_model_name=, commitment=, removal_policy= and tags= (docs/constructs.md)",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            _check_acknowledged(props)
+            label = props.name
+            model, model_units = props.model, props.model_units
+            provisioned_model_name = provisioned_model_name or props.name
+            commitment = props.commitment_duration
+            removal_policy = (
+                cdk.RemovalPolicy.RETAIN if props.removal_policy == "retain" else cdk.RemovalPolicy.DESTROY
+            )
+            tags = props.tags
+        if model is None or model_units is None or provisioned_model_name is None:
+            raise ConstructValidationError(
+                f"provisioned throughput {label!r}: "
+                "model, model_units and provisioned_model_name are required"
+            )
+        if commitment is not None and not isinstance(commitment, CommitmentDuration):
+            raise ConstructValidationError(
+                f"provisioned throughput {label!r}: commitment {commitment!r} is not a CommitmentDuration "
+                "(ONE_MONTH, SIX_MONTHS)"
+            )
+        tags = dict(sorted((tags or {}).items()))
+        fingerprint = throughput_spec.name_fingerprint(model, model_units, commitment)
+        self.provisioned_model_name = f"{provisioned_model_name}-{fingerprint}"
+        _validate(
+            label,
+            model=model,
+            model_units=model_units,
+            aws_name=self.provisioned_model_name,
+            removal_policy=removal_policy,
+            tags=tags,
+        )
 
         stack = cdk.Stack.of(self)
-        self.model_arn = model_arn(self, props.model)
+        self.model = model
+        self.model_units = model_units
+        self.commitment = commitment
+        self.model_arn = model_arn(self, model)
         self.provider = HandlerProvider.of(
             self,
             module="provisioned_throughput",
@@ -114,26 +179,22 @@ class ProvisionedThroughput(_ProvisionedThroughputBase):
 
         resource_properties: dict[str, object] = {
             "ProvisionedModelName": self.provisioned_model_name,
-            "ModelId": props.model,
-            "ModelUnits": props.model_units,
+            "ModelId": model,
+            "ModelUnits": model_units,
         }
-        commitment = COMMITMENT_DURATIONS[props.commitment]
         if commitment is not None:
-            resource_properties["CommitmentDuration"] = commitment
-        if props.tags:
-            resource_properties["Tags"] = dict(sorted(props.tags.items()))
+            resource_properties["CommitmentDuration"] = commitment.api_value
+        if tags:
+            resource_properties["Tags"] = tags
         self.resource = cdk.CustomResource(
             self,
             "Resource",
             service_token=self.provider.service_token,
             resource_type=RESOURCE_TYPE,
             properties=resource_properties,
-            removal_policy=(
-                cdk.RemovalPolicy.RETAIN if props.removal_policy == "retain" else cdk.RemovalPolicy.DESTROY
-            ),
+            removal_policy=removal_policy,
         )
         self.arn = self.resource.ref
-        self.props = props
 
     def _grant_handler(self, stack: cdk.Stack) -> None:
         """The handler may buy throughput for this model, and manage only the throughputs it bought.
@@ -228,44 +289,64 @@ def model_arn(scope: Construct, model: str) -> str:
     return model if model.startswith("arn:") else foundation_model_arn(scope, model)
 
 
-def _validate(props: ProvisionedThroughputProps, aws_name: str) -> None:
-    """Every problem at once, naming the throughput, the argument and the rule."""
-    problems: list[str] = []
-    if not 1 <= props.model_units <= MAX_MODEL_UNITS:
-        problems.append(f"model_units is {props.model_units}, 1 to {MAX_MODEL_UNITS}")
-    elif props.model_units > UNACKNOWLEDGED_MODEL_UNITS and not props.acknowledge_cost:
+def _check_acknowledged(props: ProvisionedThroughputProps) -> None:
+    """The deprecated props= path keeps the config's confirmations of what is billed."""
+    problems = []
+    units = props.model_units
+    if UNACKNOWLEDGED_MODEL_UNITS < units <= MAX_MODEL_UNITS and not props.acknowledge_cost:
         problems.append(
             f"{props.model_units} model units are each billed by the hour (more than "
             f"{UNACKNOWLEDGED_MODEL_UNITS} need confirming); pass acknowledge_cost=True"
         )
-    if props.commitment not in COMMITMENT_DURATIONS:
-        problems.append(f"commitment {props.commitment!r} is not one of {', '.join(COMMITMENT_DURATIONS)}")
-    elif props.commitment != "none" and not props.acknowledge_commitment:
+    if props.commitment not in throughput_spec.COMMITMENTS:
+        problems.append(
+            f"commitment {props.commitment!r} is not one of {', '.join(throughput_spec.COMMITMENTS)}"
+        )
+    elif props.commitment != throughput_spec.NO_COMMITMENT and not props.acknowledge_commitment:
         problems.append(
             f"commitment {props.commitment} is billed for the whole term and cannot be released early; "
             "pass acknowledge_commitment=True"
         )
-    if STACK_TAG_KEY in props.tags:
+    if props.removal_policy not in ("retain", "destroy"):
+        problems.append(f"removal_policy {props.removal_policy!r} is not one of retain, destroy")
+    if problems:
+        raise ConstructValidationError(f"provisioned throughput {props.name!r}: " + "; ".join(problems))
+
+
+def _validate(
+    label: str,
+    *,
+    model: str,
+    model_units: int,
+    aws_name: str,
+    removal_policy: cdk.RemovalPolicy,
+    tags: Mapping[str, str],
+) -> None:
+    """Every problem at once, naming the throughput, the argument and the rule."""
+    problems: list[str] = []
+    if not 1 <= model_units <= MAX_MODEL_UNITS:
+        problems.append(f"model_units is {model_units}, 1 to {MAX_MODEL_UNITS}")
+    if removal_policy not in REMOVAL_POLICIES:
+        problems.append(
+            f"removal_policy {removal_policy} is not one of DESTROY, RETAIN, RETAIN_ON_UPDATE_OR_DELETE"
+        )
+    if STACK_TAG_KEY in tags:
         problems.append(
             f"tag {STACK_TAG_KEY} is the handler's own (set to the stack id, which its role is scoped to)"
         )
-    if props.removal_policy not in ("retain", "destroy"):
-        problems.append(f"removal_policy {props.removal_policy!r} is not one of retain, destroy")
+    if len(tags) >= throughput_spec.TAGS_MAX:
+        problems.append(
+            f"{len(tags)} tags and the handler's {STACK_TAG_KEY} are more than {throughput_spec.TAGS_MAX}"
+        )
     # A value known at deploy time only (an SSM parameter, another stack's output) is CloudFormation's
     # and the handler's to check.
-    known_model = not cdk.Token.is_unresolved(props.model)
-    if known_model and not (_CUSTOM_MODEL_ARN.match(props.model) or _BASE_MODEL_ID.match(props.model)):
-        problems.append(
-            f"model {props.model!r} is neither a base model id (with its context variant) "
-            "nor a custom model ARN"
-        )
-    if cdk.Token.is_unresolved(aws_name):
-        pass  # known at deploy time only
-    elif len(aws_name) > NAME_MAX:
-        problems.append(f"the AWS name {aws_name!r} is {len(aws_name)} characters, at most {NAME_MAX}")
-    elif not _NAME.match(aws_name):
-        problems.append(
-            f"the AWS name {aws_name!r} must be letters and digits, each optionally followed by one - or _"
-        )
+    if not cdk.Token.is_unresolved(model):
+        problem = throughput_spec.model_problem(model)
+        if problem:
+            problems.append(problem)
+    if not cdk.Token.is_unresolved(aws_name):
+        problem = throughput_spec.name_problem(aws_name)
+        if problem:
+            problems.append(problem)
     if problems:
-        raise ConstructValidationError(f"provisioned throughput {props.name!r}: " + "; ".join(problems))
+        raise ConstructValidationError(f"provisioned throughput {label!r}: " + "; ".join(problems))

@@ -14,9 +14,10 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_opensearchserverless as aoss
 from constructs import Construct
 
-from bedrock_platform import permissions, vector_stores
+from bedrock_platform import permissions
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.spec import names as names_spec
+from bedrock_platform.spec import vector_stores
 
 _VPC_ENDPOINT = re.compile(r"^vpce-[0-9a-z]{8,32}$")
 
@@ -203,7 +204,7 @@ class VectorCollection(_VectorCollectionBase):
     replace the collection and lose its vectors.
 
     Its AWS name (and its policies') is ``<collection_name>-<fingerprint>``
-    (:func:`bedrock_platform.vector_stores.collection_name`): a change of its standby replicas or
+    (:func:`bedrock_platform.spec.vector_stores.collection_name`): a change of its standby replicas or
     encryption key replaces it under a new name, where the same name would fail with "already exists".
     """
 

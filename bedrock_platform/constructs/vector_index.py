@@ -9,7 +9,7 @@ Two CloudFormation types create an index, and which one works depends on the col
   OpenSearch Serverless (``aoss:CreateIndex``, ``aoss:GetIndex``, ``aoss:APIAccessAll``, per its
   resource schema), which the collection's network policy does not gate; a collection reachable
   only through VPC endpoints and Bedrock (``AllowFromPublic: false``) needs it. It exists in fewer
-  Regions (:data:`bedrock_platform.vector_stores.COLLECTION_INDEX_REGIONS`) and its ``IndexSchema``
+  Regions (:data:`bedrock_platform.spec.vector_stores.COLLECTION_INDEX_REGIONS`) and its ``IndexSchema``
   is at most 2,480 characters.
 
 Both are authorized by the collection's data access policy (the deploying principal's
@@ -19,7 +19,6 @@ which the index depends on.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
@@ -29,15 +28,17 @@ from constructs import Construct
 
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.vector_collection import IVectorCollection
-from bedrock_platform.spec import names as names_spec
-
-_INDEX_NAME = names_spec.VECTOR_INDEX_NAME
-MAX_INDEX_SCHEMA = 2480
-"""The longest ``IndexSchema`` of an ``AWS::OpenSearchServerless::CollectionIndex`` (its resource schema)."""
-
-DEFAULT_VECTOR_FIELD = "bedrock-knowledge-base-default-vector"
-DEFAULT_TEXT_FIELD = "AMAZON_BEDROCK_TEXT_CHUNK"
-DEFAULT_METADATA_FIELD = "AMAZON_BEDROCK_METADATA"
+from bedrock_platform.spec import vector_stores as stores_spec
+from bedrock_platform.spec.vector_stores import (
+    DEFAULT_EF_CONSTRUCTION,
+    DEFAULT_EF_SEARCH,
+    DEFAULT_M,
+    DEFAULT_METADATA_FIELD,
+    DEFAULT_SPACE_TYPE,
+    DEFAULT_TEXT_FIELD,
+    DEFAULT_VECTOR_FIELD,
+    MAX_INDEX_SCHEMA,
+)
 
 
 class VectorIndex(Construct):
@@ -65,10 +66,10 @@ class VectorIndex(Construct):
         vector_field: str = DEFAULT_VECTOR_FIELD,
         text_field: str = DEFAULT_TEXT_FIELD,
         metadata_field: str = DEFAULT_METADATA_FIELD,
-        space_type: str = "l2",
-        ef_construction: int = 512,
-        m: int = 16,
-        ef_search: int = 512,
+        space_type: str = DEFAULT_SPACE_TYPE,
+        ef_construction: int = DEFAULT_EF_CONSTRUCTION,
+        m: int = DEFAULT_M,
+        ef_search: int = DEFAULT_EF_SEARCH,
         control_plane: bool | None = None,
     ) -> None:
         """Create the index in ``collection``.
@@ -90,15 +91,8 @@ class VectorIndex(Construct):
             (``collection.private``), which only that path reaches.
         """
         super().__init__(scope, id)
-        problems = []
-        if not cdk.Token.is_unresolved(index_name) and not _INDEX_NAME.match(index_name):
-            problems.append(f"index_name '{index_name}' must match {_INDEX_NAME.pattern}")
-        if not 1 <= dimensions <= 4096:
-            problems.append(f"dimensions is {dimensions}, must be 1 to 4096")
-        if not 2 <= m <= 100:
-            problems.append(f"m is {m}, must be 2 to 100")
-        if space_type not in ("l2", "innerproduct"):
-            problems.append(f"space_type '{space_type}' is not one faiss supports (l2, innerproduct)")
+        known_name = None if cdk.Token.is_unresolved(index_name) else index_name
+        problems = stores_spec.index_problems(known_name, dimensions, m, space_type)
         if problems:
             raise ConstructValidationError(f"VectorIndex '{id}': " + "; ".join(problems))
 
@@ -108,19 +102,10 @@ class VectorIndex(Construct):
         self.vector_field = vector_field
         self.text_field = text_field
         self.metadata_field = metadata_field
-        method = {
-            "name": "hnsw",
-            "engine": "faiss",
-            "space_type": space_type,
-            "parameters": {"ef_construction": ef_construction, "m": m},
-        }
-        fixed = {
-            "dimensions": dimensions,
-            "fields": [vector_field, text_field, metadata_field],
-            "method": method,
-            "control_plane": self.control_plane,
-        }
-        self.fingerprint = hashlib.sha256(json.dumps(fixed, sort_keys=True).encode()).hexdigest()[:6]
+        method = stores_spec.hnsw_method(space_type, ef_construction, m)
+        self.fingerprint = stores_spec.index_fingerprint(
+            dimensions, (vector_field, text_field, metadata_field), method, control_plane=self.control_plane
+        )
         self.index_name = f"{index_name}-{self.fingerprint}"
         """The index's AWS name: ``<index_name>-<fingerprint>``."""
         self.resource: cdk.CfnResource

@@ -4,6 +4,7 @@ Sources:
 - ``AWS::Bedrock::Guardrail`` ``Name``: ``^[0-9a-zA-Z-_]+$``, at most 50 characters
   (CloudFormation's schema, as cfn-lint ships it; a test compares).
 - ``AWS::Bedrock::GuardrailVersion`` ``Description``: at most 200 characters (the same).
+- ``BlockedInputMessaging`` and ``BlockedOutputsMessaging``: 1 to 500 characters (the same).
 - At most 20 versions per guardrail: the Amazon Bedrock quota "Versions per guardrail".
 - Custom words: at most 10,000 per guardrail (CloudFormation's ``WordsConfig``), each at most 100
   characters (the Bedrock API's ``GuardrailWordConfig.text``).
@@ -25,6 +26,9 @@ from bedrock_platform.spec.hashing import short_hash
 NAME_PATTERN = re.compile(r"^[0-9a-zA-Z_-]+$")
 NAME_MAX = 50
 """AWS::Bedrock::Guardrail Name: characters and length."""
+
+BLOCKED_MESSAGE_MAX = 500
+"""AWS::Bedrock::Guardrail BlockedInputMessaging and BlockedOutputsMessaging: at most 500 characters."""
 
 MAX_VERSIONS = 20
 """Versions per guardrail (Amazon Bedrock service quota)."""
@@ -150,6 +154,10 @@ class SmokeSamples:
     """A text the guardrail must let through. Default: None, a neutral greeting."""
 
 
+NOT_CONSTRUCT_KEYWORDS = ("name", "kms_key_arn", "smoke_samples")
+"""The fields of :class:`Guardrail` that the construct takes otherwise, or not at all."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class Guardrail:
     """A Bedrock guardrail: its policy, messages and published versions, in CloudFormation spellings.
@@ -192,6 +200,30 @@ class Guardrail:
     """Published versions, oldest first. Default: none."""
     smoke_samples: SmokeSamples = field(default_factory=SmokeSamples)
     """Texts of the ``smoke`` command; not part of the policy. Default: none given (both derived)."""
+
+    def construct_keywords(self) -> dict[str, Any]:
+        """The keyword arguments of the ``Guardrail`` construct this guardrail gives as they are:
+        every field but the name (the construct takes the AWS name), the key (it takes a key) and
+        the smoke samples (not part of the guardrail)."""
+        return {
+            entry.name: getattr(self, entry.name)
+            for entry in dataclasses.fields(self)
+            if entry.name not in NOT_CONSTRUCT_KEYWORDS
+        }
+
+    @property
+    def declares_policy(self) -> bool:
+        """Whether at least one policy is declared (a guardrail without one is refused)."""
+        return bool(
+            self.content_filters
+            or self.denied_topics
+            or self.words
+            or self.managed_word_lists
+            or self.pii_entities
+            or self.regexes
+            or self.grounding_threshold is not None
+            or self.relevance_threshold is not None
+        )
 
     def policy(self) -> dict[str, Any]:
         """The plain policy: everything but the name, the description, the versions and the smoke samples.

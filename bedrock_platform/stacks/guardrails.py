@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from bedrock_platform import outputs
@@ -29,8 +30,13 @@ class GuardrailsStack(PlatformStack):
                 guardrail = Guardrail(
                     self,
                     item_id("Guardrail", spec.name),
-                    props=spec,
                     guardrail_name=config.prefixed(spec.name),
+                    kms_key=(
+                        kms.Key.from_key_arn(self, f"{item_id('Guardrail', spec.name)}-Key", spec.kms_key_arn)
+                        if spec.kms_key_arn
+                        else None
+                    ),
+                    **spec.construct_keywords(),
                 )
             self.guardrails[spec.name] = guardrail
             id_output, arn_output = outputs.guardrail_own_outputs(spec.name)

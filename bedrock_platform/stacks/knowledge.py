@@ -33,10 +33,10 @@ from bedrock_platform.constructs import (
     VectorCollection,
     VectorIndex,
 )
+from bedrock_platform.spec.vector_stores import collection_name
 from bedrock_platform.stacks import discovery
 from bedrock_platform.stacks.base import PlatformStack
 from bedrock_platform.stacks.sources import building, item_id
-from bedrock_platform.vector_stores import collection_name
 
 
 def chunking_from_config(chunking: ChunkingConfig) -> Chunking:

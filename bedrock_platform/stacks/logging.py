@@ -13,9 +13,8 @@ from bedrock_platform.config.model import ExistingBucket
 from bedrock_platform.constructs.data_source import AccessLogsBucket, DocumentBucket
 from bedrock_platform.constructs.encryption import log_group_key
 from bedrock_platform.constructs.invocation_logging import InvocationLogging
+from bedrock_platform.spec.logging import LARGE_DATA_PREFIX
 from bedrock_platform.stacks.base import PlatformStack
-
-LARGE_DATA_PREFIX = "large-data/"
 
 
 class LoggingStack(PlatformStack):

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
-
+import aws_cdk as cdk
 from constructs import Construct
 
 from bedrock_platform import outputs
@@ -12,6 +11,9 @@ from bedrock_platform.constructs import ProvisionedThroughput
 from bedrock_platform.stacks import discovery
 from bedrock_platform.stacks.base import PlatformStack
 from bedrock_platform.stacks.sources import building, item_id
+
+REMOVAL_POLICIES = {"retain": cdk.RemovalPolicy.RETAIN, "destroy": cdk.RemovalPolicy.DESTROY}
+"""A config's removal_policy as the construct takes it."""
 
 
 class ThroughputStack(PlatformStack):
@@ -26,13 +28,16 @@ class ThroughputStack(PlatformStack):
         super().__init__(scope, id, config=config, purpose="provisioned model throughput")
         self.throughputs: dict[str, ProvisionedThroughput] = {}
         for spec in config.provisioned_throughputs:
-            tagged = dataclasses.replace(spec, tags={**config.tags, **spec.tags})
             with building("Throughput", spec.name):
                 throughput = ProvisionedThroughput(
                     self,
                     item_id("Throughput", spec.name),
-                    props=tagged,
+                    model=spec.model,
+                    model_units=spec.model_units,
                     provisioned_model_name=spec.aws_name_base(config.environment),
+                    commitment=spec.commitment_duration,
+                    removal_policy=REMOVAL_POLICIES[spec.removal_policy],
+                    tags={**config.tags, **spec.tags},
                 )
             self.throughputs[spec.name] = throughput
             self.output(

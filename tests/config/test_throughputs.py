@@ -20,13 +20,9 @@ from bedrock_platform.config.catalog import (
 from bedrock_platform.config.checks import AWS_RESOURCE_NAME
 from bedrock_platform.config.model import THROUGHPUT_NAME_SUFFIX_LENGTH, ProvisionedThroughput
 from bedrock_platform.config.schema import load_schema
-from bedrock_platform.config.throughput_rules import (
-    COMMITMENT_TERMS,
-    CUSTOM_MODEL_ARN,
-    NO_ACTIVE_IN_REGION_HINT,
-    PROVISIONED_MODEL_NAME_MAX,
-    _active_hint,
-)
+from bedrock_platform.config.throughput_rules import NO_ACTIVE_IN_REGION_HINT, _active_hint
+from bedrock_platform.spec.throughput import COMMITMENTS, CUSTOM_MODEL_ARN, CommitmentDuration
+from bedrock_platform.spec.throughput import NAME_MAX as PROVISIONED_MODEL_NAME_MAX
 from tests.config.helpers import HEADER, WriteConfig
 
 BASE = {"environment": "dev", "account": "111111111111", "region": "us-east-1"}
@@ -282,9 +278,9 @@ def test_limits_and_enums_are_the_apis() -> None:
     assert f"^{name['pattern']}$".replace("+", "{1,100}") == AWS_RESOURCE_NAME.pattern
     assert properties["model_units"]["minimum"] == shapes["PositiveInteger"]["min"]
     assert properties["model"]["maxLength"] == shapes["ModelIdentifier"]["max"]
-    durations = {"one_month": "OneMonth", "six_months": "SixMonths"}
-    assert [durations[term] for term in COMMITMENT_TERMS] == shapes["CommitmentDuration"]["enum"]
-    assert properties["commitment"]["enum"] == ["none", *COMMITMENT_TERMS]
+    assert [term.api_value for term in CommitmentDuration] == shapes["CommitmentDuration"]["enum"]
+    assert properties["commitment"]["enum"] == list(COMMITMENTS)
+    assert [CommitmentDuration.of(spelling) for spelling in COMMITMENTS] == [None, *CommitmentDuration]
 
 
 def test_custom_model_arns_the_api_accepts_are_accepted() -> None:
@@ -302,8 +298,8 @@ def test_custom_model_arns_the_api_accepts_are_accepted() -> None:
 
 
 def test_the_stack_tag_key_is_the_handlers() -> None:
-    from bedrock_platform.config.throughput_rules import STACK_TAG_KEY
     from bedrock_platform.handlers.provisioned_throughput import STACK_TAG_KEY as HANDLER_KEY
+    from bedrock_platform.spec.throughput import STACK_TAG_KEY
 
     assert STACK_TAG_KEY == HANDLER_KEY
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 from dataclasses import replace
 from typing import Any
@@ -9,7 +10,9 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk.assertions import Match, Template
+from constructs import Construct
 
 from bedrock_platform.config.model import (
     ContentFilter,
@@ -44,8 +47,20 @@ MINIMAL: dict[str, Any] = {
 
 
 def props(**changes: Any) -> GuardrailProps:
-    """Guardrail props with only the changes given (plus the required messages)."""
+    """A guardrail with only the changes given (plus the required messages)."""
     return GuardrailProps(**{**MINIMAL, **changes})
+
+
+def build(scope: Construct, spec: GuardrailProps, guardrail_name: str | None = None) -> Guardrail:
+    """The construct, with its keyword arguments, for a guardrail as a config declares it."""
+    key = kms.Key.from_key_arn(scope, "GuardrailKey", spec.kms_key_arn) if spec.kms_key_arn else None
+    return Guardrail(
+        scope,
+        "Guardrail",
+        guardrail_name=guardrail_name or spec.name,
+        kms_key=key,
+        **spec.construct_keywords(),
+    )
 
 
 FULL = props(
@@ -104,7 +119,7 @@ FULL = props(
 @pytest.fixture(scope="module")
 def full() -> Template:
     stack = new_stack()
-    guardrail = Guardrail(stack, "Guardrail", props=FULL, guardrail_name="dev-default")
+    guardrail = build(stack, FULL, "dev-default")
     guardrail.add_version("initial release")
     guardrail.grant_apply(
         iam.Role(stack, "Application", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
@@ -190,7 +205,7 @@ def test_every_policy_kind_renders_its_cloudformation(full: Template) -> None:
 
 def test_absent_policies_are_absent() -> None:
     stack = new_stack()
-    Guardrail(stack, "Guardrail", props=props(words=("contoso",)))
+    build(stack, props(words=("contoso",)))
     Template.from_stack(stack).has_resource_properties(
         "AWS::Bedrock::Guardrail",
         {
@@ -229,7 +244,7 @@ def test_version_is_retained_references_the_guardrail_and_names_its_policy(full:
 
 def _templates(guardrail_props: GuardrailProps, extra_versions: tuple[str, ...] = ()) -> dict[str, Any]:
     stack = new_stack()
-    guardrail = Guardrail(stack, "Guardrail", props=guardrail_props)
+    guardrail = build(stack, guardrail_props)
     for description in extra_versions:
         guardrail.add_version(description)
     resources: dict[str, Any] = Template.from_stack(stack).to_json()["Resources"]
@@ -282,7 +297,7 @@ def test_the_newest_version_must_publish_the_current_policy() -> None:
     entry would label it with a policy it does not hold."""
     stale = props(words=("contoso",), versions=(GuardrailVersion(description="v1", policy="0123abcd"),))
     with pytest.raises(ConstructValidationError, match=f"publishes the current policy {stale.policy_hash}"):
-        Guardrail(new_stack(), "Guardrail", props=stale)
+        build(new_stack(), stale)
 
 
 def test_changing_the_guardrail_without_a_new_version_is_refused() -> None:
@@ -295,7 +310,7 @@ def test_changing_the_guardrail_without_a_new_version_is_refused() -> None:
 
 def test_add_version_defaults_to_the_current_policy_hash_and_latest_is_the_newest() -> None:
     stack = new_stack()
-    guardrail = Guardrail(stack, "Guardrail", props=props(words=("contoso",)))
+    guardrail = build(stack, props(words=("contoso",)))
     assert guardrail.latest_version is None
     first = guardrail.add_version("first")
     second = guardrail.add_version("second", policy=guardrail.policy_hash)
@@ -351,7 +366,7 @@ def test_grant_apply_covers_the_guardrail_profile_in_each_destination_region(ful
 
 def test_grant_apply_without_a_profile_grants_no_profile() -> None:
     stack = new_stack()
-    guardrail = Guardrail(stack, "Guardrail", props=props(words=("contoso",)))
+    guardrail = build(stack, props(words=("contoso",)))
     guardrail.grant_apply(iam.Role(stack, "App", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com")))
     assert "guardrail-profile" not in str(Template.from_stack(stack).find_resources("AWS::IAM::Policy"))
 
@@ -407,7 +422,7 @@ def test_imported_guardrail_with_a_profile_grants_its_regions() -> None:
 )
 def test_invalid_props_raise_naming_the_field(guardrail_props: GuardrailProps, message: str) -> None:
     with pytest.raises(ConstructValidationError, match=message):
-        Guardrail(new_stack(), "Guardrail", props=guardrail_props)
+        build(new_stack(), guardrail_props)
 
 
 def test_policy_hash_ignores_name_description_and_versions() -> None:
@@ -422,7 +437,7 @@ def test_grant_apply_returns_every_statement_it_adds() -> None:
     stack = new_stack()
     key_arn = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     spec = replace(props(words=("contoso",)), kms_key_arn=key_arn, cross_region_profile="us.guardrail.v1:0")
-    guardrail = Guardrail(stack, "Guardrail", props=spec)
+    guardrail = build(stack, spec)
     role = iam.Role(stack, "App", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
 
     grant = guardrail.grant_apply(role)
@@ -434,3 +449,48 @@ def test_grant_apply_returns_every_statement_it_adds() -> None:
     )
     assert "bedrock:ApplyGuardrail" in actions and "kms:Decrypt" in actions
     assert "guardrail-profile/us.guardrail.v1:0" in resources
+
+
+def test_the_deprecated_props_argument_warns_and_builds_the_same_guardrail() -> None:
+    """Issue 18: one props style (keywords); ``props=`` keeps working for one release."""
+    spec = _with_versions(FULL, GuardrailVersion(description="v1", policy=FULL.policy_hash))
+    with_keywords = new_stack()
+    build(with_keywords, spec, "dev-default")
+    with_props = new_stack()
+    with pytest.warns(DeprecationWarning, match=r"Guardrail\(props=...\) is deprecated"):
+        Guardrail(with_props, "Guardrail", props=spec, guardrail_name="dev-default")
+    assert Template.from_stack(with_props).to_json() == Template.from_stack(with_keywords).to_json()
+
+
+def test_every_field_of_a_config_guardrail_is_a_keyword_of_the_construct() -> None:
+    """The stack passes ``construct_keywords()`` as they are: a field added to the spec without a
+    keyword of the construct would fail here, not in a user's synth."""
+    keywords = set(inspect.signature(Guardrail.__init__).parameters)
+    assert set(FULL.construct_keywords()) <= keywords
+    assert {"guardrail_name", "kms_key"} <= keywords
+
+
+def test_missing_required_keywords_are_named() -> None:
+    with pytest.raises(
+        ConstructValidationError, match="blocked_input_message, blocked_output_message required"
+    ):
+        Guardrail(new_stack(), "Guardrail", guardrail_name="g", words=("x",))  # type: ignore[call-overload]
+
+
+def test_a_key_created_in_the_app_pins_the_same_policy_hash_every_synth() -> None:
+    """A key known at deploy time only enters the policy hash as its CloudFormation expression."""
+
+    def hash_with_new_key() -> str:
+        stack = new_stack()
+        return Guardrail(
+            stack,
+            "Guardrail",
+            guardrail_name="g",
+            blocked_input_message="no",
+            blocked_output_message="no",
+            words=("x",),
+            kms_key=kms.Key(stack, "Key"),
+        ).policy_hash
+
+    without_key = build(new_stack(), props(words=("x",))).policy_hash
+    assert hash_with_new_key() == hash_with_new_key() != without_key

@@ -23,7 +23,7 @@ from bedrock_platform.constructs import (
     VectorCollection,
     VectorIndex,
 )
-from bedrock_platform.vector_stores import collection_name
+from bedrock_platform.spec.vector_stores import collection_name
 from tests.constructs.conftest import new_stack, render
 
 MODEL = "amazon.titan-embed-text-v2:0"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from dataclasses import replace
 from typing import Any
 
 import aws_cdk as cdk
@@ -13,6 +13,7 @@ from aws_cdk import aws_ssm as ssm
 from aws_cdk.assertions import Match, Template
 
 from bedrock_platform.constructs import (
+    CommitmentDuration,
     ConstructValidationError,
     ProvisionedThroughput,
     ProvisionedThroughputProps,
@@ -28,21 +29,25 @@ CUSTOM_MODEL = (
     "anthropic.claude-3-haiku-20240307-v1:0:200k/a1b2c3d4e5f6"
 )
 PROVISIONED_ARN = "arn:aws:bedrock:us-east-1:111111111111:provisioned-model/abcdefghijkl"
-COMMITTED = ProvisionedThroughputProps(
-    name="support",
-    model=MODEL,
-    model_units=2,
-    commitment="six_months",
-    acknowledge_commitment=True,
-    removal_policy="retain",
-    tags={"app": "support"},
-)
-ON_DEMAND = ProvisionedThroughputProps(name="experiments", model=CUSTOM_MODEL, model_units=1)
+COMMITTED: dict[str, Any] = {
+    "provisioned_model_name": "support",
+    "model": MODEL,
+    "model_units": 2,
+    "commitment": CommitmentDuration.SIX_MONTHS,
+    "removal_policy": cdk.RemovalPolicy.RETAIN,
+    "tags": {"app": "support"},
+}
+ON_DEMAND: dict[str, Any] = {"provisioned_model_name": "experiments", "model": CUSTOM_MODEL, "model_units": 1}
 
 
-def synth(*specs: ProvisionedThroughputProps) -> tuple[Template, dict[str, ProvisionedThroughput]]:
+def synth(*keywords: dict[str, Any]) -> tuple[Template, dict[str, ProvisionedThroughput]]:
     stack = new_stack()
-    throughputs = {spec.name: ProvisionedThroughput(stack, spec.name, props=spec) for spec in specs}
+    throughputs = {
+        arguments["provisioned_model_name"]: ProvisionedThroughput(
+            stack, arguments["provisioned_model_name"], **arguments
+        )
+        for arguments in keywords
+    }
     return Template.from_stack(stack), throughputs
 
 
@@ -76,15 +81,16 @@ def test_a_throughput_without_commitment_is_deleted_with_the_stack_and_sends_no_
 
 
 def test_the_name_hash_changes_with_what_replaces_and_only_with_that() -> None:
-    def name(spec: ProvisionedThroughputProps) -> str:
-        return ProvisionedThroughput(new_stack(), "T", props=spec).provisioned_model_name
+    def name(**changes: Any) -> str:
+        return ProvisionedThroughput(new_stack(), "T", **{**COMMITTED, **changes}).provisioned_model_name
 
-    base = name(COMMITTED)
-    assert name(replace(COMMITTED, model_units=3)) != base
-    assert name(replace(COMMITTED, commitment="one_month")) != base
-    assert name(replace(COMMITTED, model="anthropic.claude-v2:1:200k")) != base
-    assert name(replace(COMMITTED, tags={"app": "other"})) == base
-    assert name(replace(COMMITTED, removal_policy="destroy")) == base
+    base = name()
+    assert name(model_units=3) != base
+    assert name(commitment=CommitmentDuration.ONE_MONTH) != base
+    assert name(commitment=None) != base
+    assert name(model="anthropic.claude-v2:1:200k") != base
+    assert name(tags={"app": "other"}) == base
+    assert name(removal_policy=cdk.RemovalPolicy.DESTROY) == base
 
 
 def test_one_provider_per_stack_serves_every_throughput_on_the_latest_python_runtime() -> None:
@@ -191,7 +197,7 @@ def test_every_condition_key_of_the_handler_role_is_one_the_iam_reference_lists_
 
 def test_grant_invoke_allows_invoke_and_stream_on_the_provisioned_model_arn_only() -> None:
     stack = new_stack()
-    throughput = ProvisionedThroughput(stack, "Support", props=COMMITTED)
+    throughput = ProvisionedThroughput(stack, "Support", **COMMITTED)
     role = iam.Role(stack, "App", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
     throughput.grant_invoke(role)
 
@@ -236,6 +242,66 @@ def test_import_refuses_what_is_not_a_provisioned_model_arn() -> None:
     [
         ({"model_units": 0}, "model_units is 0, 1 to 2147483647"),
         ({"model_units": 2**31}, "model_units is 2147483648, 1 to 2147483647"),
+        ({"commitment": "yearly"}, "commitment 'yearly' is not a CommitmentDuration (ONE_MONTH, SIX_MONTHS)"),
+        (
+            {"removal_policy": cdk.RemovalPolicy.SNAPSHOT},
+            "removal_policy RemovalPolicy.SNAPSHOT is not one of DESTROY, RETAIN, RETAIN_ON_UPDATE_OR_DELETE",
+        ),
+        ({"model": "Claude 3 Haiku"}, "model 'Claude 3 Haiku' is neither a base model id"),
+        ({"provisioned_model_name": "n" * 60}, "is 67 characters, at most 63"),
+        (
+            {"provisioned_model_name": "two--hyphens"},
+            "must be letters and digits, each optionally followed by one - or _",
+        ),
+        (
+            {"tags": {"bedrock-platform:stack": "x"}},
+            "tag bedrock-platform:stack is the handler's own (set to the stack id, which its role is"
+            " scoped to)",
+        ),
+        ({"tags": {f"k{n}": "v" for n in range(50)}}, "50 tags and the handler's bedrock-platform:stack"),
+    ],
+)
+def test_invalid_keywords_raise_naming_the_throughput_and_the_rule(
+    changes: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ConstructValidationError) as raised:
+        ProvisionedThroughput(new_stack(), "T", **{**ON_DEMAND, **changes})
+    assert str(raised.value).startswith("provisioned throughput 'T': ")
+    assert message in str(raised.value)
+
+
+def test_many_model_units_and_a_commitment_need_no_confirmation_from_a_library_caller() -> None:
+    """Issue 18: acknowledge_cost and acknowledge_commitment are the YAML file's confirmations; a
+    caller who writes CommitmentDuration.SIX_MONTHS in code has said it."""
+    template, _ = synth({**ON_DEMAND, "model_units": 40, "commitment": CommitmentDuration.ONE_MONTH})
+    (resource,) = template.find_resources(RESOURCE_TYPE).values()
+    assert resource["Properties"]["ModelUnits"] == 40
+    assert resource["Properties"]["CommitmentDuration"] == "OneMonth"
+
+
+PROPS = ProvisionedThroughputProps(
+    name="support",
+    model=MODEL,
+    model_units=2,
+    commitment="six_months",
+    acknowledge_commitment=True,
+    removal_policy="retain",
+    tags={"app": "support"},
+)
+
+
+def test_the_deprecated_props_argument_warns_and_builds_the_same_throughput() -> None:
+    """Issue 18: one props style (keywords); ``props=`` keeps working for one release."""
+    with_props = new_stack()
+    with pytest.warns(DeprecationWarning, match=r"ProvisionedThroughput\(props=...\) is deprecated"):
+        ProvisionedThroughput(with_props, "support", props=PROPS)
+    with_keywords, _ = synth(COMMITTED)
+    assert Template.from_stack(with_props).to_json() == with_keywords.to_json()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
         (
             {"model_units": 11},
             "11 model units are each billed by the hour (more than 10 need confirming); "
@@ -248,29 +314,19 @@ def test_import_refuses_what_is_not_a_provisioned_model_arn() -> None:
         ),
         ({"commitment": "yearly"}, "commitment 'yearly' is not one of none, one_month, six_months"),
         ({"removal_policy": "snapshot"}, "removal_policy 'snapshot' is not one of retain, destroy"),
-        ({"model": "Claude 3 Haiku"}, "model 'Claude 3 Haiku' is neither a base model id"),
-        ({"name": "n" * 60}, "is 67 characters, at most 63"),
-        ({"name": "two--hyphens"}, "must be letters and digits, each optionally followed by one - or _"),
-        (
-            {"tags": {"bedrock-platform:stack": "x"}},
-            "tag bedrock-platform:stack is the handler's own (set to the stack id, which its role is"
-            " scoped to)",
-        ),
     ],
 )
-def test_invalid_props_raise_naming_the_throughput_and_the_rule(
-    changes: dict[str, Any], message: str
-) -> None:
-    with pytest.raises(ConstructValidationError) as raised:
-        ProvisionedThroughput(new_stack(), "T", props=replace(ON_DEMAND, **changes))
-    assert str(raised.value).startswith(f"provisioned throughput {changes.get('name', 'experiments')!r}: ")
+def test_the_deprecated_props_keep_their_confirmations(changes: dict[str, Any], message: str) -> None:
+    with pytest.warns(DeprecationWarning), pytest.raises(ConstructValidationError) as raised:
+        ProvisionedThroughput(new_stack(), "T", props=dataclasses.replace(PROPS, **changes))
+    assert str(raised.value).startswith("provisioned throughput 'support': ")
     assert message in str(raised.value)
 
 
 def test_the_handler_asset_holds_only_the_handler_modules(tmp_path: Any) -> None:
     app = cdk.App(outdir=str(tmp_path), builtin_cloud_formation_validation=False)
     stack = cdk.Stack(app, "Assets", env=cdk.Environment(account="111111111111", region="us-east-1"))
-    ProvisionedThroughput(stack, "T", props=ON_DEMAND)
+    ProvisionedThroughput(stack, "T", **ON_DEMAND)
     app.synth()
 
     handler_assets = [
@@ -283,18 +339,11 @@ def test_the_handler_asset_holds_only_the_handler_modules(tmp_path: Any) -> None
     assert handler_assets == [sorted([*modules, "handlers"])]
 
 
-def test_many_model_units_build_once_confirmed() -> None:
-    confirmed = replace(ON_DEMAND, model_units=40, acknowledge_cost=True)
-    template, _ = synth(confirmed)
-    (resource,) = template.find_resources("Custom::BedrockProvisionedThroughput").values()
-    assert resource["Properties"]["ModelUnits"] == 40
-
-
 def test_values_known_at_deploy_time_only_are_not_checked_at_synth() -> None:
     """Issue 18: a model or name from an SSM parameter (a token) was matched as text and refused."""
     stack = new_stack()
     model = ssm.StringParameter.value_for_string_parameter(stack, "/team/custom-model-arn")
     name = ssm.StringParameter.value_for_string_parameter(stack, "/team/throughput-name")
-    ProvisionedThroughput(stack, "T", props=replace(ON_DEMAND, model=model), provisioned_model_name=name)
+    ProvisionedThroughput(stack, "T", **{**ON_DEMAND, "model": model, "provisioned_model_name": name})
     (resource,) = Template.from_stack(stack).find_resources("Custom::BedrockProvisionedThroughput").values()
     assert "Ref" in json.dumps(resource["Properties"]["ModelId"])

@@ -13,7 +13,7 @@ from aws_cdk import aws_ssm as ssm
 from aws_cdk.assertions import Match, Template
 
 from bedrock_platform.constructs import ConstructValidationError, VectorCollection, VectorIndex
-from bedrock_platform.vector_stores import COLLECTION_INDEX_REGIONS, collection_name
+from bedrock_platform.spec.vector_stores import COLLECTION_INDEX_REGIONS, collection_name
 from tests.constructs.conftest import new_stack, render
 
 EXEC_ROLE = "arn:aws:iam::111111111111:role/deployer"

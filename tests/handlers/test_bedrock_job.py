@@ -14,7 +14,7 @@ from bedrock_platform.handlers import bedrock_job as handler
 from bedrock_platform.handlers import custom_resource
 from bedrock_platform.handlers.custom_resource import HandlerError, Service
 
-from .conftest import CREATE_FAILED, STACK_ID, WORST_CASE_JITTER, FakeTime, Faults, client_error, throttle
+from .conftest import CREATE_FAILED, STACK_ID, WORST_CASE_JITTER, FakeTime, Faults, client_error
 
 ROLE = "arn:aws:iam::111111111111:role/dev-bedrock-evaluation-EvaluationRole"
 EVALUATION_ARN = "arn:aws:bedrock:us-east-1:111111111111:evaluation-job/abcdefghijkl"
@@ -436,18 +436,6 @@ def test_an_unknown_resource_type_fails_on_one_line(bedrock: Any) -> None:
 # create that fails halfway (docs/robustness.md, "Handlers under faults").
 
 TYPED_BATCH_REQUEST = {**BATCH_REQUEST, "timeoutDurationInHours": 72}
-
-
-def test_throttled_twice_then_answered_is_retried_with_full_jitter_backoff(
-    bedrock: Service, stubber: Stubber, pauses: list[float]
-) -> None:
-    created = event("Create")
-    throttle(stubber, "create_evaluation_job", times=2)
-    expect_evaluation_create(stubber, created)
-
-    assert handler.handle(created, bedrock)["PhysicalResourceId"] == EVALUATION_ARN
-    assert len(pauses) == 2
-    assert 0 <= pauses[0] <= 1.0 and 0 <= pauses[1] <= 2.0
 
 
 def test_a_start_that_gets_no_answer_fails_clearly_before_the_lambda_times_out(

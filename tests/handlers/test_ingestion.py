@@ -23,7 +23,6 @@ from .conftest import (
     FakeTime,
     Faults,
     client_error,
-    throttle,
 )
 
 KNOWLEDGE_BASE_ID = "KBPRODDOCS"
@@ -245,18 +244,6 @@ def test_a_delete_with_another_physical_id_does_nothing_and_keeps_it(
 
 
 # Faults (docs/robustness.md, "Handlers under faults").
-
-
-def test_throttled_twice_then_answered_is_retried(
-    bedrock: Service, stubber: Stubber, pauses: list[float]
-) -> None:
-    create = event("Create")
-    throttle(stubber, "start_ingestion_job", times=2)
-    expect_start(stubber, create)
-
-    assert handler.handle(create, bedrock)["Data"] == {"IngestionJobId": "JOB0000001"}
-    assert len(pauses) == 2
-    assert 0 <= pauses[0] <= 1.0 and 0 <= pauses[1] <= 2.0
 
 
 def test_a_start_that_gets_no_answer_is_retried_with_the_same_token(

@@ -13,7 +13,7 @@ from bedrock_platform.handlers import custom_resource
 from bedrock_platform.handlers import invocation_logging as handler
 from bedrock_platform.handlers.custom_resource import HandlerError, Service
 
-from .conftest import CREATE_FAILED, STACK_ID, WORST_CASE_JITTER, FakeTime, Faults, client_error, throttle
+from .conftest import CREATE_FAILED, STACK_ID, WORST_CASE_JITTER, FakeTime, Faults, client_error
 
 ROLE = "arn:aws:iam::111111111111:role/dev-bedrock-logging-InvocationLoggingRole"
 # What CloudFormation hands the handler: booleans as strings.
@@ -212,19 +212,6 @@ def test_properties_without_a_logging_config_fail_clearly(bedrock: Any, stubber:
 
 # Faults. Each request type under throttling, silence, rollback, a failed create's Delete, and a
 # create that fails halfway (docs/robustness.md, "Handlers under faults").
-
-
-def test_throttled_twice_then_answered_is_retried(
-    bedrock: Service, stubber: Stubber, pauses: list[float]
-) -> None:
-    current(stubber, None)
-    throttle(stubber, "put_model_invocation_logging_configuration", times=2)
-    expect_put(stubber, CONFIG)
-    current(stubber, CONFIG)
-
-    handler.handle(event("Create"), bedrock)
-    assert len(pauses) == 2
-    assert 0 <= pauses[0] <= 1.0 and 0 <= pauses[1] <= 2.0
 
 
 def test_a_set_that_gets_no_answer_fails_clearly_and_restores_the_previous_configuration(

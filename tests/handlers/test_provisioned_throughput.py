@@ -455,9 +455,11 @@ def test_properties_that_are_not_a_throughput_fail_on_one_line(bedrock: Any) -> 
 ACTION = f"creating provisioned throughput dev-support-1a2b3c (1 model units of {MODEL})"
 
 
-def test_throttled_twice_then_answered_is_retried_with_full_jitter_backoff(
+def test_every_throttling_code_and_an_unavailable_read_are_retried(
     bedrock: Service, stubber: Stubber, pauses: list[float]
 ) -> None:
+    """ThrottlingException and TooManyRequestsException on the create, a 503 on the read
+    (test_throttling.py holds the plain case of every handler)."""
     create = event("Create")
     throttle(stubber, "create_provisioned_model_throughput")
     client_error(stubber, "create_provisioned_model_throughput", "TooManyRequestsException", "Slow down", 429)

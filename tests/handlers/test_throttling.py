@@ -1,6 +1,7 @@
-"""Throttled until the Lambda's time is up, for every handler (docs/robustness.md, "Handlers under
-faults"): each stops before its Lambda's timeout and says which call was throttled, how often, and
-what to do. One table of the handlers, instead of one copy of the test per handler (issue 18)."""
+"""Throttling, for every handler (docs/robustness.md, "Handlers under faults"): throttled twice and
+then answered, each retries with full-jitter backoff and succeeds; throttled until the Lambda's time
+is up, each stops before its Lambda's timeout and says which call was throttled, how often, and
+what to do. One table of the handlers, instead of one copy of each test per handler (issue 18)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,18 @@ from . import test_provisioned_throughput as throughputs
 from .conftest import REGION, WORST_CASE_JITTER, FakeTime, throttle
 
 
+def _buy(stubber: Stubber, event: dict[str, Any]) -> None:
+    """The throughput is bought, with the event's token, and read once."""
+    throughputs.expect_create(stubber, custom_resource.request_token(event))
+    throughputs.expect_get(stubber, throughputs.state("Creating"))
+
+
+def _set_logging(stubber: Stubber) -> None:
+    """The configuration is set, and read back."""
+    logging.expect_put(stubber, logging.CONFIG)
+    logging.current(stubber, logging.CONFIG)
+
+
 @dataclass(frozen=True)
 class Case:
     """A handler, the create that gets throttled, and what its failure says it was doing."""
@@ -38,6 +51,10 @@ class Case:
     method: str
     operation: str
     action: str
+    answer: Callable[[Stubber, dict[str, Any]], None]
+    """The calls of the create once the service answers (given the event)."""
+    created: Callable[[Any], bool]
+    """Whether the handler's result is the create's success."""
     before: Callable[[Stubber], None] = lambda stubber: None
     """What the handler calls before the throttled call."""
     service: str = "bedrock"
@@ -51,6 +68,8 @@ CASES = {
         "create_evaluation_job",
         "CreateEvaluationJob",
         f"starting evaluation job {jobs.name_of(jobs.EVALUATION_REQUEST)}",
+        answer=jobs.expect_evaluation_create,
+        created=lambda result: result["PhysicalResourceId"] == jobs.EVALUATION_ARN,
     ),
     "ingestion": Case(
         ingestion.handle,
@@ -58,6 +77,8 @@ CASES = {
         "start_ingestion_job",
         "StartIngestionJob",
         ingestions.ACTION,
+        answer=ingestions.expect_start,
+        created=lambda result: result["Data"] == {"IngestionJobId": "JOB0000001"},
         service="bedrock-agent",
     ),
     "provisioned throughput": Case(
@@ -66,6 +87,8 @@ CASES = {
         "create_provisioned_model_throughput",
         "CreateProvisionedModelThroughput",
         throughputs.ACTION,
+        answer=lambda stubber, event: _buy(stubber, event),
+        created=lambda result: result == throughputs.BOUGHT,
     ),
     # Throttled calls did nothing, so there is nothing to restore either.
     "invocation logging": Case(
@@ -74,6 +97,8 @@ CASES = {
         "put_model_invocation_logging_configuration",
         "PutModelInvocationLoggingConfiguration",
         "setting invocation logging",
+        answer=lambda stubber, event: _set_logging(stubber),
+        created=lambda result: result["PhysicalResourceId"] == logging.PHYSICAL_ID,
         before=lambda stubber: logging.current(stubber, logging.OTHER),
     ),
 }
@@ -85,6 +110,22 @@ def client(name: str) -> Any:
     return boto3.client(
         CASES[name].service, region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing"
     )
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_throttled_twice_then_answered_is_retried_with_full_jitter_backoff(
+    name: str, bedrock: Service, stubber: Stubber, pauses: list[float]
+) -> None:
+    case = CASES[name]
+    event = case.event()
+    case.before(stubber)
+    throttle(stubber, case.method, times=2)
+    case.answer(stubber, event)
+
+    assert case.created(case.handle(event, bedrock))
+    # Full jitter: anywhere from 0 to the doubling ceiling (1 s, then 2 s).
+    assert len(pauses) == 2
+    assert 0 <= pauses[0] <= 1.0 and 0 <= pauses[1] <= 2.0
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -34,6 +34,15 @@ def test_names_descriptions_and_words_are_cloudformations() -> None:
     assert description["maxLength"] == guardrail.VERSION_DESCRIPTION_LIMIT
     words = _cfn("AWS::Bedrock::Guardrail")["definitions"]["WordPolicyConfig"]["properties"]["WordsConfig"]
     assert words["maxItems"] == guardrail.MAX_WORDS
+    properties = _cfn("AWS::Bedrock::Guardrail")["properties"]
+    config = load_schema()["$defs"]["guardrail"]["properties"]
+    for cfn_name, config_name in (
+        ("BlockedInputMessaging", "blocked_input_message"),
+        ("BlockedOutputsMessaging", "blocked_output_message"),
+    ):
+        assert properties[cfn_name]["maxLength"] == guardrail.BLOCKED_MESSAGE_MAX
+        assert config[config_name]["maxLength"] == guardrail.BLOCKED_MESSAGE_MAX
+        assert f"1 to {guardrail.BLOCKED_MESSAGE_MAX} characters" in config[config_name]["description"]
 
 
 def test_the_config_schema_and_its_messages_use_the_policy_hash_pattern() -> None:

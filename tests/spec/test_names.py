@@ -10,8 +10,8 @@ from typing import Any
 import cfnlint
 
 from bedrock_platform.config import checks, rules
-from bedrock_platform.constructs import data_source, knowledge_base, vector_index
-from bedrock_platform.spec import names
+from bedrock_platform.constructs import data_source, knowledge_base
+from bedrock_platform.spec import names, vector_stores
 
 SCHEMAS = Path(cfnlint.__file__).parent / "data" / "schemas"
 
@@ -50,5 +50,5 @@ def test_collection_names_fit_the_collection_and_its_policies() -> None:
 def test_the_rules_and_the_constructs_read_the_spec() -> None:
     assert checks.AWS_RESOURCE_NAME is names.BEDROCK_NAME
     assert knowledge_base._NAME is data_source._NAME is names.BEDROCK_NAME
-    assert rules.VECTOR_INDEX_NAME is vector_index._INDEX_NAME is names.VECTOR_INDEX_NAME
+    assert rules.VECTOR_INDEX_NAME is vector_stores.VECTOR_INDEX_NAME is names.VECTOR_INDEX_NAME
     assert rules.COLLECTION_NAME is names.COLLECTION_NAME
