@@ -87,11 +87,15 @@ check-env:
 	fi
 
 ## make test: the whole suite (lint, types, config, constructs, snapshots, cfn-lint, cdk-nag, CLI)
-test: setup-test
-	@echo "test: lint, type-check, then pytest (a few minutes)"
+## [PYTEST_WORKERS=auto]: pytest-xdist workers, one per core by default
+PYTEST_WORKERS ?= auto
+test:
+	@# The three environments (.venv, node_modules, .venv-checkov) are set up side by side.
+	@$(MAKE) --no-print-directory --jobs=3 --output-sync=target setup-test
+	@echo "test: lint, type-check, then pytest on $(PYTEST_WORKERS) workers (a few minutes)"
 	$(PY) -m ruff check bedrock_platform tests app.py examples benchmarks
 	$(PY) -m mypy
-	$(PY) -m pytest
+	$(PY) -m pytest --numprocesses "$(PYTEST_WORKERS)"
 
 lint: setup
 	$(PY) -m ruff check bedrock_platform tests app.py examples benchmarks

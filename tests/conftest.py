@@ -1,12 +1,15 @@
 """Shared fixtures: each config in config/, each starter template and the example app are
-synthesized once per test session (session fixtures here, so that every test folder shares them)."""
+synthesized once per test run (session fixtures here, so that every test folder shares them; under
+pytest-xdist the workers share one synthesis of each through a folder of the run, see
+:func:`shared_assembly`)."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,19 +60,54 @@ def synthesize(config_file: Path, outdir: Path, *, validation: bool) -> Synthesi
     from bedrock_platform.stacks import create_app
 
     assembly = create_app(load_config(str(config_file)), outdir=str(outdir), validation=validation).synth()
-    files = {stack.stack_name: outdir / stack.template_file for stack in assembly.stacks}
+    return _assembly(outdir, {stack.stack_name: stack.template_file for stack in assembly.stacks})
+
+
+def _assembly(outdir: Path, files: dict[str, str]) -> Synthesized:
+    paths = {name: outdir / file for name, file in files.items()}
     return Synthesized(
         outdir=outdir,
-        templates={name: json.loads(path.read_text()) for name, path in files.items()},
-        template_files=files,
+        templates={name: json.loads(path.read_text()) for name, path in paths.items()},
+        template_files=paths,
     )
+
+
+def shared_assembly(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], dict[str, str]]
+) -> Synthesized:
+    """The assembly ``build`` synthesizes into a folder (returning each stack's template file),
+    built once per test run: the first pytest-xdist worker to ask builds it under a lock, the
+    others read it. Without xdist, the run's temporary folder is the session's."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    root = tmp_path_factory.getbasetemp() if worker is None else tmp_path_factory.getbasetemp().parent
+    outdir = root / f"shared-{name}"
+    with open(root / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        index = root / f"shared-{name}.json"  # names the stacks' templates; written last
+        if not index.exists():
+            if outdir.exists():
+                shutil.rmtree(outdir)  # a build that failed halfway
+            outdir.mkdir()
+            files = build(outdir)
+            index.write_text(json.dumps(files))
+    return _assembly(outdir, json.loads(index.read_text()))
+
+
+def _config_build(config_file: Path, *, validation: bool) -> Callable[[Path], dict[str, str]]:
+    def build(outdir: Path) -> dict[str, str]:
+        return {
+            name: str(path.relative_to(outdir))
+            for name, path in synthesize(config_file, outdir, validation=validation).template_files.items()
+        }
+
+    return build
 
 
 @pytest.fixture(scope="session")
 def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Synthesized]]:
     """Every config in config/, synthesized once with aws-cdk-lib's schema validation on (the gate)."""
     yield {
-        path.stem: synthesize(path, tmp_path_factory.mktemp(path.stem), validation=True)
+        path.stem: shared_assembly(tmp_path_factory, path.stem, _config_build(path, validation=True))
         for path in ENVIRONMENT_CONFIGS
     }
 
@@ -87,9 +125,24 @@ def synthesized_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     from bedrock_platform.templates import known_templates
 
     yield {
-        name: synthesize(path, tmp_path_factory.mktemp(f"template-{name}"), validation=False)
+        name: shared_assembly(tmp_path_factory, f"template-{name}", _config_build(path, validation=False))
         for name, path in known_templates(CONFIG_DIR / "templates").items()
     }
+
+
+def _example_build(outdir: Path) -> dict[str, str]:
+    import aws_cdk as cdk
+
+    from bedrock_platform.stacks import CLI_CONTEXT, cdk_json_context
+    from examples.app import add_example_stacks
+
+    app = cdk.App(
+        outdir=str(outdir),
+        context={**cdk_json_context(), **CLI_CONTEXT},
+        builtin_cloud_formation_validation=False,
+    )
+    add_example_stacks(app)
+    return {stack.stack_name: stack.template_file for stack in app.synth().stacks}
 
 
 @pytest.fixture(scope="session")
@@ -99,22 +152,4 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synthesized]:
     aws-cdk-lib's schema validation is off (cfn-lint checks the templates), as for the starter
     templates. The example registers cdk-nag's packs itself: a finding fails synthesis here.
     """
-    import aws_cdk as cdk
-
-    from bedrock_platform.stacks import CLI_CONTEXT, cdk_json_context
-    from examples.app import add_example_stacks
-
-    outdir = tmp_path_factory.mktemp("example")
-    app = cdk.App(
-        outdir=str(outdir),
-        context={**cdk_json_context(), **CLI_CONTEXT},
-        builtin_cloud_formation_validation=False,
-    )
-    add_example_stacks(app)
-    assembly = app.synth()
-    files = {stack.stack_name: outdir / stack.template_file for stack in assembly.stacks}
-    yield Synthesized(
-        outdir=outdir,
-        templates={name: json.loads(path.read_text()) for name, path in files.items()},
-        template_files=files,
-    )
+    yield shared_assembly(tmp_path_factory, "example", _example_build)
