@@ -27,23 +27,28 @@ setup: $(VENV)/.installed node_modules/.installed
 setup-test: setup $(CHECKOV_VENV)/.installed
 
 PIP_INSTALL := -m pip install --quiet --disable-pip-version-check
+# uv installs the pinned packages (from PyPI, several times faster than pip: it links from its cache
+# instead of unpacking each wheel); pip installs uv itself, at the version requirements.txt pins.
+UV_PIN = $(shell grep '^uv==' requirements.txt)
+define uv_venv
+	$(PYTHON) -m venv $(1)
+	$(1)/bin/python $(PIP_INSTALL) "$(UV_PIN)"
+	VIRTUAL_ENV=$(1) $(1)/bin/uv pip install --quiet -r $(2)
+endef
 
 $(VENV)/.installed: requirements.txt pyproject.toml
-	@echo "setup: creating .venv and installing the pinned Python packages (first use only, about 2 minutes)..."
-	$(PYTHON) -m venv $(VENV)
-	@echo "setup: .venv: requirements.txt (aws-cdk-lib, cdk-nag, cfn-lint, boto3, pytest, ...)"
-	$(PY) $(PIP_INSTALL) -r requirements.txt
+	@echo "setup: creating .venv and installing the pinned Python packages (first use only, under a minute)..."
+	$(call uv_venv,$(VENV),requirements.txt)
 	@echo "setup: .venv: this package (editable)"
-	$(PY) $(PIP_INSTALL) --no-deps -e .
+	VIRTUAL_ENV=$(VENV) $(VENV)/bin/uv pip install --quiet --no-deps -e .
 	@touch $@
 	@echo "setup: .venv ready"
 
 # checkov gets a virtual environment of its own: its pins conflict with requirements.txt. Only the
 # tests use it.
-$(CHECKOV_VENV)/.installed: requirements-checkov.txt
-	@echo "setup: creating .venv-checkov for the checkov scan of the tests (first make test only, about 1 minute)..."
-	$(PYTHON) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/python $(PIP_INSTALL) -r requirements-checkov.txt
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt requirements.txt
+	@echo "setup: creating .venv-checkov for the checkov scan of the tests (first make test only)..."
+	$(call uv_venv,$(CHECKOV_VENV),requirements-checkov.txt)
 	@touch $@
 	@echo "setup: .venv-checkov ready"
 
