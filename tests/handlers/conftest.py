@@ -11,13 +11,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 from botocore.stub import Stubber
 
 from bedrock_platform.handlers import custom_resource
 from bedrock_platform.handlers.custom_resource import Service
+from tests.fake_aws import fake_client
 
 REGION = "us-east-1"
 STACK_ID = (
@@ -48,12 +48,15 @@ class FakeTime:
         self.now += seconds
 
 
+def new_client(service: str) -> Any:
+    """A new client of ``service`` that never reaches AWS (its own Stubber can be attached)."""
+    return fake_client(service, REGION)
+
+
 @pytest.fixture
 def client() -> Any:
     """A ``bedrock`` client that never reaches AWS."""
-    return boto3.client(
-        "bedrock", region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing"
-    )
+    return new_client("bedrock")
 
 
 @pytest.fixture

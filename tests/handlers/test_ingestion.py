@@ -7,7 +7,6 @@ import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 
-import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
@@ -17,12 +16,12 @@ from bedrock_platform.handlers.custom_resource import HandlerError, Service
 
 from .conftest import (
     CREATE_FAILED,
-    REGION,
     STACK_ID,
     WORST_CASE_JITTER,
     FakeTime,
     Faults,
     client_error,
+    new_client,
 )
 
 KNOWLEDGE_BASE_ID = "KBPRODDOCS"
@@ -43,9 +42,7 @@ ACTION = f"starting an ingestion job of data source {DATA_SOURCE_ID} of knowledg
 @pytest.fixture
 def client() -> Any:
     """A ``bedrock-agent`` client that never reaches AWS (the conftest's fixtures build on it)."""
-    return boto3.client(
-        "bedrock-agent", region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing"
-    )
+    return new_client("bedrock-agent")
 
 
 def event(request_type: str, properties: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:

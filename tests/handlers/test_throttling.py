@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
 import pytest
 from botocore.stub import Stubber
 
@@ -27,7 +26,7 @@ from . import test_bedrock_job as jobs
 from . import test_ingestion as ingestions
 from . import test_invocation_logging as logging
 from . import test_provisioned_throughput as throughputs
-from .conftest import REGION, WORST_CASE_JITTER, FakeTime, throttle
+from .conftest import WORST_CASE_JITTER, FakeTime, new_client, throttle
 
 
 def _buy(stubber: Stubber, event: dict[str, Any]) -> None:
@@ -107,9 +106,7 @@ CASES = {
 @pytest.fixture
 def client(name: str) -> Any:
     """The case's client, never reaching AWS (the conftest's stubber and service build on it)."""
-    return boto3.client(
-        CASES[name].service, region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing"
-    )
+    return new_client(CASES[name].service)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -12,13 +12,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import boto3
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
 
 from bedrock_platform import parameters
 from bedrock_platform.config import PlatformConfig, load_config
 from bedrock_platform.operations.clients import Clients
+from tests.fake_aws import fake_client
 
 HERE = Path(__file__).resolve().parent
 CONFIG_FILE = HERE / "environment.yaml"
@@ -68,12 +68,7 @@ class Aws:
     """One stubbed client per service, handed out by :meth:`factory` like boto3 would make them."""
 
     def __init__(self) -> None:
-        self.clients = {
-            service: boto3.client(
-                service, region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing"
-            )
-            for service in SERVICES
-        }
+        self.clients = {service: fake_client(service, REGION) for service in SERVICES}
         self.stubs = {service: Stubber(client) for service, client in self.clients.items()}
         self.regions: set[str] = set()
 
