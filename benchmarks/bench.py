@@ -44,6 +44,8 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+import bombs
+
 ROOT = Path(__file__).resolve().parents[1]
 NODE_BIN = ROOT / "node_modules" / ".bin"
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
@@ -55,22 +57,28 @@ KNOWLEDGE_BASES_PER_STORE = 20
 # CloudFormation quotas of one stack (the template is uploaded to S3 by the CDK, so 1 MB applies).
 MAX_RESOURCES, MAX_OUTPUTS, MAX_PARAMETERS, MAX_TEMPLATE_BYTES = 500, 200, 200, 1_000_000
 
-# Targets of issue 9.
+# Targets of issue 20 (speed).
 RATIO_TARGET = 1.1
-VALIDATE_DEV_TARGET, VALIDATE_SCALE_TARGET = 0.3, 1.0
-SCALE_ON_TARGET, SCALE_OFF_TARGET = 10.0, 5.0
+VALIDATE_DEV_TARGET, VALIDATE_SCALE_TARGET = 0.3, 0.3
+SCALE_ON_TARGET, SCALE_OFF_TARGET = 8.0, 4.0
 SCALE_MEMORY_TARGET_MIB = 1024.0
+BOMB_SECONDS_TARGET, BOMB_MEMORY_TARGET_MIB = 2.0, 200.0
+MAKE_TEST_TARGET, PYTEST_TARGET = 240.0, 100.0
+"""make test on a fresh clone, setup included; and its pytest alone (``--make-test``)."""
 
 # Modules validate must not import: any of them means Node could start.
 CDK_MODULES = ("aws_cdk", "jsii", "constructs", "cdk_nag")
 
 # Runs a Python entry point (``-m module`` or a script) and, at exit, after jsii has stopped and
-# waited for its Node child, writes the peak RSS (KiB) of this process and of its children.
+# waited for its Node child, writes the peak RSS (KiB) of this process and of its children. Its own
+# is VmHWM, the high-water mark of this program's memory: getrusage's would also count the pages
+# of the benchmark process it was forked from, before the exec.
 PEAKS = """\
 import atexit, resource, runpy, sys
 report = sys.argv[1]
 def peaks():
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with open("/proc/self/status") as status:
+        own = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     with open(report, "w") as file:
         file.write(f"{own} {children}")
@@ -693,6 +701,91 @@ def validate_imports(paths: Sequence[Path]) -> tuple[bool, str]:
     return True, f"validate imports none of {', '.join(CDK_MODULES)}, and passes with no Node on PATH"
 
 
+@dataclass
+class BombRun:
+    """``validate`` of one YAML bomb: its wall time, peak memory, and whether it was a located refusal."""
+
+    name: str
+    seconds: float
+    peak_mib: float
+    problem: str | None
+
+
+def time_bombs(folder: Path) -> list[BombRun]:
+    """Validate each bomb of benchmarks/bombs.py in a process of its own; its memory is the peak the
+    process reads of itself at exit (``wait4`` would also count the pages of the fork)."""
+    runs = []
+    report = folder / "bomb-peaks"
+    for bomb in bombs.write_bombs(folder):
+        report.unlink(missing_ok=True)
+        with tempfile.TemporaryFile() as stderr:
+            start = time.perf_counter()
+            process = subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    PEAKS,
+                    str(report),
+                    "-m",
+                    "bedrock_platform",
+                    "validate",
+                    str(bomb.path),
+                ],
+                cwd=ROOT,
+                env=child_env(True),
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                check=False,
+            )
+            seconds = time.perf_counter() - start
+            stderr.seek(0)
+            text = stderr.read().decode(errors="replace")
+        own_kib = int(report.read_text().split()[0]) if report.exists() else 0
+        run = BombRun(bomb.name, seconds, own_kib / 1024, bombs.refusal_problem(process.returncode, text))
+        print(
+            f"  bomb {run.name:40} {run.seconds:6.2f} s {run.peak_mib:5.0f} MiB {run.problem or 'refused'}",
+            file=sys.stderr,
+        )
+        runs.append(run)
+    return runs
+
+
+@dataclass
+class TestRun:
+    """``make test`` on a fresh clone (setup included), and its pytest alone afterwards."""
+
+    make_test_seconds: float | None
+    pytest_seconds: float | None
+    problem: str | None
+
+
+def time_make_test() -> TestRun:
+    """Clone the repository's HEAD, time ``.ci/run`` in it, then pytest alone (warm, as make test runs it)."""
+    with tempfile.TemporaryDirectory(prefix="bedrock-bench-clone-") as tmp:
+        clone = Path(tmp) / "clone"
+        subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+        env = {
+            key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "CDK_VALIDATION")
+        }
+        start = time.perf_counter()
+        ci = subprocess.run([".ci/run"], cwd=clone, env=env, capture_output=True, text=True, check=False)
+        make_test = time.perf_counter() - start
+        if ci.returncode != 0:
+            return TestRun(make_test, None, f".ci/run exited {ci.returncode}: {summary(ci.stdout[-400:])}")
+        start = time.perf_counter()
+        pytest = subprocess.run(
+            [".venv/bin/python", "-m", "pytest", "-q", "--numprocesses", "auto", "--dist", "worksteal"],
+            cwd=clone,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        seconds = time.perf_counter() - start
+        problem = None if pytest.returncode == 0 else f"pytest exited {pytest.returncode}"
+        return TestRun(make_test, seconds, problem)
+
+
 def median(runs: Sequence[Run], attribute: str = "seconds") -> float | None:
     """Median of a field over the successful runs; None when none succeeded."""
     values = [getattr(run, attribute) for run in runs if run.ok and getattr(run, attribute) is not None]
@@ -778,6 +871,8 @@ def report(
     imports: tuple[bool, str],
     loads: tuple[tuple[float, float, float], tuple[float, float, float]],
     started: datetime,
+    bomb_runs: Sequence[BombRun] = (),
+    test_run: TestRun | None = None,
 ) -> str:
     """The Markdown report."""
     sizes = sorted({size for kind, size in variants if kind == "toolkit"})
@@ -872,6 +967,30 @@ def report(
                 "**not met**" if over or scale.stacks is None else "met",
             )
         )
+    for bomb in bomb_runs:
+        measured = f"{bomb.seconds:.2f} s, {bomb.peak_mib:.0f} MiB"
+        if bomb.problem:
+            state = f"**not met** ({bomb.problem})"
+        elif bomb.seconds < BOMB_SECONDS_TARGET and bomb.peak_mib < BOMB_MEMORY_TARGET_MIB:
+            state = "met (a located error)"
+        else:
+            state = "**not met**"
+        targets.append(
+            (
+                f"YAML bomb, {bomb.name}: refused under {BOMB_SECONDS_TARGET:g} s and "
+                f"{BOMB_MEMORY_TARGET_MIB:g} MiB",
+                measured,
+                state,
+            )
+        )
+    if test_run is not None:
+        failure = test_run.problem or "no run"
+        shown, state = verdict(test_run.make_test_seconds, MAKE_TEST_TARGET, "s", failure)
+        targets.append(
+            (f"make test on a fresh clone, setup included: at most {MAKE_TEST_TARGET:g} s", shown, state)
+        )
+        shown, state = verdict(test_run.pytest_seconds, PYTEST_TARGET, "s", failure)
+        targets.append((f"pytest of make test alone: at most {PYTEST_TARGET:g} s", shown, state))
     out += table(["target", "measured", ""], targets)
     if WHY.is_file():
         out += ["", WHY.read_text(encoding="utf-8").strip()]
@@ -1058,6 +1177,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--quick", action="store_true", help="N=1, one run each, no scale: checks the harness"
     )
     parser.add_argument(
+        "--make-test",
+        action="store_true",
+        help="also time make test (.ci/run) on a fresh clone of HEAD, and its pytest alone (about 5 minutes)",
+    )
+    parser.add_argument(
         "--output",
         type=Path,
         help=f"where to write the report (default {RESULTS.relative_to(ROOT)}; --quick: none)",
@@ -1097,7 +1221,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("validate", file=sys.stderr)
         time_validate(timings, max(args.repeat, 3) if not args.quick else 1)
         imports = validate_imports([timing.path for timing in timings])
-        text = report(args, variants, timings, imports, (load_before, os.getloadavg()), started)
+        print("YAML bombs", file=sys.stderr)
+        bomb_runs = time_bombs(workdir)
+        test_run = None
+        if args.make_test:
+            print("make test on a fresh clone", file=sys.stderr)
+            test_run = time_make_test()
+        text = report(
+            args,
+            variants,
+            timings,
+            imports,
+            (load_before, os.getloadavg()),
+            started,
+            bomb_runs,
+            test_run,
+        )
 
     print(text)
     if output is not None:

@@ -81,8 +81,11 @@ RAG evaluation examples write ``"taskType": "General"``, which :data:`RAG_TASK_T
 from __future__ import annotations
 
 import functools
+import importlib.util
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 KNOWLEDGE_BASE_REGIONS: tuple[str, ...] = (
@@ -168,17 +171,26 @@ def bedrock_api_regions() -> tuple[str, ...]:
     """Regions with an Amazon Bedrock control-plane endpoint, in every partition, as botocore's
     endpoint data lists them: what the handlers of throughputs, jobs and invocation logging call.
 
-    botocore is imported here, on first use: importing it costs every ``validate`` about 0.1 s."""
-    import botocore.session
-
-    session = botocore.session.get_session()
+    Read from botocore's ``data/endpoints.json`` as its ``get_available_regions`` reads it (a Region
+    of the partition, not deprecated; a test compares the two), without importing botocore: its
+    session costs every ``validate`` about 0.2 s, the file about 0.01 s."""
+    data = json.loads(botocore_data_file("endpoints.json").read_text(encoding="utf-8"))
     return tuple(
         sorted(
-            region
-            for partition in session.get_available_partitions()
-            for region in session.get_available_regions("bedrock", partition_name=partition)
+            name
+            for partition in data["partitions"]
+            for name, endpoint in partition["services"].get("bedrock", {}).get("endpoints", {}).items()
+            if name in partition["regions"] and not endpoint.get("deprecated")
         )
     )
+
+
+def botocore_data_file(relative: str) -> Path:
+    """A file of botocore's installed data (``botocore/data/<relative>``), found without importing it."""
+    spec = importlib.util.find_spec("botocore")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("botocore is not installed")
+    return Path(spec.origin).parent / "data" / relative
 
 
 @dataclass(frozen=True)

@@ -698,3 +698,15 @@ def test_a_guardrails_template_of_many_short_words_is_accepted(
     ).guardrails
 
     assert len(guardrail.words) == 10_000
+
+
+def test_the_regex_limit_is_botocores_create_guardrail_pattern_max() -> None:
+    """Read from the model file without botocore's session; the same number botocore's model gives."""
+    import botocore.session
+
+    from bedrock_platform.config.guardrail_rules import regex_pattern_max_length
+
+    model = botocore.session.get_session().get_service_model("bedrock")
+    policy = model.operation_model("CreateGuardrail").input_shape.members["sensitiveInformationPolicyConfig"]
+    pattern = policy.members["regexesConfig"].member.members["pattern"]
+    assert regex_pattern_max_length() == pattern.metadata["max"]

@@ -41,6 +41,15 @@ def test_bedrock_api_regions_come_from_botocore_in_every_partition() -> None:
     regions = bedrock_api_regions()
     assert {"us-east-1", "eu-central-1", "us-gov-west-1"} <= set(regions)
     assert "cn-north-1" not in regions  # botocore lists no bedrock endpoint in aws-cn
+    # Read from the data file, as botocore's own session lists them.
+    import botocore.session
+
+    session = botocore.session.get_session()
+    assert list(regions) == sorted(
+        region
+        for partition in session.get_available_partitions()
+        for region in session.get_available_regions("bedrock", partition_name=partition)
+    )
 
 
 HEADER = 'environment: dev\naccount: "111111111111"\n'
