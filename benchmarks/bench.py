@@ -1221,6 +1221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("validate", file=sys.stderr)
         time_validate(timings, max(args.repeat, 3) if not args.quick else 1)
         imports = validate_imports([timing.path for timing in timings])
+        load_after = os.getloadavg()  # the synths' load, before make test's own
         print("YAML bombs", file=sys.stderr)
         bomb_runs = time_bombs(workdir)
         test_run = None
@@ -1232,7 +1233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             variants,
             timings,
             imports,
-            (load_before, os.getloadavg()),
+            (load_before, load_after),
             started,
             bomb_runs,
             test_run,

@@ -56,6 +56,7 @@ from bedrock_platform.constructs import (
     foundation_model_arn,
     log_group_key,
 )
+from bedrock_platform.nag import BedrockChecks
 
 # --8<-- [end:imports]
 
@@ -322,8 +323,10 @@ class LoggingStack(cdk.Stack):
 
 # --8<-- [start:app]
 def add_example_stacks(app: cdk.App) -> list[cdk.Stack]:
-    """The five example stacks, checked by cdk-nag's AwsSolutions, NIST 800-53 and HIPAA packs."""
+    """The five example stacks, checked by cdk-nag's AwsSolutions, NIST 800-53 and HIPAA packs and
+    by the Bedrock rule pack."""
     add_checks(app)  # an unacknowledged finding of any of them fails synthesis
+    cdk.Validations.of(app).add_plugins(BedrockChecks(app))  # and the Bedrock rule pack's
     env = cdk.Environment(account=ACCOUNT, region=REGION)
     rag = RagStack(app, "ExampleRag", env=env)
     return [

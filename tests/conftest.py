@@ -103,13 +103,22 @@ def _config_build(config_file: Path, *, validation: bool) -> Callable[[Path], di
     return build
 
 
+def _worker_order(items: list[Any]) -> list[Any]:
+    """``items`` rotated by the xdist worker's number: workers that need all of them at once build
+    different ones side by side (each then reads the others'), instead of queueing on one lock."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    shift = int(worker.removeprefix("gw") or 0) % max(len(items), 1)
+    return items[shift:] + items[:shift]
+
+
 @pytest.fixture(scope="session")
 def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Synthesized]]:
     """Every config in config/, synthesized once with aws-cdk-lib's schema validation on (the gate)."""
-    yield {
+    built = {
         path.stem: shared_assembly(tmp_path_factory, path.stem, _config_build(path, validation=True))
-        for path in ENVIRONMENT_CONFIGS
+        for path in _worker_order(ENVIRONMENT_CONFIGS)
     }
+    yield {path.stem: built[path.stem] for path in ENVIRONMENT_CONFIGS}
 
 
 @pytest.fixture(scope="session")
@@ -124,10 +133,14 @@ def synthesized_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     """
     from bedrock_platform.templates import known_templates
 
-    yield {
-        name: shared_assembly(tmp_path_factory, f"template-{name}", _config_build(path, validation=False))
-        for name, path in known_templates(CONFIG_DIR / "templates").items()
+    templates = known_templates(CONFIG_DIR / "templates")
+    built = {
+        name: shared_assembly(
+            tmp_path_factory, f"template-{name}", _config_build(templates[name], validation=False)
+        )
+        for name in _worker_order(list(templates))
     }
+    yield {name: built[name] for name in templates}
 
 
 def _example_build(outdir: Path) -> dict[str, str]:

@@ -30,7 +30,13 @@ from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.handler_provider import HandlerProvider
 from bedrock_platform.constructs.job_data import JobData
 from bedrock_platform.constructs.knowledge_base import IKnowledgeBase
-from bedrock_platform.constructs.nag import acknowledge_wildcard, skip_checkov
+from bedrock_platform.constructs.nag import (
+    BEDROCK_PACK,
+    EVALUATION_ROLE_BATCH,
+    acknowledge,
+    acknowledge_wildcard,
+    skip_checkov,
+)
 from bedrock_platform.constructs.provisioned_throughput import IProvisionedThroughput
 from bedrock_platform.constructs.service_role import bedrock_service_role, foundation_model_arn
 from bedrock_platform.spec import jobs as jobs_spec
@@ -526,6 +532,7 @@ class EvaluationJob(_BedrockJob):
         # AllowSpecificModels: InvokeModel, InvokeModelWithResponseStream, CreateModelInvocationJob
         # and StopModelInvocationJob on the models (and the model invocation jobs the service runs).
         self._invoke(used, permissions.EVALUATION_ROLE_MODEL_ACTIONS)
+        acknowledge(self.role, f"{BEDROCK_PACK}::{BEDROCK_PACK}-BR9", EVALUATION_ROLE_BATCH)
         if knowledge_base is not None:
             # Retrieve on the knowledge base; RetrieveAndGenerate (no resource type: "*") only when
             # the evaluation generates answers.

@@ -21,6 +21,8 @@ from constructs import Construct, IConstruct
 
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.nag import (
+    BEDROCK_PACK,
+    HANDLER_CONTROL_PLANE,
     HANDLER_LOGS,
     LOG_DELIVERY_WILDCARD,
     WAITER_LOGS,
@@ -127,6 +129,9 @@ class HandlerProvider(Construct):
             acknowledge_unencrypted_log_group(self.log_group, HANDLER_LOGS)
             acknowledge_unencrypted_log_group(waiter_logs, WAITER_LOGS)
         self.role = self._lambda_role("Role", f"bedrock-platform custom resource handler: {description}")
+        # The handler is the deployment's hand in Bedrock: it buys, starts, sets and deletes what the
+        # stack declares (Bedrock pack BR9), scoped by the statements each construct adds to it.
+        acknowledge(self.role, f"{BEDROCK_PACK}::{BEDROCK_PACK}-BR9", HANDLER_CONTROL_PLANE)
         code = lambda_.Code.from_asset(str(PACKAGE_DIR), exclude=HANDLER_ASSET_EXCLUDE)
         functions = {
             name: lambda_.Function(

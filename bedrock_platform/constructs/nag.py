@@ -28,8 +28,11 @@ from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks
 from constructs import IConstruct
 
 from bedrock_platform.intrinsics import render
+from bedrock_platform.nag import PACK_NAME, BedrockChecks
 
 AWS_SOLUTIONS = "AwsSolutions"
+BEDROCK_PACK = PACK_NAME
+"""The toolkit's own pack (:mod:`bedrock_platform.nag`): findings ``Bedrock::Bedrock-BR<n>``."""
 COMPLIANCE_PACKS = ("NIST.800.53.R5", "HIPAA.Security")
 """The packs that share rule names (``<pack>-LambdaDLQ``): one acknowledgment is written for each."""
 
@@ -44,6 +47,23 @@ FRAMEWORK_ON_EVENT_DLQ = (
     "each failure to CloudFormation itself (FAILED, with the reason); an event it never answers fails "
     "the stack operation at CloudFormation's timeout. Nothing is lost silently, and a queued event "
     "(a pre-signed response URL) could not usefully be replayed."
+)
+HANDLER_CONTROL_PLANE = (
+    "This is the role of a custom-resource handler of the toolkit: creating, updating, starting and "
+    "deleting the Bedrock resources the stack declares (provisioned throughputs, evaluation and batch "
+    "inference jobs, invocation logging, ingestion jobs) is its job. Each statement is scoped to the "
+    "models, jobs or data sources of this stack (and throughputs to the stack's tag)."
+)
+EVALUATION_ROLE_BATCH = (
+    'The user guide\'s evaluation service role ("Required Amazon Bedrock IAM actions", statement '
+    "AllowSpecificModels) grants CreateModelInvocationJob and StopModelInvocationJob: Bedrock runs the "
+    "evaluated models' inference as batch jobs under this role. They are granted on the models the job "
+    "names and this account's model invocation jobs only."
+)
+SELF_MUTATION_LIST_BUCKET = (
+    "CDK Pipelines gives its self-mutation step s3:ListBucket on * so that cdk deploy can find the "
+    "bootstrap buckets of the target accounts, whose names it does not know in advance; the step reads "
+    "no object with it (no s3:GetObject on *) and runs only this repository's cdk deploy."
 )
 CUSTOM_RESOURCE_FUNCTION_VPC = (
     "The function calls only AWS APIs (Amazon Bedrock, AWS Lambda, AWS Step Functions and "
@@ -117,6 +137,19 @@ def add_checks(scope: IConstruct) -> None:
 
 _CHECKED_APPS: weakref.WeakSet[IConstruct] = weakref.WeakSet()
 """Apps whose packs are registered (a second registration would run every check twice)."""
+
+
+def add_bedrock_checks(scope: IConstruct) -> None:
+    """Run the toolkit's Bedrock pack (:mod:`bedrock_platform.nag`) on the app of ``scope``, once;
+    its production rules apply where the context ``bedrock-platform:production`` is true."""
+    root = scope.node.root
+    if root in _BEDROCK_CHECKED_APPS:
+        return
+    cdk.Validations.of(root).add_plugins(BedrockChecks(root))
+    _BEDROCK_CHECKED_APPS.add(root)
+
+
+_BEDROCK_CHECKED_APPS: weakref.WeakSet[IConstruct] = weakref.WeakSet()
 
 
 def acknowledge(scope: IConstruct, finding: str, reason: str) -> None:

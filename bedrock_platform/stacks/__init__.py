@@ -11,7 +11,8 @@ import aws_cdk as cdk
 
 from bedrock_platform.config import PlatformConfig, placement
 from bedrock_platform.config.placement import knowledge_stack_name
-from bedrock_platform.constructs.nag import add_checks
+from bedrock_platform.constructs.nag import add_bedrock_checks, add_checks
+from bedrock_platform.nag import mark_production
 from bedrock_platform.stacks.evaluation import EvaluationStack
 from bedrock_platform.stacks.guardrails import GuardrailsStack
 from bedrock_platform.stacks.knowledge import KnowledgeBasesStack, KnowledgeStack
@@ -54,10 +55,11 @@ def add_stacks(app: cdk.Stage, config: PlatformConfig) -> list[cdk.Stack]:
     with nothing declared gets no stack. The knowledge bases may fill several numbered knowledge
     stacks (:func:`add_knowledge_stacks`).
 
-    Registers cdk-nag's AwsSolutions, NIST 800-53 rev. 5 and HIPAA Security packs on the app: an
-    unacknowledged finding fails synthesis.
+    Registers cdk-nag's AwsSolutions, NIST 800-53 rev. 5 and HIPAA Security packs and the Bedrock
+    pack on the app: an unacknowledged finding fails synthesis.
     """
     add_checks(app)
+    add_bedrock_checks(app)
     stacks: list[cdk.Stack] = []
     knowledge = add_knowledge_stacks(app, config)
     stacks += knowledge.values()
@@ -87,6 +89,10 @@ def add_stacks(app: cdk.Stage, config: PlatformConfig) -> list[cdk.Stack]:
         )
     for stack in stacks:
         apply_tags(stack, config.tags)
+    if config.is_prod:
+        # The Bedrock pack's production rules (private, replicated collections) apply to them.
+        for stack in stacks:
+            mark_production(stack)
     return stacks
 
 

@@ -153,6 +153,11 @@ class PipelineStack(PlatformStack):
         for part in ("Role", "Source", "Build"):
             nag.acknowledge_policy_wildcards(inner.node.find_child(part), _PIPELINE_ROLES)
         nag.acknowledge_policy_wildcards(self.pipeline.node.find_child("UpdatePipeline"), _SELF_MUTATION)
+        nag.acknowledge(
+            self.pipeline.node.find_child("UpdatePipeline"),
+            f"{nag.BEDROCK_PACK}::{nag.BEDROCK_PACK}-BR11",
+            nag.SELF_MUTATION_LIST_BUCKET,
+        )
         assets = self.pipeline.node.find_child("Assets")
         nag.acknowledge_policy_wildcards(assets, _ASSET_PUBLISHING)
         nag.acknowledge_compliance(self.pipeline, "IAMNoInlinePolicy", nag.ROLE_POLICY)

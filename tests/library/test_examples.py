@@ -49,7 +49,7 @@ def test_cfn_lint_reports_nothing_on_the_example(example: Synthesized) -> None:
 def test_cdk_nag_checked_the_example_and_every_acknowledgment_has_a_reason(example: Synthesized) -> None:
     report = json.loads((example.outdir / "validation-report.json").read_text())
     plugins = {plugin["pluginName"]: plugin for plugin in report["pluginReports"]}
-    for name in ("AwsSolutions", "NIST.800.53.R5", "HIPAA.Security"):
+    for name in ("AwsSolutions", "NIST.800.53.R5", "HIPAA.Security", "Bedrock"):
         nag = plugins[name]
         assert nag["conclusion"] == "success", name
         assert nag["violations"] == [], name

@@ -76,7 +76,9 @@ def test_cdk_nag_checked_every_starter(synthesized_templates: dict[str, Synthesi
     for name, result in synthesized_templates.items():
         report = json.loads((result.outdir / "validation-report.json").read_text())
         for plugin in report["pluginReports"]:
-            assert plugin["pluginName"] in ("AwsSolutions", "NIST.800.53.R5", "HIPAA.Security"), name
+            assert plugin["pluginName"] in ("AwsSolutions", "NIST.800.53.R5", "HIPAA.Security", "Bedrock"), (
+                name
+            )
             assert (plugin["conclusion"], plugin["violations"]) == ("success", []), name
             assert all(len(v["reason"]) >= 40 for v in plugin["suppressedViolations"]), name
             reported.add(name)

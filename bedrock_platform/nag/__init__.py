@@ -1,0 +1,30 @@
+"""The Bedrock rule pack: cdk-nag rules for Amazon Bedrock, OpenSearch Serverless and S3 Vectors,
+which no other pack checks (cdk-nag's own packs, checkov and Control Tower's proactive controls
+skip them).
+
+```python
+from bedrock_platform.nag import BedrockChecks
+
+cdk.Validations.of(app).add_plugins(BedrockChecks(app, production=True))
+```
+
+The rules, one per module of :mod:`bedrock_platform.nag.rules`, each with its id, what it asks
+and its source: :data:`RULES` (and the README's "The Bedrock rule pack").
+"""
+
+from __future__ import annotations
+
+from bedrock_platform.nag.pack import PACK_NAME, PRODUCTION_CONTEXT, BedrockChecks, mark_production
+from bedrock_platform.nag.rule import Options, Resource, Rule
+from bedrock_platform.nag.rules import RULES
+
+__all__ = [
+    "PACK_NAME",
+    "PRODUCTION_CONTEXT",
+    "RULES",
+    "BedrockChecks",
+    "Options",
+    "Resource",
+    "Rule",
+    "mark_production",
+]

@@ -1,0 +1,39 @@
+"""BR4: a private collection's network policy lets someone reach it: VPC endpoints or Bedrock."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bedrock_platform.nag.rule import Options, Resource, Rule, as_list, json_property
+
+
+def check(resource: Resource, options: Options) -> Sequence[str] | None:
+    if resource.properties.get("Type") != "network":
+        return None
+    policy = json_property(resource.properties.get("Policy"))
+    if policy is None:
+        return ["the policy is not JSON"]
+    return [
+        f"rule {number} is private and names no SourceVPCEs and no SourceServices"
+        for number, rule in enumerate(as_list(policy), start=1)
+        if isinstance(rule, dict)
+        and rule.get("AllowFromPublic") is False
+        and not rule.get("SourceVPCEs")
+        and not rule.get("SourceServices")
+    ]
+
+
+RULE = Rule(
+    id="BR4",
+    name="collection-network-reachable",
+    info="A private collection's network policy admits neither a VPC endpoint nor a service.",
+    explanation=(
+        "Nothing can reach the collection: Bedrock cannot ingest into it or query it, and no one can "
+        "create its indexes through its endpoint. Add SourceServices bedrock.amazonaws.com and the "
+        "OpenSearch Serverless VPC endpoints that need it in SourceVPCEs."
+    ),
+    source='Amazon Bedrock user guide, "Set up a vector index for your knowledge base" (private access '
+    "for bedrock.amazonaws.com)",
+    resource_types=("AWS::OpenSearchServerless::SecurityPolicy",),
+    check=check,
+)

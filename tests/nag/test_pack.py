@@ -1,0 +1,93 @@
+"""The Bedrock pack in an app: one line adds it, a finding fails the synth, an acknowledgment
+passes it, production rules follow the stage, and the toolkit's own stacks run it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_opensearchserverless as aoss
+
+from bedrock_platform.nag import PRODUCTION_CONTEXT, BedrockChecks
+
+ENV = cdk.Environment(account="111111111111", region="us-east-1")
+
+
+def _findings(outdir: Path) -> dict[str, list[str]]:
+    """Each failing rule of the validation report and the construct paths it names."""
+    report = json.loads((outdir / "validation-report.json").read_text())
+    found: dict[str, list[str]] = {}
+    for plugin in report["pluginReports"]:
+        for violation in plugin["violations"]:
+            paths = [construct["constructPath"] for construct in violation["violatingConstructs"]]
+            found.setdefault(violation["ruleName"], []).extend(paths)
+    return found
+
+
+def _untrusted_role(stack: cdk.Stack) -> iam.Role:
+    """A role Bedrock may assume from any account's resource (no confused-deputy condition)."""
+    return iam.Role(stack, "Untrusted", assumed_by=iam.ServicePrincipal("bedrock.amazonaws.com"))
+
+
+def test_one_line_adds_the_pack_and_a_finding_fails_the_synth(tmp_path: Path) -> None:
+    app = cdk.App(outdir=str(tmp_path))
+    _untrusted_role(cdk.Stack(app, "Stack", env=ENV))
+    cdk.Validations.of(app).add_plugins(BedrockChecks(app))
+
+    with pytest.raises(RuntimeError, match="ValidationFailed"):
+        app.synth()
+    assert _findings(tmp_path) == {"Bedrock-BR1": ["Stack/Untrusted/Resource"]}
+
+
+def test_an_acknowledged_finding_passes(tmp_path: Path) -> None:
+    app = cdk.App(outdir=str(tmp_path))
+    role = _untrusted_role(cdk.Stack(app, "Stack", env=ENV))
+    cdk.Validations.of(role).acknowledge(
+        cdk.Acknowledgment(id="Bedrock::Bedrock-BR1", reason="a test role that is never deployed anywhere")
+    )
+    cdk.Validations.of(app).add_plugins(BedrockChecks(app))
+
+    app.synth()
+
+
+def test_production_rules_follow_the_stage(tmp_path: Path) -> None:
+    """One pack serves a pipeline's stages: the production rules apply where the stage says so."""
+    app = cdk.App(outdir=str(tmp_path))
+    for name, production in (("Dev", False), ("Prod", True)):
+        stage = cdk.Stage(app, name)
+        stage.node.set_context(PRODUCTION_CONTEXT, production)
+        stack = cdk.Stack(stage, "Vectors", env=ENV)
+        aoss.CfnCollection(stack, "Collection", name=f"{name.lower()}-vectors", standby_replicas="DISABLED")
+    cdk.Validations.of(app).add_plugins(BedrockChecks(app))
+
+    with pytest.raises(RuntimeError, match="ValidationFailed"):
+        app.synth()
+    assert _findings(tmp_path) == {"Bedrock-BR6": ["Prod/Vectors/Collection"]}
+
+
+def test_the_toolkits_stacks_run_the_pack(tmp_path: Path) -> None:
+    from bedrock_platform.config import load_config
+    from bedrock_platform.stacks import create_app
+
+    app = create_app(load_config("config/dev.yaml"), outdir=str(tmp_path), validation=False)
+    _untrusted_role(app.node.find_child("dev-bedrock-guardrails"))  # type: ignore[arg-type]
+
+    with pytest.raises(RuntimeError, match="ValidationFailed"):
+        app.synth()
+    assert _findings(tmp_path)["Bedrock-BR1"] == ["dev-bedrock-guardrails/Untrusted/Resource"]
+
+
+def test_the_toolkit_applies_the_production_rules_to_the_stacks_of_prod(tmp_path: Path) -> None:
+    from bedrock_platform.config import load_config
+    from bedrock_platform.stacks import create_app
+
+    app = create_app(load_config("config/prod.yaml"), outdir=str(tmp_path), validation=False)
+    stack = app.node.find_child("prod-bedrock-guardrails")
+    aoss.CfnCollection(stack, "Unreplicated", name="unreplicated", standby_replicas="DISABLED")
+
+    with pytest.raises(RuntimeError, match="ValidationFailed"):
+        app.synth()
+    assert _findings(tmp_path)["Bedrock-BR6"] == ["prod-bedrock-guardrails/Unreplicated"]
