@@ -16,7 +16,7 @@ from pathlib import Path
 from bedrock_platform import __version__, templates
 from bedrock_platform.config import ConfigError, load_config
 from bedrock_platform.config.errors import printable, progress
-from bedrock_platform.operations import commands as operations
+from bedrock_platform.operations import arguments as operations
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_NO_DIFF = 0, 1, 2, 3
 REVIEW_EXTRA = (
@@ -223,7 +223,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return review(args.base, args.head, args.env, args.format, args.fail_on, args.comment, args.report)
     if args.command == "synth":
         return synth(args.file, args.out, validation=not args.no_validation)
-    status = operations.run(args)
+    status = None
+    if args.command in operations.COMMANDS:
+        # boto3 and the operations are imported only for them (validate stays quick).
+        from bedrock_platform.operations.commands import run
+
+        status = run(args)
     if status is None:
         status = templates.run(args)
     if status is None:  # a command the parser knows and nothing runs: never another command

@@ -20,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import weakref
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -71,7 +70,7 @@ class BedrockChecks(NagPack):
         self._options = Options(
             production=production, require_customer_managed_keys=require_customer_managed_keys
         )
-        self._templates: dict[str, dict[str, Any]] = {}
+        self._templates: dict[cdk.Stack, dict[str, Any]] = {}
 
     @property
     def name(self) -> str:
@@ -79,28 +78,30 @@ class BedrockChecks(NagPack):
         return PACK_NAME
 
     def _check_resource(self, node: cdk.CfnResource) -> None:
-        rules = [rule for rule in RULES if node.cfn_resource_type in rule.resource_types]
+        # Called for every resource of the app: each read of the node is a round trip to the jsii
+        # kernel, so the type is read once and the rest only for the resources a rule is about.
+        rules = _RULES_BY_TYPE.get(node.cfn_resource_type)
         if not rules:
             return
         resource = self._resource(node)
         if resource is None:
             return
         options = self._options
-        if not options.production and _in_production(node):
+        if not options.production and any(rule.production for rule in rules) and _in_production(node):
             options = dataclasses.replace(options, production=True)
         for rule in rules:
             problems = rule.check(resource, options)
-            # The protocol declares its members settable; cdk-nag only reads them.
-            self._apply_rule(cast(IApplyRule, _Finding(rule, node, problems)))
+            if problems:  # cdk-nag does nothing with a compliant or not applicable verdict
+                # The protocol declares its members settable; cdk-nag only reads them.
+                self._apply_rule(cast(IApplyRule, _Finding(rule, node)))
 
     def _resource(self, node: cdk.CfnResource) -> Resource | None:
         """The resource as the stack's synthesized template writes it (None if it is not there)."""
         stack = cdk.Stack.of(node)
-        path = str(Path(cdk.Stage.of(stack).outdir) / stack.template_file)  # type: ignore[union-attr]
-        if path not in self._templates:
-            file = Path(path)
-            self._templates[path] = json.loads(file.read_text()) if file.is_file() else {}
-        found = self._templates[path].get("Resources", {}).get(stack.get_logical_id(node))
+        if stack not in self._templates:
+            file = Path(cdk.Stage.of(stack).outdir) / stack.template_file  # type: ignore[union-attr]
+            self._templates[stack] = json.loads(file.read_text()) if file.is_file() else {}
+        found = self._templates[stack].get("Resources", {}).get(stack.get_logical_id(node))
         if not isinstance(found, dict):
             return None
         return Resource(
@@ -111,6 +112,13 @@ class BedrockChecks(NagPack):
         )
 
 
+_RULES_BY_TYPE: dict[str, tuple[Rule, ...]] = {
+    resource_type: tuple(rule for rule in RULES if resource_type in rule.resource_types)
+    for resource_type in {resource_type for rule in RULES for resource_type in rule.resource_types}
+}
+"""The rules about each resource type, in id order."""
+
+
 def _in_production(node: cdk.CfnResource) -> bool:
     if node.node.try_get_context(PRODUCTION_CONTEXT) is True:
         return True
@@ -119,22 +127,13 @@ def _in_production(node: cdk.CfnResource) -> bool:
 
 @jsii.implements(IApplyRule)
 class _Finding:
-    """One rule's verdict on one resource, as cdk-nag's ``applyRule`` takes it (the kernel reads
-    each member of the interface as a property of this object)."""
+    """A rule's finding on one resource, as cdk-nag's ``applyRule`` takes it (the kernel reads each
+    member of the interface as a property of this object). cdk-nag groups a rule's findings under
+    the first one's message, so the message is the rule's, not this resource's problems."""
 
-    def __init__(self, rule: Rule, node: cdk.CfnResource, problems: Sequence[str] | None) -> None:
+    def __init__(self, rule: Rule, node: cdk.CfnResource) -> None:
         self._rule = rule
         self._node = node
-        # cdk-nag groups a rule's findings under the first one's message: a message of this
-        # resource's own problems would be shown for every other resource too.
-        self._info = rule.info
-        self._verdict = (
-            NagRuleCompliance.NOT_APPLICABLE
-            if problems is None
-            else NagRuleCompliance.NON_COMPLIANT
-            if problems
-            else NagRuleCompliance.COMPLIANT
-        )
 
     @property
     def rule_suffix_override(self) -> str | None:
@@ -142,7 +141,7 @@ class _Finding:
 
     @property
     def info(self) -> str:
-        return self._info
+        return self._rule.info
 
     @property
     def explanation(self) -> str:
@@ -157,4 +156,4 @@ class _Finding:
         return self._node
 
     def rule(self, node: cdk.CfnResource) -> NagRuleCompliance:
-        return self._verdict
+        return NagRuleCompliance.NON_COMPLIANT

@@ -57,6 +57,8 @@ class Rule:
     """Where the rule comes from: a user guide section or AWS guidance."""
     resource_types: tuple[str, ...]
     check: Check
+    production: bool = False
+    """Whether the check reads :attr:`Options.production` (the pack finds it out only then)."""
 
 
 def statements(document: Any) -> list[Mapping[str, Any]]:
@@ -92,6 +94,18 @@ def json_property(value: Any) -> Any:
         return json.loads(render(value))
     except ValueError:
         return None
+
+
+def security_policy_rules(resource: Resource, kind: str) -> list[tuple[int, Mapping[str, Any]]] | None:
+    """The numbered rules of an OpenSearch Serverless security policy of ``kind`` (``network``),
+    or None when the resource is a policy of another kind. A policy that is not JSON has none
+    (CloudFormation refuses it; cfn-lint reports it)."""
+    if resource.properties.get("Type") != kind:
+        return None
+    policy = json_property(resource.properties.get("Policy"))
+    return [
+        (number, rule) for number, rule in enumerate(as_list(policy), start=1) if isinstance(rule, Mapping)
+    ]
 
 
 def texts(values: Any) -> list[str]:

@@ -1,8 +1,9 @@
 """The ``status``, ``sync`` and ``smoke`` subcommands: their arguments, and running them.
 
-``bedrock_platform.cli`` calls :func:`add_commands` on its subparsers and :func:`run` on the
-parsed arguments (``run`` answers None for any other command). Every command takes the config
-file of the environment, like ``validate`` and ``synth``; the Region comes from the config.
+``bedrock_platform.cli`` calls :func:`add_commands` (from :mod:`.arguments`) on its subparsers and
+:func:`run` on the parsed arguments (``run`` answers None for any other command). Every command
+takes the config file of the environment, like ``validate`` and ``synth``; the Region comes from
+the config.
 
 Exit codes: 0 success; 1 invalid config (each error printed as ``FILE:LINE:COL: error: ...``), an
 AWS error (one line on stderr, never a traceback), a resource not deployed, or a failed check or
@@ -20,45 +21,17 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from bedrock_platform.config import ConfigError, load_config
 from bedrock_platform.config.errors import printable
+from bedrock_platform.operations.arguments import COMMANDS, add_commands
 from bedrock_platform.operations.clients import ClientFactory, Clients, boto3_client, describe
 from bedrock_platform.operations.discovery import OperationsError
 from bedrock_platform.operations.smoke import smoke
 from bedrock_platform.operations.status import status
-from bedrock_platform.operations.sync import DEFAULT_INTERVAL, sync
+from bedrock_platform.operations.sync import sync
 
-COMMANDS = ("status", "sync", "smoke")
+__all__ = ["COMMANDS", "EXIT_INTERRUPTED", "EXIT_INVALID", "add_commands", "run"]
+
 EXIT_INVALID = 1
 EXIT_INTERRUPTED = 130
-
-
-def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``status``, ``sync`` and ``smoke`` to the CLI's subparsers (``dest="command"``)."""
-    status_parser = subparsers.add_parser(
-        "status", help="every declared resource with its live state, as a table (needs AWS credentials)"
-    )
-    status_parser.add_argument("file", metavar="ENV_FILE", help="the environment's config file")
-
-    sync_parser = subparsers.add_parser(
-        "sync",
-        help="start ingestion jobs for the knowledge bases' data sources and follow them until they end",
-    )
-    sync_parser.add_argument("file", metavar="ENV_FILE", help="the environment's config file")
-    sync_parser.add_argument(
-        "--knowledge-base", metavar="NAME", help="only this knowledge base. Default: all of them"
-    )
-    sync_parser.add_argument(
-        "--interval",
-        type=_positive_seconds,
-        default=DEFAULT_INTERVAL,
-        metavar="SECONDS",
-        help=f"seconds between two checks of the jobs. Default: {DEFAULT_INTERVAL:g}",
-    )
-
-    smoke_parser = subparsers.add_parser(
-        "smoke",
-        help="invoke each throughput, query each knowledge base, test each guardrail version",
-    )
-    smoke_parser.add_argument("file", metavar="ENV_FILE", help="the environment's config file")
 
 
 def run(
@@ -101,13 +74,3 @@ def run(
         still = " (the ingestion jobs it started keep running)" if args.command == "sync" else ""
         print(f"interrupted{still}", file=sys.stderr)
         return EXIT_INTERRUPTED
-
-
-def _positive_seconds(text: str) -> float:
-    try:
-        seconds = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not seconds > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, got {text}")
-    return seconds

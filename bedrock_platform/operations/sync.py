@@ -31,12 +31,11 @@ from botocore.exceptions import ClientError
 from bedrock_platform import parameters
 from bedrock_platform.config import PlatformConfig
 from bedrock_platform.config.model import KnowledgeBase
+from bedrock_platform.operations.arguments import DEFAULT_INTERVAL
 from bedrock_platform.operations.clients import Clients, describe, error_code
 from bedrock_platform.operations.discovery import UsageError, knowledge_base_parameters, read_parameters
 from bedrock_platform.operations.status import counts
 
-DEFAULT_INTERVAL = 10.0
-"""Seconds between two rounds of GetIngestionJob."""
 COMPLETE = "COMPLETE"
 ENDED = frozenset({COMPLETE, "FAILED", "STOPPED"})
 RUNNING = ("STARTING", "IN_PROGRESS")

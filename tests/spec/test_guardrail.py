@@ -4,37 +4,25 @@ limit, and the rules, the model and the construct read it."""
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
-from typing import Any
-
-import cfnlint
 
 from bedrock_platform.config import guardrail_rules, model
 from bedrock_platform.config.schema import PATTERN_MESSAGE, load_schema
 from bedrock_platform.spec import guardrail
-
-SCHEMAS = Path(cfnlint.__file__).parent / "data" / "schemas"
-
-
-def _cfn(resource_type: str) -> dict[str, Any]:
-    providers = json.loads((SCHEMAS / "providers" / "us-east-1.json").read_text())
-    schema: dict[str, Any] = json.loads(
-        (SCHEMAS / "resources" / f"{providers[resource_type]}.json").read_text()
-    )
-    return schema
+from tests.spec.cloudformation import resource_schema
 
 
 def test_names_descriptions_and_words_are_cloudformations() -> None:
-    name = _cfn("AWS::Bedrock::Guardrail")["properties"]["Name"]
+    name = resource_schema("AWS::Bedrock::Guardrail")["properties"]["Name"]
     assert name["maxLength"] == guardrail.NAME_MAX
     assert set(name["pattern"].strip("^$+[]")) == set(guardrail.NAME_PATTERN.pattern.strip("^$+[]"))
-    description = _cfn("AWS::Bedrock::GuardrailVersion")["properties"]["Description"]
+    description = resource_schema("AWS::Bedrock::GuardrailVersion")["properties"]["Description"]
     assert description["maxLength"] == guardrail.VERSION_DESCRIPTION_LIMIT
-    words = _cfn("AWS::Bedrock::Guardrail")["definitions"]["WordPolicyConfig"]["properties"]["WordsConfig"]
+    words = resource_schema("AWS::Bedrock::Guardrail")["definitions"]["WordPolicyConfig"]["properties"][
+        "WordsConfig"
+    ]
     assert words["maxItems"] == guardrail.MAX_WORDS
-    properties = _cfn("AWS::Bedrock::Guardrail")["properties"]
+    properties = resource_schema("AWS::Bedrock::Guardrail")["properties"]
     config = load_schema()["$defs"]["guardrail"]["properties"]
     for cfn_name, config_name in (
         ("BlockedInputMessaging", "blocked_input_message"),

@@ -3,26 +3,14 @@ they agree with CloudFormation's schemas and botocore's models, and the config s
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
-import cfnlint
 from botocore.loaders import Loader
 
 from bedrock_platform.config.catalog import EMBEDDING_MODELS
 from bedrock_platform.config.schema import load_schema
 from bedrock_platform.spec import knowledge_base, logging, vector_stores
-
-SCHEMAS = Path(cfnlint.__file__).parent / "data" / "schemas"
-
-
-def _cfn(resource_type: str) -> dict[str, Any]:
-    providers = json.loads((SCHEMAS / "providers" / "us-east-1.json").read_text())
-    schema: dict[str, Any] = json.loads(
-        (SCHEMAS / "resources" / f"{providers[resource_type]}.json").read_text()
-    )
-    return schema
+from tests.spec.cloudformation import resource_schema
 
 
 def _definitions() -> dict[str, Any]:
@@ -36,7 +24,7 @@ def test_descriptions_are_cloudformations_and_the_schemas() -> None:
         ("AWS::Bedrock::KnowledgeBase", "knowledge_base"),
         ("AWS::Bedrock::DataSource", "data_source"),
     ):
-        cfn = _cfn(resource_type)["properties"]["Description"]
+        cfn = resource_schema(resource_type)["properties"]["Description"]
         assert (cfn["minLength"], cfn["maxLength"]) == (low, high)
         config = _definitions()[definition]["properties"]["description"]
         assert (config["minLength"], config["maxLength"]) == (low, high)
@@ -55,7 +43,7 @@ def test_dimensions_fit_every_catalogued_embedding_model_and_the_schema() -> Non
 
 
 def test_the_collection_index_schema_limit_is_cloudformations() -> None:
-    index_schema = _cfn("AWS::OpenSearchServerless::CollectionIndex")["properties"]["IndexSchema"]
+    index_schema = resource_schema("AWS::OpenSearchServerless::CollectionIndex")["properties"]["IndexSchema"]
     assert index_schema["maxLength"] == vector_stores.MAX_INDEX_SCHEMA
 
 
@@ -83,7 +71,8 @@ def test_logged_data_kinds_are_the_apis_and_the_schemas() -> None:
 
 def test_retention_periods_are_cloudformations_and_the_schemas() -> None:
     assert (
-        list(logging.RETENTION_DAYS) == _cfn("AWS::Logs::LogGroup")["properties"]["RetentionInDays"]["enum"]
+        list(logging.RETENTION_DAYS)
+        == resource_schema("AWS::Logs::LogGroup")["properties"]["RetentionInDays"]["enum"]
     )
     retention = load_schema()["properties"]["invocation_logging"]["properties"]["cloudwatch"]["properties"][
         "retention_days"

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bedrock_platform.nag.rule import Options, Resource, Rule, as_list, json_property
+from bedrock_platform.nag.rule import Options, Resource, Rule, security_policy_rules
 
 
 def check(resource: Resource, options: Options) -> Sequence[str] | None:
-    if resource.properties.get("Type") != "network":
+    rules = security_policy_rules(resource, "network")
+    if rules is None:
         return None
-    policy = json_property(resource.properties.get("Policy"))
-    if policy is None:
-        return ["the policy is not JSON"]
     return [
         f"rule {number} is private and names no SourceVPCEs and no SourceServices"
-        for number, rule in enumerate(as_list(policy), start=1)
-        if isinstance(rule, dict)
-        and rule.get("AllowFromPublic") is False
+        for number, rule in rules
+        if rule.get("AllowFromPublic") is False
         and not rule.get("SourceVPCEs")
         and not rule.get("SourceServices")
     ]

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bedrock_platform.nag.rule import Options, Resource, Rule, as_list, json_property
+from bedrock_platform.nag.rule import Options, Resource, Rule, security_policy_rules
 
 
 def check(resource: Resource, options: Options) -> Sequence[str] | None:
-    if resource.properties.get("Type") != "network" or not options.production:
+    rules = security_policy_rules(resource, "network")
+    if rules is None or not options.production:
         return None
-    policy = json_property(resource.properties.get("Policy"))
-    if policy is None:
-        return ["the policy is not JSON"]
     return [
         f"rule {number} allows access from the public network"
-        for number, rule in enumerate(as_list(policy), start=1)
-        if isinstance(rule, dict) and rule.get("AllowFromPublic") is True
+        for number, rule in rules
+        if rule.get("AllowFromPublic") is True
     ]
 
 
@@ -33,4 +31,5 @@ RULE = Rule(
     "(network access: private, with private access for bedrock.amazonaws.com)",
     resource_types=("AWS::OpenSearchServerless::SecurityPolicy",),
     check=check,
+    production=True,
 )

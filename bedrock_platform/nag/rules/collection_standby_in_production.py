@@ -27,4 +27,5 @@ RULE = Rule(
     source='Amazon OpenSearch Serverless developer guide, "Redundancy" (standby replicas)',
     resource_types=("AWS::OpenSearchServerless::Collection",),
     check=check,
+    production=True,
 )
