@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+BEDROCK_SERVICE = "bedrock.amazonaws.com"
+"""Amazon Bedrock's service principal: what assumes the service roles, receives passed roles and
+reaches private collections."""
+
 KNOWLEDGE_BASE_RETRIEVE_ACTIONS: tuple[str, ...] = ("bedrock:Retrieve",)
 """What an application needs on a knowledge base to query it (``Retrieve`` is authorized on the
 knowledge base)."""

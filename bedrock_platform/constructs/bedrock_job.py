@@ -57,7 +57,6 @@ QUERY_INTERVAL = cdk.Duration.minutes(1)
 TOTAL_TIMEOUT = cdk.Duration.hours(1)
 """The Provider framework's maximum: ``wait`` covers jobs that finish within an hour."""
 _PREFIX = re.compile(r"^([!-.0-~]+/)*$")  # S3 key characters, ending in /
-BEDROCK_SERVICE = "bedrock.amazonaws.com"
 UNLISTED_MODEL_CREATE = (
     "CreateEvaluationJob for a job that names a provisioned throughput: the IAM reference authorizes "
     "it on models only, and the throughput's model is known only when deployed, so only on *. The "
@@ -176,7 +175,7 @@ class _BedrockJob(Construct):
             iam.PolicyStatement(
                 actions=["iam:PassRole"],
                 resources=[self.role.role_arn],
-                conditions={"StringEquals": {"iam:PassedToService": BEDROCK_SERVICE}},
+                conditions={"StringEquals": {"iam:PassedToService": permissions.BEDROCK_SERVICE}},
             )
         )
 
@@ -770,7 +769,7 @@ def evaluation_key_policy_statements(scope: Construct) -> list[iam.PolicyStateme
         resource_name="*",
         arn_format=cdk.ArnFormat.SLASH_RESOURCE_NAME,
     )
-    bedrock = iam.ServicePrincipal(BEDROCK_SERVICE)
+    bedrock = iam.ServicePrincipal(permissions.BEDROCK_SERVICE)
     this_account = {"kms:EncryptionContext:evaluationJobArn": jobs, "aws:SourceArn": jobs}
     return [
         iam.PolicyStatement(

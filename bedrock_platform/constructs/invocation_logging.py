@@ -133,7 +133,7 @@ class InvocationLogging(Construct):
         result = bucket.add_to_resource_policy(
             iam.PolicyStatement(
                 sid=f"BedrockInvocationLogs{self._bucket_statements}",
-                principals=[iam.ServicePrincipal("bedrock.amazonaws.com")],
+                principals=[iam.ServicePrincipal(permissions.BEDROCK_SERVICE)],
                 actions=["s3:PutObject"],
                 resources=[bucket.arn_for_objects(f"{path}/BedrockModelInvocationLogs/*")],
                 conditions={
@@ -155,7 +155,7 @@ class InvocationLogging(Construct):
             "DeliveryRole",
             description="Amazon Bedrock writes model invocation logs to CloudWatch Logs",
             assumed_by=iam.ServicePrincipal(
-                "bedrock.amazonaws.com",
+                permissions.BEDROCK_SERVICE,
                 conditions={
                     "StringEquals": {"aws:SourceAccount": stack.account},
                     "ArnLike": {"aws:SourceArn": self.source_arn},

@@ -6,6 +6,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from bedrock_platform import permissions
 from bedrock_platform.constructs.nag import acknowledge_role_policy
 
 __all__ = ["bedrock_service_role", "foundation_model_arn"]
@@ -37,7 +38,7 @@ def bedrock_service_role(scope: Construct, id: str, *, source_resource: str, des
         id,
         description=description,
         assumed_by=iam.ServicePrincipal(
-            "bedrock.amazonaws.com",
+            permissions.BEDROCK_SERVICE,
             conditions={
                 "StringEquals": {"aws:SourceAccount": stack.account},
                 "ArnLike": {

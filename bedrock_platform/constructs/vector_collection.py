@@ -280,7 +280,7 @@ class VectorCollection(_VectorCollectionBase):
                 {
                     "AllowFromPublic": False,
                     "SourceVPCEs": list(vpc_endpoints),
-                    "SourceServices": ["bedrock.amazonaws.com"],
+                    "SourceServices": [permissions.BEDROCK_SERVICE],
                 }
             )
         else:

@@ -14,8 +14,6 @@ from typing import Any
 
 from bedrock_platform.intrinsics import render
 
-BEDROCK_SERVICE = "bedrock.amazonaws.com"
-
 
 @dataclass(frozen=True)
 class Resource:

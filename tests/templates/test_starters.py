@@ -11,6 +11,7 @@ import pytest
 from cfnlint.api import ManualArgs, lint_file
 
 from bedrock_platform.config import SCHEMA_PATH, load_config
+from bedrock_platform.spec.guardrail import CONTENT_FILTER_TYPES
 from tests.conftest import Synthesized
 from tests.templates.conftest import TEMPLATES
 from tests.test_gates import _templates_with_region
@@ -130,14 +131,7 @@ def test_regulated_guardrail_declares_every_policy_and_a_version(
     synthesized_templates: dict[str, Synthesized],
 ) -> None:
     (guardrail,) = load_config(TEMPLATES["regulated-guardrail"]).guardrails
-    assert {f.type for f in guardrail.content_filters} == {
-        "HATE",
-        "INSULTS",
-        "SEXUAL",
-        "VIOLENCE",
-        "MISCONDUCT",
-        "PROMPT_ATTACK",
-    }
+    assert {f.type for f in guardrail.content_filters} == set(CONTENT_FILTER_TYPES)
     assert all(f.input_strength == "HIGH" for f in guardrail.content_filters)
     actions = {
         action for entity in guardrail.pii_entities for action in (entity.input_action, entity.output_action)

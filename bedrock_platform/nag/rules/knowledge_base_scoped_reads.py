@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bedrock_platform.nag.rule import Options, Resource, Rule, as_list, policy_documents, statements, texts
+from bedrock_platform.permissions import COLLECTION_API_ACTIONS, S3_LIST_ACTIONS, S3_READ_ACTIONS
 
-READS = ("aoss:APIAccessAll", "s3:GetObject", "s3:ListBucket")
+READS = (*COLLECTION_API_ACTIONS, *S3_READ_ACTIONS, *S3_LIST_ACTIONS)
 """What a knowledge base's service role reads its vectors and documents with (user guide,
 "Permissions to access your vector store" and "Permissions to access your data source")."""
 EVERYTHING = ("*", "arn:aws:s3:::*", "arn:aws:aoss:*")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bedrock_platform.nag.rule import BEDROCK_SERVICE, Options, Resource, Rule, as_list, statements
+from bedrock_platform.nag.rule import Options, Resource, Rule, as_list, statements
+from bedrock_platform.permissions import BEDROCK_SERVICE
 
 KEYS = ("aws:SourceAccount", "aws:SourceArn")
 
