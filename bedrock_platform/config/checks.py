@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,6 +85,9 @@ class Rule:
 
     id: str
     check: Check
+    gates: bool = False
+    """Whether the model's builders rely on what it checks: an item it reports is left out of the typed
+    items (:mod:`.typed`) the typed rules read. Default: False (they read the item all the same)."""
 
     @property
     def description(self) -> str:
@@ -178,8 +181,22 @@ def reference_issues(
 ) -> list[Issue]:
     """An issue when the string at ``path`` names no item of the top-level list ``section``."""
     reference = string(config, context, path)
-    defined = defined_names(config, section)
-    if reference is None or defined is None or reference in defined:
+    if reference is None:
+        return []
+    return unknown_reference(context, path, reference, defined_names(config, section), noun, section)
+
+
+def unknown_reference(
+    context: RuleContext,
+    path: ConfigPath,
+    reference: str,
+    defined: Sequence[str] | None,
+    noun: str,
+    section: str,
+) -> list[Issue]:
+    """An issue at ``path`` when ``reference`` is not one of the ``defined`` names of ``section``
+    (none when those are unknown: None)."""
+    if defined is None or reference in defined:
         return []
     hint = did_you_mean(reference, defined)
     if not hint:

@@ -163,7 +163,7 @@ class Document:
     def issue(self, path: ConfigPath, message: str, *, key: str | None = None) -> Issue:
         """An issue at the value at ``path`` (or at its entry ``key``, named by ``path``)."""
         where = self.position(path, key=key)
-        return Issue(self.file, where.line, where.column, self.render(path), message)
+        return Issue(self.file, where.line, where.column, self.render(path), message, at=path)
 
     def render(self, path: ConfigPath) -> str:
         """``knowledge_bases[product-docs].data_sources[0].chunking``: list items by name if they have one."""

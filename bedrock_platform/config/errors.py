@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,9 @@ class Issue:
     """The id of the check that found it, as cdk-nag names its rules: a semantic rule's id
     (``knowledge-stack-quotas``), ``schema``, ``words-file``, ``pipeline-files``, ``file`` (the file
     itself: reading, YAML, limits) or ``internal`` (a bug: please report it). Printed last, in brackets."""
+    at: tuple[str | int, ...] = field(default=(), compare=False, repr=False)
+    """The config path the issue is at, as the rules name it (``("knowledge_bases", 0, "name")``);
+    not part of what is printed or compared."""
 
     def __str__(self) -> str:
         where = f"{printable(self.file)}:{self.line}:{self.column}"

@@ -1,11 +1,14 @@
 """Semantic checks of ``evaluation_jobs``, ``batch_inference_jobs`` and ``job_bucket``.
 
-Each rule is a pure function ``(config, context) -> list[Issue]``, registered in
-:data:`bedrock_platform.config.rules.RULES`. Unique job and dataset names and the jobs' KMS
-keys are checked by the shared rules in :mod:`.rules`. Which fields a job takes depends on its
-kind (and a rag job's rag_type): :data:`KIND_FIELDS` says it once, for the field rule and for
-the rules that only look at fields that apply. The catalog of datasets and metrics is
-:mod:`.catalog`.
+Each rule is registered in :data:`bedrock_platform.config.rules.RULES`. The document rules,
+``(config, context) -> list[Issue]``, check a job's form (its kind, the fields and datasets it
+takes, its metrics: :func:`~bedrock_platform.config.model.build_evaluation_job` relies on them),
+its files and its references as written. The typed rules, ``(checked, context) -> list[Issue]``,
+check the jobs built from what those let through: AWS names, models, inputs (:mod:`.typed`).
+Unique job and dataset names and the jobs' KMS keys are checked by the shared rules in
+:mod:`.rules`. Which fields a job takes depends on its kind (and a rag job's rag_type):
+:data:`KIND_FIELDS` says it once, for the field rule and for the rules that only look at fields
+that apply. The catalog of datasets and metrics is :mod:`.catalog`.
 """
 
 from __future__ import annotations
@@ -34,7 +37,14 @@ from bedrock_platform.config.document import ConfigPath
 from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.files import FileProblem, read_text, resolve_inside
 from bedrock_platform.config.messages import did_you_mean, one_of, show
-from bedrock_platform.config.model import JOB_NAME_SUFFIX_LENGTH, EvaluationKind
+from bedrock_platform.config.model import (
+    JOB_NAME_SUFFIX_LENGTH,
+    BatchInferenceJob,
+    EvaluationJob,
+    EvaluationKind,
+    ModelRef,
+)
+from bedrock_platform.config.typed import At, Checked
 from bedrock_platform.spec import jobs as jobs_spec
 
 HUMAN_KIND = (
@@ -323,6 +333,14 @@ def job_references(config: Mapping[str, Any], context: RuleContext) -> list[Issu
     return issues
 
 
+def _models_run(job: At[EvaluationJob]) -> list[tuple[ConfigPath, ModelRef]]:
+    """(path, model) of each model an evaluation job runs: those evaluated, and its generator."""
+    models = [(job.at("models", index), model) for index, model in enumerate(job.item.models)]
+    if job.item.generator_model is not None:
+        models.append((job.at("generator_model"), job.item.generator_model))
+    return models
+
+
 NOT_AN_EVALUATOR = (
     "{model} is not a model Amazon Bedrock offers as an evaluator{hint}; evaluators (by base model id, "
     "or through a system inference profile): {evaluators}"
@@ -337,36 +355,29 @@ def _base_model_id(model: str) -> str:
     return model.partition(".")[2] if geographies.inference_profile_geography(model) else model
 
 
-def evaluation_models(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+def evaluation_models(checked: Checked, context: RuleContext) -> list[Issue]:
     """An evaluation job's evaluator is one Amazon Bedrock offers as a judge (catalog.EVALUATOR_MODELS),
     and neither it nor the models evaluated or generating are embedding models."""
     issues = []
-    for path, _ in _evaluation_jobs(config):
-        if _applies(config, context, path, "evaluator_model"):
-            evaluator = string(config, context, (*path, "evaluator_model"))
-            base = _base_model_id(evaluator) if evaluator is not None else None
-            if evaluator is not None and base is not None and is_embedding_model(base):
+    for job in checked.evaluation_jobs:
+        evaluator = job.item.evaluator_model
+        if evaluator is not None:
+            base = _base_model_id(evaluator)
+            if is_embedding_model(base):
                 what = "that grades responses"
                 message = EMBEDDING_MODEL_EVALUATED.format(model=show(evaluator), what=what)
-                issues.append(context.issue((*path, "evaluator_model"), message))
-            elif evaluator is not None and base not in EVALUATOR_MODELS:
+                issues.append(context.issue(job.at("evaluator_model"), message))
+            elif base not in EVALUATOR_MODELS:
                 message = NOT_AN_EVALUATOR.format(
                     model=show(evaluator),
                     hint=did_you_mean(base, EVALUATOR_MODELS),
                     evaluators=", ".join(EVALUATOR_MODELS),
                 )
-                issues.append(context.issue((*path, "evaluator_model"), message))
-        evaluated: list[ConfigPath] = []
-        if _applies(config, context, path, "models"):
-            evaluated += [model_path for model_path, _ in _indexed(config, (*path, "models"))]
-        if _applies(config, context, path, "generator_model"):
-            evaluated.append((*path, "generator_model"))
-        for model_path in evaluated:
-            model = value(config, model_path)
-            embedding = isinstance(model, str) and is_embedding_model(_base_model_id(model))
-            if context.valid(model_path) and embedding:
-                message = EMBEDDING_MODEL_EVALUATED.format(model=show(model), what="to be graded")
-                issues.append(context.issue(model_path, message))
+                issues.append(context.issue(job.at("evaluator_model"), message))
+        for path, model in _models_run(job):
+            if model.model_id is not None and is_embedding_model(_base_model_id(model.model_id)):
+                message = EMBEDDING_MODEL_EVALUATED.format(model=show(model.model_id), what="to be graded")
+                issues.append(context.issue(path, message))
     return issues
 
 
@@ -391,38 +402,32 @@ def _throughput_reference_issues(
     )
 
 
-def job_names(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+def job_names(checked: Checked, context: RuleContext) -> list[Issue]:
     """A job's AWS name, ``<environment>-<name>-<6 hex digits>``, is at most 63 characters."""
-    environment = string(config, context, ("environment",))
+    environment = checked.environment
     if environment is None:
         return []
+    jobs: list[tuple[str, At[EvaluationJob] | At[BatchInferenceJob]]] = [
+        *(("evaluation job", job) for job in checked.evaluation_jobs),
+        *(("batch inference job", job) for job in checked.batch_inference_jobs),
+    ]
     issues = []
-    for section, what in (
-        ("evaluation_jobs", "evaluation job"),
-        ("batch_inference_jobs", "batch inference job"),
-    ):
-        for path, _ in items(config, (section,)):
-            name_path = (*path, "name")
-            name = string(config, context, name_path)
-            if name is None:
-                continue
-            length = len(f"{environment}-{name}") + JOB_NAME_SUFFIX_LENGTH
-            if length > JOB_NAME_MAX:
-                room = JOB_NAME_MAX - len(f"{environment}-") - JOB_NAME_SUFFIX_LENGTH
-                message = JOB_NAME_LENGTH.format(what=what, length=length, limit=JOB_NAME_MAX, room=room)
-                issues.append(context.issue(name_path, message))
+    for what, job in jobs:
+        length = len(f"{environment}-{job.item.name}") + JOB_NAME_SUFFIX_LENGTH
+        if length > JOB_NAME_MAX:
+            room = JOB_NAME_MAX - len(f"{environment}-") - JOB_NAME_SUFFIX_LENGTH
+            message = JOB_NAME_LENGTH.format(what=what, length=length, limit=JOB_NAME_MAX, room=room)
+            issues.append(context.issue(job.at("name"), message))
     return issues
 
 
-def batch_inputs(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+def batch_inputs(checked: Checked, context: RuleContext) -> list[Issue]:
     """A batch inference job's input is a JSON Lines file (.jsonl) or a prefix (ending with /)."""
-    issues = []
-    for path, _ in items(config, ("batch_inference_jobs",)):
-        input_path = (*path, "input")
-        written = string(config, context, input_path)
-        if written is not None and not written.endswith(("/", JSONL)):
-            issues.append(context.issue(input_path, BATCH_INPUT.format(input=show(written))))
-    return issues
+    return [
+        context.issue(batch.at("input"), BATCH_INPUT.format(input=show(batch.item.input_key)))
+        for batch in checked.batch_inference_jobs
+        if not batch.item.input_key.endswith(("/", JSONL))
+    ]
 
 
 def job_bucket_used(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:

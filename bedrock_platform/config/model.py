@@ -427,10 +427,10 @@ def build_config(
         account=raw["account"],
         region=raw["region"],
         tags=dict(sorted(raw.get("tags", {}).items())),
-        vector_stores=tuple(_vector_store(item, is_prod) for item in raw.get("vector_stores", [])),
+        vector_stores=tuple(build_vector_store(item, is_prod) for item in raw.get("vector_stores", [])),
         knowledge_stacks=knowledge_stacks,
         knowledge_bases=tuple(
-            _knowledge_base(item, knowledge_stacks) for item in raw.get("knowledge_bases", [])
+            build_knowledge_base(item, knowledge_stacks) for item in raw.get("knowledge_bases", [])
         ),
         guardrails=tuple(
             build_guardrail(item, _file_words(item, word_lists or {})) for item in raw.get("guardrails", [])
@@ -449,7 +449,7 @@ def build_config(
     )
 
 
-def _vector_store(raw: Mapping[str, Any], is_prod: bool) -> VectorStore:
+def build_vector_store(raw: Mapping[str, Any], is_prod: bool) -> VectorStore:
     encryption = raw.get("encryption", "aws_owned")
     network = raw.get("network", "public")
     acknowledgment = raw.get("allow_public_network")
@@ -464,7 +464,7 @@ def _vector_store(raw: Mapping[str, Any], is_prod: bool) -> VectorStore:
     )
 
 
-def _knowledge_base(raw: Mapping[str, Any], knowledge_stacks: int) -> KnowledgeBase:
+def build_knowledge_base(raw: Mapping[str, Any], knowledge_stacks: int) -> KnowledgeBase:
     model = embedding_model(raw["embedding_model"])
     assert model is not None, "validated configs name catalogued models"
     return KnowledgeBase(

@@ -112,10 +112,15 @@ def render_rules() -> str:
     """The table of every check's id and what it checks: the loader's, then each semantic rule."""
     from bedrock_platform.config.loader import LOADER_CHECKS
     from bedrock_platform.config.rules import RULES
+    from bedrock_platform.config.typed import TypedRule
 
-    lines = ["| id | what it checks |", "| --- | --- |"]
-    lines += [f"| `{rule}` | {what} |" for rule, what in LOADER_CHECKS.items()]
-    lines += [f"| `{rule.id}` | {_cell(rule.description)} |" for rule in RULES]
+    lines = ["| id | reads | what it checks |", "| --- | --- | --- |"]
+    lines += [f"| `{rule}` | the file | {what} |" for rule, what in LOADER_CHECKS.items()]
+    lines += [
+        f"| `{rule.id}` | {'typed items' if isinstance(rule, TypedRule) else 'the document'} "
+        f"| {_cell(rule.description)} |"
+        for rule in RULES
+    ]
     return "\n".join(lines)
 
 

@@ -54,6 +54,7 @@ from bedrock_platform.config.document import ConfigPath
 from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.messages import did_you_mean, show
 from bedrock_platform.config.model import CHUNKING_DEFAULTS, PROD_ENVIRONMENT
+from bedrock_platform.config.typed import Checked, TypedRule, checked
 from bedrock_platform.spec import chunking as chunking_spec
 from bedrock_platform.spec import names as names_spec
 from bedrock_platform.spec.vector_stores import COLLECTION_INDEX_REGIONS
@@ -168,28 +169,23 @@ def vector_store_references(config: Mapping[str, Any], context: RuleContext) -> 
     ]
 
 
-def collection_names(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+def collection_names(checked: Checked, context: RuleContext) -> list[Issue]:
     """Collection and policy names, ``<environment>-<vector store name>``, fit OpenSearch Serverless."""
-    environment = string(config, context, ("environment",))
+    environment = checked.environment
     if environment is None:
         return []
     low, high = COLLECTION_NAME_LIMITS
     issues = []
-    for store_path, _ in items(config, ("vector_stores",)):
-        name_path = (*store_path, "name")
-        store = string(config, context, name_path)
-        if store is None:
-            continue
-        # The AWS name ends with a hash of the collection's create-only settings (vector_stores.py).
-        name = f"{environment}-{store}-{SAMPLE_SETTINGS_HASH}"
+    for store in checked.vector_stores:
+        # The AWS name ends with a hash of the collection's create-only settings (spec/vector_stores.py).
+        name = f"{environment}-{store.item.name}-{SAMPLE_SETTINGS_HASH}"
         if not low <= len(name) <= high:
             bound, limit = ("at least", low) if len(name) < low else ("at most", high)
-            message = COLLECTION_NAME_LENGTH.format(
-                name=show(f"{environment}-{store}-<6 hex digits>"), length=len(name), bound=bound, limit=limit
-            )
-            issues.append(context.issue(name_path, message))
+            shown = show(f"{environment}-{store.item.name}-<6 hex digits>")
+            message = COLLECTION_NAME_LENGTH.format(name=shown, length=len(name), bound=bound, limit=limit)
+            issues.append(context.issue(store.at("name"), message))
         elif not COLLECTION_NAME.match(name):
-            issues.append(context.issue(name_path, COLLECTION_NAME_CHARACTERS.format(name=show(name))))
+            issues.append(context.issue(store.at("name"), COLLECTION_NAME_CHARACTERS.format(name=show(name))))
     return issues
 
 
@@ -205,22 +201,22 @@ def _public_network(config: Mapping[str, Any], context: RuleContext, store_path:
     return False if isinstance(network, dict) and isinstance(endpoints, list) and endpoints else None
 
 
-def private_collection_regions(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+def private_collection_regions(checked: Checked, context: RuleContext) -> list[Issue]:
     """A private collection (vpc_endpoints) is in a Region with AWS::OpenSearchServerless::CollectionIndex.
 
     ``AWS::OpenSearchServerless::Index`` writes through the collection's endpoint, which a network
     policy with ``AllowFromPublic: false`` does not admit; CollectionIndex goes through the control
     plane (see bedrock_platform/constructs/vector_index.py).
     """
-    region = string(config, context, ("region",))
+    region = checked.region
     if region is None or region in COLLECTION_INDEX_REGIONS:
         return []
     regions = ", ".join(COLLECTION_INDEX_REGIONS)
     message = PRIVATE_COLLECTION_REGION.format(region=show(region), regions=regions)
     return [
-        context.issue((*store_path, "network", "vpc_endpoints"), message)
-        for store_path, _ in items(config, ("vector_stores",))
-        if _public_network(config, context, store_path) is False
+        context.issue(store.at("network", "vpc_endpoints"), message)
+        for store in checked.vector_stores
+        if not store.item.public
     ]
 
 
@@ -240,49 +236,41 @@ def prod_private_network(config: Mapping[str, Any], context: RuleContext) -> lis
     return issues
 
 
-def public_network_acknowledgments(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+def public_network_acknowledgments(checked: Checked, context: RuleContext) -> list[Issue]:
     """allow_public_network is given only on a public collection, and its reason is not blank."""
     issues = []
-    for store_path, store in items(config, ("vector_stores",)):
-        acknowledgment_path = (*store_path, "allow_public_network")
-        if "allow_public_network" not in store or not context.valid_tree(acknowledgment_path):
+    for store in checked.vector_stores:
+        reason = store.item.public_network_reason
+        if reason is None:
             continue
-        if _public_network(config, context, store_path) is False:
-            issues.append(context.issue(acknowledgment_path, PUBLIC_ACKNOWLEDGMENT_UNUSED))
-        reason_path = (*acknowledgment_path, "reason")
-        reason = string(config, context, reason_path)
-        if reason is not None and not reason.strip():
-            issues.append(context.issue(reason_path, BLANK_REASON))
+        if not store.item.public:
+            issues.append(context.issue(store.at("allow_public_network"), PUBLIC_ACKNOWLEDGMENT_UNUSED))
+        if not reason.strip():
+            issues.append(context.issue(store.at("allow_public_network", "reason"), BLANK_REASON))
     return issues
 
 
-def knowledge_base_names(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+def knowledge_base_names(checked: Checked, context: RuleContext) -> list[Issue]:
     """Knowledge base and data source AWS names, and vector index names, are valid for AWS."""
-    environment = string(config, context, ("environment",))
+    environment = checked.environment
     issues = []
-    for knowledge_base_path, _ in items(config, ("knowledge_bases",)):
-        name_path = (*knowledge_base_path, "name")
-        name = string(config, context, name_path)
-        if name is not None and environment is not None:
+    for knowledge_base in checked.knowledge_bases:
+        name_path, name = knowledge_base.at("name"), knowledge_base.item.name
+        if environment is not None:
             # The AWS name ends with a hash of the create-only settings (constructs/knowledge_base.py).
             problem = aws_name_problem(f"{environment}-{name}-{SAMPLE_SETTINGS_HASH}")
             if problem:
                 shown = show(f"{environment}-{name}-<6 hex digits>")
                 message = AWS_NAME.format(what="knowledge base's", name=shown, problem=problem)
                 issues.append(context.issue(name_path, message))
-        if name is not None and not VECTOR_INDEX_NAME.match(name):
+        if not VECTOR_INDEX_NAME.match(name):
             issues.append(context.issue(name_path, INDEX_NAME.format(name=show(name))))
-        for source_path, _ in items(config, (*knowledge_base_path, "data_sources")):
-            source_name_path = (*source_path, "name")
-            source = string(config, context, source_name_path)
-            if source is None:
-                continue
-            problem = aws_name_problem(f"{source}-{SAMPLE_SETTINGS_HASH}")
+        for index, source in enumerate(knowledge_base.item.data_sources):
+            problem = aws_name_problem(f"{source.name}-{SAMPLE_SETTINGS_HASH}")
             if problem:
-                message = AWS_NAME.format(
-                    what="data source's", name=show(f"{source}-<6 hex digits>"), problem=problem
-                )
-                issues.append(context.issue(source_name_path, message))
+                shown = show(f"{source.name}-<6 hex digits>")
+                message = AWS_NAME.format(what="data source's", name=shown, problem=problem)
+                issues.append(context.issue(knowledge_base.at("data_sources", index, "name"), message))
     return issues
 
 
@@ -510,15 +498,15 @@ def _kms_key_issues(
     return issues
 
 
-RULES: tuple[Rule, ...] = (
+RULES: tuple[Rule | TypedRule, ...] = (
     Rule("unique-names", unique_names),
     Rule("vector-store-references", vector_store_references),
-    Rule("collection-names", collection_names),
+    TypedRule("collection-names", collection_names),
     Rule("prod-private-network", prod_private_network),
-    Rule("private-collection-regions", private_collection_regions),
-    Rule("public-network-acknowledgments", public_network_acknowledgments),
-    Rule("knowledge-base-names", knowledge_base_names),
-    Rule("embedding-models", embedding_models),
+    TypedRule("private-collection-regions", private_collection_regions),
+    TypedRule("public-network-acknowledgments", public_network_acknowledgments),
+    TypedRule("knowledge-base-names", knowledge_base_names),
+    Rule("embedding-models", embedding_models, gates=True),
     Rule("chunking", chunking),
     Rule("chunking-model-input", chunking_within_model_input),
     Rule("region-offers-sections", region_offers_sections),
@@ -544,21 +532,21 @@ RULES: tuple[Rule, ...] = (
     Rule("guardrail-version-history", guardrail_rules.guardrail_version_history),
     Rule("smoke-samples-differ", guardrail_rules.smoke_samples_differ),
     Rule("smoke-allowed-sample-words", guardrail_rules.smoke_allowed_sample_words),
-    Rule("throughput-commitments", throughput_rules.commitments_acknowledged),
-    Rule("throughput-costs", throughput_rules.costs_acknowledged),
-    Rule("throughput-models", throughput_rules.throughput_models),
-    Rule("throughput-names", throughput_rules.throughput_names),
-    Rule("throughput-tags", throughput_rules.throughput_tags),
-    Rule("evaluation-kinds", job_rules.evaluation_kinds),
-    Rule("evaluation-fields", job_rules.evaluation_fields),
+    TypedRule("throughput-commitments", throughput_rules.commitments_acknowledged),
+    TypedRule("throughput-costs", throughput_rules.costs_acknowledged),
+    TypedRule("throughput-models", throughput_rules.throughput_models),
+    TypedRule("throughput-names", throughput_rules.throughput_names),
+    TypedRule("throughput-tags", throughput_rules.throughput_tags),
+    Rule("evaluation-kinds", job_rules.evaluation_kinds, gates=True),
+    Rule("evaluation-fields", job_rules.evaluation_fields, gates=True),
     Rule("evaluation-model-count", job_rules.evaluation_model_count),
-    Rule("evaluation-models", job_rules.evaluation_models),
-    Rule("evaluation-dataset-forms", job_rules.evaluation_dataset_forms),
-    Rule("evaluation-builtin-datasets", job_rules.evaluation_builtin_datasets),
-    Rule("evaluation-metrics", job_rules.evaluation_metrics_for_kind),
+    TypedRule("evaluation-models", job_rules.evaluation_models),
+    Rule("evaluation-dataset-forms", job_rules.evaluation_dataset_forms, gates=True),
+    Rule("evaluation-builtin-datasets", job_rules.evaluation_builtin_datasets, gates=True),
+    Rule("evaluation-metrics", job_rules.evaluation_metrics_for_kind, gates=True),
     Rule("job-references", job_rules.job_references),
-    Rule("job-names", job_rules.job_names),
-    Rule("batch-inputs", job_rules.batch_inputs),
+    TypedRule("job-names", job_rules.job_names),
+    TypedRule("batch-inputs", job_rules.batch_inputs),
     Rule("job-sources", job_rules.job_sources),
     Rule("job-bucket-used", job_rules.job_bucket_used),
     Rule("inference-profile-region", profile_rules.inference_profiles_in_region),
@@ -570,5 +558,19 @@ RULES: tuple[Rule, ...] = (
 
 
 def check_rules(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
-    """Run every rule and collect their issues."""
-    return [issue.with_rule(rule.id) for rule in RULES for issue in rule.check(config, context)]
+    """Run every rule and collect their issues: the document rules, then the typed rules on the items
+    that the schema and the document rules let through (:mod:`.typed`)."""
+    issues = [
+        issue.with_rule(rule.id)
+        for rule in RULES
+        if isinstance(rule, Rule)
+        for issue in rule.check(config, context)
+    ]
+    gating = {rule.id for rule in RULES if isinstance(rule, Rule) and rule.gates}
+    view = checked(config, context, [issue for issue in issues if issue.rule in gating])
+    return issues + [
+        issue.with_rule(rule.id)
+        for rule in RULES
+        if isinstance(rule, TypedRule)
+        for issue in rule.check(view, context)
+    ]

@@ -1,37 +1,27 @@
 """Semantic checks of the ``provisioned_throughputs`` section: commitments, models and AWS names.
 
-Each rule is a pure function ``(config, context) -> list[Issue]``, registered in
-:data:`bedrock_platform.config.rules.RULES`. Unique throughput names are checked by the shared
-rule in :mod:`.rules`. A removal_policy of destroy under a commitment is allowed: the file
-opted in.
+Each rule is a typed rule, a pure function ``(checked, context) -> list[Issue]`` on the throughputs
+the schema accepted (:mod:`.typed`), registered in :data:`bedrock_platform.config.rules.RULES`.
+Unique throughput names are checked by the shared document rule in :mod:`.rules`. A removal_policy
+of destroy under a commitment is allowed: the file opted in.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
 
 from bedrock_platform.config.catalog import ACTIVE, LIFECYCLE_NAMES, THROUGHPUT_MODELS, throughput_model
-from bedrock_platform.config.checks import (
-    AWS_NAME,
-    SAMPLE_SETTINGS_HASH,
-    RuleContext,
-    aws_name_problem,
-    items,
-    string,
-    value,
-)
-from bedrock_platform.config.document import ConfigPath
+from bedrock_platform.config.checks import AWS_NAME, SAMPLE_SETTINGS_HASH, RuleContext, aws_name_problem
 from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.messages import did_you_mean, one_of, show
+from bedrock_platform.config.typed import At, Checked
 from bedrock_platform.spec.throughput import (
     CUSTOM_MODEL_ARN,
     STACK_TAG_KEY,
     TAGS_MAX,
     THROUGHPUT_NAME_SUFFIX_LENGTH,
     UNACKNOWLEDGED_MODEL_UNITS,
-    CommitmentDuration,
+    ProvisionedThroughput,
 )
 from bedrock_platform.spec.throughput import NAME_MAX as PROVISIONED_MODEL_NAME_MAX
 
@@ -106,75 +96,50 @@ BEDROCK_ARN = re.compile(r"^arn:[^:]*:bedrock:[^:]*:[^:]*:(?P<resource>[a-z-]+)/
 """Any Bedrock resource ARN, naming its resource type (``imported-model``, ``custom-model``)."""
 
 
-def _throughputs(config: Mapping[str, Any]) -> list[tuple[ConfigPath, dict[str, Any]]]:
-    return items(config, ("provisioned_throughputs",))
-
-
-def commitments_acknowledged(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+def commitments_acknowledged(checked: Checked, context: RuleContext) -> list[Issue]:
     """A one_month or six_months commitment is confirmed with acknowledge_commitment: true beside it."""
     issues = []
-    for path, _ in _throughputs(config):
-        commitment_path = (*path, "commitment")
-        commitment = string(config, context, commitment_path)
-        term = _term(commitment)
-        if term is None:
+    for throughput in checked.provisioned_throughputs:
+        term = throughput.item.commitment_duration
+        if term is None or throughput.item.acknowledge_commitment:
             continue
-        acknowledge_path = (*path, "acknowledge_commitment")
-        if value(config, acknowledge_path) is True or not context.valid(acknowledge_path):
-            continue  # confirmed, or not a boolean and already reported by the schema
         message = COMMITMENT_UNACKNOWLEDGED.format(commitment=show(term.spelling), term=term.term)
-        issues.append(context.issue(commitment_path, message))
+        issues.append(context.issue(throughput.at("commitment"), message))
     return issues
 
 
-def _term(commitment: str | None) -> CommitmentDuration | None:
-    """The term a commitment buys; None for none, or for a value the schema reports."""
-    try:
-        return None if commitment is None else CommitmentDuration.of(commitment)
-    except ValueError:
-        return None
-
-
-def costs_acknowledged(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+def costs_acknowledged(checked: Checked, context: RuleContext) -> list[Issue]:
     """More than UNACKNOWLEDGED_MODEL_UNITS model units are confirmed with acknowledge_cost: true beside
     them, as a commitment is with acknowledge_commitment."""
-    issues = []
-    for path, _ in _throughputs(config):
-        units_path = (*path, "model_units")
-        units = value(config, units_path)
-        if not context.valid(units_path) or not isinstance(units, int) or units <= UNACKNOWLEDGED_MODEL_UNITS:
-            continue
-        acknowledge_path = (*path, "acknowledge_cost")
-        if value(config, acknowledge_path) is True or not context.valid(acknowledge_path):
-            continue
-        message = COST_UNACKNOWLEDGED.format(units=units, limit=UNACKNOWLEDGED_MODEL_UNITS)
-        issues.append(context.issue(units_path, message))
-    return issues
+    message = COST_UNACKNOWLEDGED.format
+    return [
+        context.issue(throughput.at("model_units"), message(units=units, limit=UNACKNOWLEDGED_MODEL_UNITS))
+        for throughput in checked.provisioned_throughputs
+        if (units := throughput.item.model_units) > UNACKNOWLEDGED_MODEL_UNITS
+        and not throughput.item.acknowledge_cost
+    ]
 
 
-def throughput_models(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+def throughput_models(checked: Checked, context: RuleContext) -> list[Issue]:
     """The model is an Active base model offered in the Region, or a custom model of this account and Region
     (the catalog is read as it is; the bought model is never looked up)."""
     issues = []
-    for path, _ in _throughputs(config):
-        model_path = (*path, "model")
-        model = string(config, context, model_path)
-        if model is None:
-            continue
-        if model.startswith("arn:"):
-            issues += _model_arn_issues(config, context, model_path, model)
+    for throughput in checked.provisioned_throughputs:
+        if throughput.item.model.startswith("arn:"):
+            issues += _model_arn_issues(checked, context, throughput)
         else:
-            issues += _base_model_issues(config, context, model_path, model)
+            issues += _base_model_issues(checked, context, throughput)
     return issues
 
 
 def _base_model_issues(
-    config: Mapping[str, Any], context: RuleContext, path: ConfigPath, model_id: str
+    checked: Checked, context: RuleContext, throughput: At[ProvisionedThroughput]
 ) -> list[Issue]:
-    model = throughput_model(model_id)
+    path = throughput.at("model")
+    model = throughput_model(throughput.item.model)
     if model is None:
-        return [context.issue(path, _unknown_model_message(model_id))]
-    region = string(config, context, ("region",))
+        return [context.issue(path, _unknown_model_message(throughput.item.model))]
+    region = checked.region
     issues = []
     if model.lifecycle != ACTIVE:
         message = THROUGHPUT_MODEL_NOT_ACTIVE.format(
@@ -218,16 +183,16 @@ def _catalogued_ids() -> list[str]:
 
 
 def _model_arn_issues(
-    config: Mapping[str, Any], context: RuleContext, path: ConfigPath, arn: str
+    checked: Checked, context: RuleContext, throughput: At[ProvisionedThroughput]
 ) -> list[Issue]:
+    path, arn = throughput.at("model"), throughput.item.model
     foundation = FOUNDATION_MODEL_ARN_PATTERN.match(arn)
     if foundation is not None:
         return [context.issue(path, FOUNDATION_MODEL_ARN.format(model_id=foundation["model_id"]))]
     custom = CUSTOM_MODEL_ARN.match(arn)
     if custom is None:
         return [context.issue(path, _not_custom_model_message(arn))]
-    region = string(config, context, ("region",))
-    account = string(config, context, ("account",))
+    region, account = checked.region, checked.account
     issues = []
     if region is not None and custom["region"] != region:
         message = CUSTOM_MODEL_REGION.format(model_region=show(custom["region"]), region=show(region))
@@ -250,28 +215,22 @@ def _not_custom_model_message(arn: str) -> str:
     return NOT_CUSTOM_MODEL_ARN.format(arn=f"{article} {resource} ARN")
 
 
-def throughput_names(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+def throughput_names(checked: Checked, context: RuleContext) -> list[Issue]:
     """A throughput's AWS name, ``<display_name or environment-name>-<6 hex digits>``, fits the service.
 
     CreateProvisionedModelThroughput takes 1 to 63 characters matching ``([0-9a-zA-Z][_-]?)+``;
     under 63 characters that is :data:`~bedrock_platform.config.checks.AWS_RESOURCE_NAME`.
     """
-    environment = string(config, context, ("environment",))
+    environment = checked.environment
     if environment is None:
         return []
     issues = []
-    for path, raw in _throughputs(config):
-        if "display_name" in raw:
-            name_path: ConfigPath = (*path, "display_name")
-            base = string(config, context, name_path)
-            template, room = DISPLAY_NAME_LENGTH, 0
+    for throughput in checked.provisioned_throughputs:
+        base = throughput.item.aws_name_base(environment)
+        if throughput.item.display_name is not None:
+            name_path, template, room = throughput.at("display_name"), DISPLAY_NAME_LENGTH, 0
         else:
-            name_path = (*path, "name")
-            name = string(config, context, name_path)
-            base = None if name is None else f"{environment}-{name}"
-            template, room = THROUGHPUT_NAME_LENGTH, len(f"{environment}-")
-        if base is None:
-            continue
+            name_path, template, room = throughput.at("name"), THROUGHPUT_NAME_LENGTH, len(f"{environment}-")
         length = len(base) + THROUGHPUT_NAME_SUFFIX_LENGTH
         if length > PROVISIONED_MODEL_NAME_MAX:
             room = PROVISIONED_MODEL_NAME_MAX - room - THROUGHPUT_NAME_SUFFIX_LENGTH
@@ -286,26 +245,22 @@ def throughput_names(config: Mapping[str, Any], context: RuleContext) -> list[Is
     return issues
 
 
-def throughput_tags(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+def throughput_tags(checked: Checked, context: RuleContext) -> list[Issue]:
     """The top-level tags, a throughput's own and the stack tag fit Bedrock's limit per resource,
     and no tag of a throughput's is the toolkit's stack tag."""
-    throughputs = _throughputs(config)
-    top_level = value(config, ("tags",))
-    shared = set(top_level) if isinstance(top_level, dict) else set()
+    shared = set(checked.tags)
     issues = []
-    if throughputs and STACK_TAG_KEY in shared:
+    if checked.provisioned_throughputs and STACK_TAG_KEY in shared:
         issues.append(
             context.issue(("tags",), RESERVED_TAG_KEY.format(key=show(STACK_TAG_KEY)), key=STACK_TAG_KEY)
         )
-    for path, raw in throughputs:
-        own = raw.get("tags")
-        if not isinstance(own, dict):
-            continue
+    for throughput in checked.provisioned_throughputs:
+        own = throughput.item.tags
         if STACK_TAG_KEY in own:
             message = RESERVED_TAG_KEY.format(key=show(STACK_TAG_KEY))
-            issues.append(context.issue((*path, "tags"), message, key=STACK_TAG_KEY))
+            issues.append(context.issue(throughput.at("tags"), message, key=STACK_TAG_KEY))
         count = len(shared | set(own) | {STACK_TAG_KEY})
         if count > TAGS_MAX:
             message = TOO_MANY_TAGS.format(count=count, limit=TAGS_MAX, stack_tag=STACK_TAG_KEY)
-            issues.append(context.issue((*path, "tags"), message))
+            issues.append(context.issue(throughput.at("tags"), message))
     return issues

@@ -9,7 +9,9 @@ import pytest
 
 from bedrock_platform.config import ConfigError, load_config
 from bedrock_platform.config.document import parse_document
+from bedrock_platform.config.model import KnowledgeBase
 from bedrock_platform.config.rules import RULES, RuleContext, check_rules, knowledge_base_names
+from bedrock_platform.config.typed import At, Checked
 from tests.config.helpers import HEADER, WriteConfig
 
 
@@ -91,11 +93,30 @@ def test_rules_never_raise_on_wrongly_typed_input(text: str) -> None:
     run_rules(text)
 
 
+def _knowledge_bases_named(name: str) -> tuple[Checked, RuleContext]:
+    """A typed view holding one knowledge base called ``name`` (built directly: the schema refuses the
+    names these tests give, and a typed rule runs on any typed item)."""
+    document = parse_document(f"environment: dev\nknowledge_bases: [{{name: {name}}}]\n", "f.yaml")
+    knowledge_base = KnowledgeBase(
+        name=name, embedding_model="amazon.titan-embed-text-v2:0", dimensions=1024, vector_store="docs"
+    )
+    view = Checked(
+        environment="dev",
+        region=None,
+        account=None,
+        tags={},
+        vector_stores=(),
+        knowledge_bases=(At(("knowledge_bases", 0), knowledge_base),),
+        provisioned_throughputs=(),
+        evaluation_jobs=(),
+        batch_inference_jobs=(),
+    )
+    return view, RuleContext(document)
+
+
 def test_vector_index_name_rule_catches_what_the_schema_would() -> None:
     """The name pattern makes this unreachable through load_config; the rule still holds on its own."""
-    document = parse_document("environment: dev\nknowledge_bases: [{name: Product-Docs}]\n", "f.yaml")
-
-    issues = knowledge_base_names(document.data, RuleContext(document))
+    issues = knowledge_base_names(*_knowledge_bases_named("Product-Docs"))
 
     assert [issue.message for issue in issues] == [
         "the vector index name 'Product-Docs' (the knowledge base name) must be lowercase letters, digits, "
@@ -104,10 +125,7 @@ def test_vector_index_name_rule_catches_what_the_schema_would() -> None:
 
 
 def test_a_knowledge_base_aws_name_over_100_letters_and_digits() -> None:
-    name = "k" * 120
-    document = parse_document(f"environment: dev\nknowledge_bases: [{{name: {name}}}]\n", "f.yaml")
-
-    (issue,) = knowledge_base_names(document.data, RuleContext(document))
+    (issue,) = knowledge_base_names(*_knowledge_bases_named("k" * 120))
 
     assert issue.message.endswith("would have more than 100 letters and digits")
 
