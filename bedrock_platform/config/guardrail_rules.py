@@ -1,7 +1,11 @@
 """Semantic checks of the ``guardrails`` section: service rules and limits JSON Schema cannot state.
 
-Each rule is a pure function ``(config, context) -> list[Issue]``, registered in
-:data:`bedrock_platform.config.rules.RULES`. Unique names (guardrails, topics, regexes) and the
+Each rule is registered in :data:`bedrock_platform.config.rules.RULES`. The document rules,
+``(config, context) -> list[Issue]``, check what is written as written: which policies are declared,
+either/or keys, regex actions and versions (the guardrail's builder relies on those two), word files
+by line. The typed rules, ``(checked, context) -> list[Issue]``, check the guardrails built from what
+those let through: names, filters, tiers, profiles, topics, patterns, the current policy hash and the
+smoke samples (:mod:`.typed`). Unique names (guardrails, topics, regexes) and the
 KMS key's Region and account are checked by the shared rules in :mod:`.rules`; problems reading a
 ``words_file`` are reported when it is read (:func:`bedrock_platform.config.files.read_word_files`).
 """
@@ -25,11 +29,14 @@ from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.messages import count, show
 from bedrock_platform.config.model import (
     CONTENT_FILTER_TYPES,
+    PROMPT_ATTACK,
     VERSION_DESCRIPTION_LIMIT,
     VERSION_DESCRIPTION_MAX,
     build_guardrail,
 )
+from bedrock_platform.config.typed import Checked
 from bedrock_platform.spec import guardrail as guardrail_spec
+from bedrock_platform.spec.guardrail import CLASSIC_TIER, STANDARD_TIER
 
 NO_POLICY = (
     "declares no policy: give at least one of content_filters, denied_topics, word_filters, "
@@ -180,37 +187,36 @@ def _valid_mapping(
     return found if found is not None and context.valid_tree(path) else None
 
 
-def guardrail_names(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+def guardrail_names(checked: Checked, context: RuleContext) -> list[Issue]:
     """A guardrail's AWS name, ``<environment>-<name>``, fits CloudFormation's pattern and length."""
-    environment = string(config, context, ("environment",))
+    environment = checked.environment
     if environment is None:
         return []
     issues = []
-    for path, _ in _guardrails(config):
-        name_path = (*path, "name")
-        name = string(config, context, name_path)
-        if name is None:
-            continue
-        aws_name = f"{environment}-{name}"
+    for guardrail in checked.guardrails:
+        aws_name = f"{environment}-{guardrail.item.name}"
         if len(aws_name) > GUARDRAIL_NAME_MAX:
             message = GUARDRAIL_NAME.format(
                 name=show(aws_name), length=len(aws_name), limit=GUARDRAIL_NAME_MAX
             )
-            issues.append(context.issue(name_path, message))
+            issues.append(context.issue(guardrail.at("name"), message))
         elif not GUARDRAIL_AWS_NAME.match(aws_name):
-            issues.append(context.issue(name_path, GUARDRAIL_NAME_CHARACTERS.format(name=show(aws_name))))
+            message = GUARDRAIL_NAME_CHARACTERS.format(name=show(aws_name))
+            issues.append(context.issue(guardrail.at("name"), message))
     return issues
 
 
-def prompt_attack_input_only(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+def prompt_attack_input_only(checked: Checked, context: RuleContext) -> list[Issue]:
     """The prompt attack filter has no output strength (a service rule): its output is none."""
-    issues = []
-    for path, _ in _guardrails(config):
-        output_path = (*path, "content_filters", "prompt_attack", "output")
-        strength = string(config, context, output_path)
-        if strength is not None and strength != "none":
-            issues.append(context.issue(output_path, PROMPT_ATTACK_OUTPUT.format(strength=show(strength))))
-    return issues
+    return [
+        context.issue(
+            guardrail.at("content_filters", "prompt_attack", "output"),
+            PROMPT_ATTACK_OUTPUT.format(strength=show(content_filter.output_strength.lower())),
+        )
+        for guardrail in checked.guardrails
+        for content_filter in guardrail.item.content_filters
+        if content_filter.type == PROMPT_ATTACK and content_filter.output_strength != "NONE"
+    ]
 
 
 def content_filter_forms(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
@@ -233,34 +239,35 @@ def content_filter_forms(config: Mapping[str, Any], context: RuleContext) -> lis
     return issues
 
 
-def standard_tier_profile(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+def standard_tier_profile(checked: Checked, context: RuleContext) -> list[Issue]:
     """The standard tier (content filters or denied topics) needs a cross-Region guardrail profile."""
-    issues = []
-    for path, guardrail in _guardrails(config):
-        if "cross_region_profile" in guardrail:
-            continue
-        for policy in TIERED_POLICIES:
-            tier_path = (*path, policy, "tier")
-            if string(config, context, tier_path) == "standard":
-                issues.append(context.issue(tier_path, STANDARD_TIER_PROFILE.format(example=PROFILE_EXAMPLE)))
-    return issues
+    message = STANDARD_TIER_PROFILE.format(example=PROFILE_EXAMPLE)
+    return [
+        context.issue(guardrail.at(policy, "tier"), message)
+        for guardrail in checked.guardrails
+        if guardrail.item.cross_region_profile is None
+        for policy, tier in (
+            ("content_filters", guardrail.item.content_filter_tier),
+            ("denied_topics", guardrail.item.topic_tier),
+        )
+        if tier == STANDARD_TIER
+    ]
 
 
-def guardrail_profile_region(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+def guardrail_profile_region(checked: Checked, context: RuleContext) -> list[Issue]:
     """A guardrail's cross-Region profile is one the guide lists, usable from the config's Region.
 
     User guide, "Supported Regions for cross-Region guardrail inference": "The guardrail profiles
     that you can use depend on the source Region where your guardrail resides"; a profile ARN is
     ``arn:aws:bedrock:<source-region>:<account-id>:guardrail-profile/<id>``.
     """
-    region = string(config, context, ("region",))
-    account = string(config, context, ("account",))
+    region, account = checked.region, checked.account
     issues = []
-    for path, _ in _guardrails(config):
-        profile_path = (*path, "cross_region_profile")
-        profile = string(config, context, profile_path)
+    for guardrail in checked.guardrails:
+        profile = guardrail.item.cross_region_profile
         if profile is None:
             continue
+        profile_path = guardrail.at("cross_region_profile")
         profile_id = geographies.guardrail_profile_id(profile)
         sources = geographies.GUARDRAIL_PROFILES.get(profile_id)
         if sources is None:
@@ -287,25 +294,22 @@ def guardrail_profile_region(config: Mapping[str, Any], context: RuleContext) ->
     return issues
 
 
-def topic_definitions(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+def topic_definitions(checked: Checked, context: RuleContext) -> list[Issue]:
     """In the classic tier, a denied topic's definition is at most 200 characters (a service rule)."""
-    issues = []
-    for path, _ in _guardrails(config):
-        topics_path = (*path, "denied_topics")
-        tier = value(config, (*topics_path, "tier"))
-        if tier not in (None, "classic"):
-            continue
-        for topic_path, _ in items(config, (*topics_path, "topics")):
-            definition_path = (*topic_path, "definition")
-            definition = string(config, context, definition_path)
-            if definition is not None and len(definition) > CLASSIC_TOPIC_DEFINITION_MAX:
-                message = CLASSIC_TOPIC_DEFINITION.format(
-                    length=len(definition),
-                    limit=CLASSIC_TOPIC_DEFINITION_MAX,
-                    standard=STANDARD_TOPIC_DEFINITION_MAX,
-                )
-                issues.append(context.issue(definition_path, message))
-    return issues
+    return [
+        context.issue(
+            guardrail.at("denied_topics", "topics", index, "definition"),
+            CLASSIC_TOPIC_DEFINITION.format(
+                length=len(topic.definition),
+                limit=CLASSIC_TOPIC_DEFINITION_MAX,
+                standard=STANDARD_TOPIC_DEFINITION_MAX,
+            ),
+        )
+        for guardrail in checked.guardrails
+        if guardrail.item.topic_tier == CLASSIC_TIER
+        for index, topic in enumerate(guardrail.item.denied_topics)
+        if len(topic.definition) > CLASSIC_TOPIC_DEFINITION_MAX
+    ]
 
 
 def _regexes(config: Mapping[str, Any]) -> Iterator[tuple[ConfigPath, dict[str, Any]]]:
@@ -313,25 +317,21 @@ def _regexes(config: Mapping[str, Any]) -> Iterator[tuple[ConfigPath, dict[str, 
         yield from items(config, (*path, "sensitive_information", "regexes"))
 
 
-def regex_patterns(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+def regex_patterns(checked: Checked, context: RuleContext) -> list[Issue]:
     """A regex pattern compiles (checked with Python's re; the message says where it fails)."""
     issues = []
-    for regex_path, _ in _regexes(config):
-        pattern_path = (*regex_path, "pattern")
-        pattern = string(config, context, pattern_path)
-        if pattern is None:
-            continue
-        if len(pattern) > regex_pattern_max_length():
-            issues.append(
-                context.issue(
-                    pattern_path, REGEX_TOO_LONG.format(length=len(pattern), limit=regex_pattern_max_length())
-                )
-            )
-            continue
-        try:
-            re.compile(pattern)
-        except (re.error, OverflowError, RecursionError) as error:
-            issues.append(context.issue(pattern_path, REGEX_DOES_NOT_COMPILE.format(error=error)))
+    for guardrail in checked.guardrails:
+        for index, regex in enumerate(guardrail.item.regexes):
+            pattern_path = guardrail.at("sensitive_information", "regexes", index, "pattern")
+            limit = regex_pattern_max_length()
+            if len(regex.pattern) > limit:
+                message = REGEX_TOO_LONG.format(length=len(regex.pattern), limit=limit)
+                issues.append(context.issue(pattern_path, message))
+                continue
+            try:
+                re.compile(regex.pattern)
+            except (re.error, OverflowError, RecursionError) as error:
+                issues.append(context.issue(pattern_path, REGEX_DOES_NOT_COMPILE.format(error=error)))
     return issues
 
 
@@ -424,19 +424,15 @@ def guardrail_versions(config: Mapping[str, Any], context: RuleContext) -> list[
     return issues
 
 
-def guardrail_version_current(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+def guardrail_version_current(checked: Checked, context: RuleContext) -> list[Issue]:
     """The newest version pins the guardrail's current policy hash (it is what the DRAFT holds)."""
     issues = []
-    for path, guardrail in _guardrails(config):
-        versions = items(config, (*path, "versions"))
-        if not versions:
-            continue
-        newest_path, _ = versions[-1]
-        pinned = string(config, context, (*newest_path, "policy"))
-        current = _current_policy_hash(context, path, guardrail) if pinned is not None else None
-        if pinned is not None and current is not None and pinned != current:
-            message = VERSION_NOT_CURRENT.format(pinned=pinned, current=_as_yaml_string(current))
-            issues.append(context.issue((*newest_path, "policy"), message))
+    for guardrail in checked.guardrails:
+        versions = guardrail.item.versions
+        current = guardrail.item.policy_hash
+        if versions and versions[-1].policy != current:
+            message = VERSION_NOT_CURRENT.format(pinned=versions[-1].policy, current=_as_yaml_string(current))
+            issues.append(context.issue(guardrail.at("versions", len(versions) - 1, "policy"), message))
     return issues
 
 
@@ -503,36 +499,28 @@ def _current_policy_hash(context: RuleContext, path: ConfigPath, guardrail: Mapp
     return build_guardrail(policy_only, file_words.words if file_words else ()).policy_hash
 
 
-def smoke_samples_differ(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+def smoke_samples_differ(checked: Checked, context: RuleContext) -> list[Issue]:
     """A guardrail's smoke samples are two different texts (one must be blocked, the other allowed)."""
-    issues = []
-    for path, _ in _guardrails(config):
-        samples_path = (*path, "smoke_samples")
-        blocked = string(config, context, (*samples_path, "blocked"))
-        allowed_path = (*samples_path, "allowed")
-        allowed = string(config, context, allowed_path)
-        if blocked is not None and allowed is not None and blocked.strip() == allowed.strip():
-            issues.append(context.issue(allowed_path, SMOKE_SAMPLES_SAME))
-    return issues
+    return [
+        context.issue(guardrail.at("smoke_samples", "allowed"), SMOKE_SAMPLES_SAME)
+        for guardrail in checked.guardrails
+        if (blocked := guardrail.item.smoke_samples.blocked) is not None
+        and (allowed := guardrail.item.smoke_samples.allowed) is not None
+        and blocked.strip() == allowed.strip()
+    ]
 
 
-def smoke_allowed_sample_words(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+def smoke_allowed_sample_words(checked: Checked, context: RuleContext) -> list[Issue]:
     """A guardrail's allowed smoke sample holds none of its custom words (whole words, any case)."""
     issues = []
-    for path, _ in _guardrails(config):
-        allowed_path = (*path, "smoke_samples", "allowed")
-        allowed = string(config, context, allowed_path)
+    for guardrail in checked.guardrails:
+        allowed = guardrail.item.smoke_samples.allowed
         if allowed is None:
             continue
-        filters_path = (*path, "word_filters")
-        inline = value(config, (*filters_path, "words"))
-        words = [word for word in inline if isinstance(word, str)] if isinstance(inline, list) else []
-        words_file = string(config, context, (*filters_path, "words_file"))
-        file_words = context.word_lists.get(words_file) if words_file is not None else None
-        words += file_words.words if file_words is not None else ()
-        found = next((word for word in words if _contains_word(allowed, word)), None)
+        found = next((word for word in guardrail.item.words if _contains_word(allowed, word)), None)
         if found is not None:
-            issues.append(context.issue(allowed_path, SMOKE_ALLOWED_WORD.format(word=show(found))))
+            message = SMOKE_ALLOWED_WORD.format(word=show(found))
+            issues.append(context.issue(guardrail.at("smoke_samples", "allowed"), message))
     return issues
 
 

@@ -333,7 +333,7 @@ def job_references(config: Mapping[str, Any], context: RuleContext) -> list[Issu
     return issues
 
 
-def _models_run(job: At[EvaluationJob]) -> list[tuple[ConfigPath, ModelRef]]:
+def models_run(job: At[EvaluationJob]) -> list[tuple[ConfigPath, ModelRef]]:
     """(path, model) of each model an evaluation job runs: those evaluated, and its generator."""
     models = [(job.at("models", index), model) for index, model in enumerate(job.item.models)]
     if job.item.generator_model is not None:
@@ -374,7 +374,7 @@ def evaluation_models(checked: Checked, context: RuleContext) -> list[Issue]:
                     evaluators=", ".join(EVALUATOR_MODELS),
                 )
                 issues.append(context.issue(job.at("evaluator_model"), message))
-        for path, model in _models_run(job):
+        for path, model in models_run(job):
             if model.model_id is not None and is_embedding_model(_base_model_id(model.model_id)):
                 message = EMBEDDING_MODEL_EVALUATED.format(model=show(model.model_id), what="to be graded")
                 issues.append(context.issue(path, message))

@@ -9,14 +9,15 @@ starts, after the deployment created everything else. The guardrail profile has 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
 from bedrock_platform import geographies
-from bedrock_platform.config.checks import RuleContext, items, string, value
+from bedrock_platform.config.checks import RuleContext
 from bedrock_platform.config.document import ConfigPath
 from bedrock_platform.config.errors import Issue
+from bedrock_platform.config.job_rules import models_run
 from bedrock_platform.config.messages import show
+from bedrock_platform.config.typed import Checked
 
 PROFILE_NOT_FROM_REGION = (
     "the {geography} inference profile {model} cannot be called from {region}: its source Regions "
@@ -24,28 +25,26 @@ PROFILE_NOT_FROM_REGION = (
 )
 
 
-def _model_paths(config: Mapping[str, Any]) -> Iterator[ConfigPath]:
-    """Every place a job names a model by id: evaluated models, evaluators, generators, batch models."""
-    for path, _ in items(config, ("evaluation_jobs",)):
-        models = value(config, (*path, "models"))
-        for index in range(len(models) if isinstance(models, list) else 0):
-            yield (*path, "models", index)
-        yield (*path, "evaluator_model")
-        yield (*path, "generator_model")
-    for path, _ in items(config, ("batch_inference_jobs",)):
-        yield (*path, "model")
+def _model_ids(checked: Checked) -> Iterator[tuple[ConfigPath, str]]:
+    """(path, id) of every model a job names by id: evaluated models, evaluators, generators, batch models."""
+    for job in checked.evaluation_jobs:
+        yield from ((path, model.model_id) for path, model in models_run(job) if model.model_id is not None)
+        if job.item.evaluator_model is not None:
+            yield job.at("evaluator_model"), job.item.evaluator_model
+    for batch in checked.batch_inference_jobs:
+        if batch.item.model.model_id is not None:
+            yield batch.at("model"), batch.item.model.model_id
 
 
-def inference_profiles_in_region(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+def inference_profiles_in_region(checked: Checked, context: RuleContext) -> list[Issue]:
     """A job's inference profile can be called from the config's Region (one of its source Regions)."""
-    region = string(config, context, ("region",))
+    region = checked.region
     if region is None:
         return []
     issues = []
-    for path in _model_paths(config):
-        model = string(config, context, path)
-        geography = geographies.inference_profile_geography(model) if model is not None else None
-        if model is None or geography is None:
+    for path, model in _model_ids(checked):
+        geography = geographies.inference_profile_geography(model)
+        if geography is None:
             continue
         sources = geographies.source_regions(geography)
         if region not in sources:

@@ -30,11 +30,13 @@ from bedrock_platform.config.model import (
     PROD_ENVIRONMENT,
     BatchInferenceJob,
     EvaluationJob,
+    Guardrail,
     KnowledgeBase,
     ProvisionedThroughput,
     VectorStore,
     build_batch_inference_job,
     build_evaluation_job,
+    build_guardrail,
     build_knowledge_base,
     build_provisioned_throughput,
     build_vector_store,
@@ -68,6 +70,8 @@ class Checked:
     """The top-level tags (none when the schema refused them)."""
     vector_stores: tuple[At[VectorStore], ...]
     knowledge_bases: tuple[At[KnowledgeBase], ...]
+    guardrails: tuple[At[Guardrail], ...]
+    """With the words of their ``words_file``; a guardrail whose file could not be read is left out."""
     provisioned_throughputs: tuple[At[ProvisionedThroughput], ...]
     evaluation_jobs: tuple[At[EvaluationJob], ...]
     batch_inference_jobs: tuple[At[BatchInferenceJob], ...]
@@ -92,14 +96,26 @@ def checked(config: Mapping[str, Any], context: RuleContext, reported: Iterable[
     stacks: int = knowledge_stacks
     is_prod = environment == PROD_ENVIRONMENT
 
-    def section(name: str, build: Callable[[Mapping[str, Any]], T]) -> tuple[At[T], ...]:
+    def section(
+        name: str,
+        build: Callable[[Mapping[str, Any]], T],
+        ready: Callable[[Mapping[str, Any]], bool] = lambda _: True,
+    ) -> tuple[At[T], ...]:
         if not context.schema_checked:
             return ()
         return tuple(
             At(path, build(item))
             for path, item in items(config, (name,))
-            if context.valid_tree(path) and path not in reported_items
+            if context.valid_tree(path) and path not in reported_items and ready(item)
         )
+
+    def words_file(guardrail: Mapping[str, Any]) -> str | None:
+        found = guardrail.get("word_filters", {}).get("words_file")
+        return found if isinstance(found, str) else None
+
+    def file_words(guardrail: Mapping[str, Any]) -> tuple[str, ...]:
+        name = words_file(guardrail)
+        return () if name is None else context.word_lists[name].words
 
     tags = value(config, ("tags",))
     return Checked(
@@ -109,6 +125,16 @@ def checked(config: Mapping[str, Any], context: RuleContext, reported: Iterable[
         tags=tags if isinstance(tags, dict) and context.valid_tree(("tags",)) else {},
         vector_stores=section("vector_stores", lambda raw: build_vector_store(raw, is_prod)),
         knowledge_bases=section("knowledge_bases", lambda raw: build_knowledge_base(raw, stacks)),
+        guardrails=section(
+            "guardrails",
+            lambda raw: build_guardrail(raw, file_words(raw)),
+            # Its words file read, and a policy in every version (rule guardrail-versions says which
+            # lacks one; the rule's other findings leave the guardrail as buildable as it was).
+            ready=lambda raw: (
+                words_file(raw) in (None, *context.word_lists)
+                and all("policy" in version for version in raw.get("versions", []))
+            ),
+        ),
         provisioned_throughputs=section("provisioned_throughputs", build_provisioned_throughput),
         evaluation_jobs=section("evaluation_jobs", build_evaluation_job),
         batch_inference_jobs=section("batch_inference_jobs", build_batch_inference_job),

@@ -35,6 +35,9 @@ MAX_VERSIONS = 20
 MAX_WORDS = 10_000
 MAX_WORD_CHARACTERS = 100
 """Custom words per guardrail (CloudFormation) and characters per word (the Bedrock API)."""
+CLASSIC_TIER, STANDARD_TIER = "CLASSIC", "STANDARD"
+"""The tiers of content filters and denied topics (CloudFormation's TierName); standard runs through
+a cross-Region guardrail profile."""
 CLASSIC_TOPIC_DEFINITION_MAX = 200
 STANDARD_TOPIC_DEFINITION_MAX = 1000
 """Denied topic definition lengths per tier."""
@@ -178,11 +181,11 @@ class Guardrail:
     """Guardrail profile id (``eu.guardrail.v1:0``) or ARN, as written. Default: none."""
     content_filters: tuple[ContentFilter, ...] = ()
     """In the order of :data:`CONTENT_FILTER_TYPES`. Default: none."""
-    content_filter_tier: str = "CLASSIC"
+    content_filter_tier: str = CLASSIC_TIER
     """CLASSIC or STANDARD. Default: CLASSIC."""
     denied_topics: tuple[DeniedTopic, ...] = ()
     """In the order declared. Default: none."""
-    topic_tier: str = "CLASSIC"
+    topic_tier: str = CLASSIC_TIER
     """CLASSIC or STANDARD. Default: CLASSIC."""
     managed_word_lists: tuple[str, ...] = ()
     """PROFANITY. Default: none."""

@@ -107,6 +107,7 @@ def _knowledge_bases_named(name: str) -> tuple[Checked, RuleContext]:
         tags={},
         vector_stores=(),
         knowledge_bases=(At(("knowledge_bases", 0), knowledge_base),),
+        guardrails=(),
         provisioned_throughputs=(),
         evaluation_jobs=(),
         batch_inference_jobs=(),

@@ -93,4 +93,5 @@ def test_the_gating_rules_are_the_ones_the_builders_rely_on() -> None:
         "evaluation-dataset-forms",
         "evaluation-builtin-datasets",
         "evaluation-metrics",
+        "regex-actions",
     }
