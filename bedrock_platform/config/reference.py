@@ -11,7 +11,11 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bedrock_platform.config.checks import Rule
+    from bedrock_platform.config.typed import TypedRule
 
 START = "<!-- config-reference:start (generated from config/schema.json; run make docs) -->"
 END = "<!-- config-reference:end -->"
@@ -112,16 +116,20 @@ def render_rules() -> str:
     """The table of every check's id and what it checks: the loader's, then each semantic rule."""
     from bedrock_platform.config.loader import LOADER_CHECKS
     from bedrock_platform.config.rules import RULES
-    from bedrock_platform.config.typed import TypedRule
 
     lines = ["| id | reads | what it checks |", "| --- | --- | --- |"]
     lines += [f"| `{rule}` | the file | {what} |" for rule, what in LOADER_CHECKS.items()]
-    lines += [
-        f"| `{rule.id}` | {'typed items' if isinstance(rule, TypedRule) else 'the document'} "
-        f"| {_cell(rule.description)} |"
-        for rule in RULES
-    ]
+    lines += [f"| `{rule.id}` | {_reads(rule)} | {_cell(rule.description)} |" for rule in RULES]
     return "\n".join(lines)
+
+
+def _reads(rule: Rule | TypedRule) -> str:
+    """What a rule reads, as the table says it: typed items, or the document (and whether it gates)."""
+    from bedrock_platform.config.typed import TypedRule
+
+    if isinstance(rule, TypedRule):
+        return "typed items"
+    return "the document (gates)" if rule.gates else "the document"
 
 
 def _cell(text: str) -> str:
