@@ -116,6 +116,26 @@ STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS: tuple[str, ...] = (
 )
 """What CDK's Provider framework grants its waiter state machine to deliver its logs."""
 
+LAMBDA_VPC_ACTIONS: tuple[str, ...] = (
+    "ec2:AssignPrivateIpAddresses",
+    "ec2:CreateNetworkInterface",
+    "ec2:DeleteNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSubnets",
+    "ec2:UnassignPrivateIpAddresses",
+)
+"""What Lambda needs in a function's execution role to attach the function to its VPC (the Lambda
+developer guide, "Giving Lambda functions access to resources in an Amazon VPC"; the AWS managed
+policy AWSLambdaVPCAccessExecutionRole holds the same)."""
+XRAY_TRACING_ACTIONS: tuple[str, ...] = (
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+    "xray:PutTelemetryRecords",
+    "xray:PutTraceSegments",
+)
+"""What a Step Functions state machine's role needs to send X-Ray traces (the Step Functions
+developer guide, "IAM policies for using AWS X-Ray in Step Functions")."""
+
 UNSCOPED_ACTIONS: dict[str, str] = {
     **{
         action: "EC2 Describe actions take no resource; the batch job only reads its network"
@@ -139,6 +159,16 @@ UNSCOPED_ACTIONS: dict[str, str] = {
         action: "Step Functions log delivery (CloudWatch Logs vended logs) has no resource-level permissions"
         for action in STEP_FUNCTIONS_LOG_DELIVERY_ACTIONS
     },
+    **{
+        action: "Lambda creates the function's network interfaces with these, whose ids are not known in "
+        "advance; DescribeNetworkInterfaces works only on * (Lambda developer guide, VPC access)"
+        for action in LAMBDA_VPC_ACTIONS
+        if action not in VPC_DESCRIBE_ACTIONS  # the same reason, said above
+    },
+    **{
+        action: "X-Ray trace and sampling actions have no resource-level permissions"
+        for action in XRAY_TRACING_ACTIONS
+    },
 }
 """The only actions granted on ``Resource: *``, each with why it cannot be scoped (the
 least-privilege test checks every synthesized policy against this list)."""
@@ -157,6 +187,8 @@ THROUGHPUT_OWNED_ACTIONS: tuple[str, ...] = (
 )
 """What the throughput handler needs on the provisioned models that carry its stack's tag."""
 
+INVOCATION_LOG_KEY_ACTIONS: tuple[str, ...] = ("kms:GenerateDataKey",)
+"""What Bedrock needs on the KMS key of an invocation log bucket (in the key policy)."""
 INVOCATION_LOG_DELIVERY_ACTIONS: tuple[str, ...] = ("logs:CreateLogStream", "logs:PutLogEvents")
 """What Bedrock's invocation logging delivery role needs on its log stream (user guide, "Set up a
 CloudWatch Logs destination")."""

@@ -63,6 +63,14 @@ INVOCATION_TYPES: Mapping[str, InvocationType] = {"invoke_model": "InvokeModel",
 """Batch inference invocation types: config name to the API's ``modelInvocationType``."""
 
 PROD_ENVIRONMENT = "prod"
+HANDLER_SECTIONS = (
+    "provisioned_throughputs",
+    "evaluation_jobs",
+    "batch_inference_jobs",
+    "invocation_logging",
+)
+"""The sections whose items the toolkit's Lambda functions (custom-resource handlers) deploy; a data
+source with ``ingest_on_deploy: true`` has one too (tests/stacks compare with the templates)."""
 DEFAULT_LOG_RETENTION_DAYS = logging_spec.DEFAULT_RETENTION_DAYS
 DEFAULT_PIPELINE_BRANCH = "main"
 
@@ -224,13 +232,23 @@ class EvaluationJob:
 
 
 @dataclass(frozen=True, kw_only=True)
-class BatchVpc:
-    """The VPC a batch inference job runs in."""
+class Vpc:
+    """Subnets and security groups of a VPC: where a batch inference job, or the toolkit's Lambda
+    functions, run."""
 
     subnet_ids: tuple[str, ...]
     """1 to 16 subnet ids."""
     security_group_ids: tuple[str, ...]
     """1 to 5 security group ids."""
+
+    @classmethod
+    def from_mapping(cls, raw: Mapping[str, Any]) -> Vpc:
+        """From its validated ``{subnet_ids, security_group_ids}``."""
+        return cls(subnet_ids=tuple(raw["subnet_ids"]), security_group_ids=tuple(raw["security_group_ids"]))
+
+
+BatchVpc = Vpc
+"""The name :class:`Vpc` had when only batch jobs took one."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -251,7 +269,7 @@ class BatchInferenceJob:
     """24 to 168. Default: None (the service's)."""
     invocation_type: InvocationType | None = None
     """The API's ``modelInvocationType``. Default: None (the service's)."""
-    vpc: BatchVpc | None = None
+    vpc: Vpc | None = None
     """Default: None (no VPC)."""
     kms_key_arn: str | None = None
     """Customer managed key that encrypts the output. Default: None."""
@@ -357,6 +375,13 @@ class PlatformConfig:
     invocation_logging: InvocationLogging | None = None
     handler_logs_kms_key_arn: str | None = None
     """Customer managed key of the custom-resource handlers' log groups. Default: None."""
+    handler_vpc: Vpc | None = None
+    """Where the toolkit's Lambda functions run. Default: None (not in a VPC)."""
+    control_tower: bool = False
+    """Whether the Control Tower proactive controls check the synth. Default: False; a config's:
+    true in prod."""
+    control_tower_exemptions: Mapping[str, str] = field(default_factory=dict)
+    """Control Tower rules not met, by rule name, with the reason. Default: none."""
     pipeline: Pipeline | None = None
     """The delivery pipeline this environment hosts. Default: none."""
 
@@ -364,6 +389,18 @@ class PlatformConfig:
     def is_prod(self) -> bool:
         """True for the environment named prod, which gets production defaults."""
         return self.environment == PROD_ENVIRONMENT
+
+    @property
+    def runs_handlers(self) -> bool:
+        """Whether the stacks deploy the toolkit's Lambda functions (:data:`HANDLER_SECTIONS`, or a
+        data source ingested on deploy)."""
+        return bool(
+            self.provisioned_throughputs
+            or self.evaluation_jobs
+            or self.batch_inference_jobs
+            or self.invocation_logging
+            or any(source.ingest_on_deploy for kb in self.knowledge_bases for source in kb.data_sources)
+        )
 
     @property
     def knowledge_stack_numbers(self) -> tuple[int, ...]:
@@ -445,6 +482,9 @@ def build_config(
             build_invocation_logging(raw["invocation_logging"]) if "invocation_logging" in raw else None
         ),
         handler_logs_kms_key_arn=raw.get("handler_logs", {}).get("kms_key_arn"),
+        handler_vpc=Vpc.from_mapping(raw["handler_vpc"]) if "handler_vpc" in raw else None,
+        control_tower=raw.get("compliance", {}).get("control_tower", is_prod),
+        control_tower_exemptions=dict(sorted(raw.get("compliance", {}).get("exemptions", {}).items())),
         pipeline=build_pipeline(raw["pipeline"], pipeline_stages or {}) if "pipeline" in raw else None,
     )
 
@@ -693,11 +733,7 @@ def build_batch_inference_job(raw: Mapping[str, Any], *, base_dir: str | None = 
         output_prefix=raw.get("output_prefix", f"batch/{name}/"),
         timeout_hours=raw.get("timeout_hours"),
         invocation_type=None if invocation_type is None else INVOCATION_TYPES[invocation_type],
-        vpc=None
-        if vpc is None
-        else BatchVpc(
-            subnet_ids=tuple(vpc["subnet_ids"]), security_group_ids=tuple(vpc["security_group_ids"])
-        ),
+        vpc=None if vpc is None else Vpc.from_mapping(vpc),
         kms_key_arn=raw.get("kms_key_arn"),
         wait=raw.get("wait", False),
         tags=dict(sorted(raw.get("tags", {}).items())),

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bedrock_platform.config import (
+    compliance_rules,
     guardrail_rules,
     job_rules,
     logging_rules,
@@ -551,6 +552,8 @@ RULES: tuple[Rule | TypedRule, ...] = (
     Rule("job-bucket-used", job_rules.job_bucket_used),
     TypedRule("inference-profile-region", profile_rules.inference_profiles_in_region),
     Rule("logging-destinations", logging_rules.logging_destinations),
+    Rule("control-tower-exemptions", compliance_rules.control_tower_exemptions),
+    Rule("control-tower-handler-vpc", compliance_rules.control_tower_handler_vpc),
     Rule("pipeline-environments", pipeline_rules.pipeline_environments),
     Rule("pipeline-connection", pipeline_rules.pipeline_connection),
 )

@@ -24,9 +24,13 @@ Every construct takes keyword arguments with CDK types (``RemovalPolicy``, ``IKe
   :class:`JobDataUploader`) before the job starts.
 - Model invocation logging of the account and Region: :class:`InvocationLogging`; a customer
   managed key for a log group: :func:`log_group_key`.
+- A stack's settings for what it creates: :func:`use_stack_key` (a key of its own, :func:`stack_key`,
+  for buckets and handler log groups without one), :func:`use_handler_vpc` (its Lambda functions
+  in your subnets, :class:`HandlerVpc`), :func:`use_handler_logs_key`.
 - cdk-nag: :func:`add_checks` registers its AwsSolutions, NIST 800-53 rev. 5 and HIPAA Security
   packs; the constructs acknowledge their own findings, and :func:`acknowledge_role_policy` a
-  role of yours whose grants are its default policy.
+  role of yours whose grants are its default policy. :func:`add_control_tower_checks` runs the AWS
+  Control Tower proactive controls; :func:`acknowledge_control_tower` acknowledges one finding.
 
 Each exposes its identifiers, ``grant_*`` methods for applications (``grant_retrieve``,
 ``grant_apply``, ``grant_invoke``) and ``from_*`` importers for resources that already exist.
@@ -40,19 +44,26 @@ from bedrock_platform.constructs.bedrock_job import (
     JobModel,
 )
 from bedrock_platform.constructs.data_source import AccessLogsBucket, Chunking, DocumentBucket, S3DataSource
-from bedrock_platform.constructs.encryption import log_group_key
+from bedrock_platform.constructs.encryption import log_group_key, stack_key, use_stack_key
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.guardrail import Guardrail, GuardrailProps, GuardrailVersion, IGuardrail
 from bedrock_platform.constructs.handler_provider import (
     HandlerProvider,
+    HandlerVpc,
     latest_python_runtime,
     use_handler_logs_key,
+    use_handler_vpc,
 )
 from bedrock_platform.constructs.ingestion import DataSourceIngestion
 from bedrock_platform.constructs.invocation_logging import InvocationLogging
 from bedrock_platform.constructs.job_data import JobData, JobDataUploader
 from bedrock_platform.constructs.knowledge_base import IKnowledgeBase, KnowledgeBase
-from bedrock_platform.constructs.nag import acknowledge_role_policy, add_checks
+from bedrock_platform.constructs.nag import (
+    acknowledge_control_tower,
+    acknowledge_role_policy,
+    add_checks,
+    add_control_tower_checks,
+)
 from bedrock_platform.constructs.provisioned_throughput import (
     CommitmentDuration,
     IProvisionedThroughput,
@@ -87,6 +98,7 @@ __all__ = [
     "GuardrailVersion",
     "GuardrailVersionSpec",
     "HandlerProvider",
+    "HandlerVpc",
     "IGuardrail",
     "IKnowledgeBase",
     "IProvisionedThroughput",
@@ -104,12 +116,17 @@ __all__ = [
     "S3DataSource",
     "VectorCollection",
     "VectorIndex",
+    "acknowledge_control_tower",
     "acknowledge_role_policy",
     "add_checks",
+    "add_control_tower_checks",
     "bedrock_service_role",
     "cloudformation_execution_role_arn",
     "foundation_model_arn",
     "latest_python_runtime",
     "log_group_key",
+    "stack_key",
     "use_handler_logs_key",
+    "use_handler_vpc",
+    "use_stack_key",
 ]

@@ -292,9 +292,18 @@ class AccessLogsBucket(s3.Bucket):
         acknowledge_bucket(self, access_logs=True)
 
 
+NONCURRENT_VERSION_DAYS = 90
+"""How long a document bucket keeps an overwritten or deleted object's old version: long enough to
+restore a mistaken sync or deletion, bounded so that erased data does go (AWS Control Tower's
+CT.S3.PR.3 and CT.S3.PR.6 want a lifecycle on every versioned bucket)."""
+INCOMPLETE_UPLOAD_DAYS = 7
+"""When the parts of a multipart upload that never completed are removed."""
+
+
 class DocumentBucket(s3.Bucket):
     """A bucket for knowledge base documents: SSL only, public access blocked, encrypted,
-    versioned, access-logged, retained when it leaves the stack."""
+    versioned (old versions expire after :data:`NONCURRENT_VERSION_DAYS` days), access-logged,
+    retained when it leaves the stack."""
 
     def __init__(
         self,
@@ -329,6 +338,13 @@ class DocumentBucket(s3.Bucket):
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             removal_policy=cdk.RemovalPolicy.RETAIN,
             cors=list(cors) or None,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="ExpireOldVersions",
+                    noncurrent_version_expiration=cdk.Duration.days(NONCURRENT_VERSION_DAYS),
+                    abort_incomplete_multipart_upload_after=cdk.Duration.days(INCOMPLETE_UPLOAD_DAYS),
+                )
+            ],
             **kwargs,
         )
         self._log_access_to(access_logs_bucket, f"{id}/")

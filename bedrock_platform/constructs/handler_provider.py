@@ -7,6 +7,8 @@ has boto3). One provider per handler module and stack, shared by every resource 
 from __future__ import annotations
 
 import functools
+import weakref
+from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
 
@@ -19,13 +21,17 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import custom_resources as cr
 from constructs import Construct, IConstruct
 
+from bedrock_platform import permissions
+from bedrock_platform.constructs.encryption import stack_key
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.nag import (
     BEDROCK_PACK,
     HANDLER_CONTROL_PLANE,
     HANDLER_LOGS,
+    LAMBDA_VPC_WILDCARD,
     LOG_DELIVERY_WILDCARD,
     WAITER_LOGS,
+    XRAY_WILDCARD,
     acknowledge,
     acknowledge_custom_resource_function,
     acknowledge_role_policy,
@@ -169,7 +175,13 @@ class HandlerProvider(Construct):
         framework = {name: self._framework_function(name) for name in FRAMEWORK_FUNCTIONS}
         for name, function in framework.items():
             _describe_from_the_stack(function, name.removeprefix("framework-"))
+        network = handler_vpc(self)
+        if network is not None:
+            for function in (*functions.values(), *framework.values()):
+                network.place(function)
+
         waiter = self.provider.node.find_child("waiter-state-machine")
+        _trace(waiter)
         self._acknowledge_framework(list(functions.values()), framework, waiter)
         for function in (*functions.values(), *framework.values()):
             assert function.role is not None
@@ -217,19 +229,13 @@ class HandlerProvider(Construct):
                 f"{framework[name].function_arn}:*",
                 "The waiter may invoke this one framework function; the wildcard is its version qualifier.",
             )
-        acknowledge_wildcard(waiter, "*", LOG_DELIVERY_WILDCARD)
+        acknowledge_wildcard(waiter, "*", f"{LOG_DELIVERY_WILDCARD} {XRAY_WILDCARD}")
         waiter_role = waiter.node.find_child("Role")
         assert isinstance(waiter_role, iam.Role)
         acknowledge_role_policy(waiter_role)
         policy = waiter_role.node.find_child("DefaultPolicy").node.default_child
         assert isinstance(policy, cdk.CfnResource)
         skip_checkov(policy, "CKV_AWS_111", LOG_DELIVERY_WILDCARD)
-        acknowledge(
-            waiter,
-            "AwsSolutions::AwsSolutions-SF2",
-            "The waiter state machine only polls isComplete at an interval; its history is "
-            "logged in full, and X-Ray would trace nothing but those Lambda invocations.",
-        )
 
     @property
     def service_token(self) -> str:
@@ -267,6 +273,60 @@ class HandlerProvider(Construct):
         )
 
 
+def _trace(waiter: IConstruct) -> None:
+    """X-Ray tracing on the Provider framework's waiter state machine (AWS Control Tower's
+    CT.STEPFUNCTIONS.PR.2; cdk-nag's AwsSolutions-SF2), with what its role needs to send traces."""
+    resource = waiter.node.default_child
+    assert isinstance(resource, sfn.CfnStateMachine)
+    resource.tracing_configuration = sfn.CfnStateMachine.TracingConfigurationProperty(enabled=True)
+    role = waiter.node.find_child("Role")
+    assert isinstance(role, iam.Role)
+    role.add_to_principal_policy(
+        iam.PolicyStatement(actions=list(permissions.XRAY_TRACING_ACTIONS), resources=["*"])
+    )
+
+
+class HandlerVpc:
+    """The subnets and security groups the toolkit's Lambda functions of a stack run in."""
+
+    def __init__(self, subnet_ids: Sequence[str], security_group_ids: Sequence[str]) -> None:
+        self.subnet_ids = tuple(subnet_ids)
+        self.security_group_ids = tuple(security_group_ids)
+
+    def place(self, function: lambda_.IFunction, role: iam.IRole | None = None) -> None:
+        """Run ``function`` in these subnets, and let ``role`` (default: the function's) attach it.
+        Lambda checks the role when it creates the function, so the function must depend on that
+        policy: it does, on its role's default policy. Placing a function twice changes nothing."""
+        resource = function.node.default_child
+        assert isinstance(resource, lambda_.CfnFunction)
+        if resource.vpc_config is not None:
+            return
+        resource.vpc_config = lambda_.CfnFunction.VpcConfigProperty(
+            subnet_ids=list(self.subnet_ids), security_group_ids=list(self.security_group_ids)
+        )
+        attaching = role or function.role
+        assert attaching is not None
+        attaching.add_to_principal_policy(
+            iam.PolicyStatement(actions=list(permissions.LAMBDA_VPC_ACTIONS), resources=["*"])
+        )
+        acknowledge_wildcard(attaching, "*", LAMBDA_VPC_WILDCARD)
+
+
+def use_handler_vpc(scope: Construct, subnet_ids: Sequence[str], security_group_ids: Sequence[str]) -> None:
+    """Run the Lambda functions of every custom-resource provider in ``scope``'s stack (and its job data
+    upload) in these subnets with these security groups; call it before adding those constructs. The
+    subnets need a route to the AWS APIs the handlers call (NAT, or VPC endpoints)."""
+    _VPCS[cdk.Stack.of(scope)] = HandlerVpc(subnet_ids, security_group_ids)
+
+
+def handler_vpc(scope: IConstruct) -> HandlerVpc | None:
+    """Where :func:`use_handler_vpc` placed the Lambda functions of ``scope``'s stack, if it did."""
+    return _VPCS.get(cdk.Stack.of(scope))
+
+
+_VPCS: weakref.WeakKeyDictionary[cdk.Stack, HandlerVpc] = weakref.WeakKeyDictionary()
+
+
 def use_handler_logs_key(scope: Construct, key_arn: str) -> kms.IKey:
     """Encrypt the log groups of every custom-resource provider in ``scope``'s stack (throughput,
     jobs, invocation logging, ingestion) with the customer managed key ``key_arn``; call it before
@@ -285,6 +345,7 @@ def use_handler_logs_key(scope: Construct, key_arn: str) -> kms.IKey:
 
 
 def _logs_key(stack: cdk.Stack) -> kms.IKey | None:
-    """The key :func:`use_handler_logs_key` named for ``stack``, if one was."""
+    """The key :func:`use_handler_logs_key` named for ``stack``, if one was; else the stack's own key
+    (:func:`~bedrock_platform.constructs.encryption.stack_key`), if it has one."""
     existing = stack.node.try_find_child(LOGS_KEY_ID)
-    return cast(kms.IKey, existing) if existing is not None else None
+    return cast(kms.IKey, existing) if existing is not None else stack_key(stack)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
@@ -142,6 +143,22 @@ class InvocationLogging(Construct):
                 },
             )
         )
+        if isinstance(bucket.encryption_key, kms.Key) and self._bucket_statements == 1:
+            # The guide's "Configuration d'une destination Amazon S3", step 3: with SSE-KMS on the
+            # bucket, Bedrock needs kms:GenerateDataKey on its key (in the key policy). A key the
+            # toolkit creates gets it here; an imported key's policy is its owner's (README).
+            bucket.encryption_key.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid="BedrockInvocationLogs",
+                    principals=[iam.ServicePrincipal(permissions.BEDROCK_SERVICE)],
+                    actions=list(permissions.INVOCATION_LOG_KEY_ACTIONS),
+                    resources=["*"],
+                    conditions={
+                        "StringEquals": {"aws:SourceAccount": stack.account},
+                        "ArnLike": {"aws:SourceArn": self.source_arn},
+                    },
+                )
+            )
         if result.statement_added and bucket.policy is not None:
             policy = bucket.policy.node.default_child
             assert isinstance(policy, cdk.CfnResource)

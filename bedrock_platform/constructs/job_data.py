@@ -29,7 +29,7 @@ from constructs import Construct
 
 from bedrock_platform import permissions
 from bedrock_platform.constructs.errors import ConstructValidationError
-from bedrock_platform.constructs.handler_provider import LOG_RETENTION, depend_on_policy_only
+from bedrock_platform.constructs.handler_provider import LOG_RETENTION, depend_on_policy_only, handler_vpc
 from bedrock_platform.constructs.handler_provider import _logs_key as logs_key
 from bedrock_platform.constructs.nag import (
     acknowledge,
@@ -229,6 +229,9 @@ class JobData(Construct):
             # The function runs only once its policy exists; the role itself it references already
             # (a redundant DependsOn is cfn-lint W3005).
             depend_on_policy_only(child, JobDataUploader.of(self).role)
+            network = handler_vpc(self)
+            if network is not None:
+                network.place(child, JobDataUploader.of(self).role)
 
 
 def data_fingerprint(path: Path) -> str:

@@ -28,7 +28,9 @@ from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks
 from constructs import IConstruct
 
 from bedrock_platform.intrinsics import render
-from bedrock_platform.nag import PACK_NAME, BedrockChecks
+from bedrock_platform.nag import PACK_NAME, BedrockChecks, ControlTowerChecks
+from bedrock_platform.spec import control_tower
+from bedrock_platform.spec.control_tower import ACCESS_LOGS_BUCKET_ENCRYPTION, ACCESS_LOGS_BUCKET_LOGGING
 
 AWS_SOLUTIONS = "AwsSolutions"
 BEDROCK_PACK = PACK_NAME
@@ -89,11 +91,6 @@ ROLE_POLICY = (
     "changes and deletes with the stack; a managed policy would be a separately attachable copy "
     "of the same statements and would scope nothing more."
 )
-ACCESS_LOGS_BUCKET_ENCRYPTION = (
-    "This is a server access log target bucket: S3 delivers access logs only to a bucket whose "
-    "default encryption is SSE-S3 (AES-256, keys S3 manages); SSE-KMS is not supported there."
-)
-ACCESS_LOGS_BUCKET_LOGGING = "This is the access-log target bucket; logging it into itself would loop."
 SSE_S3_BUCKET = (
     "Objects are encrypted at rest with SSE-S3 (AES-256, keys S3 manages and rotates) and reached "
     "over TLS only. A customer managed key is opt-in (kms_key_arn of the bucket), because every "
@@ -107,6 +104,12 @@ SINGLE_REGION_BUCKET = (
 LOG_DELIVERY_WILDCARD = (
     "Step Functions log delivery (logs:CreateLogDelivery and its kin) does not support "
     "resource-level permissions; the statement holds only those logging actions."
+)
+XRAY_WILDCARD = "X-Ray trace and sampling actions (xray:PutTraceSegments and its kin) take no resource."
+LAMBDA_VPC_WILDCARD = (
+    "Lambda attaches the function to its VPC with these EC2 actions, on network interfaces whose ids "
+    "are not known in advance; DescribeNetworkInterfaces works only on * (Lambda developer guide, VPC "
+    "access; the same as the AWS managed policy AWSLambdaVPCAccessExecutionRole)."
 )
 HANDLER_LOGS = (
     "The log group holds only the custom-resource handlers' own lines (request type, logical id, "
@@ -150,6 +153,29 @@ def add_bedrock_checks(scope: IConstruct) -> None:
 
 
 _BEDROCK_CHECKED_APPS: weakref.WeakSet[IConstruct] = weakref.WeakSet()
+
+
+def add_control_tower_checks(scope: IConstruct) -> None:
+    """Run the AWS Control Tower proactive controls on the stacks of ``scope``'s stage (an app, or a
+    pipeline's stage), once: :class:`~bedrock_platform.nag.ControlTowerChecks`, the rules of
+    :data:`~bedrock_platform.spec.control_tower.PLATFORM_EXEMPTIONS` turned off.
+    A finding fails synthesis; one resource's is acknowledged with :func:`acknowledge_control_tower`.
+    """
+    stage = scope if cdk.Stage.is_stage(scope) else cdk.Stage.of(scope)
+    assert stage is not None, "a construct in an app has a stage"
+    if stage in _CONTROL_TOWER_STAGES:
+        return
+    cdk.Validations.of(stage).add_plugins(ControlTowerChecks())
+    _CONTROL_TOWER_STAGES.add(stage)
+
+
+_CONTROL_TOWER_STAGES: weakref.WeakSet[IConstruct] = weakref.WeakSet()
+
+
+def acknowledge_control_tower(scope: IConstruct, rule: str, reason: str) -> None:
+    """Acknowledge the Control Tower rule ``rule`` (``lambda_inside_vpc_check``) for ``scope`` and
+    everything in it."""
+    acknowledge(scope, f"{control_tower.PLUGIN_NAME}::{rule}", reason)
 
 
 def acknowledge(scope: IConstruct, finding: str, reason: str) -> None:
@@ -276,6 +302,8 @@ def acknowledge_bucket(bucket: s3.IBucket, *, access_logs: bool = False, sse_s3:
     """
     acknowledge_compliance(bucket, "S3BucketReplicationEnabled", SINGLE_REGION_BUCKET)
     if access_logs:
+        for rule, reason in control_tower.ACCESS_LOG_BUCKET_EXEMPTIONS.items():
+            acknowledge_control_tower(bucket, rule, reason)
         acknowledge_compliance(bucket, "S3DefaultEncryptionKMS", ACCESS_LOGS_BUCKET_ENCRYPTION)
         acknowledge(bucket, f"{AWS_SOLUTIONS}::{AWS_SOLUTIONS}-S1", ACCESS_LOGS_BUCKET_LOGGING)
         skip_checkov(l1(bucket), "CKV_AWS_18", ACCESS_LOGS_BUCKET_LOGGING)

@@ -11,7 +11,7 @@ import aws_cdk as cdk
 
 from bedrock_platform.config import PlatformConfig, placement
 from bedrock_platform.config.placement import knowledge_stack_name
-from bedrock_platform.constructs.nag import add_bedrock_checks, add_checks
+from bedrock_platform.constructs.nag import add_bedrock_checks, add_checks, add_control_tower_checks
 from bedrock_platform.nag import mark_production
 from bedrock_platform.stacks.evaluation import EvaluationStack
 from bedrock_platform.stacks.guardrails import GuardrailsStack
@@ -56,10 +56,13 @@ def add_stacks(app: cdk.Stage, config: PlatformConfig) -> list[cdk.Stack]:
     stacks (:func:`add_knowledge_stacks`).
 
     Registers cdk-nag's AwsSolutions, NIST 800-53 rev. 5 and HIPAA Security packs and the Bedrock
-    pack on the app: an unacknowledged finding fails synthesis.
+    pack on the app, and the Control Tower proactive controls on ``app`` when the config turns them
+    on: an unacknowledged finding fails synthesis.
     """
     add_checks(app)
     add_bedrock_checks(app)
+    if config.control_tower:
+        add_control_tower_checks(app)
     stacks: list[cdk.Stack] = []
     knowledge = add_knowledge_stacks(app, config)
     stacks += knowledge.values()

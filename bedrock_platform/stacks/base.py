@@ -6,7 +6,9 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from bedrock_platform.config import PlatformConfig
-from bedrock_platform.constructs.handler_provider import use_handler_logs_key
+from bedrock_platform.constructs.encryption import use_stack_key
+from bedrock_platform.constructs.handler_provider import use_handler_logs_key, use_handler_vpc
+from bedrock_platform.constructs.nag import acknowledge_control_tower
 
 
 class PlatformStack(cdk.Stack):
@@ -31,6 +33,14 @@ class PlatformStack(cdk.Stack):
         if config.handler_logs_kms_key_arn:
             # For the log groups of every custom-resource provider of this stack.
             use_handler_logs_key(self, config.handler_logs_kms_key_arn)
+        if config.handler_vpc is not None:
+            use_handler_vpc(self, config.handler_vpc.subnet_ids, config.handler_vpc.security_group_ids)
+        if config.control_tower:
+            # Control Tower wants KMS on buckets and log groups: a key of the stack's where the
+            # config names none.
+            use_stack_key(self)
+        for rule, reason in config.control_tower_exemptions.items():
+            acknowledge_control_tower(self, rule, reason)
 
     def output(self, id: str, value: str, description: str) -> cdk.CfnOutput:
         """A stack output (what applications and the status command read)."""

@@ -19,6 +19,7 @@ from bedrock_platform.constructs import (
     KnowledgeBase,
     ProvisionedThroughput,
 )
+from bedrock_platform.constructs.encryption import stack_key
 from bedrock_platform.stacks import discovery
 from bedrock_platform.stacks.base import PlatformStack
 from bedrock_platform.stacks.sources import building, item_id
@@ -117,7 +118,7 @@ class EvaluationStack(PlatformStack):
             existing = config.job_bucket
             return s3.Bucket.from_bucket_arn(self, "JobBucket", existing.arn), self._key(existing.kms_key_arn)
         logs = AccessLogsBucket(self, "AccessLogs")
-        key = self._key(config.job_bucket.kms_key_arn if config.job_bucket else None)
+        key = self._key(config.job_bucket.kms_key_arn if config.job_bucket else None) or stack_key(self)
         return JobBucket(self, "JobBucket", access_logs_bucket=logs, encryption_key=key), key
 
     def _model(self, ref: ModelRef) -> JobModel:

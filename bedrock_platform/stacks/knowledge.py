@@ -33,6 +33,7 @@ from bedrock_platform.constructs import (
     VectorCollection,
     VectorIndex,
 )
+from bedrock_platform.constructs.encryption import stack_key
 from bedrock_platform.spec.vector_stores import collection_name
 from bedrock_platform.stacks import discovery
 from bedrock_platform.stacks.base import PlatformStack
@@ -151,7 +152,7 @@ class KnowledgeBasesHost(PlatformStack):
                 encryption_key=(
                     kms.Key.from_key_arn(scope, f"{source.name}-BucketKey", source.bucket.kms_key_arn)
                     if source.bucket.kms_key_arn
-                    else None
+                    else stack_key(self)
                 ),
             )
             self.output(

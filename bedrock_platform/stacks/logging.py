@@ -11,7 +11,7 @@ from constructs import Construct
 from bedrock_platform.config import PlatformConfig
 from bedrock_platform.config.model import ExistingBucket
 from bedrock_platform.constructs.data_source import AccessLogsBucket, DocumentBucket
-from bedrock_platform.constructs.encryption import log_group_key
+from bedrock_platform.constructs.encryption import log_group_key, stack_key
 from bedrock_platform.constructs.invocation_logging import InvocationLogging
 from bedrock_platform.spec.logging import LARGE_DATA_PREFIX
 from bedrock_platform.stacks.base import PlatformStack
@@ -44,7 +44,7 @@ class LoggingStack(PlatformStack):
                 encryption_key=(
                     kms.Key.from_key_arn(self, "LogBucketKey", spec.bucket.kms_key_arn)
                     if spec.bucket.kms_key_arn
-                    else None
+                    else stack_key(self)
                 ),
             )
         if bucket is not None:

@@ -356,7 +356,8 @@ def test_enums_and_limits_are_the_apis() -> None:
     evaluation = definitions["evaluation_job"]["properties"]
     dataset = definitions["evaluation_dataset"]["properties"]
     batch = definitions["batch_inference_job"]["properties"]
-    vpc = batch["vpc"]["properties"]
+    assert batch["vpc"]["$ref"] == "#/$defs/vpc"
+    vpc = definitions["vpc"]["properties"]
 
     assert list(EVALUATION_TASK_TYPES.values()) == shapes["EvaluationTaskType"]["enum"]
     assert evaluation["task_type"]["enum"] == list(EVALUATION_TASK_TYPES)
@@ -430,7 +431,7 @@ def test_every_job_property_has_a_description() -> None:
         definitions["evaluation_job"],
         definitions["evaluation_dataset"],
         definitions["batch_inference_job"],
-        definitions["batch_inference_job"]["properties"]["vpc"],
+        definitions["vpc"],
         definitions["job_model"]["oneOf"][1],
     ]
 

@@ -12,6 +12,7 @@ import email.message
 import email.parser
 import importlib.metadata
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -123,9 +124,15 @@ def _third_party_imports() -> set[str]:
     return {name for name in found if name not in sys.stdlib_module_names and name != "bedrock_platform"}
 
 
+def _normalized(name: str) -> str:
+    """A distribution name as PEP 503 compares them (``cdklabs.cdk-validator-cfnguard`` is
+    ``cdklabs-cdk-validator-cfnguard``)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def test_every_third_party_import_is_a_declared_dependency(wheel: Wheel) -> None:
     declared = {
-        requirement.split(";")[0].split("[")[0].split("<")[0].split(">")[0].split("=")[0].strip().lower()
+        _normalized(requirement.split(";")[0].split("[")[0].split("<")[0].split(">")[0].split("=")[0].strip())
         for requirement in _metadata(wheel).get_all("Requires-Dist") or []
     }
     distributions = importlib.metadata.packages_distributions()
@@ -134,7 +141,7 @@ def test_every_third_party_import_is_a_declared_dependency(wheel: Wheel) -> None
     missing = {
         module: distributions.get(module)
         for module in imports
-        if not {name.lower() for name in distributions.get(module, [])} & declared
+        if not {_normalized(name) for name in distributions.get(module, [])} & declared
     }
     assert missing == {}, f"imported but not declared in pyproject.toml dependencies: {missing}"
 

@@ -1,0 +1,89 @@
+"""Semantic checks of ``compliance``: the Control Tower exemptions a config names, and the one it needs.
+
+Document rules (they read which keys are written, and the environment's default): an exemption
+names a rule of the installed Control Tower rule set that the toolkit does not already turn off,
+exemptions come with control_tower on, and with it on the handlers run in a VPC or say why not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bedrock_platform.config.checks import RuleContext, string, value
+from bedrock_platform.config.errors import Issue
+from bedrock_platform.config.messages import did_you_mean, show
+from bedrock_platform.config.model import HANDLER_SECTIONS, PROD_ENVIRONMENT
+from bedrock_platform.spec import control_tower
+
+UNKNOWN_RULE = "{rule} is not a rule of the Control Tower rule set{hint}"
+ALREADY_EXEMPT = "{rule} is turned off for every environment already (the README says why): remove it"
+EXEMPTIONS_UNUSED = (
+    "exemptions apply only while control_tower is on, and it is off here{default}: remove them, or set "
+    "control_tower: true"
+)
+HANDLERS_OUTSIDE_VPC = (
+    "Control Tower's {rule} requires the toolkit's Lambda functions to run in a VPC: give handler_vpc "
+    "{{subnet_ids: [...], security_group_ids: [...]}}, or compliance.exemptions.{rule} with the reason "
+    "they run outside one"
+)
+
+SECTION = ("compliance",)
+EXEMPTIONS = (*SECTION, "exemptions")
+
+
+def _runs_handlers(config: Mapping[str, Any]) -> bool:
+    """Whether the config declares what the toolkit's Lambda functions deploy (as
+    :attr:`~bedrock_platform.config.model.PlatformConfig.runs_handlers` says of the typed config)."""
+    if any(value(config, (section,)) for section in HANDLER_SECTIONS):
+        return True
+    knowledge_bases = value(config, ("knowledge_bases",))
+    return any(
+        isinstance(source, dict) and source.get("ingest_on_deploy") is True
+        for knowledge_base in (knowledge_bases if isinstance(knowledge_bases, list) else [])
+        if isinstance(knowledge_base, dict) and isinstance(knowledge_base.get("data_sources"), list)
+        for source in knowledge_base["data_sources"]
+    )
+
+
+def control_tower_on(config: Mapping[str, Any], context: RuleContext) -> bool | None:
+    """Whether the Control Tower rules run for this config (written, or the environment's default);
+    None when the schema refused what decides it."""
+    switch = (*SECTION, "control_tower")
+    written = value(config, switch)
+    if written is not None:
+        return written if isinstance(written, bool) and context.valid(switch) else None
+    environment = string(config, context, ("environment",))
+    return None if environment is None else environment == PROD_ENVIRONMENT
+
+
+def control_tower_exemptions(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """Each Control Tower exemption names a rule of the rule set, not one the toolkit turns off
+    already, and is given only with control_tower on."""
+    exemptions = value(config, EXEMPTIONS)
+    if not isinstance(exemptions, dict) or not exemptions or not context.valid(EXEMPTIONS):
+        return []
+    if control_tower_on(config, context) is False:
+        default = "" if "control_tower" in value(config, SECTION) else " (the default outside prod)"
+        return [context.issue(EXEMPTIONS, EXEMPTIONS_UNUSED.format(default=default))]
+    known = control_tower.rules()
+    issues = []
+    for rule in exemptions:
+        if rule in control_tower.PLATFORM_EXEMPTIONS:
+            issues.append(context.issue(EXEMPTIONS, ALREADY_EXEMPT.format(rule=show(rule)), key=rule))
+        elif rule not in known:
+            message = UNKNOWN_RULE.format(rule=show(rule), hint=did_you_mean(rule, known))
+            issues.append(context.issue(EXEMPTIONS, message, key=rule))
+    return issues
+
+
+def control_tower_handler_vpc(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """With control_tower on and Lambda functions to deploy, handler_vpc is given, or the exemption
+    of lambda_inside_vpc_check."""
+    if control_tower_on(config, context) is not True or "handler_vpc" in config or not _runs_handlers(config):
+        return []
+    exemptions = value(config, EXEMPTIONS)
+    if isinstance(exemptions, dict) and control_tower.LAMBDA_IN_VPC in exemptions:
+        return []
+    where = SECTION if "compliance" in config else ()
+    return [context.issue(where, HANDLERS_OUTSIDE_VPC.format(rule=control_tower.LAMBDA_IN_VPC))]
