@@ -127,6 +127,7 @@ PROD_THROUGHPUT = """\
 environment: prod
 account: "222222222222"
 region: us-east-1
+handler_vpc: {subnet_ids: [subnet-0a1b2c3d], security_group_ids: [sg-0a1b2c3d]}
 provisioned_throughputs:
   - name: assistant
     model: amazon.nova-lite-v1:0:300k

@@ -57,6 +57,9 @@ HANDLER_PROVIDER = (16, 0)
 handler's two functions, the Provider framework's three, four roles with their policies, two log
 groups and the waiter state machine."""
 INGESTION_PROVIDER = HANDLER_PROVIDER
+STACK_KEY = (1, 0)
+"""Once per stack, with Control Tower on, that creates a bucket or runs a handler: the stack's own
+KMS key (constructs/encryption.py ``stack_key``) for them."""
 
 # What the other stacks synthesize, as stacks/guardrails.py, throughput.py and evaluation.py build
 # them (a test compares these counts with synthesized templates). Their outputs are counted from
@@ -142,9 +145,10 @@ def _size(part: tuple[int, int], count: int = 1) -> StackSize:
 
 
 def knowledge_stack_sizes(
-    vector_stores: Sequence[str], knowledge_bases: Iterable[KnowledgeBaseFootprint]
+    vector_stores: Sequence[str], knowledge_bases: Iterable[KnowledgeBaseFootprint], *, keyed: bool = False
 ) -> dict[int, StackSize]:
-    """The size of each knowledge stack that exists, by number.
+    """The size of each knowledge stack that exists, by number (``keyed``: with Control Tower on, a
+    stack that creates a bucket or ingests on deploy has a key of its own).
 
     Stack 1 exists when there is a vector store or a knowledge base; stack k >= 2 when a knowledge
     base is placed in it.
@@ -172,6 +176,8 @@ def knowledge_stack_sizes(
             size += _size(ACCESS_LOGS)
         if any(kb.ingested for kb in held):
             size += _size(INGESTION_PROVIDER)
+        if keyed and any(kb.created_buckets or kb.ingested for kb in held):
+            size += _size(STACK_KEY)
         sizes[number] = size
     return sizes
 
@@ -314,17 +320,17 @@ def guardrails_stack_size(versions: Sequence[int]) -> StackSize:
     return StackSize(resources, sum(len(outputs.guardrail_outputs("", count)) for count in versions))
 
 
-def throughput_stack_size(throughputs: int) -> StackSize:
-    """The throughput stack of this many provisioned throughputs."""
+def throughput_stack_size(throughputs: int, *, keyed: bool = False) -> StackSize:
+    """The throughput stack of this many provisioned throughputs (``keyed``: Control Tower on)."""
     if not throughputs:
         return StackSize()
-    resources = HANDLER_PROVIDER[0] + THROUGHPUT_RESOURCES * throughputs
+    resources = HANDLER_PROVIDER[0] + THROUGHPUT_RESOURCES * throughputs + (STACK_KEY[0] if keyed else 0)
     return StackSize(resources, len(outputs.throughput_outputs("")) * throughputs)
 
 
-def evaluation_stack_size(jobs: int, uploads: int, *, creates_bucket: bool) -> StackSize:
+def evaluation_stack_size(jobs: int, uploads: int, *, creates_bucket: bool, keyed: bool = False) -> StackSize:
     """The evaluation stack of this many evaluation and batch inference jobs, with ``uploads``
-    datasets and batch inputs shipped from the repository."""
+    datasets and batch inputs shipped from the repository (``keyed``: Control Tower on)."""
     if not jobs:
         return StackSize()
     resources = (
@@ -332,6 +338,7 @@ def evaluation_stack_size(jobs: int, uploads: int, *, creates_bucket: bool) -> S
         + HANDLER_PROVIDER[0]
         + JOB_RESOURCES * jobs
         + (JOB_DATA_UPLOADER_RESOURCES + JOB_DATA_UPLOAD_RESOURCES * uploads if uploads else 0)
+        + (STACK_KEY[0] if keyed else 0)
     )
     return StackSize(resources, len(outputs.JOB_BUCKET_OUTPUTS) + len(outputs.job_outputs("")) * jobs)
 

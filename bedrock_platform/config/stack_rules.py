@@ -15,6 +15,7 @@ from typing import Any
 
 from bedrock_platform import outputs
 from bedrock_platform.config.checks import SAMPLE_SETTINGS_HASH, RuleContext, integer, items, string, value
+from bedrock_platform.config.compliance_rules import control_tower_on
 from bedrock_platform.config.document import ConfigPath
 from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.messages import count as count_of
@@ -196,7 +197,7 @@ def knowledge_stack_sizes_of(
     footprints = None if count is None else _footprints(config, context, count)
     if stores is None or footprints is None:
         return None
-    return knowledge_stack_sizes(stores, footprints)
+    return knowledge_stack_sizes(stores, footprints, keyed=control_tower_on(config, context) is True)
 
 
 def knowledge_stack_quotas(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
@@ -501,7 +502,7 @@ def other_stack_sizes_of(
         throughputs = len(items(config, ("provisioned_throughputs",)))
         if throughputs:
             sizes[stack_name(environment, "throughput")] = (
-                throughput_stack_size(throughputs),
+                throughput_stack_size(throughputs, keyed=control_tower_on(config, context) is True),
                 ("provisioned_throughputs",),
                 FEWER_THROUGHPUTS,
             )
@@ -524,7 +525,12 @@ def other_stack_sizes_of(
                 ("evaluation_jobs",) if "evaluation_jobs" in config else ("batch_inference_jobs",)
             )
             sizes[stack_name(environment, "evaluation")] = (
-                evaluation_stack_size(jobs, uploads, creates_bucket=creates_bucket),
+                evaluation_stack_size(
+                    jobs,
+                    uploads,
+                    creates_bucket=creates_bucket,
+                    keyed=control_tower_on(config, context) is True,
+                ),
                 where,
                 FEWER_JOBS,
             )

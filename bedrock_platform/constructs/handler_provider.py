@@ -37,6 +37,7 @@ from bedrock_platform.constructs.nag import (
     acknowledge_role_policy,
     acknowledge_unencrypted_log_group,
     acknowledge_wildcard,
+    checkov_skips,
     skip_checkov,
 )
 
@@ -310,6 +311,12 @@ class HandlerVpc:
             iam.PolicyStatement(actions=list(permissions.LAMBDA_VPC_ACTIONS), resources=["*"])
         )
         acknowledge_wildcard(attaching, "*", LAMBDA_VPC_WILDCARD)
+        policy = attaching.node.try_find_child("DefaultPolicy")
+        if policy is not None and isinstance(policy.node.default_child, cdk.CfnResource):
+            resource = policy.node.default_child
+            earlier = checkov_skips(resource).get("CKV_AWS_111")
+            reason = LAMBDA_VPC_WILDCARD if earlier is None else f"{earlier} {LAMBDA_VPC_WILDCARD}"
+            skip_checkov(resource, "CKV_AWS_111", reason)
 
 
 def use_handler_vpc(scope: Construct, subnet_ids: Sequence[str], security_group_ids: Sequence[str]) -> None:

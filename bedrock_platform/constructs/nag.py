@@ -242,10 +242,15 @@ def skip_checkov(resource: cdk.CfnResource, check_id: str, reason: str) -> None:
 
 def skip_checkov_checks(resource: cdk.CfnResource, reasons: Mapping[str, str]) -> None:
     """Skip several of checkov's checks on ``resource`` at once: ``{check id: reason}``."""
-    existing: Any = resource.get_metadata("checkov") or {}
-    skips = {skip["id"]: skip["comment"] for skip in existing.get("skip", [])}
+    skips = checkov_skips(resource)
     skips.update(reasons)
     resource.add_metadata("checkov", {"skip": [{"id": id, "comment": skips[id]} for id in sorted(skips)]})
+
+
+def checkov_skips(resource: cdk.CfnResource) -> dict[str, str]:
+    """The checkov checks skipped on ``resource`` so far, with their reasons."""
+    existing: Any = resource.get_metadata("checkov") or {}
+    return {skip["id"]: skip["comment"] for skip in existing.get("skip", [])}
 
 
 def l1(construct: IConstruct) -> cdk.CfnResource:

@@ -12,6 +12,7 @@ from aws_cdk.assertions import Match, Template
 from bedrock_platform.constructs import AccessLogsBucket, DocumentBucket, HandlerProvider, log_group_key
 from bedrock_platform.constructs.handler_provider import use_handler_logs_key
 from bedrock_platform.constructs.nag import skip_checkov
+from bedrock_platform.spec import control_tower
 from tests.constructs.conftest import new_stack
 
 KEY_ARN = "arn:aws:kms:us-east-1:111111111111:key/00000000-0000-4000-8000-000000000001"
@@ -145,7 +146,10 @@ def test_buckets_say_why_they_are_in_one_region_and_what_they_are_encrypted_with
     }
     sse_kms = {f"{pack}::{pack}-S3DefaultEncryptionKMS" for pack in ("NIST.800.53.R5", "HIPAA.Security")}
     assert rules == {
-        "logs": replication | sse_kms | {"AwsSolutions::AwsSolutions-S1"},
+        "logs": replication
+        | sse_kms
+        | {"AwsSolutions::AwsSolutions-S1"}
+        | {f"{control_tower.PLUGIN_NAME}::{rule}" for rule in control_tower.ACCESS_LOG_BUCKET_EXEMPTIONS},
         "plain": replication | sse_kms,
         "keyed": replication,
     }

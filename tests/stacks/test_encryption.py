@@ -120,8 +120,16 @@ def test_invocation_log_group_gets_a_rotated_key_of_its_own_by_default(
 
 
 def test_a_configured_log_group_key_is_used_and_none_is_created(synthesized: dict[str, Synthesized]) -> None:
+    """prod's log group has the config's key; the one key the stack creates is its own key, for the log
+    bucket the config names no key for (Control Tower is on in prod)."""
     template = synthesized["prod"].templates["prod-bedrock-logging"]
-    assert not _resources(template, "AWS::KMS::Key")
+    (key_id,) = _resources(template, "AWS::KMS::Key")
+    assert key_id.startswith("StackKey")
+    groups = _resources(template, "AWS::Logs::LogGroup")
+    configured = [group for group in groups.values() if group["Properties"].get("LogGroupName")]
+    assert [group["Properties"]["KmsKeyId"] for group in configured] == [
+        "arn:aws:kms:eu-central-1:222222222222:key/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"
+    ]
 
 
 def test_without_keys_buckets_use_sse_s3_and_handler_logs_say_why(
