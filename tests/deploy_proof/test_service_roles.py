@@ -58,7 +58,16 @@ BATCH = "Configuration des autorisations pour l'inférence par lots (batch infer
 LOGGING = "Journalisation des invocations de modèle"
 LOGGING_S3 = f"{LOGGING} > Configuration d'une destination Amazon S3 (AmazonBedrockLogsWrite)"
 LOGGING_CW = f"{LOGGING} > Configurer la destination CloudWatch des journaux"
+LOGGING_S3_KMS = (
+    f"{LOGGING} > Configuration d'une destination Amazon S3, étape 3 (SSE-KMS: kms:GenerateDataKey)"
+)
+S3_KMS = (
+    "Amazon S3 user guide, 'Using server-side encryption with AWS KMS keys (SSE-KMS)': reading an object "
+    "needs kms:Decrypt on its key, writing one kms:GenerateDataKey, a multipart upload both"
+)
 BEDROCK = "bedrock.amazonaws.com"
+READ_KMS = ("kms:Decrypt",)
+WRITE_KMS = ("kms:Decrypt", "kms:GenerateDataKey")
 
 
 @dataclass(frozen=True)
@@ -67,13 +76,15 @@ class Need:
 
     kind: str
     """``identity`` (the role's policies), ``trust`` (the role's trust policy), ``bucket`` (a bucket
-    policy, as the service principal), ``data-access`` (an OpenSearch Serverless data access policy)."""
+    policy, as the service principal), ``key`` (a KMS key policy the assembly creates, as the service
+    principal), ``data-access`` (an OpenSearch Serverless data access policy)."""
     stack: str
     principal: str
     request: Request
     section: str
     target: str = ""
-    """The bucket name of a ``bucket`` need, the collection name of a ``data-access`` need."""
+    """The bucket name of a ``bucket`` need, the key ARN of a ``key`` need, the collection name of a
+    ``data-access`` need."""
     permissions: tuple[str, ...] = field(default=())
 
 
@@ -184,6 +195,19 @@ def knowledge_base_needs(assembly: Assembly) -> Iterator[Need]:
                 )
 
 
+def _key_needs(
+    assembly: Assembly, stack: Stack, role: str, bucket: str, actions: tuple[str, ...]
+) -> Iterator[Need]:
+    """What reading or writing objects of ``bucket`` needs on its key, when the assembly creates the
+    bucket with one (the toolkit's stack key, or a key of the config)."""
+    key = _bucket_key(assembly, bucket)
+    if key is None:
+        return
+    via = {"kms:ViaService": f"s3.{stack.region}.amazonaws.com"}
+    for action in actions:
+        yield Need("identity", stack.name, role, Request(action, key, via), S3_KMS)
+
+
 def _collection_name(assembly: Assembly, collection_arn: str) -> str | None:
     for stack, logical_id, resource in assembly.resources():
         if (
@@ -255,7 +279,10 @@ def evaluation_needs(assembly: Assembly) -> Iterator[Need]:
         for uri in _strings_at(request.get("evaluationConfig", {}), "s3Uri"):
             bucket, key = _s3_uri(uri)
             yield from _s3_reads(stack, role, bucket, key, EVAL_S3, stack.account)
+            yield from _key_needs(assembly, stack, role, bucket, READ_KMS)
         yield from _output_needs(stack, role, request["outputDataConfig"]["s3Uri"], EVAL_S3)
+        output_bucket, _ = _s3_uri(request["outputDataConfig"]["s3Uri"])
+        yield from _key_needs(assembly, stack, role, output_bucket, WRITE_KMS)
         for kb_id in dict.fromkeys(_strings_at(request.get("inferenceConfig", {}), "knowledgeBaseId")):
             kb = f"arn:aws:bedrock:{stack.region}:{stack.account}:knowledge-base/{kb_id}"
             yield Need("identity", stack.name, role, Request("bedrock:Retrieve", kb), RAG)
@@ -297,8 +324,10 @@ def batch_needs(assembly: Assembly) -> Iterator[Need]:
         yield trust
         bucket, key = _s3_uri(request["inputDataConfig"]["s3InputDataConfig"]["s3Uri"])
         yield from _s3_reads(stack, role, bucket, key, BATCH, stack.account)
+        yield from _key_needs(assembly, stack, role, bucket, READ_KMS)
         output = request["outputDataConfig"]["s3OutputDataConfig"]["s3Uri"]
         bucket, prefix = _s3_uri(output)
+        yield from _key_needs(assembly, stack, role, bucket, WRITE_KMS)
         context = {"aws:ResourceAccount": stack.account}
         yield Need(
             "identity",
@@ -347,6 +376,12 @@ def logging_needs(assembly: Assembly) -> Iterator[Need]:
             yield Need(
                 "bucket", stack.name, BEDROCK, Request("s3:PutObject", obj, source), LOGGING_S3, target=bucket
             )
+            key_arn = _bucket_key(assembly, bucket)
+            if key_arn is not None and _created_key(assembly, key_arn) is not None:
+                # A key the assembly creates: its policy is the toolkit's to write (an imported
+                # key's is its owner's, and the README says what to add).
+                request = Request("kms:GenerateDataKey", key_arn, source)
+                yield Need("key", stack.name, BEDROCK, request, LOGGING_S3_KMS, target=key_arn)
 
 
 NEEDS = (knowledge_base_needs, evaluation_needs, batch_needs, logging_needs)
@@ -373,8 +408,23 @@ def _service_statements(statements: list[dict[str, Any]], service: str) -> list[
     ]
 
 
+def _created_key(assembly: Assembly, key_arn: str) -> tuple[Stack, dict[str, Any]] | None:
+    """The AWS::KMS::Key of the assembly whose ARN is ``key_arn``, with its stack."""
+    for stack, logical_id, resource in assembly.resources():
+        if resource["Type"] == "AWS::KMS::Key" and assembly.get_att(stack, logical_id, "Arn") == key_arn:
+            return stack, resource
+    return None
+
+
 def allowed(assembly: Assembly, need: Need) -> bool:
     """Whether the synthesized policies allow the need."""
+    if need.kind == "key":
+        created = _created_key(assembly, need.target)
+        if created is None:
+            return False
+        stack, key = created
+        document = assembly.resolve(stack.name, key["Properties"]["KeyPolicy"])
+        return decide(_service_statements(as_list(document["Statement"]), need.principal), need.request)
     if need.kind == "identity":
         return decide(role_statements(assembly, need.stack, need.principal), need.request)
     if need.kind == "trust":
@@ -464,3 +514,24 @@ def test_a_missing_requirement_is_reported(assemblies: dict[str, Assembly]) -> N
         KB_MODELS,
     )
     assert not allowed(assembly, other)
+
+
+def test_bedrock_may_encrypt_invocation_logs_with_a_key_the_stack_creates(
+    assemblies: dict[str, Assembly],
+) -> None:
+    """prod's log bucket is encrypted with its stack's key: the key policy lets Bedrock generate data
+    keys for this account's logging only (the check itself: another account is refused)."""
+    prod = assemblies["config/prod"]
+    needs = [need for need in logging_needs(prod) if need.kind == "key"]
+    assert needs and all(allowed(prod, need) for need in needs)  # text and large data, one bucket
+    need = needs[0]
+    other = {**need.request.context, "aws:SourceAccount": "999999999999"}
+    foreign = Need(
+        "key",
+        need.stack,
+        BEDROCK,
+        Request(need.request.action, need.request.resource, other),
+        need.section,
+        target=need.target,
+    )
+    assert not allowed(prod, foreign)

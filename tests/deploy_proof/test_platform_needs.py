@@ -1,0 +1,178 @@
+"""What AWS services other than Bedrock do with the toolkit's resources when they are created and run,
+and whether the synthesized policies allow it: Lambda attaching a function to its VPC, Step Functions
+sending a state machine's X-Ray traces, CloudWatch Logs encrypting a log group with a key the stack
+creates. Each need is written here from the service's own guide (not read from the toolkit's
+``permissions.py``), and evaluated against the synthesized role and key policies of every assembly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests.deploy_proof.assembly import Assembly
+from tests.deploy_proof.conftest import ASSEMBLIES
+from tests.deploy_proof.iam import Request, as_list, decide
+from tests.deploy_proof.simulate import role_statements
+
+LAMBDA_VPC = (
+    "Lambda developer guide, 'Giving Lambda functions access to resources in an Amazon VPC': the "
+    "execution role needs these to create and manage the function's network interfaces; Lambda "
+    "checks them when it creates the function"
+)
+LAMBDA_VPC_ACTIONS = (
+    "ec2:CreateNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSubnets",
+    "ec2:DeleteNetworkInterface",
+    "ec2:AssignPrivateIpAddresses",
+    "ec2:UnassignPrivateIpAddresses",
+)
+XRAY = (
+    "Step Functions developer guide, 'IAM policies for using AWS X-Ray in Step Functions': a state "
+    "machine with tracing sends its traces with its own role"
+)
+XRAY_ACTIONS = (
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+)
+LOGS_KMS = (
+    "CloudWatch Logs user guide, 'Encrypt log data in CloudWatch Logs using AWS KMS': the key policy lets "
+    "logs.<region>.amazonaws.com use the key, with the log group's ARN as encryption context"
+)
+LOGS_KMS_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom")
+
+
+@dataclass(frozen=True)
+class Need:
+    """One request a service makes, where it must be allowed, and the guide that says so."""
+
+    where: str
+    """``<stack>/<logical id>`` of the resource that needs it."""
+    policy: str
+    """``role`` (the role's identity policies) or ``key`` (the key policy, as the service principal)."""
+    principal: str
+    """The role ARN, or the service principal."""
+    request: Request
+    section: str
+    key: str = ""
+    """The ARN of the key whose policy must allow a ``key`` need."""
+
+
+def lambda_vpc_needs(assembly: Assembly) -> Iterator[Need]:
+    """A function with a VpcConfig: its role may create, describe and delete network interfaces."""
+    for stack, logical_id, resource in assembly.resources():
+        if resource["Type"] != "AWS::Lambda::Function" or "VpcConfig" not in resource["Properties"]:
+            continue
+        role = assembly.resolve(stack.name, resource["Properties"]["Role"])
+        for action in LAMBDA_VPC_ACTIONS:
+            yield Need(f"{stack.name}/{logical_id}", "role", role, Request(action, "*"), LAMBDA_VPC)
+
+
+def xray_needs(assembly: Assembly) -> Iterator[Need]:
+    """A state machine with tracing on: its role may send traces and read sampling rules."""
+    for stack, logical_id, resource in assembly.resources():
+        if resource["Type"] != "AWS::StepFunctions::StateMachine":
+            continue
+        tracing = assembly.resolve(stack.name, resource["Properties"].get("TracingConfiguration", {}))
+        if not tracing.get("Enabled"):
+            continue
+        role = assembly.resolve(stack.name, resource["Properties"]["RoleArn"])
+        for action in XRAY_ACTIONS:
+            yield Need(f"{stack.name}/{logical_id}", "role", role, Request(action, "*"), XRAY)
+
+
+def log_group_key_needs(assembly: Assembly) -> Iterator[Need]:
+    """A log group encrypted with a key the assembly creates: the key policy lets CloudWatch Logs of the
+    Region use it for that log group."""
+    keys = {
+        assembly.get_att(stack, logical_id, "Arn"): (stack, logical_id)
+        for stack, logical_id, resource in assembly.resources()
+        if resource["Type"] == "AWS::KMS::Key"
+    }
+    for stack, logical_id, resource in assembly.resources():
+        if resource["Type"] != "AWS::Logs::LogGroup" or "KmsKeyId" not in resource["Properties"]:
+            continue
+        key = assembly.resolve(stack.name, resource["Properties"]["KmsKeyId"])
+        if key not in keys:
+            continue  # a key of the config: its policy is its owner's (the README says what it needs)
+        log_group = f"arn:aws:logs:{stack.region}:{stack.account}:log-group:{assembly.ref(stack, logical_id)}"
+        context = {"kms:EncryptionContext:aws:logs:arn": log_group}
+        principal = f"logs.{stack.region}.amazonaws.com"
+        for action in LOGS_KMS_ACTIONS:
+            yield Need(
+                f"{stack.name}/{logical_id}",
+                "key",
+                principal,
+                Request(action, key, context),
+                LOGS_KMS,
+                key=key,
+            )
+
+
+NEEDS = (lambda_vpc_needs, xray_needs, log_group_key_needs)
+
+
+def _key_policy(assembly: Assembly, key_arn: str) -> list[dict[str, Any]]:
+    for stack, logical_id, resource in assembly.resources():
+        if resource["Type"] == "AWS::KMS::Key" and assembly.get_att(stack, logical_id, "Arn") == key_arn:
+            return as_list(assembly.resolve(stack.name, resource["Properties"]["KeyPolicy"])["Statement"])
+    raise AssertionError(f"no key {key_arn} in the assembly")
+
+
+def _service_statements(statements: list[dict[str, Any]], service: str) -> list[dict[str, Any]]:
+    """The statements that apply to a service principal: its own, and every Deny for everyone."""
+
+    def applies(statement: dict[str, Any]) -> bool:
+        principal = statement.get("Principal", {})
+        if statement.get("Effect") == "Deny":
+            return principal == "*" or (isinstance(principal, dict) and "*" in as_list(principal.get("AWS")))
+        return isinstance(principal, dict) and service in as_list(principal.get("Service"))
+
+    return [statement for statement in statements if applies(statement)]
+
+
+def allowed(assembly: Assembly, need: Need) -> bool:
+    stack = need.where.split("/", 1)[0]
+    if need.policy == "role":
+        return decide(role_statements(assembly, stack, need.principal), need.request)
+    return decide(_service_statements(_key_policy(assembly, need.key), need.principal), need.request)
+
+
+@pytest.mark.parametrize("name", ASSEMBLIES)
+def test_every_service_need_is_allowed(name: str, assemblies: dict[str, Assembly]) -> None:
+    assembly = assemblies[name]
+    missing = sorted(
+        {
+            f"{need.where}: {need.principal}: {need.request.describe()}\n    required by: {need.section}"
+            for needs in NEEDS
+            for need in needs(assembly)
+            if not allowed(assembly, need)
+        }
+    )
+    assert not missing, f"{len(missing)} requests the services make are not allowed:\n" + "\n".join(missing)
+
+
+def test_prod_has_each_kind_of_need(assemblies: dict[str, Assembly]) -> None:
+    """prod puts its handlers in a VPC and its handler log groups on the stack key, and every waiter
+    traces: the test above has something to check for each kind."""
+    prod = assemblies["config/prod"]
+    assert all(any(needs(prod)) for needs in NEEDS)
+
+
+def test_a_key_policy_for_another_log_group_or_service_is_refused(assemblies: dict[str, Assembly]) -> None:
+    """The check itself: the key allows CloudWatch Logs of its own Region only, and not Lambda."""
+    prod = assemblies["config/prod"]
+    need = next(log_group_key_needs(prod))
+    assert allowed(prod, need)
+    elsewhere = Need(
+        need.where, "key", "logs.us-east-1.amazonaws.com", need.request, need.section, key=need.key
+    )
+    assert not allowed(prod, elsewhere)
+    other_service = Need(need.where, "key", "lambda.amazonaws.com", need.request, need.section, key=need.key)
+    assert not allowed(prod, other_service)
