@@ -54,12 +54,25 @@ class Synthesized:
     template_files: dict[str, Path]
 
 
-def synthesize(config_file: Path, outdir: Path, *, validation: bool) -> Synthesized:
-    """Synthesize a config file like `python -m bedrock_platform synth` does."""
+def synthesize(
+    config_file: Path, outdir: Path, *, validation: bool, control_tower_report: bool = False
+) -> Synthesized:
+    """Synthesize a config file like `python -m bedrock_platform synth` does.
+
+    :param control_tower_report: where the config leaves the Control Tower controls off, run them
+        anyway, report only: their findings go to the validation report as warnings.
+    """
+    import aws_cdk as cdk
+
     from bedrock_platform.config import load_config
+    from bedrock_platform.nag import ControlTowerChecks
     from bedrock_platform.stacks import create_app
 
-    assembly = create_app(load_config(str(config_file)), outdir=str(outdir), validation=validation).synth()
+    config = load_config(str(config_file))
+    app = create_app(config, outdir=str(outdir), validation=validation)
+    if control_tower_report and not config.control_tower:
+        cdk.Validations.of(app).add_plugins(ControlTowerChecks(report_only=True))
+    assembly = app.synth()
     return _assembly(outdir, {stack.stack_name: stack.template_file for stack in assembly.stacks})
 
 
@@ -97,7 +110,9 @@ def _config_build(config_file: Path, *, validation: bool) -> Callable[[Path], di
     def build(outdir: Path) -> dict[str, str]:
         return {
             name: str(path.relative_to(outdir))
-            for name, path in synthesize(config_file, outdir, validation=validation).template_files.items()
+            for name, path in synthesize(
+                config_file, outdir, validation=validation, control_tower_report=True
+            ).template_files.items()
         }
 
     return build

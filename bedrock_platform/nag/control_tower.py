@@ -19,6 +19,7 @@ import jsii
 from bedrock_platform.spec import control_tower
 
 ERROR = "error"
+WARNING = "warning"
 
 
 @jsii.implements(cdk.IPolicyValidationPlugin)
@@ -30,9 +31,12 @@ class ControlTowerChecks:
 
     :param disabled_rules: the rules turned off, by the file that holds them (``ct-s3-pr-9``).
         Default: the toolkit's :data:`~bedrock_platform.spec.control_tower.PLATFORM_EXEMPTIONS`.
+    :param report_only: findings are warnings, listed in the validation report without failing the
+        synth: what turning the controls on would ask of an app. Default: False.
     """
 
-    def __init__(self, *, disabled_rules: Sequence[str] | None = None) -> None:
+    def __init__(self, *, disabled_rules: Sequence[str] | None = None, report_only: bool = False) -> None:
+        self._report_only = report_only
         # Imported here: its jsii assembly costs the synths that do not run it.
         from cdklabs.cdk_validator_cfnguard import CfnGuardValidator
 
@@ -54,21 +58,22 @@ class ControlTowerChecks:
 
     def validate(self, context: cdk.IPolicyValidationContext) -> cdk.PolicyValidationPluginReport:
         report = self._validator.validate(context)  # type: ignore[arg-type]  # the same members
+        severity = WARNING if self._report_only else ERROR
         return cdk.PolicyValidationPluginReport(
-            success=report.success,
+            success=report.success or self._report_only,
             plugin_version=report.plugin_version,
             metadata=report.metadata,
-            violations=[_as_error(violation) for violation in report.violations],
+            violations=[_with_severity(violation, severity) for violation in report.violations],
         )
 
 
-def _as_error(violation: Any) -> cdk.PolicyViolation:
+def _with_severity(violation: Any, severity: str) -> cdk.PolicyViolation:
     return cdk.PolicyViolation(
         rule_name=violation.rule_name,
         description=violation.description,
         fix=violation.fix,
         rule_metadata=violation.rule_metadata,
-        severity=violation.severity or ERROR,
+        severity=severity,
         violating_resources=[
             cdk.PolicyViolatingResource(
                 locations=list(resource.locations),
