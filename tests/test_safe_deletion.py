@@ -128,6 +128,7 @@ environment: prod
 account: "222222222222"
 region: us-east-1
 handler_vpc: {subnet_ids: [subnet-0a1b2c3d], security_group_ids: [sg-0a1b2c3d]}
+compliance: {invocation_logging_elsewhere: the platform account configures it}
 provisioned_throughputs:
   - name: assistant
     model: amazon.nova-lite-v1:0:300k

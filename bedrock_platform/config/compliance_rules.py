@@ -28,6 +28,24 @@ HANDLERS_OUTSIDE_VPC = (
     "they run outside one"
 )
 
+LOGGING_MISSING = (
+    "a prod config that declares {sections} declares invocation_logging too (the Bedrock pack's BR12: "
+    "no record would say who invoked which model), or says where it is configured for the account "
+    "and Region in compliance.invocation_logging_elsewhere"
+)
+LOGGING_ELSEWHERE_UNUSED = (
+    "invocation_logging_elsewhere applies to a prod config without invocation_logging: remove it"
+)
+MODEL_SECTIONS = (
+    "knowledge_bases",
+    "guardrails",
+    "provisioned_throughputs",
+    "evaluation_jobs",
+    "batch_inference_jobs",
+)
+"""The sections whose resources serve or guard model invocations (the Bedrock pack's BR12 types;
+tests/nag compares with the synthesized templates)."""
+
 SECTION = ("compliance",)
 EXEMPTIONS = (*SECTION, "exemptions")
 
@@ -87,3 +105,21 @@ def control_tower_handler_vpc(config: Mapping[str, Any], context: RuleContext) -
         return []
     where = SECTION if "compliance" in config else ()
     return [context.issue(where, HANDLERS_OUTSIDE_VPC.format(rule=control_tower.LAMBDA_IN_VPC))]
+
+
+def invocation_logging_in_prod(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """A prod config that serves models declares invocation_logging, or says where it is configured
+    (compliance.invocation_logging_elsewhere), and only then."""
+    elsewhere = (*SECTION, "invocation_logging_elsewhere")
+    given = value(config, elsewhere) is not None
+    environment = string(config, context, ("environment",))
+    if environment is None or not context.valid(("invocation_logging",)):
+        return []
+    declared = "invocation_logging" in config
+    if given and (declared or environment != PROD_ENVIRONMENT):
+        return [context.issue(elsewhere, LOGGING_ELSEWHERE_UNUSED)]
+    sections = [section for section in MODEL_SECTIONS if value(config, (section,))]
+    if environment != PROD_ENVIRONMENT or declared or given or not sections:
+        return []
+    where = SECTION if "compliance" in config else ()
+    return [context.issue(where, LOGGING_MISSING.format(sections=", ".join(sections)))]

@@ -382,6 +382,8 @@ class PlatformConfig:
     true in prod."""
     control_tower_exemptions: Mapping[str, str] = field(default_factory=dict)
     """Control Tower rules not met, by rule name, with the reason. Default: none."""
+    invocation_logging_elsewhere: str | None = None
+    """Where invocation logging is configured when this prod config does not declare it. Default: None."""
     pipeline: Pipeline | None = None
     """The delivery pipeline this environment hosts. Default: none."""
 
@@ -485,6 +487,7 @@ def build_config(
         handler_vpc=Vpc.from_mapping(raw["handler_vpc"]) if "handler_vpc" in raw else None,
         control_tower=raw.get("compliance", {}).get("control_tower", is_prod),
         control_tower_exemptions=dict(sorted(raw.get("compliance", {}).get("exemptions", {}).items())),
+        invocation_logging_elsewhere=raw.get("compliance", {}).get("invocation_logging_elsewhere"),
         pipeline=build_pipeline(raw["pipeline"], pipeline_stages or {}) if "pipeline" in raw else None,
     )
 

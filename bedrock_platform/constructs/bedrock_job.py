@@ -51,8 +51,8 @@ __all__ = [
     "bedrock_service_role",
 ]
 
-EVALUATION_JOB_TYPE = "Custom::BedrockEvaluationJob"
-BATCH_INFERENCE_JOB_TYPE = "Custom::BedrockBatchInferenceJob"
+EVALUATION_JOB_TYPE = jobs_spec.EVALUATION_JOB_TYPE
+BATCH_INFERENCE_JOB_TYPE = jobs_spec.BATCH_INFERENCE_JOB_TYPE
 QUERY_INTERVAL = cdk.Duration.minutes(1)
 TOTAL_TIMEOUT = cdk.Duration.hours(1)
 """The Provider framework's maximum: ``wait`` covers jobs that finish within an hour."""

@@ -20,11 +20,12 @@ from bedrock_platform import permissions
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.handler_provider import HandlerProvider
 from bedrock_platform.constructs.nag import acknowledge_role_policy, acknowledge_wildcard
+from bedrock_platform.spec import logging as logging_spec
 from bedrock_platform.spec.logging import DATA_KINDS, DEFAULT_DATA, DELIVERY_LOG_STREAM
 
 __all__ = ["DATA_KINDS", "InvocationLogging"]
 
-RESOURCE_TYPE = "Custom::BedrockInvocationLogging"
+RESOURCE_TYPE = logging_spec.RESOURCE_TYPE
 """What Bedrock can log of each invocation, one ``<kind>DataDeliveryEnabled`` flag each."""
 """The log stream Bedrock writes invocation logs to (user guide, "Set up a CloudWatch Logs destination")."""
 QUERY_INTERVAL = cdk.Duration.seconds(10)

@@ -42,7 +42,7 @@ __all__ = [
     "ProvisionedThroughputProps",
 ]
 
-RESOURCE_TYPE = "Custom::BedrockProvisionedThroughput"
+RESOURCE_TYPE = throughput_spec.RESOURCE_TYPE
 REMOVAL_POLICIES = (
     cdk.RemovalPolicy.DESTROY,
     cdk.RemovalPolicy.RETAIN,

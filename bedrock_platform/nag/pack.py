@@ -30,6 +30,7 @@ from constructs import IConstruct
 
 from bedrock_platform.nag.rule import Options, Resource, Rule
 from bedrock_platform.nag.rules import RULES
+from bedrock_platform.spec import logging as logging_spec
 
 PACK_NAME = "Bedrock"
 PRODUCTION_CONTEXT = "bedrock-platform:production"
@@ -71,6 +72,7 @@ class BedrockChecks(NagPack):
             production=production, require_customer_managed_keys=require_customer_managed_keys
         )
         self._templates: dict[cdk.Stack, dict[str, Any]] = {}
+        self._logging: dict[Path, bool] = {}
 
     @property
     def name(self) -> str:
@@ -89,11 +91,26 @@ class BedrockChecks(NagPack):
         options = self._options
         if not options.production and any(rule.production for rule in rules) and _in_production(node):
             options = dataclasses.replace(options, production=True)
+        if options.production and any(rule.reads_logging for rule in rules):
+            options = dataclasses.replace(options, invocation_logging=self._logs_invocations(node))
         for rule in rules:
             problems = rule.check(resource, options)
             if problems:  # cdk-nag does nothing with a compliant or not applicable verdict
                 # The protocol declares its members settable; cdk-nag only reads them.
                 self._apply_rule(cast(IApplyRule, _Finding(rule, node)))
+
+    def _logs_invocations(self, node: cdk.CfnResource) -> bool:
+        """Whether the stage that holds ``node`` synthesizes the toolkit's invocation logging (read
+        from its template files once per stage)."""
+        stage = cdk.Stage.of(node)
+        assert stage is not None, "a resource in an app has a stage"
+        outdir = Path(stage.outdir)
+        if outdir not in self._logging:
+            self._logging[outdir] = any(
+                f'"{logging_spec.RESOURCE_TYPE}"' in file.read_text()
+                for file in outdir.glob("*.template.json")
+            )
+        return self._logging[outdir]
 
     def _resource(self, node: cdk.CfnResource) -> Resource | None:
         """The resource as the stack's synthesized template writes it (None if it is not there)."""

@@ -33,6 +33,9 @@ class Options:
     """A production environment: collections private and with standby replicas."""
     require_customer_managed_keys: bool = False
     """Guardrails and collections encrypted with a customer managed key."""
+    invocation_logging: bool | None = None
+    """Whether the app (the stage that holds the resource) configures model invocation logging; None
+    when unknown (the rule that reads it does not apply)."""
 
 
 Check = Callable[[Resource, Options], Sequence[str] | None]
@@ -57,6 +60,9 @@ class Rule:
     check: Check
     production: bool = False
     """Whether the check reads :attr:`Options.production` (the pack finds it out only then)."""
+    reads_logging: bool = False
+    """Whether the check reads :attr:`Options.invocation_logging` (the pack reads the stage's templates
+    for it only then)."""
 
 
 def statements(document: Any) -> list[Mapping[str, Any]]:

@@ -96,3 +96,8 @@ class EvaluationDataset:
     source: str | None = None
     """A JSON Lines file of the repository (a path to read) that the deployment uploads to ``key``
     before the job starts. Default: None (the dataset is in the bucket already)."""
+
+
+EVALUATION_JOB_TYPE = "Custom::BedrockEvaluationJob"
+BATCH_INFERENCE_JOB_TYPE = "Custom::BedrockBatchInferenceJob"
+"""The CloudFormation types of the toolkit's jobs."""

@@ -33,3 +33,7 @@ LARGE_DATA_PREFIX = "large-data/"
 def invocation_log_group(environment: str) -> str:
     """The log group of an environment's invocation logs."""
     return f"/aws/bedrock/{environment}/model-invocations"
+
+
+RESOURCE_TYPE = "Custom::BedrockInvocationLogging"
+"""The CloudFormation type of the toolkit's invocation logging setting (one per account and Region)."""

@@ -145,3 +145,7 @@ class ProvisionedThroughput:
     def aws_name_base(self, environment: str) -> str:
         """The AWS name before the construct's hash suffix: ``display_name`` or ``<environment>-<name>``."""
         return self.display_name or f"{environment}-{self.name}"
+
+
+RESOURCE_TYPE = "Custom::BedrockProvisionedThroughput"
+"""The CloudFormation type of the toolkit's provisioned throughput."""

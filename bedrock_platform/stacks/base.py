@@ -8,7 +8,7 @@ from constructs import Construct
 from bedrock_platform.config import PlatformConfig
 from bedrock_platform.constructs.encryption import use_stack_key
 from bedrock_platform.constructs.handler_provider import use_handler_logs_key, use_handler_vpc
-from bedrock_platform.constructs.nag import acknowledge_control_tower
+from bedrock_platform.constructs.nag import BEDROCK_PACK, acknowledge, acknowledge_control_tower
 
 
 class PlatformStack(cdk.Stack):
@@ -41,6 +41,12 @@ class PlatformStack(cdk.Stack):
             use_stack_key(self)
         for rule, reason in config.control_tower_exemptions.items():
             acknowledge_control_tower(self, rule, reason)
+        if config.invocation_logging_elsewhere:
+            acknowledge(
+                self,
+                f"{BEDROCK_PACK}::{BEDROCK_PACK}-BR12",
+                f"Invocation logging is configured elsewhere: {config.invocation_logging_elsewhere}",
+            )
 
     def output(self, id: str, value: str, description: str) -> cdk.CfnOutput:
         """A stack output (what applications and the status command read)."""

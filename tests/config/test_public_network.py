@@ -70,7 +70,8 @@ def test_the_shipped_prod_config_is_private() -> None:
 def test_a_starter_made_prod_keeps_its_network_posture(
     write_config: WriteConfig, template: str, private: bool
 ) -> None:
-    """``new-env prod --from minimal-rag`` is refused at the network line; private-rag is prod-ready."""
+    """``new-env prod --from minimal-rag`` is refused at the network line (and for its missing
+    invocation logging); private-rag is prod-ready."""
     text = render_template(
         (TEMPLATES_DIR / f"{template}.yaml").read_text(encoding="utf-8"),
         template=template,
@@ -86,7 +87,8 @@ def test_a_starter_made_prod_keeps_its_network_posture(
         return
     with pytest.raises(ConfigError) as caught:
         load_config(path)
-    (issue,) = caught.value.issues
+    logging, issue = caught.value.issues  # sorted by line: the top-level finding first
+    assert logging.rule == "invocation-logging-in-prod"
     network_line = text.splitlines().index("    network: public") + 1
     assert (issue.path, issue.line) == ("vector_stores[docs].network", network_line)
     assert issue.message.startswith("'public' makes the collection reachable from the internet")

@@ -47,6 +47,9 @@ class Case:
     message: str
     """A part of the failing finding's message."""
     options: Options = field(default_factory=Options)
+    passing_options: Options | None = None
+    """The options the passing resource is checked under, when the app makes the difference (BR12);
+    default: :attr:`options`."""
 
 
 CASES: dict[str, Case] = {
@@ -209,5 +212,12 @@ CASES: dict[str, Case] = {
             _policy({"Action": ["s3:GetObject", "s3:ListBucket"], "Effect": "Allow", "Resource": "*"}),
         ),
         message="allows s3:GetObject, s3:ListBucket on *",
+    ),
+    "BR12": Case(
+        passing=Resource("AWS::Bedrock::KnowledgeBase", {"Name": "kb"}),
+        failing=Resource("AWS::Bedrock::KnowledgeBase", {"Name": "kb"}),
+        message="configures no model invocation logging",
+        options=Options(production=True, invocation_logging=False),
+        passing_options=Options(production=True, invocation_logging=True),
     ),
 }

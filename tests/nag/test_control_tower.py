@@ -9,12 +9,16 @@ from pathlib import Path
 
 import aws_cdk as cdk
 import pytest
+import yaml
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 
 from bedrock_platform.config import load_config
+from bedrock_platform.config.compliance_rules import MODEL_SECTIONS
+from bedrock_platform.config.model import HANDLER_SECTIONS
 from bedrock_platform.constructs.nag import acknowledge_control_tower
 from bedrock_platform.nag import ControlTowerChecks
+from bedrock_platform.nag.rules.invocation_logging_in_production import MODEL_RESOURCE_TYPES
 from bedrock_platform.spec import control_tower
 from tests.conftest import CONFIG_DIR, ENVIRONMENT_CONFIGS, Synthesized
 
@@ -183,3 +187,26 @@ def test_a_config_exemption_is_acknowledged_on_its_stacks(tmp_path: Path) -> Non
     assert functions and all("VpcConfig" not in function["Properties"] for function in functions)
     assert _findings(result) == {}
     assert control_tower.LAMBDA_IN_VPC in _findings(result, "suppressedViolations")
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_the_sections_validation_reads_are_what_the_templates_hold(
+    name: str, synthesized: dict[str, Synthesized], synthesized_templates: dict[str, Synthesized]
+) -> None:
+    """Validation decides from the config's sections whether the handlers must run in a VPC
+    (HANDLER_SECTIONS, PlatformConfig.runs_handlers) and whether prod must log invocations
+    (MODEL_SECTIONS): each config's templates hold Lambda functions, and resources BR12 is about,
+    exactly when those sections say so."""
+    kind, stem = name.split("/", 1)
+    synthesis = synthesized[stem] if kind == "config" else synthesized_templates[stem]
+    types = {
+        resource["Type"]
+        for template in synthesis.templates.values()
+        for resource in template["Resources"].values()
+    }
+    config = load_config(str(_config_of(name)))
+    raw = yaml.safe_load(_config_of(name).read_text(encoding="utf-8"))
+    assert config.runs_handlers == ("AWS::Lambda::Function" in types)
+    assert any(raw.get(section) for section in HANDLER_SECTIONS) <= config.runs_handlers
+    serves_models = any(raw.get(section) for section in MODEL_SECTIONS)
+    assert serves_models == bool(types & set(MODEL_RESOURCE_TYPES))

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_bedrock as bedrock
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_opensearchserverless as aoss
 
 from bedrock_platform.nag import PRODUCTION_CONTEXT, BedrockChecks
+from bedrock_platform.spec import logging as logging_spec
 
 ENV = cdk.Environment(account="111111111111", region="us-east-1")
 
@@ -91,3 +93,40 @@ def test_the_toolkit_applies_the_production_rules_to_the_stacks_of_prod(tmp_path
     with pytest.raises(RuntimeError, match="ValidationFailed"):
         app.synth()
     assert _findings(tmp_path)["Bedrock-BR6"] == ["prod-bedrock-guardrails/Unreplicated"]
+
+
+def _production_app_with_a_knowledge_base(tmp_path: Path) -> tuple[cdk.App, cdk.Stack]:
+    app = cdk.App(outdir=str(tmp_path))
+    stack = cdk.Stack(app, "Knowledge", env=ENV)
+    bedrock.CfnKnowledgeBase(
+        stack,
+        "KnowledgeBase",
+        name="kb",
+        role_arn="arn:aws:iam::111111111111:role/kb",
+        knowledge_base_configuration=bedrock.CfnKnowledgeBase.KnowledgeBaseConfigurationProperty(
+            type="VECTOR"
+        ),
+    )
+    cdk.Validations.of(app).add_plugins(BedrockChecks(app, production=True))
+    return app, stack
+
+
+def test_a_production_app_without_invocation_logging_fails(tmp_path: Path) -> None:
+    app, _ = _production_app_with_a_knowledge_base(tmp_path)
+
+    with pytest.raises(RuntimeError, match="ValidationFailed"):
+        app.synth()
+    assert _findings(tmp_path) == {"Bedrock-BR12": ["Knowledge/KnowledgeBase"]}
+
+
+def test_invocation_logging_anywhere_in_the_stage_satisfies_br12(tmp_path: Path) -> None:
+    app, _ = _production_app_with_a_knowledge_base(tmp_path)
+    logging_stack = cdk.Stack(app, "Logging", env=ENV)
+    cdk.CfnResource(
+        logging_stack,
+        "InvocationLogging",
+        type=logging_spec.RESOURCE_TYPE,
+        properties={"ServiceToken": "arn"},
+    )
+
+    app.synth()

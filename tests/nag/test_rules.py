@@ -36,7 +36,7 @@ def test_every_rule_has_a_passing_and_a_failing_fixture() -> None:
 def test_the_passing_fixture_passes_and_the_failing_one_fails_saying_why(rule_id: str) -> None:
     rule, case = BY_ID[rule_id], CASES[rule_id]
     assert case.passing.type in rule.resource_types and case.failing.type in rule.resource_types
-    assert rule.check(case.passing, case.options) == []
+    assert rule.check(case.passing, case.passing_options or case.options) == []
     problems = rule.check(case.failing, case.options)
     assert problems and case.message in "; ".join(problems)
 
@@ -48,6 +48,7 @@ def test_the_passing_fixture_passes_and_the_failing_one_fails_saying_why(rule_id
         ("BR5", "require_customer_managed_keys"),
         ("BR6", "production"),
         ("BR8", "require_customer_managed_keys"),
+        ("BR12", "production"),
     ],
 )
 def test_rules_of_an_option_do_not_apply_without_it(rule_id: str, field: str) -> None:

@@ -19,7 +19,7 @@ from tests.test_gates import _templates_with_region
 
 EXPECTED_STACKS = {
     "minimal-rag": {"knowledge"},
-    "private-rag": {"knowledge", "guardrails"},
+    "private-rag": {"knowledge", "guardrails", "logging"},
     "regulated-guardrail": {"guardrails"},
     "evaluation-suite": {"knowledge", "evaluation"},
 }

@@ -12,6 +12,7 @@ from bedrock_platform.nag.rules import (
     data_access_named_principals,
     guardrail_customer_managed_key,
     guardrail_version_retained,
+    invocation_logging_in_production,
     knowledge_base_scoped_reads,
     s3_vectors_policy_not_public,
     service_role_confused_deputy,
@@ -33,6 +34,7 @@ RULES: tuple[Rule, ...] = tuple(
                 control_plane_writes,
                 s3_vectors_policy_not_public,
                 knowledge_base_scoped_reads,
+                invocation_logging_in_production,
             )
         ),
         key=lambda rule: int(rule.id.removeprefix("BR")),
