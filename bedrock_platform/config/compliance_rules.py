@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bedrock_platform.config.checks import RuleContext, string, value
+from bedrock_platform.config.checks import RuleContext, items, string, value
 from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.messages import did_you_mean, show
 from bedrock_platform.config.model import HANDLER_SECTIONS, PROD_ENVIRONMENT
@@ -123,3 +123,25 @@ def invocation_logging_in_prod(config: Mapping[str, Any], context: RuleContext) 
         return []
     where = SECTION if "compliance" in config else ()
     return [context.issue(where, LOGGING_MISSING.format(sections=", ".join(sections)))]
+
+
+KEY_MISSING = "has no {key}, and compliance.require_customer_managed_keys asks every {what} for one"
+
+
+def customer_managed_keys(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """With compliance.require_customer_managed_keys, every guardrail names a kms_key_arn and every
+    vector store an encryption.kms_key_arn."""
+    switch = (*SECTION, "require_customer_managed_keys")
+    if value(config, switch) is not True or not context.valid(switch):
+        return []
+    issues = []
+    for path, guardrail in items(config, ("guardrails",)):
+        if "kms_key_arn" not in guardrail:
+            issues.append(context.issue(path, KEY_MISSING.format(key="kms_key_arn", what="guardrail")))
+    for path, store in items(config, ("vector_stores",)):
+        encryption = store.get("encryption", "aws_owned")
+        if not (isinstance(encryption, dict) and "kms_key_arn" in encryption):
+            where = (*path, "encryption") if "encryption" in store else path
+            message = KEY_MISSING.format(key="encryption.kms_key_arn", what="vector store")
+            issues.append(context.issue(where, message))
+    return issues

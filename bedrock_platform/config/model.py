@@ -382,6 +382,8 @@ class PlatformConfig:
     true in prod."""
     control_tower_exemptions: Mapping[str, str] = field(default_factory=dict)
     """Control Tower rules not met, by rule name, with the reason. Default: none."""
+    require_customer_managed_keys: bool = False
+    """Whether guardrails and vector stores must name a customer managed key. Default: False."""
     invocation_logging_elsewhere: str | None = None
     """Where invocation logging is configured when this prod config does not declare it. Default: None."""
     pipeline: Pipeline | None = None
@@ -488,6 +490,7 @@ def build_config(
         control_tower=raw.get("compliance", {}).get("control_tower", is_prod),
         control_tower_exemptions=dict(sorted(raw.get("compliance", {}).get("exemptions", {}).items())),
         invocation_logging_elsewhere=raw.get("compliance", {}).get("invocation_logging_elsewhere"),
+        require_customer_managed_keys=raw.get("compliance", {}).get("require_customer_managed_keys", False),
         pipeline=build_pipeline(raw["pipeline"], pipeline_stages or {}) if "pipeline" in raw else None,
     )
 

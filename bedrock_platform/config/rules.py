@@ -555,6 +555,7 @@ RULES: tuple[Rule | TypedRule, ...] = (
     Rule("control-tower-exemptions", compliance_rules.control_tower_exemptions),
     Rule("control-tower-handler-vpc", compliance_rules.control_tower_handler_vpc),
     Rule("invocation-logging-in-prod", compliance_rules.invocation_logging_in_prod),
+    Rule("customer-managed-keys", compliance_rules.customer_managed_keys),
     Rule("pipeline-environments", pipeline_rules.pipeline_environments),
     Rule("pipeline-connection", pipeline_rules.pipeline_connection),
 )

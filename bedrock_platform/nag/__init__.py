@@ -18,7 +18,13 @@ and its source: :data:`RULES` (and the README's "The Bedrock rule pack").
 from __future__ import annotations
 
 from bedrock_platform.nag.control_tower import ControlTowerChecks
-from bedrock_platform.nag.pack import PACK_NAME, PRODUCTION_CONTEXT, BedrockChecks, mark_production
+from bedrock_platform.nag.pack import (
+    PACK_NAME,
+    PRODUCTION_CONTEXT,
+    BedrockChecks,
+    mark_production,
+    require_customer_managed_keys,
+)
 from bedrock_platform.nag.rule import Options, Resource, Rule
 from bedrock_platform.nag.rules import RULES
 
@@ -32,4 +38,5 @@ __all__ = [
     "Resource",
     "Rule",
     "mark_production",
+    "require_customer_managed_keys",
 ]

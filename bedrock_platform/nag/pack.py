@@ -40,11 +40,17 @@ stages); ``BedrockChecks(production=True)`` makes the whole app production. Cont
 before the scope has children; :func:`mark_production` marks a scope at any time."""
 
 _PRODUCTION_SCOPES: weakref.WeakSet[IConstruct] = weakref.WeakSet()
+_KEYED_SCOPES: weakref.WeakSet[IConstruct] = weakref.WeakSet()
 
 
 def mark_production(scope: IConstruct) -> None:
     """Apply the production rules to the resources under ``scope`` (a stack or a stage)."""
     _PRODUCTION_SCOPES.add(scope)
+
+
+def require_customer_managed_keys(scope: IConstruct) -> None:
+    """Apply the key rules (BR5, BR8) to the resources under ``scope`` (a stack or a stage)."""
+    _KEYED_SCOPES.add(scope)
 
 
 class BedrockChecks(NagPack):
@@ -91,6 +97,12 @@ class BedrockChecks(NagPack):
         options = self._options
         if not options.production and any(rule.production for rule in rules) and _in_production(node):
             options = dataclasses.replace(options, production=True)
+        if (
+            not options.require_customer_managed_keys
+            and any(rule.reads_keys for rule in rules)
+            and any(scope in _KEYED_SCOPES for scope in node.node.scopes)
+        ):
+            options = dataclasses.replace(options, require_customer_managed_keys=True)
         if options.production and any(rule.reads_logging for rule in rules):
             options = dataclasses.replace(options, invocation_logging=self._logs_invocations(node))
         for rule in rules:

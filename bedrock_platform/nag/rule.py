@@ -60,6 +60,8 @@ class Rule:
     check: Check
     production: bool = False
     """Whether the check reads :attr:`Options.production` (the pack finds it out only then)."""
+    reads_keys: bool = False
+    """Whether the check reads :attr:`Options.require_customer_managed_keys`."""
     reads_logging: bool = False
     """Whether the check reads :attr:`Options.invocation_logging` (the pack reads the stage's templates
     for it only then)."""

@@ -12,7 +12,7 @@ import aws_cdk as cdk
 from bedrock_platform.config import PlatformConfig, placement
 from bedrock_platform.config.placement import knowledge_stack_name
 from bedrock_platform.constructs.nag import add_bedrock_checks, add_checks, add_control_tower_checks
-from bedrock_platform.nag import mark_production
+from bedrock_platform.nag import mark_production, require_customer_managed_keys
 from bedrock_platform.stacks.evaluation import EvaluationStack
 from bedrock_platform.stacks.guardrails import GuardrailsStack
 from bedrock_platform.stacks.knowledge import KnowledgeBasesStack, KnowledgeStack
@@ -92,10 +92,12 @@ def add_stacks(app: cdk.Stage, config: PlatformConfig) -> list[cdk.Stack]:
         )
     for stack in stacks:
         apply_tags(stack, config.tags)
-    if config.is_prod:
-        # The Bedrock pack's production rules (private, replicated collections) apply to them.
-        for stack in stacks:
+    for stack in stacks:
+        if config.is_prod:
+            # The Bedrock pack's production rules (private, replicated collections) apply to them.
             mark_production(stack)
+        if config.require_customer_managed_keys:
+            require_customer_managed_keys(stack)  # and its key rules (BR5, BR8)
     return stacks
 
 

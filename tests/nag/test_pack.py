@@ -12,7 +12,7 @@ from aws_cdk import aws_bedrock as bedrock
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_opensearchserverless as aoss
 
-from bedrock_platform.nag import PRODUCTION_CONTEXT, BedrockChecks
+from bedrock_platform.nag import PRODUCTION_CONTEXT, BedrockChecks, require_customer_managed_keys
 from bedrock_platform.spec import logging as logging_spec
 
 ENV = cdk.Environment(account="111111111111", region="us-east-1")
@@ -130,3 +130,32 @@ def test_invocation_logging_anywhere_in_the_stage_satisfies_br12(tmp_path: Path)
     )
 
     app.synth()
+
+
+def test_the_key_rules_follow_the_scopes_that_require_keys(tmp_path: Path) -> None:
+    """The toolkit marks the stacks of a config with compliance.require_customer_managed_keys: a
+    guardrail without a key fails there, and passes in a stack that is not marked."""
+    app = cdk.App(outdir=str(tmp_path))
+    for name, keyed in (("Plain", False), ("Keyed", True)):
+        stack = cdk.Stack(app, name, env=ENV)
+        bedrock.CfnGuardrail(
+            stack,
+            "Guardrail",
+            name=f"{name.lower()}-guardrail",
+            blocked_input_messaging="Sorry.",
+            blocked_outputs_messaging="Sorry.",
+            content_policy_config=bedrock.CfnGuardrail.ContentPolicyConfigProperty(
+                filters_config=[
+                    bedrock.CfnGuardrail.ContentFilterConfigProperty(
+                        type="HATE", input_strength="HIGH", output_strength="HIGH"
+                    )
+                ]
+            ),
+        )
+        if keyed:
+            require_customer_managed_keys(stack)
+    cdk.Validations.of(app).add_plugins(BedrockChecks(app))
+
+    with pytest.raises(RuntimeError, match="ValidationFailed"):
+        app.synth()
+    assert _findings(tmp_path) == {"Bedrock-BR8": ["Keyed/Guardrail"]}

@@ -30,4 +30,5 @@ RULE = Rule(
     "security pillar, SEC08-BP01 (secure key management)",
     resource_types=("AWS::OpenSearchServerless::SecurityPolicy",),
     check=check,
+    reads_keys=True,
 )

@@ -24,4 +24,5 @@ RULE = Rule(
     source='Amazon Bedrock user guide, "Encryption of your guardrails" (customer managed keys)',
     resource_types=("AWS::Bedrock::Guardrail",),
     check=check,
+    reads_keys=True,
 )
