@@ -19,6 +19,11 @@ def collection_outputs(vector_store: str) -> tuple[str]:
     return (f"{output_id(vector_store)}CollectionEndpoint",)
 
 
+def vector_bucket_outputs(vector_store: str) -> tuple[str]:
+    """An S3 Vectors store's outputs in knowledge stack 1."""
+    return (f"{output_id(vector_store)}VectorBucketArn",)
+
+
 def knowledge_base_outputs(knowledge_base: str) -> tuple[str]:
     """A knowledge base's outputs in its knowledge stack."""
     return (f"{output_id(knowledge_base)}KnowledgeBaseId",)

@@ -6,7 +6,7 @@ Five stacks, each deployable on its own:
   its S3 data source, a guardrail with a published version, and the application's IAM role,
   allowed to query the knowledge base and apply the guardrail (and nothing else);
 - ``ExampleVectorStore``: a new collection reachable only through a VPC endpoint, encrypted with
-  a customer managed key;
+  a customer managed key, and a knowledge base on an Amazon S3 vector bucket;
 - ``ExampleThroughput``: provisioned throughput (deploying it buys model units, billed by the hour);
 - ``ExampleJobs``: a bucket for job data, an automated model evaluation, a RAG evaluation of the
   knowledge base of ``ExampleRag``, and a batch inference job;
@@ -49,6 +49,8 @@ from bedrock_platform.constructs import (
     ProvisionedThroughput,
     RegexFilter,
     S3DataSource,
+    S3VectorIndex,
+    S3VectorStore,
     VectorCollection,
     VectorIndex,
     acknowledge_role_policy,
@@ -174,7 +176,8 @@ class RagStack(cdk.Stack):
 
 
 class VectorStoreStack(cdk.Stack):
-    """A new collection, private to a VPC endpoint and encrypted with a customer managed key."""
+    """A new collection, private to a VPC endpoint and encrypted with a customer managed key; and a
+    knowledge base on an S3 vector bucket."""
 
     def __init__(self, scope: Construct, id: str, *, env: cdk.Environment) -> None:
         super().__init__(scope, id, env=env)
@@ -193,6 +196,27 @@ class VectorStoreStack(cdk.Stack):
         collection.grant_data_access(f"arn:aws:iam::{ACCOUNT}:role/search-operators")
         # --8<-- [end:new-collection]
         cdk.CfnOutput(self, "CollectionEndpoint", value=collection.collection_endpoint)
+
+        # --8<-- [start:s3-vectors]
+        # The cheapest store: an S3 vector bucket (SSE-S3 here), one index per knowledge base.
+        vector_bucket = S3VectorStore(self, "VectorBucket", vector_bucket_name="example-vectors")
+        index = S3VectorIndex(
+            self,
+            "HandbookIndex",
+            store=vector_bucket,
+            index_name="handbook",
+            dimensions=1024,  # Titan Text Embeddings V2's largest
+            distance_metric="cosine",
+        )
+        handbook = KnowledgeBase(
+            self,
+            "Handbook",
+            knowledge_base_name="handbook",
+            vector_index=index,  # its role may use this one index, nothing else in the bucket
+            embedding_model_id=EMBEDDING_MODEL,
+        )
+        # --8<-- [end:s3-vectors]
+        cdk.CfnOutput(self, "HandbookKnowledgeBaseId", value=handbook.knowledge_base_id)
 
 
 class ThroughputStack(cdk.Stack):

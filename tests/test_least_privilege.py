@@ -185,7 +185,12 @@ def test_collection_data_access_policies_name_their_principals(case: Case) -> No
         if resource["Type"] == "AWS::OpenSearchServerless::AccessPolicy"
     ]
     principals = [principal for policy in policies for rule in policy for principal in rule["Principal"]]
-    assert bool(principals) == case.declares("vector_stores") and "*" not in principals
+    collections = [
+        resource
+        for _, _, resource in resources(case.synthesized)
+        if resource["Type"] == "AWS::OpenSearchServerless::Collection"
+    ]
+    assert bool(principals) == bool(collections) and "*" not in principals
     named = re.compile(r"^(arn:(aws|<AWS::Partition>):(iam|sts)::\d{12}:.+|<[A-Za-z0-9]+\.Arn>)$")
     assert [principal for principal in principals if not named.match(principal)] == []
 

@@ -22,6 +22,7 @@ from bedrock_platform.config.catalog import (
 from bedrock_platform.config.placement import DEFAULT_KNOWLEDGE_STACKS, knowledge_stack_of
 from bedrock_platform.spec import chunking as chunking_spec
 from bedrock_platform.spec import logging as logging_spec
+from bedrock_platform.spec import s3_vectors as s3_vectors_spec
 
 # Moved to bedrock_platform/spec (CDK-free and YAML-free, what the constructs take); these names
 # stay importable here for the YAML mapping below and for existing imports.
@@ -169,11 +170,23 @@ class VectorStore:
     public_network_reason: str | None = None
     """Why the collection is public (``allow_public_network.reason``), which prod requires; None when
     not given."""
+    type: str = "opensearch_serverless"
+    """``opensearch_serverless`` or ``s3_vectors``. Default: opensearch_serverless."""
+    distance_metric: str = s3_vectors_spec.DEFAULT_DISTANCE_METRIC
+    """s3_vectors: the indexes' distance metric. Default: cosine."""
+    vector_bucket_arn: str | None = None
+    """s3_vectors: an existing vector bucket. Default: None (the toolkit creates one)."""
+
+    @property
+    def s3_vectors(self) -> bool:
+        """True for an S3 Vectors store."""
+        return self.type == s3_vectors_spec.STORE_TYPE
 
     @property
     def public(self) -> bool:
-        """True when the collection is reachable from the internet (no VPC endpoints)."""
-        return not self.vpc_endpoints
+        """True when the collection is reachable from the internet (no VPC endpoints); False for an
+        S3 Vectors store, which has no network policy (IAM decides who reaches it)."""
+        return not self.s3_vectors and not self.vpc_endpoints
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -496,11 +509,15 @@ def build_config(
 
 
 def build_vector_store(raw: Mapping[str, Any], is_prod: bool) -> VectorStore:
+    """A vector store from its validated mapping, with the environment's defaults."""
     encryption = raw.get("encryption", "aws_owned")
     network = raw.get("network", "public")
     acknowledgment = raw.get("allow_public_network")
     return VectorStore(
         name=raw["name"],
+        type=raw.get("type", "opensearch_serverless"),
+        distance_metric=raw.get("distance_metric", s3_vectors_spec.DEFAULT_DISTANCE_METRIC),
+        vector_bucket_arn=raw.get("vector_bucket_arn"),
         standby_replicas=raw.get("standby_replicas", is_prod),
         deletion_protection=raw.get("deletion_protection", is_prod),
         kms_key_arn=None if encryption == "aws_owned" else encryption["kms_key_arn"],

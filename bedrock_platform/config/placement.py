@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bedrock_platform import outputs, permissions
@@ -57,6 +57,11 @@ HANDLER_PROVIDER = (16, 0)
 handler's two functions, the Provider framework's three, four roles with their policies, two log
 groups and the waiter state machine."""
 INGESTION_PROVIDER = HANDLER_PROVIDER
+VECTOR_BUCKET = (1, 1)
+"""An S3 Vectors store whose vector bucket the toolkit creates: the bucket, and its ARN output (its
+indexes are counted with their knowledge bases, as a collection's indexes are)."""
+EXISTING_VECTOR_BUCKET = (0, 1)
+"""An S3 Vectors store on an existing vector bucket: its ARN output only."""
 STACK_KEY = (1, 0)
 """Once per stack, with Control Tower on, that creates a bucket or runs a handler: the stack's own
 KMS key (constructs/encryption.py ``stack_key``) for them."""
@@ -145,10 +150,16 @@ def _size(part: tuple[int, int], count: int = 1) -> StackSize:
 
 
 def knowledge_stack_sizes(
-    vector_stores: Sequence[str], knowledge_bases: Iterable[KnowledgeBaseFootprint], *, keyed: bool = False
+    vector_stores: Sequence[str],
+    knowledge_bases: Iterable[KnowledgeBaseFootprint],
+    *,
+    keyed: bool = False,
+    vector_buckets: Mapping[str, bool] | None = None,
 ) -> dict[int, StackSize]:
     """The size of each knowledge stack that exists, by number (``keyed``: with Control Tower on, a
-    stack that creates a bucket or ingests on deploy has a key of its own).
+    stack that creates a bucket or ingests on deploy has a key of its own). ``vector_buckets`` names
+    the S3 Vectors stores among ``vector_stores``, each with whether the toolkit creates its bucket:
+    stack 1 holds them, and a stack k >= 2 reaches them by ARN, with nothing to import.
 
     Stack 1 exists when there is a vector store or a knowledge base; stack k >= 2 when a knowledge
     base is placed in it.
@@ -162,12 +173,16 @@ def knowledge_stack_sizes(
         held = [kb for kb in knowledge_bases if kb.stack == number]
         stores = {kb.vector_store for kb in held}
         size = StackSize()
+        buckets = vector_buckets or {}
+        collections = [store for store in vector_stores if store not in buckets]
         if number == 1:
             elsewhere = {kb.vector_store for kb in knowledge_bases if kb.stack != 1}
-            size += _size(COLLECTION, len(vector_stores))
-            size += _size(PUBLISHED_COLLECTION, len([store for store in vector_stores if store in elsewhere]))
+            size += _size(COLLECTION, len(collections))
+            size += _size(PUBLISHED_COLLECTION, len([store for store in collections if store in elsewhere]))
+            size += _size(VECTOR_BUCKET, sum(created for created in buckets.values()))
+            size += _size(EXISTING_VECTOR_BUCKET, sum(not created for created in buckets.values()))
         else:
-            size += _size(IMPORTED_COLLECTION, len(stores))
+            size += _size(IMPORTED_COLLECTION, len(stores - set(buckets)))
         size += _size(KNOWLEDGE_BASE, len(held))
         size += _size(DATA_SOURCE, sum(kb.data_sources for kb in held))
         size += _size(CREATED_BUCKET, sum(kb.created_buckets for kb in held))

@@ -28,6 +28,7 @@ from bedrock_platform.config import (
     profile_rules,
     stack_rules,
     throughput_rules,
+    vector_store_rules,
 )
 from bedrock_platform.config.catalog import (
     EMBEDDING_MODELS,
@@ -58,6 +59,7 @@ from bedrock_platform.config.model import CHUNKING_DEFAULTS, PROD_ENVIRONMENT
 from bedrock_platform.config.typed import Checked, TypedRule, checked
 from bedrock_platform.spec import chunking as chunking_spec
 from bedrock_platform.spec import names as names_spec
+from bedrock_platform.spec.s3_vectors import STORE_TYPE as S3_VECTORS_STORE
 from bedrock_platform.spec.vector_stores import COLLECTION_INDEX_REGIONS
 
 COLLECTION_NAME_LENGTH = (
@@ -178,6 +180,8 @@ def collection_names(checked: Checked, context: RuleContext) -> list[Issue]:
     low, high = COLLECTION_NAME_LIMITS
     issues = []
     for store in checked.vector_stores:
+        if store.item.s3_vectors:
+            continue  # its vector bucket's name has rule s3-vectors-names
         # The AWS name ends with a hash of the collection's create-only settings (spec/vector_stores.py).
         name = f"{environment}-{store.item.name}-{SAMPLE_SETTINGS_HASH}"
         if not low <= len(name) <= high:
@@ -217,7 +221,7 @@ def private_collection_regions(checked: Checked, context: RuleContext) -> list[I
     return [
         context.issue(store.at("network", "vpc_endpoints"), message)
         for store in checked.vector_stores
-        if not store.item.public
+        if not store.item.public and not store.item.s3_vectors
     ]
 
 
@@ -227,6 +231,8 @@ def prod_private_network(config: Mapping[str, Any], context: RuleContext) -> lis
         return []
     issues = []
     for store_path, store in items(config, ("vector_stores",)):
+        if store.get("type") == S3_VECTORS_STORE:
+            continue  # no network policy: IAM alone decides who reaches an S3 Vectors store
         if "allow_public_network" in store or _public_network(config, context, store_path) is not True:
             continue  # acknowledged (a wrong acknowledgment is the schema's to report), or not public
         if "network" in store:
@@ -242,8 +248,8 @@ def public_network_acknowledgments(checked: Checked, context: RuleContext) -> li
     issues = []
     for store in checked.vector_stores:
         reason = store.item.public_network_reason
-        if reason is None:
-            continue
+        if reason is None or store.item.s3_vectors:
+            continue  # on an S3 Vectors store, vector-store-fields refuses the key
         if not store.item.public:
             issues.append(context.issue(store.at("allow_public_network"), PUBLIC_ACKNOWLEDGMENT_UNUSED))
         if not reason.strip():
@@ -503,6 +509,10 @@ RULES: tuple[Rule | TypedRule, ...] = (
     Rule("unique-names", unique_names),
     Rule("vector-store-references", vector_store_references),
     TypedRule("collection-names", collection_names),
+    Rule("vector-store-fields", vector_store_rules.vector_store_fields),
+    TypedRule("vector-bucket-regions", vector_store_rules.s3_vectors_regions),
+    TypedRule("vector-bucket-names", vector_store_rules.s3_vectors_names),
+    TypedRule("vector-bucket-accounts", vector_store_rules.s3_vectors_buckets),
     Rule("prod-private-network", prod_private_network),
     TypedRule("private-collection-regions", private_collection_regions),
     TypedRule("public-network-acknowledgments", public_network_acknowledgments),

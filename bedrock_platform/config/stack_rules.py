@@ -42,6 +42,7 @@ from bedrock_platform.config.placement import (
     stack_name,
     throughput_stack_size,
 )
+from bedrock_platform.spec.s3_vectors import STORE_TYPE as S3_VECTORS_STORE
 
 PIN_OVER_COUNT = (
     "stack {pin} does not exist with knowledge_stacks {count}{default}: pin to {choices}, or raise "
@@ -197,7 +198,16 @@ def knowledge_stack_sizes_of(
     footprints = None if count is None else _footprints(config, context, count)
     if stores is None or footprints is None:
         return None
-    return knowledge_stack_sizes(stores, footprints, keyed=control_tower_on(config, context) is True)
+    return knowledge_stack_sizes(
+        stores,
+        footprints,
+        keyed=control_tower_on(config, context) is True,
+        vector_buckets={
+            str(store["name"]): "vector_bucket_arn" not in store
+            for _, store in items(config, ("vector_stores",))
+            if store.get("type") == S3_VECTORS_STORE and isinstance(store.get("name"), str)
+        },
+    )
 
 
 def knowledge_stack_quotas(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
@@ -244,7 +254,9 @@ def access_policy_bounds_of(
         stacks = placed.setdefault(knowledge_base.vector_store, {})
         stacks.setdefault(knowledge_base.stack, []).append(knowledge_base.name)
     bounds = {}
-    for store_path, _ in items(config, ("vector_stores",)):
+    for store_path, store in items(config, ("vector_stores",)):
+        if store.get("type") == S3_VECTORS_STORE:
+            continue  # no data access policy: IAM alone authorizes an S3 Vectors index
         name = string(config, context, (*store_path, "name"))
         principals_path = (*store_path, "data_access_principals")
         principals = value(config, principals_path) or []
@@ -361,7 +373,12 @@ def _item_outputs(config: Mapping[str, Any], context: RuleContext) -> list[_Outp
     the functions the stacks name their outputs with)."""
     found: list[_Output] = []
     environment = string(config, context, ("environment",)) or "<env>"
-    for path, _, name in _named_items(config, context, "vector_stores"):
+    for path, store, name in _named_items(config, context, "vector_stores"):
+        store_outputs = (
+            outputs.vector_bucket_outputs(name)
+            if isinstance(store, dict) and store.get("type") == S3_VECTORS_STORE
+            else outputs.collection_outputs(name)
+        )
         found += [
             _Output(
                 knowledge_stack_name(environment, 1),
@@ -370,7 +387,7 @@ def _item_outputs(config: Mapping[str, Any], context: RuleContext) -> list[_Outp
                 f"vector store {show(name)}",
                 (*path, "name"),
             )
-            for output in outputs.collection_outputs(name)
+            for output in store_outputs
         ]
     count = _knowledge_stacks(config, context)
     placements = None if count is None else _placements(config, context, count)

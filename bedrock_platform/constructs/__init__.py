@@ -5,7 +5,9 @@ from bedrock_platform.constructs import Guardrail, KnowledgeBase, VectorCollecti
 ```
 
 - Knowledge bases: :class:`VectorCollection` (or an existing one,
-  ``VectorCollection.from_collection_attributes``), :class:`VectorIndex`, :class:`KnowledgeBase`,
+  ``VectorCollection.from_collection_attributes``) with a :class:`VectorIndex`, or an Amazon S3
+  vector bucket, :class:`S3VectorStore` (or ``S3VectorStore.from_vector_bucket_arn``), with an
+  :class:`S3VectorIndex`; :class:`KnowledgeBase`,
   :class:`S3DataSource` with its :class:`Chunking`, on a :class:`DocumentBucket` (server access
   logs to an :class:`AccessLogsBucket`) or any bucket; :class:`DataSourceIngestion` starts an
   ingestion job of a data source on each deploy that creates it or changes its settings.
@@ -70,6 +72,7 @@ from bedrock_platform.constructs.provisioned_throughput import (
     ProvisionedThroughput,
     ProvisionedThroughputProps,
 )
+from bedrock_platform.constructs.s3_vectors import IS3VectorStore, S3VectorIndex, S3VectorStore
 from bedrock_platform.constructs.service_role import bedrock_service_role, foundation_model_arn
 from bedrock_platform.constructs.vector_collection import (
     IVectorCollection,
@@ -102,6 +105,7 @@ __all__ = [
     "IGuardrail",
     "IKnowledgeBase",
     "IProvisionedThroughput",
+    "IS3VectorStore",
     "IVectorCollection",
     "InvocationLogging",
     "JobBucket",
@@ -114,6 +118,8 @@ __all__ = [
     "ProvisionedThroughputProps",
     "RegexFilter",
     "S3DataSource",
+    "S3VectorIndex",
+    "S3VectorStore",
     "VectorCollection",
     "VectorIndex",
     "acknowledge_control_tower",

@@ -1,4 +1,5 @@
-"""Bedrock vector knowledge bases on OpenSearch Serverless, with a least-privilege service role."""
+"""Bedrock vector knowledge bases on OpenSearch Serverless or Amazon S3 Vectors, with a least-privilege
+service role."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from constructs import Construct, IConstruct
 from bedrock_platform import permissions
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.nag import acknowledge_wildcard
+from bedrock_platform.constructs.s3_vectors import S3VectorIndex
 from bedrock_platform.constructs.service_role import bedrock_service_role, foundation_model_arn
 from bedrock_platform.constructs.vector_index import VectorIndex
 from bedrock_platform.spec import knowledge_base as knowledge_base_spec
 from bedrock_platform.spec import names as names_spec
+from bedrock_platform.spec import s3_vectors as s3_vectors_spec
 
 _NAME = names_spec.BEDROCK_NAME
 
@@ -70,13 +73,16 @@ class _KnowledgeBaseBase(Construct):
 
 
 class KnowledgeBase(_KnowledgeBaseBase):
-    """A ``VECTOR`` knowledge base storing its embeddings in an OpenSearch Serverless index.
+    """A ``VECTOR`` knowledge base storing its embeddings in an OpenSearch Serverless index or an S3
+    Vectors index.
 
     Its service role trusts Bedrock only for this account and for knowledge bases of this
     account and Region (``aws:SourceAccount``, ``aws:SourceArn``), and may only invoke the
-    embedding model, call the data plane of its collection (``aoss:APIAccessAll`` there), and read
-    its own index; data sources add read access to their buckets. The knowledge base is created
-    after the index and after the role's policy, so Bedrock's checks at creation pass.
+    embedding model and use its own index: the data plane of its collection (``aoss:APIAccessAll``
+    there) and the index in its data access policy, or the ``s3vectors:`` actions Bedrock needs on
+    its S3 Vectors index (and the vector bucket's key); data sources add read access to their
+    buckets. The knowledge base is created after the index and after the role's policy, so
+    Bedrock's checks at creation pass.
 
     Its AWS name is ``<knowledge_base_name>-<fingerprint>``, six hex digits over its create-only
     settings (embedding model and dimensions, collection, index and field mapping): changing one
@@ -91,7 +97,7 @@ class KnowledgeBase(_KnowledgeBaseBase):
         id: str,
         *,
         knowledge_base_name: str,
-        vector_index: VectorIndex,
+        vector_index: VectorIndex | S3VectorIndex,
         embedding_model_id: str,
         description: str | None = None,
         configure_dimensions: bool = True,
@@ -101,7 +107,9 @@ class KnowledgeBase(_KnowledgeBaseBase):
 
         :param knowledge_base_name: the name before the fingerprint; with it,
             ``([0-9a-zA-Z][_-]?){1,100}`` (so at most 93 characters, ending with a letter or digit).
-        :param vector_index: the index it writes to; its collection and dimensions are used.
+        :param vector_index: the index it writes to, in an OpenSearch Serverless collection
+            (:class:`VectorIndex`) or an S3 Vectors bucket (:class:`S3VectorIndex`); its store and
+            dimensions are used.
         :param embedding_model_id: foundation model id, e.g. ``amazon.titan-embed-text-v2:0``.
         :param description: 1 to 200 characters. Default: none.
         :param configure_dimensions: pass the index's dimensions to the embedding model (for models
@@ -109,16 +117,28 @@ class KnowledgeBase(_KnowledgeBaseBase):
         :param tags: tags of the knowledge base itself. Default: none (stack tags still apply).
         """
         super().__init__(scope, id)
-        collection = vector_index.collection
-        self.fingerprint = knowledge_base_spec.name_fingerprint(
-            embedding_model=embedding_model_id,
-            dimensions=vector_index.dimensions if configure_dimensions else None,
-            collection=None
-            if cdk.Token.is_unresolved(collection.collection_name)
-            else collection.collection_name,
-            index=vector_index.index_name,
-            fields=(vector_index.vector_field, vector_index.text_field, vector_index.metadata_field),
-        )
+        dimensions = vector_index.dimensions if configure_dimensions else None
+        if isinstance(vector_index, S3VectorIndex):
+            bucket = vector_index.store.vector_bucket_name
+            self.fingerprint = knowledge_base_spec.name_fingerprint(
+                embedding_model=embedding_model_id,
+                dimensions=dimensions,
+                collection=None if cdk.Token.is_unresolved(bucket) else bucket,
+                index=vector_index.index_name,
+                fields=s3_vectors_spec.NON_FILTERABLE_METADATA_KEYS,
+                storage=s3_vectors_spec.STORAGE_TYPE,
+            )
+        else:
+            collection = vector_index.collection
+            self.fingerprint = knowledge_base_spec.name_fingerprint(
+                embedding_model=embedding_model_id,
+                dimensions=dimensions,
+                collection=None
+                if cdk.Token.is_unresolved(collection.collection_name)
+                else collection.collection_name,
+                index=vector_index.index_name,
+                fields=(vector_index.vector_field, vector_index.text_field, vector_index.metadata_field),
+            )
         name = f"{knowledge_base_name}-{self.fingerprint}"
         problems = []
         if not cdk.Token.is_unresolved(knowledge_base_name) and not _NAME.match(name):
@@ -153,12 +173,17 @@ class KnowledgeBase(_KnowledgeBaseBase):
             "ListFoundationModels and ListCustomModels (read-only, in the user guide's knowledge base "
             "role) are authorized on no resource type.",
         )
-        collection.grant_api_access(self.role)
-        collection.grant_data_access(
-            self.role.role_arn,
-            index_name=vector_index.index_name,
-            index_permissions=permissions.KNOWLEDGE_BASE_INDEX_PERMISSIONS,
-        )
+        if isinstance(vector_index, S3VectorIndex):
+            vector_index.grant_knowledge_base(self.role)
+            storage = vector_index.storage_configuration()
+        else:
+            vector_index.collection.grant_api_access(self.role)
+            vector_index.collection.grant_data_access(
+                self.role.role_arn,
+                index_name=vector_index.index_name,
+                index_permissions=permissions.KNOWLEDGE_BASE_INDEX_PERMISSIONS,
+            )
+            storage = _opensearch_storage(vector_index)
 
         embedding_configuration = None
         if configure_dimensions:
@@ -180,22 +205,13 @@ class KnowledgeBase(_KnowledgeBaseBase):
                     embedding_model_configuration=embedding_configuration,
                 ),
             ),
-            storage_configuration=bedrock.CfnKnowledgeBase.StorageConfigurationProperty(
-                type="OPENSEARCH_SERVERLESS",
-                opensearch_serverless_configuration=bedrock.CfnKnowledgeBase.OpenSearchServerlessConfigurationProperty(
-                    collection_arn=collection.collection_arn,
-                    vector_index_name=vector_index.index_name,
-                    field_mapping=bedrock.CfnKnowledgeBase.OpenSearchServerlessFieldMappingProperty(
-                        vector_field=vector_index.vector_field,
-                        text_field=vector_index.text_field,
-                        metadata_field=vector_index.metadata_field,
-                    ),
-                ),
-            ),
+            storage_configuration=storage,
             tags=tags,
         )
-        # Bedrock checks the role's access to the index when it creates the knowledge base.
-        self.resource.node.add_dependency(vector_index)
+        # Bedrock checks the role's access to the index when it creates the knowledge base. An S3
+        # Vectors index it names by its ARN already (a DependsOn would be cfn-lint's W3005).
+        if not isinstance(vector_index, S3VectorIndex):
+            self.resource.node.add_dependency(vector_index)
         self.role_policy: IConstruct = self.role.node.find_child("DefaultPolicy")
         """The role's policy (``AWS::IAM::Policy``) that holds its grants, data sources' included."""
         self.resource.node.add_dependency(self.role_policy)
@@ -218,6 +234,21 @@ class KnowledgeBase(_KnowledgeBaseBase):
         imported = _ImportedKnowledgeBase(scope, id, knowledge_base_id=knowledge_base_id or "")
         imported.knowledge_base_arn = knowledge_base_arn
         return imported
+
+
+def _opensearch_storage(index: VectorIndex) -> bedrock.CfnKnowledgeBase.StorageConfigurationProperty:
+    return bedrock.CfnKnowledgeBase.StorageConfigurationProperty(
+        type="OPENSEARCH_SERVERLESS",
+        opensearch_serverless_configuration=bedrock.CfnKnowledgeBase.OpenSearchServerlessConfigurationProperty(
+            collection_arn=index.collection.collection_arn,
+            vector_index_name=index.index_name,
+            field_mapping=bedrock.CfnKnowledgeBase.OpenSearchServerlessFieldMappingProperty(
+                vector_field=index.vector_field,
+                text_field=index.text_field,
+                metadata_field=index.metadata_field,
+            ),
+        ),
+    )
 
 
 class _ImportedKnowledgeBase(_KnowledgeBaseBase):

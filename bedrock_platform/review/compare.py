@@ -33,6 +33,7 @@ from typing import Any
 
 from bedrock_platform.review.access import compare_access
 from bedrock_platform.review.replacement import identifying_paths, replaces, replacing_paths
+from bedrock_platform.spec import s3_vectors as s3_vectors_spec
 
 IGNORED_RESOURCE_KEYS = ("Metadata",)
 
@@ -50,6 +51,8 @@ DATA_TYPES: Mapping[str, str] = {
     COLLECTION: "its vectors",
     "AWS::OpenSearchServerless::Index": "its vectors",
     "AWS::OpenSearchServerless::CollectionIndex": "its vectors",
+    s3_vectors_spec.VECTOR_BUCKET_TYPE: "every index in it and their vectors",
+    s3_vectors_spec.INDEX_TYPE: "its vectors (every property but its tags is create-only)",
     "AWS::Bedrock::KnowledgeBase": "its data sources and their sync history",
     DATA_SOURCE: "its chunks in the index",
     BUCKET: "its objects",
@@ -71,6 +74,7 @@ ACCESS_TYPES = frozenset(
         "AWS::IAM::ManagedPolicy",
         BUCKET_POLICY,
         "AWS::OpenSearchServerless::AccessPolicy",
+        s3_vectors_spec.VECTOR_BUCKET_POLICY_TYPE,
     }
 )
 """Types whose addition grants access (modifications of any type are judged by their policies)."""

@@ -214,7 +214,12 @@ def _rewritten_parameters(changes: list[Change], head: dict[str, StackTemplate])
 
 
 MOVED_TYPES = frozenset(
-    {"AWS::Bedrock::KnowledgeBase", "AWS::Bedrock::DataSource", "AWS::OpenSearchServerless::Index"}
+    {
+        "AWS::Bedrock::KnowledgeBase",
+        "AWS::Bedrock::DataSource",
+        "AWS::OpenSearchServerless::Index",
+        "AWS::S3Vectors::Index",
+    }
 )
 """What moves between knowledge stacks when a knowledge base's ``stack:`` pin changes."""
 

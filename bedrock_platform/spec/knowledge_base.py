@@ -34,14 +34,18 @@ def name_fingerprint(
     dimensions: int | None,
     collection: str | None,
     index: str,
-    fields: tuple[str, str, str],
+    fields: tuple[str, ...],
+    storage: str | None = None,
 ) -> str:
     """The hex digits over a knowledge base's create-only settings.
 
     A change of one of them replaces the knowledge base, which CloudFormation creates before it
     deletes the old one: under the same name the create would fail with "already exists".
     ``dimensions`` is None when the embedding model is not told them; ``collection`` None when its
-    name is known at deploy time only.
+    name is known at deploy time only. ``storage`` is the store type for a store other than
+    OpenSearch Serverless (left out for it, so that its knowledge bases keep their names);
+    ``collection`` is then the store's container (an S3 Vectors bucket) and ``fields`` what the
+    index keeps beside the vectors.
     """
     create_only = {
         "embedding_model": embedding_model,
@@ -50,4 +54,6 @@ def name_fingerprint(
         "index": index,
         "fields": list(fields),
     }
+    if storage is not None:
+        create_only["storage"] = storage
     return hashlib.sha256(json.dumps(create_only, sort_keys=True).encode()).hexdigest()[:FINGERPRINT_LENGTH]

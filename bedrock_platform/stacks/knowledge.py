@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 
+import aws_cdk as cdk
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
@@ -34,6 +35,8 @@ from bedrock_platform.constructs import (
     VectorIndex,
 )
 from bedrock_platform.constructs.encryption import stack_key
+from bedrock_platform.constructs.s3_vectors import IS3VectorStore, S3VectorIndex, S3VectorStore
+from bedrock_platform.spec.s3_vectors import index_base, vector_bucket_name
 from bedrock_platform.spec.vector_stores import collection_name
 from bedrock_platform.stacks import discovery
 from bedrock_platform.stacks.base import PlatformStack
@@ -68,6 +71,7 @@ class KnowledgeBasesHost(PlatformStack):
         self.knowledge_bases: dict[str, KnowledgeBase] = {}
         self.data_sources: dict[tuple[str, str], S3DataSource] = {}
         self._access_logs: AccessLogsBucket | None = None
+        self._s3_stores: dict[str, IS3VectorStore] = {}
 
     @property
     def placed(self) -> list[KnowledgeBaseConfig]:
@@ -78,6 +82,28 @@ class KnowledgeBasesHost(PlatformStack):
         """The collection of a vector store, as this stack reaches it."""
         raise NotImplementedError
 
+    def s3_vector_store(self, vector_store: str) -> IS3VectorStore:
+        """The vector bucket of an S3 Vectors store, as this stack reaches it: created in stack 1, or
+        imported by its ARN (its name is the config's, so every stack knows it without a lookup)."""
+        store = self.config.vector_store(vector_store)
+        if vector_store not in self._s3_stores:
+            key = (
+                None
+                if store.kms_key_arn is None
+                else kms.Key.from_key_arn(self, f"VectorBucketKey-{vector_store}", store.kms_key_arn)
+            )
+            arn = store.vector_bucket_arn or self.format_arn(
+                service="s3vectors",
+                resource="bucket",
+                resource_name=vector_bucket_name(
+                    self.config.prefixed(store.name), kms_key_arn=store.kms_key_arn
+                ),
+            )
+            self._s3_stores[vector_store] = S3VectorStore.from_vector_bucket_arn(
+                self, item_id("VectorBucket", vector_store), arn, encryption_key=key
+            )
+        return self._s3_stores[vector_store]
+
     def _add_knowledge_bases(self) -> None:
         for kb in self.placed:
             with building("KnowledgeBase", kb.name):
@@ -85,13 +111,26 @@ class KnowledgeBasesHost(PlatformStack):
 
     def _knowledge_base(self, kb: KnowledgeBaseConfig) -> None:
         scope = Construct(self, item_id("KnowledgeBase", kb.name))
-        index = VectorIndex(
-            scope,
-            "Index",
-            collection=self.collection(kb.vector_store),
-            index_name=kb.name,
-            dimensions=kb.dimensions,
-        )
+        store = self.config.vector_store(kb.vector_store)
+        index: VectorIndex | S3VectorIndex
+        if store.s3_vectors:
+            index = S3VectorIndex(
+                scope,
+                "Index",
+                store=self.s3_vector_store(kb.vector_store),
+                index_name=index_base(kb.name),
+                dimensions=kb.dimensions,
+                distance_metric=store.distance_metric,
+                removal_policy=vector_store_removal(self.config),
+            )
+        else:
+            index = VectorIndex(
+                scope,
+                "Index",
+                collection=self.collection(kb.vector_store),
+                index_name=kb.name,
+                dimensions=kb.dimensions,
+            )
         model = embedding_model(kb.embedding_model)
         knowledge_base = KnowledgeBase(
             scope,
@@ -193,11 +232,15 @@ class KnowledgeStack(KnowledgeBasesHost):
 
     def __init__(self, scope: Construct, id: str, *, config: PlatformConfig) -> None:
         super().__init__(
-            scope, id, config=config, number=1, purpose="knowledge bases on OpenSearch Serverless"
+            scope, id, config=config, number=1, purpose="knowledge bases and their vector stores"
         )
         self.collections: dict[str, VectorCollection] = {}
         elsewhere = {kb.vector_store for kb in config.knowledge_bases if kb.stack != 1}
         for store in config.vector_stores:
+            if store.s3_vectors:
+                with building("VectorBucket", store.name):
+                    self._s3_vector_bucket(store.name)
+                continue
             with building("Collection", store.name):
                 collection = VectorCollection(
                     self,
@@ -224,6 +267,33 @@ class KnowledgeStack(KnowledgeBasesHost):
     def collection(self, vector_store: str) -> IVectorCollection:
         """The collection of a vector store, created here."""
         return self.collections[vector_store]
+
+    def _s3_vector_bucket(self, name: str) -> None:
+        """The vector bucket of an S3 Vectors store: created (retained in prod, like a collection with
+        deletion protection), or the config's existing one, imported."""
+        store = self.config.vector_store(name)
+        if store.vector_bucket_arn is not None:
+            bucket = self.s3_vector_store(name)
+        else:
+            key = (
+                None
+                if store.kms_key_arn is None
+                else kms.Key.from_key_arn(self, f"VectorBucketKey-{name}", store.kms_key_arn)
+            )
+            created = S3VectorStore(
+                self,
+                item_id("VectorBucket", name),
+                vector_bucket_name=self.config.prefixed(name),
+                encryption_key=key,
+                removal_policy=vector_store_removal(self.config),
+            )
+            self._s3_stores[name] = created
+            bucket = created
+        self.output(
+            outputs.vector_bucket_outputs(name)[0],
+            value=bucket.vector_bucket_arn,
+            description=f"ARN of the vector bucket of vector store {name}",
+        )
 
     def _publish_collection(self, store: str, collection: VectorCollection) -> None:
         environment = self.config.environment
@@ -266,8 +336,8 @@ class KnowledgeBasesStack(KnowledgeBasesHost):
         used = {kb.vector_store for kb in self.placed}
         environment = config.environment
         for store in config.vector_stores:
-            if store.name not in used:
-                continue
+            if store.name not in used or store.s3_vectors:
+                continue  # an S3 Vectors store is imported by its ARN: s3_vector_store
             name = collection_name(
                 config.prefixed(store.name),
                 standby_replicas=store.standby_replicas,
@@ -289,6 +359,14 @@ class KnowledgeBasesStack(KnowledgeBasesHost):
     def collection(self, vector_store: str) -> IVectorCollection:
         """The collection of a vector store, imported from stack 1's SSM parameters."""
         return self.collections[vector_store]
+
+
+def vector_store_removal(config: PlatformConfig) -> cdk.RemovalPolicy:
+    """What happens to an S3 Vectors bucket and its indexes when they leave the stack: retained in prod
+    (their vectors are rebuilt only by ingesting everything again), deleted elsewhere. The indexes
+    follow their bucket: a bucket that still holds an index cannot be deleted."""
+    # Not plain RETAIN: their names are fixed, and a failed first create must not leave them behind.
+    return cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE if config.is_prod else cdk.RemovalPolicy.DESTROY
 
 
 def access_policy_name(collection_name: str, stack_name: str) -> str:

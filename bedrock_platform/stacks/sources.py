@@ -23,6 +23,7 @@ from bedrock_platform.config.loader import read_document
 
 ITEM_KINDS: Mapping[str, str] = {
     "Collection": "vector_stores",
+    "VectorBucket": "vector_stores",
     "KnowledgeBase": "knowledge_bases",
     "DataSource": "data_sources",
     "Guardrail": "guardrails",

@@ -92,3 +92,11 @@ def test_guardrails_need_the_guardrail_type_where_the_api_exists(write_config: W
         "region 'af-south-1' has no AWS::Bedrock::Guardrail in CloudFormation, which guardrails need "
         "(did you mean 'ap-south-1'?)"
     ]
+
+
+def test_s3_vectors_regions_are_cloudformations() -> None:
+    from bedrock_platform.spec import s3_vectors
+
+    assert set(s3_vectors.REGIONS) == _regions_with(
+        s3_vectors.VECTOR_BUCKET_TYPE, s3_vectors.INDEX_TYPE, s3_vectors.VECTOR_BUCKET_POLICY_TYPE
+    )

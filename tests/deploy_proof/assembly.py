@@ -287,6 +287,14 @@ class Assembly:
             return {"Ref": machine, "Arn": machine, "Name": name}
         if kind == "AWS::SSM::Parameter":
             return {"Ref": name_of("Name"), "Type": properties.get("Type"), "Value": properties.get("Value")}
+        if kind == "AWS::S3Vectors::VectorBucket":
+            name = self._resolve(stack, properties["VectorBucketName"])
+            bucket = arn.format(service="s3vectors", resource=f"bucket/{name}")
+            return {"Ref": bucket, "VectorBucketArn": bucket}
+        if kind == "AWS::S3Vectors::Index":
+            bucket = self._resolve(stack, properties["VectorBucketArn"])
+            index = f"{bucket}/index/{self._resolve(stack, properties['IndexName'])}"
+            return {"Ref": index, "IndexArn": index}
         if kind == "AWS::OpenSearchServerless::Collection":
             collection_id = fake_id(stack.name, logical_id, length=20, lower=True)
             return {

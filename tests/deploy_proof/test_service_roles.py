@@ -32,6 +32,18 @@ KB_AOSS = (
     f"{KB_ROLE} > (Facultatif) Autorisations pour accéder à votre base de données vectorielle dans "
     "Amazon OpenSearch Service (access to the OpenSearch Serverless collection)"
 )
+KB_S3_VECTORS = (
+    "Knowledge base service role, S3 Vectors: GetIndex when the knowledge base is created, PutVectors, "
+    "GetVectors and DeleteVectors when it ingests, QueryVectors when it retrieves (the role's actions "
+    "issue 21 names from the Bedrock user guide, whose local excerpt predates S3 Vectors)"
+)
+S3_VECTORS_ACTIONS = (
+    "s3vectors:GetIndex",
+    "s3vectors:PutVectors",
+    "s3vectors:GetVectors",
+    "s3vectors:DeleteVectors",
+    "s3vectors:QueryVectors",
+)
 KB_S3_KMS = (
     "Autorisations pour déchiffrer votre AWS KMS clé pour vos sources de données dans Amazon S3 "
     "(decrypt the KMS key of S3 data sources)"
@@ -157,6 +169,11 @@ def knowledge_base_needs(assembly: Assembly) -> Iterator[Need]:
                 KB_MODELS,
             )
         storage = properties.get("StorageConfiguration", {})
+        vectors = storage.get("S3VectorsConfiguration")
+        if vectors:
+            index = vectors.get("IndexArn") or f"{vectors['VectorBucketArn']}/index/{vectors['IndexName']}"
+            for action in S3_VECTORS_ACTIONS:
+                yield Need("identity", stack.name, role, Request(action, index), KB_S3_VECTORS)
         serverless = storage.get("OpensearchServerlessConfiguration")
         if serverless:
             collection = serverless["CollectionArn"]

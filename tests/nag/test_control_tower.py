@@ -55,6 +55,7 @@ EXPECTED: Mapping[str, Mapping[str, str]] = {
         "lambda_inside_vpc_check": VPC,
     },
     "template/minimal-rag": {"s3_bucket_default_encryption_kms_check": KMS},
+    "template/s3-vectors-rag": {"s3_bucket_default_encryption_kms_check": KMS},
     "template/private-rag": {},
     "template/regulated-guardrail": {},
 }

@@ -220,3 +220,39 @@ def test_a_custom_model_throughput_moves_to_another_custom_model_in_place() -> N
         template(T=throughput("amazon.nova-pro-v1:0:24k")),
     )
     assert (bought.replacement, bought.severity) == (True, Severity.COST)
+
+
+S3_VECTORS_INDEX: dict[str, Any] = {
+    "Type": "AWS::S3Vectors::Index",
+    "Properties": {
+        "VectorBucketArn": {"Fn::GetAtt": ["VectorBucket", "VectorBucketArn"]},
+        "IndexName": "docs-0a1b2c",
+        "DataType": "float32",
+        "Dimension": 1024,
+        "DistanceMetric": "cosine",
+    },
+}
+
+
+@pytest.mark.parametrize(("path", "value"), [("Dimension", 512), ("DistanceMetric", "euclidean")])
+def test_an_s3_vectors_index_change_replaces_it_and_loses_its_vectors(path: str, value: Any) -> None:
+    """Every property of an S3 Vectors index but its tags is create-only (its resource schema): under a
+    new name (the toolkit's fingerprint) the change loses the vectors; under the same name the
+    replacement cannot even be created."""
+    renamed = template(Index=S3_VECTORS_INDEX)
+    renamed["Resources"]["Index"]["Properties"][path] = value
+    same_name = copy.deepcopy(renamed)
+    renamed["Resources"]["Index"]["Properties"]["IndexName"] = "docs-3d4e5f"
+
+    (change,) = compare_templates("dev-bedrock-knowledge", template(Index=S3_VECTORS_INDEX), renamed)
+    assert (change.action, change.replacement, change.severity) == ("modified", True, Severity.DATA_LOSS)
+    (collision,) = compare_templates("dev-bedrock-knowledge", template(Index=S3_VECTORS_INDEX), same_name)
+    assert collision.severity == Severity.DEPLOY_FAILURE
+
+
+def test_removing_an_s3_vectors_index_loses_its_vectors_unless_it_is_retained() -> None:
+    (removed,) = compare_templates("s", template(Index=S3_VECTORS_INDEX), template())
+    assert removed.severity == Severity.DATA_LOSS
+    retained = template(Index={**S3_VECTORS_INDEX, "DeletionPolicy": "Retain"})
+    (kept,) = compare_templates("s", retained, template())
+    assert kept.severity != Severity.DATA_LOSS

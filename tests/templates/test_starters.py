@@ -22,6 +22,7 @@ EXPECTED_STACKS = {
     "private-rag": {"knowledge", "guardrails", "logging"},
     "regulated-guardrail": {"guardrails"},
     "evaluation-suite": {"knowledge", "evaluation"},
+    "s3-vectors-rag": {"knowledge"},
 }
 
 

@@ -1,0 +1,112 @@
+"""Semantic checks of the vector store types: the keys each type takes, and S3 Vectors' names, Regions
+and existing buckets.
+
+``vector-store-fields`` is a document rule (which keys are written); the others are typed rules on
+the stores and knowledge bases the schema accepted (:mod:`.typed`). The OpenSearch Serverless rules
+(collection names, network posture) are in :mod:`.rules`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from bedrock_platform.config.checks import RuleContext, items, string
+from bedrock_platform.config.errors import Issue
+from bedrock_platform.config.messages import did_you_mean, show
+from bedrock_platform.config.typed import Checked
+from bedrock_platform.spec import s3_vectors as spec
+
+FIELD_NOT_FOR_TYPE = "{field} does not apply to a vector store of type {type} (only to {other})"
+S3_VECTORS_REGION = (
+    "region {region} has no Amazon S3 Vectors in CloudFormation (AWS::S3Vectors::VectorBucket and "
+    "Index), which a store of type 's3_vectors' needs{hint}"
+)
+S3_NAME = "the {what} {name} {problem}"
+BUCKET_ELSEWHERE = (
+    "the vector bucket is in {where}, not in the config's {expected}: a knowledge base's S3 Vectors index "
+    "is in its own Region and account"
+)
+SAMPLE_HASH = "0a1b2c"
+"""Stands for the six hex digits the toolkit appends to S3 Vectors names."""
+_BUCKET_ARN = re.compile(r"^arn:[^:]+:s3vectors:(?P<region>[^:]+):(?P<account>[0-9]+):bucket/")
+
+OPENSEARCH = "opensearch_serverless"
+
+
+def vector_store_fields(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """A vector store gives only the keys of its type (standby replicas and networks are OpenSearch
+    Serverless's, distance metrics and vector buckets S3 Vectors')."""
+    issues = []
+    for path, store in items(config, ("vector_stores",)):
+        store_type = string(config, context, (*path, "type")) or OPENSEARCH
+        if "type" in store and string(config, context, (*path, "type")) is None:
+            continue  # a wrong type: the schema said so
+        foreign = (
+            spec.OPENSEARCH_ONLY_FIELDS if store_type == spec.STORE_TYPE else spec.S3_VECTORS_ONLY_FIELDS
+        )
+        other = OPENSEARCH if store_type == spec.STORE_TYPE else spec.STORE_TYPE
+        for field in foreign:
+            if field in store:
+                message = FIELD_NOT_FOR_TYPE.format(field=field, type=show(store_type), other=show(other))
+                issues.append(context.issue(path, message, key=field))
+    return issues
+
+
+def s3_vectors_regions(checked: Checked, context: RuleContext) -> list[Issue]:
+    """An S3 Vectors store is in a Region with AWS::S3Vectors in CloudFormation."""
+    region = checked.region
+    if region is None or region in spec.REGIONS:
+        return []
+    hint = did_you_mean(region, spec.REGIONS)
+    message = S3_VECTORS_REGION.format(region=show(region), hint=hint)
+    return [
+        context.issue(store.at("type"), message) for store in checked.vector_stores if store.item.s3_vectors
+    ]
+
+
+def s3_vectors_names(checked: Checked, context: RuleContext) -> list[Issue]:
+    """The vector bucket the toolkit creates (``<environment>-<name>-<6 hex digits>``) and each index
+    (``<knowledge base name>-<6 hex digits>``) fit S3 Vectors' name rules."""
+    issues = []
+    environment = checked.environment
+    s3_stores = {store.item.name for store in checked.vector_stores if store.item.s3_vectors}
+    for store in checked.vector_stores:
+        if not store.item.s3_vectors or store.item.vector_bucket_arn is not None or environment is None:
+            continue
+        name = f"{environment}-{store.item.name}-{SAMPLE_HASH}"
+        problem = spec.name_problem(name, spec.VECTOR_BUCKET_NAME, "vector bucket names")
+        if problem:
+            shown = show(f"{environment}-{store.item.name}-<6 hex digits>")
+            issues.append(
+                context.issue(
+                    store.at("name"), S3_NAME.format(what="vector bucket name", name=shown, problem=problem)
+                )
+            )
+    for knowledge_base in checked.knowledge_bases:
+        if knowledge_base.item.vector_store not in s3_stores:
+            continue
+        base = spec.index_base(knowledge_base.item.name)
+        problem = spec.name_problem(f"{base}-{SAMPLE_HASH}", spec.INDEX_NAME, "index names")
+        if problem:
+            shown = show(f"{base}-<6 hex digits>")
+            message = S3_NAME.format(what="S3 Vectors index name", name=shown, problem=problem)
+            issues.append(context.issue(knowledge_base.at("name"), message))
+    return issues
+
+
+def s3_vectors_buckets(checked: Checked, context: RuleContext) -> list[Issue]:
+    """An existing vector bucket is in the config's Region and account."""
+    issues = []
+    for store in checked.vector_stores:
+        match = _BUCKET_ARN.match(store.item.vector_bucket_arn or "")
+        if match is None or checked.region is None or checked.account is None:
+            continue
+        if (match["region"], match["account"]) != (checked.region, checked.account):
+            message = BUCKET_ELSEWHERE.format(
+                where=f"{match['region']} in account {match['account']}",
+                expected=f"{checked.region} in account {checked.account}",
+            )
+            issues.append(context.issue(store.at("vector_bucket_arn"), message))
+    return issues
