@@ -36,13 +36,14 @@ from bedrock_platform.operations.discovery import (
     all_parameters,
     read_parameters,
 )
+from bedrock_platform.spec import s3_vectors as s3_vectors_spec
 
 COLUMNS = ("KIND", "NAME", "STATE", "DETAILS")
 NOT_DEPLOYED = "not deployed"
 NOT_FOUND = "not found"
 ERROR = "error"
 NEVER_INGESTED = "no ingestion job yet"
-NOT_FOUND_CODES = frozenset({"ResourceNotFoundException"})
+NOT_FOUND_CODES = frozenset({"ResourceNotFoundException", "NotFoundException"})
 LEGACY = "LEGACY"
 LEGACY_WARNING = (
     "warning: {name} is Legacy{since}: no new provisioned throughput can be bought for it{end}; "
@@ -73,6 +74,7 @@ def status(config: PlatformConfig, clients: Clients, out: TextIO) -> int:
 def collect_rows(config: PlatformConfig, clients: Clients, found: Parameters) -> Iterator[Row]:
     """The rows of every declared resource, in config order."""
     environment = config.environment
+    yield from _vector_bucket_rows(config, clients)
     for knowledge_base in config.knowledge_bases:
         yield from _knowledge_base_rows(environment, knowledge_base, clients("bedrock-agent"), found)
     for guardrail in config.guardrails:
@@ -154,6 +156,45 @@ def _guardrail_rows(environment: str, guardrail: Guardrail, bedrock: Any, found:
             yield _row(
                 "guardrail-version", name, version, partial(_read_version, bedrock, guardrail_id, latest)
             )
+
+
+def _vector_bucket_rows(config: PlatformConfig, clients: Clients) -> Iterator[Row]:
+    """An S3 Vectors store's bucket, and each knowledge base's index in it, by the names the stacks
+    give them (no lookup: the names follow from the config)."""
+    for store in config.vector_stores:
+        if not store.s3_vectors:
+            continue
+        bucket = (
+            store.vector_bucket_arn.rsplit("/", 1)[1]
+            if store.vector_bucket_arn
+            else s3_vectors_spec.vector_bucket_name(
+                config.prefixed(store.name), kms_key_arn=store.kms_key_arn
+            )
+        )
+        client = clients("s3vectors")
+        yield _row("vector-bucket", store.name, bucket, partial(_read_vector_bucket, client))
+        for knowledge_base in config.knowledge_bases:
+            if knowledge_base.vector_store != store.name:
+                continue
+            index = s3_vectors_spec.index_name(
+                s3_vectors_spec.index_base(knowledge_base.name),
+                dimensions=knowledge_base.dimensions,
+                distance_metric=store.distance_metric,
+            )
+            yield _row(
+                "vector-index", knowledge_base.name, index, partial(_read_vector_index, client, bucket)
+            )
+
+
+def _read_vector_bucket(client: Any, name: str) -> tuple[str, str]:
+    bucket = client.get_vector_bucket(vectorBucketName=name)["vectorBucket"]
+    encryption = bucket.get("encryptionConfiguration", {}).get("sseType", "AES256")
+    return "present", _joined(name, f"encryption {encryption}")
+
+
+def _read_vector_index(client: Any, bucket: str, name: str) -> tuple[str, str]:
+    index = client.get_index(vectorBucketName=bucket, indexName=name)["index"]
+    return "present", _joined(name, f"{index['dimension']} dimensions, {index['distanceMetric']}")
 
 
 def _read_knowledge_base(agent: Any, knowledge_base_id: str) -> tuple[str, str]:

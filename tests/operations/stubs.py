@@ -26,7 +26,7 @@ CONFIG_FILE = HERE / "environment.yaml"
 a throughput, an evaluation job and a batch inference job."""
 ENV = "test"
 REGION = "us-east-1"
-SERVICES = ("ssm", "bedrock", "bedrock-agent", "bedrock-runtime", "bedrock-agent-runtime")
+SERVICES = ("ssm", "bedrock", "bedrock-agent", "bedrock-runtime", "bedrock-agent-runtime", "s3vectors")
 
 KB_ID = "KBPRODDOCS"
 TICKETS_KB_ID = "KBTICKETS1"

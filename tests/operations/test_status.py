@@ -524,3 +524,81 @@ def test_the_catalogued_models_of_throughputs_and_knowledge_bases_custom_models_
         "cohere.embed-english-v3": ["knowledge base kb"],
         "amazon.nova-lite-v1:0:300k": ["throughput nova", "throughput again"],
     }
+
+
+S3_VECTORS_CONFIG = """\
+environment: dev
+account: "111111111111"
+region: us-east-1
+vector_stores:
+  - {name: vectors, type: s3_vectors}
+knowledge_bases:
+  - {name: handbook, embedding_model: amazon.titan-embed-text-v2:0, vector_store: vectors}
+"""
+
+
+def test_an_s3_vectors_store_shows_its_bucket_and_each_index(aws: Aws, tmp_path: Any) -> None:
+    """The bucket and index names follow from the config (as the stacks make them): no lookup; a
+    missing index is "not found", and the command exits 1."""
+    from bedrock_platform.config import load_config
+    from bedrock_platform.spec import s3_vectors
+
+    path = tmp_path / "dev.yaml"
+    path.write_text(S3_VECTORS_CONFIG, encoding="utf-8")
+    config = load_config(str(path))
+    bucket = s3_vectors.vector_bucket_name("dev-vectors", kms_key_arn=None)
+    index = s3_vectors.index_name("handbook", dimensions=1024, distance_metric="cosine")
+    aws.parameters(
+        [
+            "/bedrock-platform/dev/knowledge-bases/handbook/id",
+        ],
+        values={},
+    )
+    aws.expect(
+        "s3vectors",
+        "get_vector_bucket",
+        {
+            "vectorBucket": {
+                "vectorBucketName": bucket,
+                "vectorBucketArn": f"arn:aws:s3vectors:us-east-1:111111111111:bucket/{bucket}",
+                "creationTime": NOW,
+                "encryptionConfiguration": {"sseType": "AES256"},
+            }
+        },
+        vectorBucketName=bucket,
+    )
+    aws.fail(
+        "s3vectors",
+        "get_index",
+        "NotFoundException",
+        "The specified index could not be found",
+        vectorBucketName=bucket,
+        indexName=index,
+    )
+    aws.expect(
+        "bedrock",
+        "get_foundation_model",
+        {
+            "modelDetails": {
+                "modelArn": "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2:0",
+                "modelId": EMBEDDING_MODEL,
+                "modelLifecycle": {"status": "ACTIVE"},
+            }
+        },
+        modelIdentifier=EMBEDDING_MODEL,
+    )
+
+    out = io.StringIO()
+    code = status(config, aws.session(), out)
+
+    assert code == 1
+    assert cells(out.getvalue())[:3] == [
+        ("vector-bucket", "vectors", "present", f"{bucket}; encryption AES256"),
+        (
+            "vector-index",
+            "handbook",
+            "not found",
+            "NotFoundException: The specified index could not be found",
+        ),
+        ("knowledge-base", "handbook", "not deployed", ""),
+    ]
