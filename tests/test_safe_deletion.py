@@ -22,6 +22,8 @@ from bedrock_platform.constructs.provisioned_throughput import RESOURCE_TYPE as 
 from tests.conftest import Synthesized
 
 COLLECTION = "AWS::OpenSearchServerless::Collection"
+VECTOR_BUCKET = "AWS::S3Vectors::VectorBucket"
+VECTOR_INDEX = "AWS::S3Vectors::Index"
 BUCKET = "AWS::S3::Bucket"
 LOG_GROUP = "AWS::Logs::LogGroup"
 KMS_KEY = "AWS::KMS::Key"
@@ -294,19 +296,24 @@ def test_dev_retains_only_what_costs_nothing_to_keep(synthesized: dict[str, Synt
     assert retained == []
 
 
-@pytest.mark.parametrize("kind", [COLLECTION, DATA_LOG_GROUP, INVOCATION_LOGGING])
+@pytest.mark.parametrize("kind", [VECTOR_BUCKET, VECTOR_INDEX, DATA_LOG_GROUP, INVOCATION_LOGGING])
 def test_dev_deletes_what_bills_while_it_exists(synthesized: dict[str, Synthesized], kind: str) -> None:
-    """Collections (OCUs by the hour), invocation logs and logging itself go with a dev stack."""
+    """Vector buckets and their indexes (storage), invocation logs and logging itself go with a dev
+    stack (the indexes with their bucket: a bucket that still holds one cannot be deleted)."""
     of_kind = [resource for resource, its_kind in kinds(synthesized["dev"]).items() if its_kind == kind]
 
     assert of_kind, f"config/dev.yaml should declare a {kind}"
     assert [str(resource) for resource in of_kind if resource.retained_at_all] == []
 
 
-def test_dev_collections_have_no_deletion_protection(synthesized: dict[str, Synthesized]) -> None:
-    collections = [r for r in _resources(synthesized["dev"]) if r.type == COLLECTION]
+def test_collections_outside_prod_have_no_deletion_protection(
+    synthesized_templates: dict[str, Synthesized],
+) -> None:
+    """dev is on S3 Vectors: the minimal-rag starter (environment example) holds the collection."""
+    collections = [r for r in _resources(synthesized_templates["minimal-rag"]) if r.type == COLLECTION]
 
     assert collections
+    assert not any(r.retained_at_all for r in collections)
     assert {r.body["Properties"].get("DeletionProtection") for r in collections} == {"DISABLED"}
 
 

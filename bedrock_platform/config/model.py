@@ -176,6 +176,12 @@ class VectorStore:
     """s3_vectors: the indexes' distance metric. Default: cosine."""
     vector_bucket_arn: str | None = None
     """s3_vectors: an existing vector bucket. Default: None (the toolkit creates one)."""
+    existing_collection_arn: str | None = None
+    """opensearch_serverless: an existing collection's ARN. Default: None (the toolkit creates one)."""
+    existing_collection_name: str | None = None
+    """The existing collection's name."""
+    existing_collection_private: bool = False
+    """Whether the existing collection admits no public access."""
 
     @property
     def s3_vectors(self) -> bool:
@@ -186,6 +192,8 @@ class VectorStore:
     def public(self) -> bool:
         """True when the collection is reachable from the internet (no VPC endpoints); False for an
         S3 Vectors store, which has no network policy (IAM decides who reaches it)."""
+        if self.existing_collection_arn is not None:
+            return not self.existing_collection_private
         return not self.s3_vectors and not self.vpc_endpoints
 
 
@@ -518,6 +526,9 @@ def build_vector_store(raw: Mapping[str, Any], is_prod: bool) -> VectorStore:
         type=raw.get("type", "opensearch_serverless"),
         distance_metric=raw.get("distance_metric", s3_vectors_spec.DEFAULT_DISTANCE_METRIC),
         vector_bucket_arn=raw.get("vector_bucket_arn"),
+        existing_collection_arn=raw.get("existing_collection", {}).get("arn"),
+        existing_collection_name=raw.get("existing_collection", {}).get("name"),
+        existing_collection_private=raw.get("existing_collection", {}).get("private", False),
         standby_replicas=raw.get("standby_replicas", is_prod),
         deletion_protection=raw.get("deletion_protection", is_prod),
         kms_key_arn=None if encryption == "aws_owned" else encryption["kms_key_arn"],

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bedrock_platform import outputs, permissions
@@ -57,6 +57,9 @@ HANDLER_PROVIDER = (16, 0)
 handler's two functions, the Provider framework's three, four roles with their policies, two log
 groups and the waiter state machine."""
 INGESTION_PROVIDER = HANDLER_PROVIDER
+EXISTING_COLLECTION = (1, 1)
+"""A vector store on an existing collection: the toolkit's data access policy on it, and its endpoint
+output."""
 VECTOR_BUCKET = (1, 1)
 """An S3 Vectors store whose vector bucket the toolkit creates: the bucket, and its ARN output (its
 indexes are counted with their knowledge bases, as a collection's indexes are)."""
@@ -155,11 +158,14 @@ def knowledge_stack_sizes(
     *,
     keyed: bool = False,
     vector_buckets: Mapping[str, bool] | None = None,
+    existing_collections: Collection[str] = (),
 ) -> dict[int, StackSize]:
     """The size of each knowledge stack that exists, by number (``keyed``: with Control Tower on, a
     stack that creates a bucket or ingests on deploy has a key of its own). ``vector_buckets`` names
     the S3 Vectors stores among ``vector_stores``, each with whether the toolkit creates its bucket:
     stack 1 holds them, and a stack k >= 2 reaches them by ARN, with nothing to import.
+    ``existing_collections`` names the stores on an existing collection (stack 1 adds a data access
+    policy to it instead of creating it).
 
     Stack 1 exists when there is a vector store or a knowledge base; stack k >= 2 when a knowledge
     base is placed in it.
@@ -177,7 +183,12 @@ def knowledge_stack_sizes(
         collections = [store for store in vector_stores if store not in buckets]
         if number == 1:
             elsewhere = {kb.vector_store for kb in knowledge_bases if kb.stack != 1}
-            size += _size(COLLECTION, len(collections))
+            size += _size(
+                COLLECTION, len([store for store in collections if store not in existing_collections])
+            )
+            size += _size(
+                EXISTING_COLLECTION, len([store for store in collections if store in existing_collections])
+            )
             size += _size(PUBLISHED_COLLECTION, len([store for store in collections if store in elsewhere]))
             size += _size(VECTOR_BUCKET, sum(created for created in buckets.values()))
             size += _size(EXISTING_VECTOR_BUCKET, sum(not created for created in buckets.values()))

@@ -111,6 +111,11 @@ PUBLIC_IN_PROD = (
     "give network: {{vpc_endpoints: [vpce-...]}}, or allow_public_network: {{reason: ...}} saying why "
     "it must be public"
 )
+EXISTING_PUBLIC_IN_PROD = (
+    "the existing collection is reachable from the internet (existing_collection.private is not true), "
+    "which an environment named prod refuses: set private: true if its network policy admits no public "
+    "access, or give allow_public_network: {reason: ...} saying why it must be public"
+)
 PUBLIC_ACKNOWLEDGMENT_UNUSED = (
     "allow_public_network is only for a public collection, and this one is reachable only through "
     "network.vpc_endpoints: remove it, so that a later switch to public needs a reason of its own"
@@ -180,8 +185,8 @@ def collection_names(checked: Checked, context: RuleContext) -> list[Issue]:
     low, high = COLLECTION_NAME_LIMITS
     issues = []
     for store in checked.vector_stores:
-        if store.item.s3_vectors:
-            continue  # its vector bucket's name has rule s3-vectors-names
+        if store.item.s3_vectors or store.item.existing_collection_arn is not None:
+            continue  # a vector bucket's name has rule vector-bucket-names; an existing one is its owner's
         # The AWS name ends with a hash of the collection's create-only settings (spec/vector_stores.py).
         name = f"{environment}-{store.item.name}-{SAMPLE_SETTINGS_HASH}"
         if not low <= len(name) <= high:
@@ -195,7 +200,12 @@ def collection_names(checked: Checked, context: RuleContext) -> list[Issue]:
 
 
 def _public_network(config: Mapping[str, Any], context: RuleContext, store_path: ConfigPath) -> bool | None:
-    """Whether the store's collection is public (no ``network``, or ``public``); None when unknown."""
+    """Whether the store's collection is public (no ``network``, or ``public``; an existing collection
+    not said ``private``); None when unknown."""
+    existing = value(config, (*store_path, "existing_collection"))
+    if isinstance(existing, dict):
+        private = existing.get("private", False)
+        return None if not isinstance(private, bool) else not private
     network_path = (*store_path, "network")
     network = value(config, network_path)
     if not context.valid_tree(network_path):
@@ -235,6 +245,9 @@ def prod_private_network(config: Mapping[str, Any], context: RuleContext) -> lis
             continue  # no network policy: IAM alone decides who reaches an S3 Vectors store
         if "allow_public_network" in store or _public_network(config, context, store_path) is not True:
             continue  # acknowledged (a wrong acknowledgment is the schema's to report), or not public
+        if "existing_collection" in store:
+            issues.append(context.issue((*store_path, "existing_collection"), EXISTING_PUBLIC_IN_PROD))
+            continue
         if "network" in store:
             where, subject = (*store_path, "network"), "'public' makes the collection"
         else:
@@ -512,7 +525,7 @@ RULES: tuple[Rule | TypedRule, ...] = (
     Rule("vector-store-fields", vector_store_rules.vector_store_fields),
     TypedRule("vector-bucket-regions", vector_store_rules.s3_vectors_regions),
     TypedRule("vector-bucket-names", vector_store_rules.s3_vectors_names),
-    TypedRule("vector-bucket-accounts", vector_store_rules.s3_vectors_buckets),
+    TypedRule("existing-stores-here", vector_store_rules.existing_stores_here),
     Rule("prod-private-network", prod_private_network),
     TypedRule("private-collection-regions", private_collection_regions),
     TypedRule("public-network-acknowledgments", public_network_acknowledgments),

@@ -207,6 +207,11 @@ def knowledge_stack_sizes_of(
             for _, store in items(config, ("vector_stores",))
             if store.get("type") == S3_VECTORS_STORE and isinstance(store.get("name"), str)
         },
+        existing_collections={
+            str(store["name"])
+            for _, store in items(config, ("vector_stores",))
+            if "existing_collection" in store and isinstance(store.get("name"), str)
+        },
     )
 
 

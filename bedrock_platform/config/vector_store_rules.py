@@ -1,5 +1,5 @@
-"""Semantic checks of the vector store types: the keys each type takes, and S3 Vectors' names, Regions
-and existing buckets.
+"""Semantic checks of the vector store types: the keys each type takes, S3 Vectors' names and Regions,
+and existing buckets and collections.
 
 ``vector-store-fields`` is a document rule (which keys are written); the others are typed rules on
 the stores and knowledge bases the schema accepted (:mod:`.typed`). The OpenSearch Serverless rules
@@ -19,6 +19,15 @@ from bedrock_platform.config.typed import Checked
 from bedrock_platform.spec import s3_vectors as spec
 
 FIELD_NOT_FOR_TYPE = "{field} does not apply to a vector store of type {type} (only to {other})"
+FIELD_NOT_FOR_EXISTING = (
+    "{field} does not apply to an existing_collection: it describes a collection the toolkit creates, "
+    "and this one is its owner's"
+)
+COLLECTION_ELSEWHERE = (
+    "the collection is in {where}, not in the config's {expected}: a knowledge base uses a collection of "
+    "its own Region and account"
+)
+_COLLECTION_ARN = re.compile(r"^arn:[^:]+:aoss:(?P<region>[^:]+):(?P<account>[0-9]+):collection/")
 S3_VECTORS_REGION = (
     "region {region} has no Amazon S3 Vectors in CloudFormation (AWS::S3Vectors::VectorBucket and "
     "Index), which a store of type 's3_vectors' needs{hint}"
@@ -51,6 +60,10 @@ def vector_store_fields(config: Mapping[str, Any], context: RuleContext) -> list
             if field in store:
                 message = FIELD_NOT_FOR_TYPE.format(field=field, type=show(store_type), other=show(other))
                 issues.append(context.issue(path, message, key=field))
+        if "existing_collection" in store and store_type == OPENSEARCH:
+            for field in spec.EXISTING_COLLECTION_REFUSES:
+                if field in store:
+                    issues.append(context.issue(path, FIELD_NOT_FOR_EXISTING.format(field=field), key=field))
     return issues
 
 
@@ -96,17 +109,26 @@ def s3_vectors_names(checked: Checked, context: RuleContext) -> list[Issue]:
     return issues
 
 
-def s3_vectors_buckets(checked: Checked, context: RuleContext) -> list[Issue]:
-    """An existing vector bucket is in the config's Region and account."""
+def existing_stores_here(checked: Checked, context: RuleContext) -> list[Issue]:
+    """An existing vector bucket or collection is in the config's Region and account."""
     issues = []
     for store in checked.vector_stores:
-        match = _BUCKET_ARN.match(store.item.vector_bucket_arn or "")
-        if match is None or checked.region is None or checked.account is None:
-            continue
-        if (match["region"], match["account"]) != (checked.region, checked.account):
-            message = BUCKET_ELSEWHERE.format(
-                where=f"{match['region']} in account {match['account']}",
-                expected=f"{checked.region} in account {checked.account}",
-            )
-            issues.append(context.issue(store.at("vector_bucket_arn"), message))
+        for key, arn, pattern, template in (
+            (("vector_bucket_arn",), store.item.vector_bucket_arn, _BUCKET_ARN, BUCKET_ELSEWHERE),
+            (
+                ("existing_collection", "arn"),
+                store.item.existing_collection_arn,
+                _COLLECTION_ARN,
+                COLLECTION_ELSEWHERE,
+            ),
+        ):
+            match = pattern.match(arn or "")
+            if match is None or checked.region is None or checked.account is None:
+                continue
+            if (match["region"], match["account"]) != (checked.region, checked.account):
+                message = template.format(
+                    where=f"{match['region']} in account {match['account']}",
+                    expected=f"{checked.region} in account {checked.account}",
+                )
+                issues.append(context.issue(store.at(*key), message))
     return issues

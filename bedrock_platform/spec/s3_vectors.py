@@ -102,9 +102,19 @@ OPENSEARCH_ONLY_FIELDS: tuple[str, ...] = (
     "network",
     "allow_public_network",
     "data_access_principals",
+    "existing_collection",
 )
 """The keys of a vector store that only an OpenSearch Serverless collection takes."""
 S3_VECTORS_ONLY_FIELDS: tuple[str, ...] = ("distance_metric", "vector_bucket_arn")
+"""The keys of a vector store that only an S3 Vectors store takes."""
+EXISTING_COLLECTION_REFUSES: tuple[str, ...] = (
+    "standby_replicas",
+    "deletion_protection",
+    "encryption",
+    "network",
+)
+"""The keys of a collection the toolkit creates, which an ``existing_collection`` store does not take
+(the collection is its owner's)."""
 """The keys of a vector store that only an S3 Vectors store takes."""
 
 KNOWLEDGE_BASE_ACTIONS: tuple[str, ...] = (

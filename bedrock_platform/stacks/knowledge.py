@@ -10,6 +10,7 @@ Nothing crosses stacks but those parameters: no export, and stack 1 never refers
 from __future__ import annotations
 
 import hashlib
+from typing import cast
 
 import aws_cdk as cdk
 from aws_cdk import aws_kms as kms
@@ -234,12 +235,17 @@ class KnowledgeStack(KnowledgeBasesHost):
         super().__init__(
             scope, id, config=config, number=1, purpose="knowledge bases and their vector stores"
         )
-        self.collections: dict[str, VectorCollection] = {}
+        self.collections: dict[str, IVectorCollection] = {}
         elsewhere = {kb.vector_store for kb in config.knowledge_bases if kb.stack != 1}
         for store in config.vector_stores:
             if store.s3_vectors:
                 with building("VectorBucket", store.name):
                     self._s3_vector_bucket(store.name)
+                continue
+            if store.existing_collection_arn is not None:
+                with building("Collection", store.name):
+                    imported = self._existing_collection(store.name)
+                self._collection_outputs(store.name, imported, publish=store.name in elsewhere)
                 continue
             with building("Collection", store.name):
                 collection = VectorCollection(
@@ -265,8 +271,34 @@ class KnowledgeStack(KnowledgeBasesHost):
         self._add_knowledge_bases()
 
     def collection(self, vector_store: str) -> IVectorCollection:
-        """The collection of a vector store, created here."""
+        """The collection of a vector store, created here (or an existing one, imported)."""
         return self.collections[vector_store]
+
+    def _existing_collection(self, name: str) -> IVectorCollection:
+        """An existing collection: the toolkit adds a data access policy of its own, never changes it."""
+        store = self.config.vector_store(name)
+        assert store.existing_collection_arn is not None and store.existing_collection_name is not None
+        imported = VectorCollection.from_collection_attributes(
+            self,
+            item_id("Collection", name),
+            collection_name=store.existing_collection_name,
+            collection_arn=store.existing_collection_arn,
+            access_policy_name=access_policy_name(store.existing_collection_name, self.node.id),
+            private=store.existing_collection_private,
+        )
+        for principal in store.data_access_principals:
+            imported.grant_data_access(principal)
+        self.collections[name] = imported
+        return imported
+
+    def _collection_outputs(self, name: str, collection: IVectorCollection, *, publish: bool) -> None:
+        self.output(
+            outputs.collection_outputs(name)[0],
+            value=collection.collection_endpoint,
+            description=f"Endpoint of the collection of vector store {name}",
+        )
+        if publish:
+            self._publish_collection(name, collection)
 
     def _s3_vector_bucket(self, name: str) -> None:
         """The vector bucket of an S3 Vectors store: created (retained in prod, like a collection with
@@ -295,18 +327,19 @@ class KnowledgeStack(KnowledgeBasesHost):
             description=f"ARN of the vector bucket of vector store {name}",
         )
 
-    def _publish_collection(self, store: str, collection: VectorCollection) -> None:
+    def _publish_collection(self, store: str, collection: IVectorCollection) -> None:
+        scope = cast(Construct, collection)  # created or imported, a construct of this stack
         environment = self.config.environment
         suffix = f"(bedrock-platform {environment})"
         discovery.publish(
-            collection,
+            scope,
             "ArnParameter",
             discovery.vector_store_arn(environment, store),
             collection.collection_arn,
             f"ARN of the collection of vector store {store} {suffix}",
         )
         discovery.publish(
-            collection,
+            scope,
             "EndpointParameter",
             discovery.vector_store_endpoint(environment, store),
             collection.collection_endpoint,
@@ -338,7 +371,7 @@ class KnowledgeBasesStack(KnowledgeBasesHost):
         for store in config.vector_stores:
             if store.name not in used or store.s3_vectors:
                 continue  # an S3 Vectors store is imported by its ARN: s3_vector_store
-            name = collection_name(
+            name = store.existing_collection_name or collection_name(
                 config.prefixed(store.name),
                 standby_replicas=store.standby_replicas,
                 kms_key_arn=store.kms_key_arn,

@@ -42,11 +42,12 @@ def test_dev_config_objects() -> None:
     assert (config.account, config.region, config.is_prod) == ("111111111111", "us-east-1", False)
     assert dict(config.tags) == {"cost-center": "4711", "team": "ml-platform"}
     store = config.vector_store("docs")
-    assert (store.standby_replicas, store.deletion_protection, store.kms_key_arn, store.public) == (
-        False,
-        False,
-        None,
+    assert (store.type, store.s3_vectors, store.distance_metric, store.kms_key_arn, store.public) == (
+        "s3_vectors",
         True,
+        "cosine",
+        None,
+        False,  # no network policy: IAM alone decides
     )
     (knowledge_base,) = config.knowledge_bases
     (source,) = knowledge_base.data_sources

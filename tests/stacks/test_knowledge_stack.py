@@ -62,9 +62,13 @@ def test_config_tags_reach_taggable_resources_but_never_a_collection(
                 assert {t["Key"]: t["Value"] for t in resource["Properties"]["Tags"]} == tags
 
 
-def test_prod_defaults_and_choices(prod: dict[str, Any], dev: dict[str, Any]) -> None:
+def test_prod_defaults_and_choices(
+    prod: dict[str, Any], synthesized_templates: dict[str, Synthesized]
+) -> None:
+    """prod's collection against one outside prod (dev is on S3 Vectors: the minimal-rag starter's)."""
+    starter = synthesized_templates["minimal-rag"].templates["example-bedrock-knowledge"]
     (prod_collection,) = _resources(prod, "AWS::OpenSearchServerless::Collection").values()
-    (dev_collection,) = _resources(dev, "AWS::OpenSearchServerless::Collection").values()
+    (dev_collection,) = _resources(starter, "AWS::OpenSearchServerless::Collection").values()
     assert prod_collection["Properties"]["StandbyReplicas"] == "ENABLED"
     assert prod_collection["Properties"]["DeletionProtection"] == "ENABLED"
     assert prod_collection["DeletionPolicy"] == "RetainExceptOnCreate"
@@ -72,7 +76,7 @@ def test_prod_defaults_and_choices(prod: dict[str, Any], dev: dict[str, Any]) ->
     assert dev_collection["Properties"]["DeletionProtection"] == "DISABLED"
     # <env>-<name>-<hash of standby replicas and key>: a change of either replaces it under a new name.
     assert re.fullmatch("prod-shared-[0-9a-f]{6}", prod_collection["Properties"]["Name"])
-    assert re.fullmatch("dev-docs-[0-9a-f]{6}", dev_collection["Properties"]["Name"])
+    assert re.fullmatch("example-docs-[0-9a-f]{6}", dev_collection["Properties"]["Name"])
 
 
 def test_two_knowledge_bases_share_one_collection_each_with_its_own_index(prod: dict[str, Any]) -> None:

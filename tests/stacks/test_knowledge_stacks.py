@@ -285,3 +285,25 @@ def _role_knowledge_base(principal: str) -> str:
     match = re.fullmatch(r"<KnowledgeBase(.+?)KnowledgeBaseServiceRole[0-9A-F]{8}\.Arn>", principal)
     assert match, principal
     return match.group(1)
+
+
+STORES_CONFIG = Path(__file__).resolve().parents[1] / "deploy_proof" / "configs" / "existing-stores.yaml"
+
+
+def test_validation_counts_the_stacks_of_every_store_kind(tmp_path: Path) -> None:
+    """An existing collection (a policy of the toolkit's on it), an existing vector bucket (nothing)
+    and a created one (the bucket), with knowledge bases in stack 2: counted as synthesized."""
+    result = synthesize(STORES_CONFIG, tmp_path, validation=False)
+    document = read_document(str(STORES_CONFIG))
+    sizes = knowledge_stack_sizes_of(document.data, RuleContext(document))
+    assert sizes is not None
+    counted = {knowledge_stack_name("stores", number): size for number, size in sizes.items()}
+    actual = {
+        name: StackSize(len(template["Resources"]), len(template.get("Outputs", {})))
+        for name, template in _knowledge_stacks(result, "stores").items()
+    }
+    assert counted == actual
+    stack_2 = result.templates["stores-bedrock-knowledge-2"]["Resources"]
+    types = sorted(resource["Type"] for resource in stack_2.values())
+    assert types.count("AWS::S3Vectors::Index") == 2 and "AWS::S3Vectors::VectorBucket" not in types
+    assert types.count("AWS::OpenSearchServerless::CollectionIndex") == 1  # the existing one is private
