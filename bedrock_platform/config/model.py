@@ -20,6 +20,7 @@ from bedrock_platform.config.catalog import (
     evaluation_metrics,
 )
 from bedrock_platform.config.placement import DEFAULT_KNOWLEDGE_STACKS, knowledge_stack_of
+from bedrock_platform.spec import aurora as aurora_spec
 from bedrock_platform.spec import chunking as chunking_spec
 from bedrock_platform.spec import logging as logging_spec
 from bedrock_platform.spec import s3_vectors as s3_vectors_spec
@@ -182,6 +183,13 @@ class VectorStore:
     """The existing collection's name."""
     existing_collection_private: bool = False
     """Whether the existing collection admits no public access."""
+    aurora: Mapping[str, Any] | None = None
+    """aurora_postgresql: the validated ``aurora`` mapping (cluster, secret, database, table, fields)."""
+
+    @property
+    def aurora_postgresql(self) -> bool:
+        """True for an Aurora PostgreSQL store."""
+        return self.type == aurora_spec.STORE_TYPE
 
     @property
     def s3_vectors(self) -> bool:
@@ -194,7 +202,7 @@ class VectorStore:
         S3 Vectors store, which has no network policy (IAM decides who reaches it)."""
         if self.existing_collection_arn is not None:
             return not self.existing_collection_private
-        return not self.s3_vectors and not self.vpc_endpoints
+        return not self.s3_vectors and not self.aurora_postgresql and not self.vpc_endpoints
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -529,6 +537,7 @@ def build_vector_store(raw: Mapping[str, Any], is_prod: bool) -> VectorStore:
         existing_collection_arn=raw.get("existing_collection", {}).get("arn"),
         existing_collection_name=raw.get("existing_collection", {}).get("name"),
         existing_collection_private=raw.get("existing_collection", {}).get("private", False),
+        aurora=raw.get("aurora"),
         standby_replicas=raw.get("standby_replicas", is_prod),
         deletion_protection=raw.get("deletion_protection", is_prod),
         kms_key_arn=None if encryption == "aws_owned" else encryption["kms_key_arn"],

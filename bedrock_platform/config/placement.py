@@ -57,6 +57,8 @@ HANDLER_PROVIDER = (16, 0)
 handler's two functions, the Provider framework's three, four roles with their policies, two log
 groups and the waiter state machine."""
 INGESTION_PROVIDER = HANDLER_PROVIDER
+TABLE_KNOWLEDGE_BASE = (-1, 0)
+"""A knowledge base on an Aurora table has no index resource: one less than :data:`KNOWLEDGE_BASE`."""
 EXISTING_COLLECTION = (1, 1)
 """A vector store on an existing collection: the toolkit's data access policy on it, and its endpoint
 output."""
@@ -159,13 +161,15 @@ def knowledge_stack_sizes(
     keyed: bool = False,
     vector_buckets: Mapping[str, bool] | None = None,
     existing_collections: Collection[str] = (),
+    tables: Collection[str] = (),
 ) -> dict[int, StackSize]:
     """The size of each knowledge stack that exists, by number (``keyed``: with Control Tower on, a
     stack that creates a bucket or ingests on deploy has a key of its own). ``vector_buckets`` names
     the S3 Vectors stores among ``vector_stores``, each with whether the toolkit creates its bucket:
     stack 1 holds them, and a stack k >= 2 reaches them by ARN, with nothing to import.
     ``existing_collections`` names the stores on an existing collection (stack 1 adds a data access
-    policy to it instead of creating it).
+    policy to it instead of creating it), ``tables`` the Aurora stores (nothing created: a knowledge
+    base on one has no index resource).
 
     Stack 1 exists when there is a vector store or a knowledge base; stack k >= 2 when a knowledge
     base is placed in it.
@@ -180,7 +184,7 @@ def knowledge_stack_sizes(
         stores = {kb.vector_store for kb in held}
         size = StackSize()
         buckets = vector_buckets or {}
-        collections = [store for store in vector_stores if store not in buckets]
+        collections = [store for store in vector_stores if store not in buckets and store not in tables]
         if number == 1:
             elsewhere = {kb.vector_store for kb in knowledge_bases if kb.stack != 1}
             size += _size(
@@ -193,8 +197,9 @@ def knowledge_stack_sizes(
             size += _size(VECTOR_BUCKET, sum(created for created in buckets.values()))
             size += _size(EXISTING_VECTOR_BUCKET, sum(not created for created in buckets.values()))
         else:
-            size += _size(IMPORTED_COLLECTION, len(stores - set(buckets)))
+            size += _size(IMPORTED_COLLECTION, len(stores - set(buckets) - set(tables)))
         size += _size(KNOWLEDGE_BASE, len(held))
+        size += _size(TABLE_KNOWLEDGE_BASE, len([kb for kb in held if kb.vector_store in tables]))
         size += _size(DATA_SOURCE, sum(kb.data_sources for kb in held))
         size += _size(CREATED_BUCKET, sum(kb.created_buckets for kb in held))
         size += _size(INGESTION, sum(kb.ingested for kb in held))

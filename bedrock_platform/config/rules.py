@@ -185,7 +185,7 @@ def collection_names(checked: Checked, context: RuleContext) -> list[Issue]:
     low, high = COLLECTION_NAME_LIMITS
     issues = []
     for store in checked.vector_stores:
-        if store.item.s3_vectors or store.item.existing_collection_arn is not None:
+        if store.item.type != "opensearch_serverless" or store.item.existing_collection_arn is not None:
             continue  # a vector bucket's name has rule vector-bucket-names; an existing one is its owner's
         # The AWS name ends with a hash of the collection's create-only settings (spec/vector_stores.py).
         name = f"{environment}-{store.item.name}-{SAMPLE_SETTINGS_HASH}"
@@ -231,7 +231,7 @@ def private_collection_regions(checked: Checked, context: RuleContext) -> list[I
     return [
         context.issue(store.at("network", "vpc_endpoints"), message)
         for store in checked.vector_stores
-        if not store.item.public and not store.item.s3_vectors
+        if not store.item.public and store.item.type == "opensearch_serverless"
     ]
 
 
@@ -241,8 +241,8 @@ def prod_private_network(config: Mapping[str, Any], context: RuleContext) -> lis
         return []
     issues = []
     for store_path, store in items(config, ("vector_stores",)):
-        if store.get("type") == S3_VECTORS_STORE:
-            continue  # no network policy: IAM alone decides who reaches an S3 Vectors store
+        if store.get("type") in (S3_VECTORS_STORE, "aurora_postgresql"):
+            continue  # no collection network policy: IAM (and the cluster's network) decide
         if "allow_public_network" in store or _public_network(config, context, store_path) is not True:
             continue  # acknowledged (a wrong acknowledgment is the schema's to report), or not public
         if "existing_collection" in store:
@@ -261,7 +261,7 @@ def public_network_acknowledgments(checked: Checked, context: RuleContext) -> li
     issues = []
     for store in checked.vector_stores:
         reason = store.item.public_network_reason
-        if reason is None or store.item.s3_vectors:
+        if reason is None or store.item.type != "opensearch_serverless":
             continue  # on an S3 Vectors store, vector-store-fields refuses the key
         if not store.item.public:
             issues.append(context.issue(store.at("allow_public_network"), PUBLIC_ACKNOWLEDGMENT_UNUSED))
@@ -526,6 +526,7 @@ RULES: tuple[Rule | TypedRule, ...] = (
     TypedRule("vector-bucket-regions", vector_store_rules.s3_vectors_regions),
     TypedRule("vector-bucket-names", vector_store_rules.s3_vectors_names),
     TypedRule("existing-stores-here", vector_store_rules.existing_stores_here),
+    TypedRule("aurora-one-knowledge-base", vector_store_rules.aurora_one_knowledge_base),
     Rule("prod-private-network", prod_private_network),
     TypedRule("private-collection-regions", private_collection_regions),
     TypedRule("public-network-acknowledgments", public_network_acknowledgments),

@@ -212,6 +212,11 @@ def knowledge_stack_sizes_of(
             for _, store in items(config, ("vector_stores",))
             if "existing_collection" in store and isinstance(store.get("name"), str)
         },
+        tables={
+            str(store["name"])
+            for _, store in items(config, ("vector_stores",))
+            if store.get("type") == "aurora_postgresql" and isinstance(store.get("name"), str)
+        },
     )
 
 
@@ -260,8 +265,8 @@ def access_policy_bounds_of(
         stacks.setdefault(knowledge_base.stack, []).append(knowledge_base.name)
     bounds = {}
     for store_path, store in items(config, ("vector_stores",)):
-        if store.get("type") == S3_VECTORS_STORE:
-            continue  # no data access policy: IAM alone authorizes an S3 Vectors index
+        if store.get("type") in (S3_VECTORS_STORE, "aurora_postgresql"):
+            continue  # no data access policy: IAM alone authorizes an S3 Vectors index or a table
         name = string(config, context, (*store_path, "name"))
         principals_path = (*store_path, "data_access_principals")
         principals = value(config, principals_path) or []
@@ -379,9 +384,12 @@ def _item_outputs(config: Mapping[str, Any], context: RuleContext) -> list[_Outp
     found: list[_Output] = []
     environment = string(config, context, ("environment",)) or "<env>"
     for path, store, name in _named_items(config, context, "vector_stores"):
-        store_outputs = (
+        store_type = store.get("type") if isinstance(store, dict) else None
+        store_outputs: tuple[str, ...] = (
             outputs.vector_bucket_outputs(name)
-            if isinstance(store, dict) and store.get("type") == S3_VECTORS_STORE
+            if store_type == S3_VECTORS_STORE
+            else ()
+            if store_type == "aurora_postgresql"
             else outputs.collection_outputs(name)
         )
         found += [

@@ -14,11 +14,17 @@ from typing import Any
 
 from bedrock_platform.config.checks import RuleContext, items, string
 from bedrock_platform.config.errors import Issue
-from bedrock_platform.config.messages import did_you_mean, show
+from bedrock_platform.config.messages import did_you_mean, one_of, show
 from bedrock_platform.config.typed import Checked
 from bedrock_platform.spec import s3_vectors as spec
+from bedrock_platform.spec import vector_stores as stores_spec
 
 FIELD_NOT_FOR_TYPE = "{field} does not apply to a vector store of type {type} (only to {other})"
+FIELD_MISSING = "missing required key {field}: a vector store of type {type} needs it"
+AURORA_SHARED = (
+    "vector store {store} is an Aurora table, which knowledge base {first} stores its vectors in already: "
+    "give each knowledge base an aurora_postgresql store of its own (another table)"
+)
 FIELD_NOT_FOR_EXISTING = (
     "{field} does not apply to an existing_collection: it describes a collection the toolkit creates, "
     "and this one is its owner's"
@@ -26,6 +32,14 @@ FIELD_NOT_FOR_EXISTING = (
 COLLECTION_ELSEWHERE = (
     "the collection is in {where}, not in the config's {expected}: a knowledge base uses a collection of "
     "its own Region and account"
+)
+CLUSTER_ELSEWHERE = (
+    "the cluster is in {where}, not in the config's {expected}: a knowledge base uses a cluster of its own "
+    "Region and account"
+)
+SECRET_ELSEWHERE = (
+    "the secret is in {where}, not in the config's {expected}: the knowledge base reads it in its own "
+    "Region and account"
 )
 _COLLECTION_ARN = re.compile(r"^arn:[^:]+:aoss:(?P<region>[^:]+):(?P<account>[0-9]+):collection/")
 S3_VECTORS_REGION = (
@@ -45,25 +59,46 @@ OPENSEARCH = "opensearch_serverless"
 
 
 def vector_store_fields(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
-    """A vector store gives only the keys of its type (standby replicas and networks are OpenSearch
-    Serverless's, distance metrics and vector buckets S3 Vectors')."""
+    """A vector store gives the keys of its type and no other (standby replicas and networks are
+    OpenSearch Serverless's, distance metrics and vector buckets S3 Vectors', the table Aurora's)."""
     issues = []
     for path, store in items(config, ("vector_stores",)):
-        store_type = string(config, context, (*path, "type")) or OPENSEARCH
         if "type" in store and string(config, context, (*path, "type")) is None:
             continue  # a wrong type: the schema said so
-        foreign = (
-            spec.OPENSEARCH_ONLY_FIELDS if store_type == spec.STORE_TYPE else spec.S3_VECTORS_ONLY_FIELDS
-        )
-        other = OPENSEARCH if store_type == spec.STORE_TYPE else spec.STORE_TYPE
-        for field in foreign:
-            if field in store:
-                message = FIELD_NOT_FOR_TYPE.format(field=field, type=show(store_type), other=show(other))
-                issues.append(context.issue(path, message, key=field))
+        store_type = string(config, context, (*path, "type")) or OPENSEARCH
+        allowed = stores_spec.TYPE_FIELDS[store_type]
+        for field in store:
+            if field in ("name", "type") or field in allowed:
+                continue
+            takers = [kind for kind, fields in stores_spec.TYPE_FIELDS.items() if field in fields]
+            message = FIELD_NOT_FOR_TYPE.format(field=field, type=show(store_type), other=one_of(takers))
+            issues.append(context.issue(path, message, key=field))
+        for field in sorted(stores_spec.REQUIRED_FIELDS.get(store_type, ())):
+            if field not in store:
+                issues.append(
+                    context.issue(path, FIELD_MISSING.format(field=show(field), type=show(store_type)))
+                )
         if "existing_collection" in store and store_type == OPENSEARCH:
             for field in spec.EXISTING_COLLECTION_REFUSES:
                 if field in store:
                     issues.append(context.issue(path, FIELD_NOT_FOR_EXISTING.format(field=field), key=field))
+    return issues
+
+
+def aurora_one_knowledge_base(checked: Checked, context: RuleContext) -> list[Issue]:
+    """An Aurora store (one table) holds the vectors of one knowledge base."""
+    aurora = {store.item.name for store in checked.vector_stores if store.item.aurora_postgresql}
+    first: dict[str, str] = {}
+    issues = []
+    for knowledge_base in checked.knowledge_bases:
+        store = knowledge_base.item.vector_store
+        if store not in aurora:
+            continue
+        if store in first:
+            message = AURORA_SHARED.format(store=show(store), first=show(first[store]))
+            issues.append(context.issue(knowledge_base.at("vector_store"), message))
+        else:
+            first[store] = knowledge_base.item.name
     return issues
 
 

@@ -7,7 +7,8 @@ from bedrock_platform.constructs import Guardrail, KnowledgeBase, VectorCollecti
 - Knowledge bases: :class:`VectorCollection` (or an existing one,
   ``VectorCollection.from_collection_attributes``) with a :class:`VectorIndex`, or an Amazon S3
   vector bucket, :class:`S3VectorStore` (or ``S3VectorStore.from_vector_bucket_arn``), with an
-  :class:`S3VectorIndex`; :class:`KnowledgeBase`,
+  :class:`S3VectorIndex`, or a table of an existing Aurora PostgreSQL cluster,
+  :class:`AuroraVectorStore`; :class:`KnowledgeBase`,
   :class:`S3DataSource` with its :class:`Chunking`, on a :class:`DocumentBucket` (server access
   logs to an :class:`AccessLogsBucket`) or any bucket; :class:`DataSourceIngestion` starts an
   ingestion job of a data source on each deploy that creates it or changes its settings.
@@ -39,6 +40,7 @@ Each exposes its identifiers, ``grant_*`` methods for applications (``grant_retr
 Invalid arguments raise :class:`ConstructValidationError`. See docs/constructs.md.
 """
 
+from bedrock_platform.constructs.aurora import AuroraVectorStore
 from bedrock_platform.constructs.bedrock_job import (
     BatchInferenceJob,
     EvaluationJob,
@@ -86,6 +88,7 @@ from bedrock_platform.spec.jobs import EvaluationDataset
 
 __all__ = [
     "AccessLogsBucket",
+    "AuroraVectorStore",
     "BatchInferenceJob",
     "Chunking",
     "CommitmentDuration",

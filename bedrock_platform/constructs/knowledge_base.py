@@ -11,6 +11,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct, IConstruct
 
 from bedrock_platform import permissions
+from bedrock_platform.constructs.aurora import AuroraVectorStore
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.nag import acknowledge_wildcard
 from bedrock_platform.constructs.s3_vectors import S3VectorIndex
@@ -18,7 +19,6 @@ from bedrock_platform.constructs.service_role import bedrock_service_role, found
 from bedrock_platform.constructs.vector_index import VectorIndex
 from bedrock_platform.spec import knowledge_base as knowledge_base_spec
 from bedrock_platform.spec import names as names_spec
-from bedrock_platform.spec import s3_vectors as s3_vectors_spec
 
 _NAME = names_spec.BEDROCK_NAME
 
@@ -97,7 +97,7 @@ class KnowledgeBase(_KnowledgeBaseBase):
         id: str,
         *,
         knowledge_base_name: str,
-        vector_index: VectorIndex | S3VectorIndex,
+        vector_index: VectorIndex | S3VectorIndex | AuroraVectorStore,
         embedding_model_id: str,
         description: str | None = None,
         configure_dimensions: bool = True,
@@ -108,8 +108,8 @@ class KnowledgeBase(_KnowledgeBaseBase):
         :param knowledge_base_name: the name before the fingerprint; with it,
             ``([0-9a-zA-Z][_-]?){1,100}`` (so at most 93 characters, ending with a letter or digit).
         :param vector_index: the index it writes to, in an OpenSearch Serverless collection
-            (:class:`VectorIndex`) or an S3 Vectors bucket (:class:`S3VectorIndex`); its store and
-            dimensions are used.
+            (:class:`VectorIndex`), an S3 Vectors bucket (:class:`S3VectorIndex`) or an Aurora
+            PostgreSQL table (:class:`AuroraVectorStore`); its store and dimensions are used.
         :param embedding_model_id: foundation model id, e.g. ``amazon.titan-embed-text-v2:0``.
         :param description: 1 to 200 characters. Default: none.
         :param configure_dimensions: pass the index's dimensions to the embedding model (for models
@@ -118,15 +118,15 @@ class KnowledgeBase(_KnowledgeBaseBase):
         """
         super().__init__(scope, id)
         dimensions = vector_index.dimensions if configure_dimensions else None
-        if isinstance(vector_index, S3VectorIndex):
-            bucket = vector_index.store.vector_bucket_name
+        if isinstance(vector_index, S3VectorIndex | AuroraVectorStore):
+            container, index, fields, storage_type = vector_index.fingerprint_parts()
             self.fingerprint = knowledge_base_spec.name_fingerprint(
                 embedding_model=embedding_model_id,
                 dimensions=dimensions,
-                collection=None if cdk.Token.is_unresolved(bucket) else bucket,
-                index=vector_index.index_name,
-                fields=s3_vectors_spec.NON_FILTERABLE_METADATA_KEYS,
-                storage=s3_vectors_spec.STORAGE_TYPE,
+                collection=container,
+                index=index,
+                fields=fields,
+                storage=storage_type,
             )
         else:
             collection = vector_index.collection
@@ -173,7 +173,7 @@ class KnowledgeBase(_KnowledgeBaseBase):
             "ListFoundationModels and ListCustomModels (read-only, in the user guide's knowledge base "
             "role) are authorized on no resource type.",
         )
-        if isinstance(vector_index, S3VectorIndex):
+        if isinstance(vector_index, S3VectorIndex | AuroraVectorStore):
             vector_index.grant_knowledge_base(self.role)
             storage = vector_index.storage_configuration()
         else:
@@ -210,7 +210,7 @@ class KnowledgeBase(_KnowledgeBaseBase):
         )
         # Bedrock checks the role's access to the index when it creates the knowledge base. An S3
         # Vectors index it names by its ARN already (a DependsOn would be cfn-lint's W3005).
-        if not isinstance(vector_index, S3VectorIndex):
+        if isinstance(vector_index, VectorIndex):
             self.resource.node.add_dependency(vector_index)
         self.role_policy: IConstruct = self.role.node.find_child("DefaultPolicy")
         """The role's policy (``AWS::IAM::Policy``) that holds its grants, data sources' included."""

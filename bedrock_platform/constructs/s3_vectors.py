@@ -172,9 +172,11 @@ class S3VectorIndex(Construct):
 
     # What a knowledge base asks of its store (constructs/knowledge_base.py).
 
-    def fingerprint_settings(self) -> dict[str, object]:
-        """The create-only settings of the store that a knowledge base's name fingerprint covers."""
-        return {"store": spec.STORAGE_TYPE, "index": self.index_name, "bucket": self.store.vector_bucket_name}
+    def fingerprint_parts(self) -> tuple[str | None, str, tuple[str, ...], str]:
+        """(container, index, fields, storage type) for a knowledge base's name fingerprint."""
+        bucket = self.store.vector_bucket_name
+        container = None if cdk.Token.is_unresolved(bucket) else bucket
+        return container, self.index_name, spec.NON_FILTERABLE_METADATA_KEYS, spec.STORAGE_TYPE
 
     def storage_configuration(self) -> bedrock.CfnKnowledgeBase.StorageConfigurationProperty:
         return bedrock.CfnKnowledgeBase.StorageConfigurationProperty(

@@ -96,17 +96,6 @@ REGIONS: tuple[str, ...] = (
 """The Regions with ``AWS::S3Vectors::VectorBucket``, ``Index`` and ``VectorBucketPolicy`` (cfn-lint
 1.58.0's resource schemas, 2026-10-20; a test compares)."""
 
-OPENSEARCH_ONLY_FIELDS: tuple[str, ...] = (
-    "standby_replicas",
-    "deletion_protection",
-    "network",
-    "allow_public_network",
-    "data_access_principals",
-    "existing_collection",
-)
-"""The keys of a vector store that only an OpenSearch Serverless collection takes."""
-S3_VECTORS_ONLY_FIELDS: tuple[str, ...] = ("distance_metric", "vector_bucket_arn")
-"""The keys of a vector store that only an S3 Vectors store takes."""
 EXISTING_COLLECTION_REFUSES: tuple[str, ...] = (
     "standby_replicas",
     "deletion_protection",

@@ -124,3 +124,26 @@ def index_fingerprint(
         "control_plane": control_plane,
     }
     return hashlib.sha256(json.dumps(fixed, sort_keys=True).encode()).hexdigest()[:6]
+
+
+STORE_TYPES: tuple[str, ...] = ("opensearch_serverless", "s3_vectors", "aurora_postgresql")
+"""``vector_stores[].type``: the first is the default."""
+TYPE_FIELDS: dict[str, frozenset[str]] = {
+    "opensearch_serverless": frozenset(
+        {
+            "standby_replicas",
+            "deletion_protection",
+            "encryption",
+            "network",
+            "allow_public_network",
+            "data_access_principals",
+            "existing_collection",
+        }
+    ),
+    "s3_vectors": frozenset({"encryption", "distance_metric", "vector_bucket_arn"}),
+    "aurora_postgresql": frozenset({"aurora"}),
+}
+"""The keys of a vector store each type takes, besides ``name`` and ``type`` (the schema lists their
+union; rule vector-store-fields holds each store to its type's)."""
+REQUIRED_FIELDS: dict[str, frozenset[str]] = {"aurora_postgresql": frozenset({"aurora"})}
+"""The keys a type needs besides ``name``."""

@@ -35,6 +35,7 @@ from bedrock_platform.constructs import (
     VectorCollection,
     VectorIndex,
 )
+from bedrock_platform.constructs.aurora import AuroraVectorStore
 from bedrock_platform.constructs.encryption import stack_key
 from bedrock_platform.constructs.s3_vectors import IS3VectorStore, S3VectorIndex, S3VectorStore
 from bedrock_platform.spec.s3_vectors import index_base, vector_bucket_name
@@ -113,8 +114,24 @@ class KnowledgeBasesHost(PlatformStack):
     def _knowledge_base(self, kb: KnowledgeBaseConfig) -> None:
         scope = Construct(self, item_id("KnowledgeBase", kb.name))
         store = self.config.vector_store(kb.vector_store)
-        index: VectorIndex | S3VectorIndex
-        if store.s3_vectors:
+        index: VectorIndex | S3VectorIndex | AuroraVectorStore
+        if store.aurora_postgresql:
+            assert store.aurora is not None, "validated: an Aurora store has its table"
+            aurora = store.aurora
+            index = AuroraVectorStore(
+                cluster_arn=aurora["cluster_arn"],
+                secret_arn=aurora["secret_arn"],
+                database=aurora["database"],
+                table=aurora["table"],
+                dimensions=kb.dimensions,
+                fields=aurora.get("fields"),
+                secret_key=(
+                    kms.Key.from_key_arn(scope, "SecretKey", aurora["secret_kms_key_arn"])
+                    if "secret_kms_key_arn" in aurora
+                    else None
+                ),
+            )
+        elif store.s3_vectors:
             index = S3VectorIndex(
                 scope,
                 "Index",
@@ -238,6 +255,8 @@ class KnowledgeStack(KnowledgeBasesHost):
         self.collections: dict[str, IVectorCollection] = {}
         elsewhere = {kb.vector_store for kb in config.knowledge_bases if kb.stack != 1}
         for store in config.vector_stores:
+            if store.aurora_postgresql:
+                continue  # nothing to create: each knowledge base names its table
             if store.s3_vectors:
                 with building("VectorBucket", store.name):
                     self._s3_vector_bucket(store.name)
@@ -369,7 +388,7 @@ class KnowledgeBasesStack(KnowledgeBasesHost):
         used = {kb.vector_store for kb in self.placed}
         environment = config.environment
         for store in config.vector_stores:
-            if store.name not in used or store.s3_vectors:
+            if store.name not in used or store.type != "opensearch_serverless":
                 continue  # an S3 Vectors store is imported by its ARN: s3_vector_store
             name = store.existing_collection_name or collection_name(
                 config.prefixed(store.name),

@@ -44,6 +44,13 @@ S3_VECTORS_ACTIONS = (
     "s3vectors:DeleteVectors",
     "s3vectors:QueryVectors",
 )
+KB_AURORA = (
+    f"{KB_ROLE} > (Facultatif) Autorisations d'accès à votre cluster de bases de données Amazon Aurora"
+)
+KB_SECRET = (
+    f"{KB_ROLE} > (Facultatif) Autorisations d'accès à une base de données vectorielle configurée avec un "
+    "AWS Secrets Manager secret"
+)
 KB_S3_KMS = (
     "Autorisations pour déchiffrer votre AWS KMS clé pour vos sources de données dans Amazon S3 "
     "(decrypt the KMS key of S3 data sources)"
@@ -174,6 +181,19 @@ def knowledge_base_needs(assembly: Assembly) -> Iterator[Need]:
             index = vectors.get("IndexArn") or f"{vectors['VectorBucketArn']}/index/{vectors['IndexName']}"
             for action in S3_VECTORS_ACTIONS:
                 yield Need("identity", stack.name, role, Request(action, index), KB_S3_VECTORS)
+        rds = storage.get("RdsConfiguration")
+        if rds:
+            cluster = rds["ResourceArn"]
+            for action in (
+                "rds:DescribeDBClusters",
+                "rds-data:BatchExecuteStatement",
+                "rds-data:ExecuteStatement",
+            ):
+                yield Need("identity", stack.name, role, Request(action, cluster), KB_AURORA)
+            secret = rds["CredentialsSecretArn"]
+            yield Need(
+                "identity", stack.name, role, Request("secretsmanager:GetSecretValue", secret), KB_SECRET
+            )
         serverless = storage.get("OpensearchServerlessConfiguration")
         if serverless:
             collection = serverless["CollectionArn"]

@@ -80,3 +80,64 @@ def test_retention_periods_are_cloudformations_and_the_schemas() -> None:
     assert retention["enum"] == list(logging.RETENTION_DAYS)
     assert f"Default: {logging.DEFAULT_RETENTION_DAYS}." in retention["description"]
     assert logging.DEFAULT_RETENTION_DAYS in logging.RETENTION_DAYS
+
+
+def test_each_store_types_fields_are_the_schemas() -> None:
+    """spec/vector_stores.py says which keys each type takes (rule vector-store-fields reads it); the
+    schema lists their union, and the types in its enum."""
+    from bedrock_platform.config.schema import load_schema
+    from bedrock_platform.spec.vector_stores import REQUIRED_FIELDS, STORE_TYPES, TYPE_FIELDS
+
+    store = load_schema()["$defs"]["vector_store"]["properties"]
+    assert store["type"]["enum"] == list(STORE_TYPES) == list(TYPE_FIELDS)
+    assert set(store) - {"name", "type"} == set().union(*TYPE_FIELDS.values())
+    assert all(required <= TYPE_FIELDS[kind] for kind, required in REQUIRED_FIELDS.items())
+
+
+def test_s3_vectors_facts_are_cloudformations() -> None:
+    from bedrock_platform.spec import s3_vectors
+
+    index = resource_schema(s3_vectors.INDEX_TYPE)
+    definitions = index["definitions"]
+    assert definitions["DataType"]["enum"] == [s3_vectors.DATA_TYPE]
+    assert tuple(definitions["DistanceMetric"]["enum"]) == s3_vectors.DISTANCE_METRICS
+    assert definitions["Dimension"]["maximum"] == s3_vectors.MAX_DIMENSIONS
+    assert (
+        definitions["IndexName"]["minLength"],
+        definitions["IndexName"]["maxLength"],
+    ) == s3_vectors.NAME_LIMITS
+    keys = definitions["MetadataConfiguration"]["properties"]["NonFilterableMetadataKeys"]
+    assert len(s3_vectors.NON_FILTERABLE_METADATA_KEYS) <= keys.get("maxItems", 10)
+    assert "/properties/Dimension" in index["createOnlyProperties"]
+
+
+def test_aurora_patterns_are_the_knowledge_bases() -> None:
+    """spec/aurora.py's patterns (which name the Region and account, for rule existing-stores-here)
+    accept and refuse what CloudFormation's do."""
+    import re
+
+    from bedrock_platform.spec import aurora
+
+    rds = resource_schema("AWS::Bedrock::KnowledgeBase")["definitions"]["RdsConfiguration"]["properties"]
+    samples = {
+        "ResourceArn": (
+            aurora.CLUSTER_ARN,
+            [
+                "arn:aws:rds:us-east-1:111111111111:cluster:knowledge-pg",
+                "arn:aws:rds:us-east-1:111111111111:db:knowledge-pg",
+                "arn:aws:rds:us-east-1:1111:cluster:pg",
+            ],
+        ),
+        "CredentialsSecretArn": (
+            aurora.SECRET_ARN,
+            [
+                "arn:aws:secretsmanager:us-east-1:111111111111:secret:knowledge-pg-a1B2c3",
+                "arn:aws:kms:us-east-1:111111111111:key/0a1b2c3d",
+                "arn:aws:secretsmanager:us-east-1:111111111111:key:x",
+            ],
+        ),
+    }
+    for prop, (ours, values) in samples.items():
+        theirs = re.compile(rds[prop]["pattern"])
+        assert [bool(ours.match(v)) for v in values] == [bool(theirs.match(v)) for v in values], prop
+    assert rds["DatabaseName"]["maxLength"] == rds["TableName"]["maxLength"] == aurora.NAME_MAX
