@@ -62,9 +62,9 @@ TABLE_KNOWLEDGE_BASE = (-1, 0)
 EXISTING_COLLECTION = (1, 1)
 """A vector store on an existing collection: the toolkit's data access policy on it, and its endpoint
 output."""
-VECTOR_BUCKET = (1, 1)
-"""An S3 Vectors store whose vector bucket the toolkit creates: the bucket, and its ARN output (its
-indexes are counted with their knowledge bases, as a collection's indexes are)."""
+VECTOR_BUCKET = (2, 1)
+"""An S3 Vectors store whose vector bucket the toolkit creates: the bucket, its policy, and its ARN
+output (its indexes are counted with their knowledge bases, as a collection's indexes are)."""
 EXISTING_VECTOR_BUCKET = (0, 1)
 """An S3 Vectors store on an existing vector bucket: its ARN output only."""
 STACK_KEY = (1, 0)

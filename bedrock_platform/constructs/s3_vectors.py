@@ -35,7 +35,8 @@ class IS3VectorStore(Protocol):
 
 
 class S3VectorStore(Construct):
-    """A vector bucket, encrypted with SSE-S3 or a customer managed key.
+    """A vector bucket, encrypted with SSE-S3 or a customer managed key, whose policy admits no
+    principal of another account (:func:`account_only_policy`).
 
     Its AWS name is ``<vector_bucket_name>-<6 hex digits>`` over its encryption (create-only). It is
     retained when it leaves the stack (but not when the stack's first create fails) unless
@@ -81,6 +82,12 @@ class S3VectorStore(Construct):
             ),
         )
         self.resource.apply_removal_policy(removal_policy)
+        self.policy = s3vectors.CfnVectorBucketPolicy(
+            self,
+            "Policy",
+            vector_bucket_arn=self.resource.attr_vector_bucket_arn,
+            policy=account_only_policy(cdk.Stack.of(self).account, self.resource.attr_vector_bucket_arn),
+        )
         self.vector_bucket_name = name
         self.vector_bucket_arn = self.resource.attr_vector_bucket_arn
         self.encryption_key = encryption_key
@@ -93,6 +100,28 @@ class S3VectorStore(Construct):
         (``arn:aws:s3vectors:<region>:<account>:bucket/<name>``); ``encryption_key`` is its customer
         managed key, if it has one."""
         return _ImportedS3VectorStore(scope, id, vector_bucket_arn, encryption_key)
+
+
+def account_only_policy(account: str, vector_bucket_arn: str) -> dict[str, object]:
+    """A vector bucket policy that admits no principal of another account, nor an anonymous one: what
+    needs the bucket (the knowledge base roles, the deployment creating indexes) is the account's
+    own, and an AWS service acting for itself (none today) is left to its own authorization."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "OnlyThisAccount",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3vectors:*",
+                "Resource": [vector_bucket_arn, f"{vector_bucket_arn}/index/*"],
+                "Condition": {
+                    "StringNotEqualsIfExists": {"aws:PrincipalAccount": account},
+                    "Bool": {"aws:PrincipalIsAWSService": "false"},
+                },
+            }
+        ],
+    }
 
 
 class _ImportedS3VectorStore(Construct):

@@ -103,7 +103,7 @@ class Need:
     section: str
     target: str = ""
     """The bucket name of a ``bucket`` need, the key ARN of a ``key`` need, the collection name of a
-    ``data-access`` need."""
+    ``data-access`` need, the vector bucket ARN of a ``vector-bucket`` need (its policy must not deny)."""
     permissions: tuple[str, ...] = field(default=())
 
 
@@ -179,8 +179,13 @@ def knowledge_base_needs(assembly: Assembly) -> Iterator[Need]:
         vectors = storage.get("S3VectorsConfiguration")
         if vectors:
             index = vectors.get("IndexArn") or f"{vectors['VectorBucketArn']}/index/{vectors['IndexName']}"
+            bucket = index.split("/index/")[0]
+            # The role's own account calls, not as an AWS service: what the bucket's policy sees.
+            caller = {"aws:PrincipalAccount": stack.account, "aws:PrincipalIsAWSService": "false"}
             for action in S3_VECTORS_ACTIONS:
                 yield Need("identity", stack.name, role, Request(action, index), KB_S3_VECTORS)
+                request = Request(action, index, caller)
+                yield Need("vector-bucket", stack.name, role, request, KB_S3_VECTORS, target=bucket)
         rds = storage.get("RdsConfiguration")
         if rds:
             cluster = rds["ResourceArn"]
@@ -455,6 +460,18 @@ def _created_key(assembly: Assembly, key_arn: str) -> tuple[Stack, dict[str, Any
 
 def allowed(assembly: Assembly, need: Need) -> bool:
     """Whether the synthesized policies allow the need."""
+    if need.kind == "vector-bucket":
+        # Not denied by the bucket's policy (identity policies allow it: the need beside it).
+        for stack, _, resource in assembly.resources():
+            if resource["Type"] != "AWS::S3Vectors::VectorBucketPolicy":
+                continue
+            properties = assembly.resolve(stack.name, resource["Properties"])
+            if properties.get("VectorBucketArn") != need.target:
+                continue
+            denies = [s for s in as_list(properties["Policy"]["Statement"]) if s.get("Effect") == "Deny"]
+            if any(statement_applies(statement, need.request) for statement in denies):
+                return False
+        return True
     if need.kind == "key":
         created = _created_key(assembly, need.target)
         if created is None:
@@ -572,3 +589,24 @@ def test_bedrock_may_encrypt_invocation_logs_with_a_key_the_stack_creates(
         target=need.target,
     )
     assert not allowed(prod, foreign)
+
+
+def test_a_vector_bucket_admits_its_knowledge_bases_and_no_other_account(
+    assemblies: dict[str, Assembly],
+) -> None:
+    """dev's vector bucket policy denies nothing its knowledge base role does, and denies the same
+    requests from another account (the check itself)."""
+    dev = assemblies["config/dev"]
+    needs = [need for need in knowledge_base_needs(dev) if need.kind == "vector-bucket"]
+    assert needs and all(allowed(dev, need) for need in needs)
+    need = needs[0]
+    foreign = {**need.request.context, "aws:PrincipalAccount": "999999999999"}
+    other = Need(
+        "vector-bucket",
+        need.stack,
+        need.principal,
+        Request(need.request.action, need.request.resource, foreign),
+        need.section,
+        target=need.target,
+    )
+    assert not allowed(dev, other)
