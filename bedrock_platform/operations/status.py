@@ -37,13 +37,14 @@ from bedrock_platform.operations.discovery import (
     read_parameters,
 )
 from bedrock_platform.spec import s3_vectors as s3_vectors_spec
+from bedrock_platform.spec.vector_stores import collection_name
 
 COLUMNS = ("KIND", "NAME", "STATE", "DETAILS")
 NOT_DEPLOYED = "not deployed"
 NOT_FOUND = "not found"
 ERROR = "error"
 NEVER_INGESTED = "no ingestion job yet"
-NOT_FOUND_CODES = frozenset({"ResourceNotFoundException", "NotFoundException"})
+NOT_FOUND_CODES = frozenset({"ResourceNotFoundException", "NotFoundException", "DBClusterNotFoundFault"})
 LEGACY = "LEGACY"
 LEGACY_WARNING = (
     "warning: {name} is Legacy{since}: no new provisioned throughput can be bought for it{end}; "
@@ -74,7 +75,9 @@ def status(config: PlatformConfig, clients: Clients, out: TextIO) -> int:
 def collect_rows(config: PlatformConfig, clients: Clients, found: Parameters) -> Iterator[Row]:
     """The rows of every declared resource, in config order."""
     environment = config.environment
+    yield from _collection_rows(config, clients)
     yield from _vector_bucket_rows(config, clients)
+    yield from _aurora_rows(config, clients)
     for knowledge_base in config.knowledge_bases:
         yield from _knowledge_base_rows(environment, knowledge_base, clients("bedrock-agent"), found)
     for guardrail in config.guardrails:
@@ -156,6 +159,51 @@ def _guardrail_rows(environment: str, guardrail: Guardrail, bedrock: Any, found:
             yield _row(
                 "guardrail-version", name, version, partial(_read_version, bedrock, guardrail_id, latest)
             )
+
+
+def _collection_rows(config: PlatformConfig, clients: Clients) -> Iterator[Row]:
+    """Each OpenSearch Serverless store's collection, by the name the stack gives it (or the existing
+    one's), with its status."""
+    for store in config.vector_stores:
+        if store.type != "opensearch_serverless":
+            continue
+        name = store.existing_collection_name or collection_name(
+            config.prefixed(store.name),
+            standby_replicas=store.standby_replicas,
+            kms_key_arn=store.kms_key_arn,
+        )
+        yield _row("collection", store.name, name, partial(_read_collection, clients("opensearchserverless")))
+
+
+def _read_collection(client: Any, name: str) -> tuple[str, str]:
+    found = client.batch_get_collection(names=[name]).get("collectionDetails", [])
+    if not found:
+        return NOT_FOUND, name
+    collection = found[0]
+    replicas = collection.get("standbyReplicas")
+    return str(collection.get("status", "")), _joined(
+        name, f"standby replicas {replicas}" if replicas else ""
+    )
+
+
+def _aurora_rows(config: PlatformConfig, clients: Clients) -> Iterator[Row]:
+    """Each Aurora store's cluster, with its status and whether its Data API (which Bedrock uses) is on."""
+    for store in config.vector_stores:
+        if store.aurora is None:
+            continue
+        yield _row(
+            "aurora-cluster", store.name, store.aurora["cluster_arn"], partial(_read_cluster, clients("rds"))
+        )
+
+
+def _read_cluster(client: Any, arn: str) -> tuple[str, str]:
+    (cluster,) = client.describe_db_clusters(DBClusterIdentifier=arn)["DBClusters"]
+    data_api = (
+        "Data API on"
+        if cluster.get("HttpEndpointEnabled")
+        else "Data API OFF: Bedrock cannot reach the table"
+    )
+    return str(cluster.get("Status", "")), _joined(str(cluster.get("DBClusterIdentifier", "")), data_api)
 
 
 def _vector_bucket_rows(config: PlatformConfig, clients: Clients) -> Iterator[Row]:

@@ -26,7 +26,16 @@ CONFIG_FILE = HERE / "environment.yaml"
 a throughput, an evaluation job and a batch inference job."""
 ENV = "test"
 REGION = "us-east-1"
-SERVICES = ("ssm", "bedrock", "bedrock-agent", "bedrock-runtime", "bedrock-agent-runtime", "s3vectors")
+SERVICES = (
+    "ssm",
+    "bedrock",
+    "bedrock-agent",
+    "bedrock-runtime",
+    "bedrock-agent-runtime",
+    "s3vectors",
+    "opensearchserverless",
+    "rds",
+)
 
 KB_ID = "KBPRODDOCS"
 TICKETS_KB_ID = "KBTICKETS1"
@@ -168,3 +177,18 @@ def ingestion_job(
 def json_body(data: Mapping[str, Any]) -> bytes:
     """A request body as the smoke command sends it."""
     return json.dumps(data, separators=(",", ":")).encode()
+
+
+def collection_name() -> str:
+    """The AWS name of the test environment's collection (docs), as its knowledge stack names it."""
+    from bedrock_platform.spec.vector_stores import collection_name as named
+
+    store = environment_config().vector_store("docs")
+    return named("test-docs", standby_replicas=store.standby_replicas, kms_key_arn=store.kms_key_arn)
+
+
+def expect_collection(aws: Aws, status: str | None = "ACTIVE") -> None:
+    """The status read of the test environment's collection: ``status``, or none found (None)."""
+    name = collection_name()
+    details = [] if status is None else [{"name": name, "status": status, "standbyReplicas": "DISABLED"}]
+    aws.expect("opensearchserverless", "batch_get_collection", {"collectionDetails": details}, names=[name])

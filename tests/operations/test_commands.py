@@ -21,6 +21,7 @@ from tests.operations.stubs import (
     RESOLVED_ID,
     TICKETS_KB_ID,
     Aws,
+    expect_collection,
     ingestion_job,
     statistics,
 )
@@ -89,13 +90,14 @@ def test_status_prints_its_table_to_stdout(aws: Aws, capsys: pytest.CaptureFixtu
     model = "amazon.titan-embed-text-v2:0"  # the lifecycle of the catalogued model it uses
     details = {"modelArn": f"arn:aws:bedrock:us-east-1::foundation-model/{model}", "modelId": model}
     aws.expect("bedrock", "get_foundation_model", {"modelDetails": details}, modelIdentifier=model)
+    expect_collection(aws)
 
     code = run(parse("status", CONFIG), client_factory=aws.factory)
 
     output = capsys.readouterr()
     assert code == 0
     assert output.out.splitlines()[0].split() == ["KIND", "NAME", "STATE", "DETAILS"]
-    assert len(output.out.splitlines()) == 13
+    assert len(output.out.splitlines()) == 14  # the header, the collection and 12 more
     assert output.err == ""
 
 

@@ -21,7 +21,9 @@ from tests.operations.stubs import (
     THROUGHPUT_ARN,
     TICKETS_KB_ID,
     Aws,
+    collection_name,
     environment_config,
+    expect_collection,
     ingestion_job,
     statistics,
 )
@@ -236,6 +238,7 @@ def run_status(aws: Aws) -> tuple[int, str]:
 
 def test_every_declared_resource_with_its_live_state(aws: Aws) -> None:
     aws.parameters(DEPLOYED)  # 13 names: two calls
+    expect_collection(aws)
     expect_knowledge(aws)
     aws.expect("bedrock", "get_guardrail", guardrail(), guardrailIdentifier=GUARDRAIL_ID)
     aws.expect(
@@ -274,6 +277,7 @@ def test_every_declared_resource_with_its_live_state(aws: Aws) -> None:
     assert code == 0
     assert table.splitlines() == [
         "KIND               NAME                          STATE       DETAILS",
+        "collection         docs                          ACTIVE      test-docs-6c7c28; standby replicas DISABLED",
         "knowledge-base     product-docs                  ACTIVE      id KBPRODDOCS",
         "data-source        product-docs/manuals          AVAILABLE   last ingestion COMPLETE at"
         " 2026-11-21 10:30 UTC: 120 scanned, 118 indexed (100 new, 18 modified), 2 deleted, 0 failed",
@@ -306,12 +310,14 @@ def cells(table: str) -> list[tuple[str, ...]]:
 
 def test_nothing_deployed_is_shown_as_such_and_only_the_models_are_read(aws: Aws) -> None:
     aws.parameters(DEPLOYED, values={})
+    expect_collection(aws, None)
     expect_models(aws)
 
     code, table = run_status(aws)
 
     assert code == 0
     assert cells(table) == [
+        ("collection", "docs", "not found", collection_name()),
         ("knowledge-base", "product-docs", "not deployed", ""),
         ("data-source", "product-docs/manuals", "not deployed", ""),
         ("data-source", "product-docs/faq", "not deployed", ""),
@@ -334,6 +340,7 @@ def test_a_refused_call_is_shown_in_its_row_and_the_command_exits_1(aws: Aws) ->
         if "/guardrails/default/versions/" not in name and "/evaluation-jobs/" not in name
     }
     aws.parameters(DEPLOYED, partly)
+    expect_collection(aws)
     aws.fail(
         "bedrock-agent",
         "get_knowledge_base",
@@ -411,6 +418,7 @@ def test_a_refused_call_is_shown_in_its_row_and_the_command_exits_1(aws: Aws) ->
 
     assert code == 1
     assert cells(table) == [
+        ("collection", "docs", "ACTIVE", f"{collection_name()}; standby replicas DISABLED"),
         (
             "knowledge-base",
             "product-docs",
@@ -470,6 +478,7 @@ def test_the_table_aligns_every_column_but_the_last() -> None:
 def test_a_legacy_model_is_warned_about_with_its_dates_and_what_uses_it(aws: Aws) -> None:
     """Finding 5 of issue 16: the live lifecycle (GetFoundationModel ``modelLifecycle.status``)."""
     aws.parameters(DEPLOYED, values={})
+    expect_collection(aws)
     expect_models(aws, "LEGACY", legacyTime=NOW, endOfLifeTime=LATER)
 
     code, table = run_status(aws)
@@ -601,4 +610,37 @@ def test_an_s3_vectors_store_shows_its_bucket_and_each_index(aws: Aws, tmp_path:
             "NotFoundException: The specified index could not be found",
         ),
         ("knowledge-base", "handbook", "not deployed", ""),
+    ]
+
+
+AURORA_CONFIG = """\
+environment: dev
+account: "111111111111"
+region: us-east-1
+vector_stores:
+  - name: pg
+    type: aurora_postgresql
+    aurora:
+      cluster_arn: arn:aws:rds:us-east-1:111111111111:cluster:knowledge-pg
+      secret_arn: arn:aws:secretsmanager:us-east-1:111111111111:secret:knowledge-pg-a1B2c3
+      database: postgres
+      table: bedrock_integration.bedrock_kb
+"""
+
+
+def test_an_aurora_store_shows_its_cluster_and_whether_its_data_api_is_on(aws: Aws, tmp_path: Any) -> None:
+    """Bedrock reaches the table through the RDS Data API: a cluster without it is flagged."""
+    from bedrock_platform.config import load_config
+
+    path = tmp_path / "dev.yaml"
+    path.write_text(AURORA_CONFIG, encoding="utf-8")
+    arn = "arn:aws:rds:us-east-1:111111111111:cluster:knowledge-pg"
+    aws.parameters([], values={})
+    cluster = {"DBClusterIdentifier": "knowledge-pg", "Status": "available", "HttpEndpointEnabled": False}
+    aws.expect("rds", "describe_db_clusters", {"DBClusters": [cluster]}, DBClusterIdentifier=arn)
+
+    out = io.StringIO()
+    assert status(load_config(str(path)), aws.session(), out) == 0
+    assert cells(out.getvalue()) == [
+        ("aurora-cluster", "pg", "available", "knowledge-pg; Data API OFF: Bedrock cannot reach the table")
     ]
