@@ -34,7 +34,6 @@ def log_group_key(
     :param removal_policy: the log group's: events encrypted with a deleted key cannot be read.
         Default: ``RETAIN``.
     """
-    stack = cdk.Stack.of(scope)
     key = kms.Key(
         scope,
         id,
@@ -43,22 +42,31 @@ def log_group_key(
         removal_policy=removal_policy,
     )
     _grants_for_aws_resources_only(key)
+    _let_cloudwatch_logs_use(key, sid="CloudWatchLogsOfThisLogGroup", log_groups=log_group_name)
+    return key
+
+
+def _let_cloudwatch_logs_use(key: kms.Key, *, sid: str, log_groups: str) -> None:
+    """Let CloudWatch Logs of the stack's Region use ``key`` for the log groups named ``log_groups``
+    (a name, or ``*``), and only for them: the ``aws:logs:arn`` encryption context (CloudWatch Logs
+    user guide, "Encrypt log data in CloudWatch Logs using AWS KMS")."""
+    stack = cdk.Stack.of(key)
     log_group_arn = stack.format_arn(
         service="logs",
         resource="log-group",
-        resource_name=log_group_name,
+        resource_name=log_groups,
         arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
     )
+    operator = "ArnLike" if "*" in log_groups else "ArnEquals"
     key.add_to_resource_policy(
         iam.PolicyStatement(
-            sid="CloudWatchLogsOfThisLogGroup",
+            sid=sid,
             principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
             actions=list(permissions.KMS_LOG_GROUP_ACTIONS),
             resources=["*"],
-            conditions={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
+            conditions={operator: {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
         )
     )
-    return key
 
 
 def _grants_for_aws_resources_only(key: kms.Key) -> None:
@@ -111,26 +119,9 @@ def stack_key(scope: Construct) -> kms.Key | None:
         removal_policy=cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     )
     _grants_for_aws_resources_only(key)
-    key.add_to_resource_policy(
-        iam.PolicyStatement(
-            sid="CloudWatchLogsOfThisAccount",
-            principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
-            actions=list(permissions.KMS_LOG_GROUP_ACTIONS),
-            resources=["*"],
-            conditions={
-                "ArnLike": {
-                    "kms:EncryptionContext:aws:logs:arn": stack.format_arn(
-                        service="logs",
-                        resource="log-group",
-                        # The stack's log groups have no fixed name: CloudFormation generates one, in
-                        # a form it does not document, so any log group of the account and Region.
-                        resource_name="*",
-                        arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
-                    )
-                }
-            },
-        )
-    )
+    # The stack's log groups have no fixed name: CloudFormation generates one, in a form it does not
+    # document, so any log group of the account and Region.
+    _let_cloudwatch_logs_use(key, sid="CloudWatchLogsOfThisAccount", log_groups="*")
     return key
 
 

@@ -17,6 +17,7 @@ from tests.deploy_proof.assembly import Assembly
 from tests.deploy_proof.conftest import ASSEMBLIES
 from tests.deploy_proof.iam import Request, as_list, decide
 from tests.deploy_proof.simulate import role_statements
+from tests.deploy_proof.test_service_roles import _service_statements
 
 LAMBDA_VPC = (
     "Lambda developer guide, 'Giving Lambda functions access to resources in an Amazon VPC': the "
@@ -123,18 +124,6 @@ def _key_policy(assembly: Assembly, key_arn: str) -> list[dict[str, Any]]:
         if resource["Type"] == "AWS::KMS::Key" and assembly.get_att(stack, logical_id, "Arn") == key_arn:
             return as_list(assembly.resolve(stack.name, resource["Properties"]["KeyPolicy"])["Statement"])
     raise AssertionError(f"no key {key_arn} in the assembly")
-
-
-def _service_statements(statements: list[dict[str, Any]], service: str) -> list[dict[str, Any]]:
-    """The statements that apply to a service principal: its own, and every Deny for everyone."""
-
-    def applies(statement: dict[str, Any]) -> bool:
-        principal = statement.get("Principal", {})
-        if statement.get("Effect") == "Deny":
-            return principal == "*" or (isinstance(principal, dict) and "*" in as_list(principal.get("AWS")))
-        return isinstance(principal, dict) and service in as_list(principal.get("Service"))
-
-    return [statement for statement in statements if applies(statement)]
 
 
 def allowed(assembly: Assembly, need: Need) -> bool:

@@ -277,7 +277,8 @@ def test_every_declared_resource_with_its_live_state(aws: Aws) -> None:
     assert code == 0
     assert table.splitlines() == [
         "KIND               NAME                          STATE       DETAILS",
-        "collection         docs                          ACTIVE      test-docs-6c7c28; standby replicas DISABLED",
+        "collection         docs                          ACTIVE      test-docs-6c7c28; standby replicas"
+        " DISABLED",
         "knowledge-base     product-docs                  ACTIVE      id KBPRODDOCS",
         "data-source        product-docs/manuals          AVAILABLE   last ingestion COMPLETE at"
         " 2026-11-21 10:30 UTC: 120 scanned, 118 indexed (100 new, 18 modified), 2 deleted, 0 failed",
