@@ -177,6 +177,8 @@ class VectorStore:
     """s3_vectors: the indexes' distance metric. Default: cosine."""
     vector_bucket_arn: str | None = None
     """s3_vectors: an existing vector bucket. Default: None (the toolkit creates one)."""
+    index_arn: str | None = None
+    """s3_vectors: an existing index, for one knowledge base. Default: None (an index per knowledge base)."""
     existing_collection_arn: str | None = None
     """opensearch_serverless: an existing collection's ARN. Default: None (the toolkit creates one)."""
     existing_collection_name: str | None = None
@@ -534,6 +536,7 @@ def build_vector_store(raw: Mapping[str, Any], is_prod: bool) -> VectorStore:
         type=raw.get("type", "opensearch_serverless"),
         distance_metric=raw.get("distance_metric", s3_vectors_spec.DEFAULT_DISTANCE_METRIC),
         vector_bucket_arn=raw.get("vector_bucket_arn"),
+        index_arn=raw.get("index_arn"),
         existing_collection_arn=raw.get("existing_collection", {}).get("arn"),
         existing_collection_name=raw.get("existing_collection", {}).get("name"),
         existing_collection_private=raw.get("existing_collection", {}).get("private", False),

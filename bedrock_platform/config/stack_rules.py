@@ -205,7 +205,9 @@ def knowledge_stack_sizes_of(
         vector_buckets={
             str(store["name"]): "vector_bucket_arn" not in store
             for _, store in items(config, ("vector_stores",))
-            if store.get("type") == S3_VECTORS_STORE and isinstance(store.get("name"), str)
+            if store.get("type") == S3_VECTORS_STORE
+            and "index_arn" not in store
+            and isinstance(store.get("name"), str)
         },
         existing_collections={
             str(store["name"])
@@ -215,7 +217,8 @@ def knowledge_stack_sizes_of(
         tables={
             str(store["name"])
             for _, store in items(config, ("vector_stores",))
-            if store.get("type") == "aurora_postgresql" and isinstance(store.get("name"), str)
+            if (store.get("type") == "aurora_postgresql" or "index_arn" in store)
+            and isinstance(store.get("name"), str)
         },
     )
 
@@ -385,11 +388,12 @@ def _item_outputs(config: Mapping[str, Any], context: RuleContext) -> list[_Outp
     environment = string(config, context, ("environment",)) or "<env>"
     for path, store, name in _named_items(config, context, "vector_stores"):
         store_type = store.get("type") if isinstance(store, dict) else None
+        existing_index = isinstance(store, dict) and "index_arn" in store
         store_outputs: tuple[str, ...] = (
-            outputs.vector_bucket_outputs(name)
+            ()
+            if store_type == "aurora_postgresql" or existing_index
+            else outputs.vector_bucket_outputs(name)
             if store_type == S3_VECTORS_STORE
-            else ()
-            if store_type == "aurora_postgresql"
             else outputs.collection_outputs(name)
         )
         found += [

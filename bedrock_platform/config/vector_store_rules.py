@@ -20,10 +20,14 @@ from bedrock_platform.spec import s3_vectors as spec
 from bedrock_platform.spec import vector_stores as stores_spec
 
 FIELD_NOT_FOR_TYPE = "{field} does not apply to a vector store of type {type} (only to {other})"
+FIELD_NOT_FOR_INDEX = (
+    "{field} does not apply beside index_arn: the existing index has its own settings, and its bucket is "
+    "in its ARN"
+)
 FIELD_MISSING = "missing required key {field}: a vector store of type {type} needs it"
 AURORA_SHARED = (
-    "vector store {store} is an Aurora table, which knowledge base {first} stores its vectors in already: "
-    "give each knowledge base an aurora_postgresql store of its own (another table)"
+    "vector store {store} is one table or index, which knowledge base {first} stores its vectors in "
+    "already: give each knowledge base a store of its own (another table or index)"
 )
 FIELD_NOT_FOR_EXISTING = (
     "{field} does not apply to an existing_collection: it describes a collection the toolkit creates, "
@@ -78,6 +82,10 @@ def vector_store_fields(config: Mapping[str, Any], context: RuleContext) -> list
                 issues.append(
                     context.issue(path, FIELD_MISSING.format(field=show(field), type=show(store_type)))
                 )
+        if "index_arn" in store and store_type == spec.STORE_TYPE:
+            for field in spec.EXISTING_INDEX_REFUSES:
+                if field in store:
+                    issues.append(context.issue(path, FIELD_NOT_FOR_INDEX.format(field=field), key=field))
         if "existing_collection" in store and store_type == OPENSEARCH:
             for field in spec.EXISTING_COLLECTION_REFUSES:
                 if field in store:
@@ -85,9 +93,14 @@ def vector_store_fields(config: Mapping[str, Any], context: RuleContext) -> list
     return issues
 
 
-def aurora_one_knowledge_base(checked: Checked, context: RuleContext) -> list[Issue]:
-    """An Aurora store (one table) holds the vectors of one knowledge base."""
-    aurora = {store.item.name for store in checked.vector_stores if store.item.aurora_postgresql}
+def one_knowledge_base_per_table(checked: Checked, context: RuleContext) -> list[Issue]:
+    """An Aurora store (one table) or an existing S3 Vectors index holds the vectors of one knowledge
+    base."""
+    aurora = {
+        store.item.name
+        for store in checked.vector_stores
+        if store.item.aurora_postgresql or store.item.index_arn is not None
+    }
     first: dict[str, str] = {}
     issues = []
     for knowledge_base in checked.knowledge_bases:
@@ -119,9 +132,18 @@ def s3_vectors_names(checked: Checked, context: RuleContext) -> list[Issue]:
     (``<knowledge base name>-<6 hex digits>``) fit S3 Vectors' name rules."""
     issues = []
     environment = checked.environment
-    s3_stores = {store.item.name for store in checked.vector_stores if store.item.s3_vectors}
+    s3_stores = {
+        store.item.name
+        for store in checked.vector_stores
+        if store.item.s3_vectors and store.item.index_arn is None
+    }
     for store in checked.vector_stores:
-        if not store.item.s3_vectors or store.item.vector_bucket_arn is not None or environment is None:
+        if (
+            not store.item.s3_vectors
+            or store.item.vector_bucket_arn is not None
+            or store.item.index_arn is not None
+            or environment is None
+        ):
             continue
         name = f"{environment}-{store.item.name}-{SAMPLE_HASH}"
         problem = spec.name_problem(name, spec.VECTOR_BUCKET_NAME, "vector bucket names")
@@ -150,6 +172,7 @@ def existing_stores_here(checked: Checked, context: RuleContext) -> list[Issue]:
     for store in checked.vector_stores:
         for key, arn, pattern, template in (
             (("vector_bucket_arn",), store.item.vector_bucket_arn, _BUCKET_ARN, BUCKET_ELSEWHERE),
+            (("index_arn",), store.item.index_arn, _BUCKET_ARN, BUCKET_ELSEWHERE),
             (
                 ("existing_collection", "arn"),
                 store.item.existing_collection_arn,

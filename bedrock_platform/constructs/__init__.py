@@ -74,7 +74,12 @@ from bedrock_platform.constructs.provisioned_throughput import (
     ProvisionedThroughput,
     ProvisionedThroughputProps,
 )
-from bedrock_platform.constructs.s3_vectors import IS3VectorStore, S3VectorIndex, S3VectorStore
+from bedrock_platform.constructs.s3_vectors import (
+    IS3VectorStore,
+    S3VectorIndex,
+    S3VectorIndexBase,
+    S3VectorStore,
+)
 from bedrock_platform.constructs.service_role import bedrock_service_role, foundation_model_arn
 from bedrock_platform.constructs.vector_collection import (
     IVectorCollection,
@@ -122,6 +127,7 @@ __all__ = [
     "RegexFilter",
     "S3DataSource",
     "S3VectorIndex",
+    "S3VectorIndexBase",
     "S3VectorStore",
     "VectorCollection",
     "VectorIndex",

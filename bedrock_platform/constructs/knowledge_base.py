@@ -14,7 +14,7 @@ from bedrock_platform import permissions
 from bedrock_platform.constructs.aurora import AuroraVectorStore
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.nag import acknowledge_wildcard
-from bedrock_platform.constructs.s3_vectors import S3VectorIndex
+from bedrock_platform.constructs.s3_vectors import S3VectorIndexBase
 from bedrock_platform.constructs.service_role import bedrock_service_role, foundation_model_arn
 from bedrock_platform.constructs.vector_index import VectorIndex
 from bedrock_platform.spec import knowledge_base as knowledge_base_spec
@@ -97,7 +97,7 @@ class KnowledgeBase(_KnowledgeBaseBase):
         id: str,
         *,
         knowledge_base_name: str,
-        vector_index: VectorIndex | S3VectorIndex | AuroraVectorStore,
+        vector_index: VectorIndex | S3VectorIndexBase | AuroraVectorStore,
         embedding_model_id: str,
         description: str | None = None,
         configure_dimensions: bool = True,
@@ -118,7 +118,7 @@ class KnowledgeBase(_KnowledgeBaseBase):
         """
         super().__init__(scope, id)
         dimensions = vector_index.dimensions if configure_dimensions else None
-        if isinstance(vector_index, S3VectorIndex | AuroraVectorStore):
+        if isinstance(vector_index, S3VectorIndexBase | AuroraVectorStore):
             container, index, fields, storage_type = vector_index.fingerprint_parts()
             self.fingerprint = knowledge_base_spec.name_fingerprint(
                 embedding_model=embedding_model_id,
@@ -173,7 +173,7 @@ class KnowledgeBase(_KnowledgeBaseBase):
             "ListFoundationModels and ListCustomModels (read-only, in the user guide's knowledge base "
             "role) are authorized on no resource type.",
         )
-        if isinstance(vector_index, S3VectorIndex | AuroraVectorStore):
+        if isinstance(vector_index, S3VectorIndexBase | AuroraVectorStore):
             vector_index.grant_knowledge_base(self.role)
             storage = vector_index.storage_configuration()
         else:

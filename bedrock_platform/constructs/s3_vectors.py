@@ -136,7 +136,43 @@ class _ImportedS3VectorStore(Construct):
         self.encryption_key = encryption_key
 
 
-class S3VectorIndex(Construct):
+class S3VectorIndexBase(Construct):
+    """What a knowledge base asks of an S3 Vectors index, created here or imported."""
+
+    store: IS3VectorStore
+    index_name: str
+    index_arn: str
+    dimensions: int
+
+    def fingerprint_parts(self) -> tuple[str | None, str, tuple[str, ...], str]:
+        """(container, index, fields, storage type) for a knowledge base's name fingerprint."""
+        bucket = self.store.vector_bucket_name
+        container = None if cdk.Token.is_unresolved(bucket) else bucket
+        return container, self.index_name, spec.NON_FILTERABLE_METADATA_KEYS, spec.STORAGE_TYPE
+
+    def storage_configuration(self) -> bedrock.CfnKnowledgeBase.StorageConfigurationProperty:
+        return bedrock.CfnKnowledgeBase.StorageConfigurationProperty(
+            type=spec.STORAGE_TYPE,
+            s3_vectors_configuration=bedrock.CfnKnowledgeBase.S3VectorsConfigurationProperty(
+                index_arn=self.index_arn
+            ),
+        )
+
+    def grant_knowledge_base(self, role: iam.IRole) -> None:
+        """What the knowledge base's role does on this index (and the bucket's key, if it has one)."""
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=list(spec.KNOWLEDGE_BASE_ACTIONS), resources=[self.index_arn])
+        )
+        key = self.store.encryption_key
+        if key is not None:
+            role.add_to_principal_policy(
+                iam.PolicyStatement(
+                    actions=list(permissions.KMS_ENCRYPT_DECRYPT_ACTIONS), resources=[key.key_arn]
+                )
+            )
+
+
+class S3VectorIndex(S3VectorIndexBase):
     """The index of one knowledge base in a vector bucket: ``float32`` vectors of the embedding
     model's dimensions, compared by ``distance_metric``, the text and metadata Bedrock writes with
     each vector stored non-filterable.
@@ -199,31 +235,36 @@ class S3VectorIndex(Construct):
         self.dimensions = dimensions
         self.distance_metric = distance_metric
 
-    # What a knowledge base asks of its store (constructs/knowledge_base.py).
+    @classmethod
+    def from_index_arn(
+        cls,
+        scope: Construct,
+        id: str,
+        index_arn: str,
+        *,
+        dimensions: int,
+        encryption_key: kms.IKey | None = None,
+    ) -> S3VectorIndexBase:
+        """Use an existing index by its ARN (``arn:aws:s3vectors:<region>:<account>:bucket/<bucket>/
+        index/<index>``), created with ``dimensions`` and Bedrock's keys non-filterable; nothing is
+        created. ``encryption_key`` is its bucket's customer managed key, if it has one."""
+        return _ImportedS3VectorIndex(scope, id, index_arn, dimensions, encryption_key)
 
-    def fingerprint_parts(self) -> tuple[str | None, str, tuple[str, ...], str]:
-        """(container, index, fields, storage type) for a knowledge base's name fingerprint."""
-        bucket = self.store.vector_bucket_name
-        container = None if cdk.Token.is_unresolved(bucket) else bucket
-        return container, self.index_name, spec.NON_FILTERABLE_METADATA_KEYS, spec.STORAGE_TYPE
 
-    def storage_configuration(self) -> bedrock.CfnKnowledgeBase.StorageConfigurationProperty:
-        return bedrock.CfnKnowledgeBase.StorageConfigurationProperty(
-            type=spec.STORAGE_TYPE,
-            s3_vectors_configuration=bedrock.CfnKnowledgeBase.S3VectorsConfigurationProperty(
-                index_arn=self.index_arn
-            ),
-        )
-
-    def grant_knowledge_base(self, role: iam.IRole) -> None:
-        """What the knowledge base's role does on this index (and the bucket's key, if it has one)."""
-        role.add_to_principal_policy(
-            iam.PolicyStatement(actions=list(spec.KNOWLEDGE_BASE_ACTIONS), resources=[self.index_arn])
-        )
-        key = self.store.encryption_key
-        if key is not None:
-            role.add_to_principal_policy(
-                iam.PolicyStatement(
-                    actions=list(permissions.KMS_ENCRYPT_DECRYPT_ACTIONS), resources=[key.key_arn]
-                )
+class _ImportedS3VectorIndex(S3VectorIndexBase):
+    def __init__(
+        self, scope: Construct, id: str, index_arn: str, dimensions: int, encryption_key: kms.IKey | None
+    ) -> None:
+        super().__init__(scope, id)
+        match = spec.INDEX_ARN.match(index_arn)
+        if match is None and not cdk.Token.is_unresolved(index_arn):
+            raise ConstructValidationError(
+                f"S3VectorIndex.from_index_arn '{id}': '{index_arn}' is not an index ARN"
             )
+        bucket_arn = index_arn.split("/index/")[0]
+        self.store = S3VectorStore.from_vector_bucket_arn(
+            self, "Bucket", bucket_arn, encryption_key=encryption_key
+        )
+        self.index_name = match["index"] if match else index_arn
+        self.index_arn = index_arn
+        self.dimensions = dimensions

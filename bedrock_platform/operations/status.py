@@ -212,22 +212,28 @@ def _vector_bucket_rows(config: PlatformConfig, clients: Clients) -> Iterator[Ro
     for store in config.vector_stores:
         if not store.s3_vectors:
             continue
-        bucket = (
-            store.vector_bucket_arn.rsplit("/", 1)[1]
-            if store.vector_bucket_arn
-            else s3_vectors_spec.vector_bucket_name(
+        existing_index = s3_vectors_spec.INDEX_ARN.match(store.index_arn or "")
+        if existing_index:
+            bucket = existing_index["bucket"]
+        elif store.vector_bucket_arn:
+            bucket = store.vector_bucket_arn.rsplit("/", 1)[1]
+        else:
+            bucket = s3_vectors_spec.vector_bucket_name(
                 config.prefixed(store.name), kms_key_arn=store.kms_key_arn
             )
-        )
         client = clients("s3vectors")
         yield _row("vector-bucket", store.name, bucket, partial(_read_vector_bucket, client))
         for knowledge_base in config.knowledge_bases:
             if knowledge_base.vector_store != store.name:
                 continue
-            index = s3_vectors_spec.index_name(
-                s3_vectors_spec.index_base(knowledge_base.name),
-                dimensions=knowledge_base.dimensions,
-                distance_metric=store.distance_metric,
+            index = (
+                existing_index["index"]
+                if existing_index
+                else s3_vectors_spec.index_name(
+                    s3_vectors_spec.index_base(knowledge_base.name),
+                    dimensions=knowledge_base.dimensions,
+                    distance_metric=store.distance_metric,
+                )
             )
             yield _row(
                 "vector-index", knowledge_base.name, index, partial(_read_vector_index, client, bucket)

@@ -96,6 +96,12 @@ REGIONS: tuple[str, ...] = (
 """The Regions with ``AWS::S3Vectors::VectorBucket``, ``Index`` and ``VectorBucketPolicy`` (cfn-lint
 1.58.0's resource schemas, 2026-10-20; a test compares)."""
 
+EXISTING_INDEX_REFUSES: tuple[str, ...] = ("distance_metric", "vector_bucket_arn")
+"""The keys of an S3 Vectors store that an ``index_arn`` store does not take (the index is its owner's,
+and its bucket is in its ARN)."""
+INDEX_ARN = re.compile(
+    r"^arn:[^:]+:s3vectors:(?P<region>[^:]+):(?P<account>[0-9]+):bucket/(?P<bucket>[^/]+)/index/(?P<index>[^/]+)$"
+)
 EXISTING_COLLECTION_REFUSES: tuple[str, ...] = (
     "standby_replicas",
     "deletion_protection",

@@ -140,7 +140,7 @@ TYPE_FIELDS: dict[str, frozenset[str]] = {
             "existing_collection",
         }
     ),
-    "s3_vectors": frozenset({"encryption", "distance_metric", "vector_bucket_arn"}),
+    "s3_vectors": frozenset({"encryption", "distance_metric", "vector_bucket_arn", "index_arn"}),
     "aurora_postgresql": frozenset({"aurora"}),
 }
 """The keys of a vector store each type takes, besides ``name`` and ``type`` (the schema lists their

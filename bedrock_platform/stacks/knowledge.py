@@ -37,7 +37,12 @@ from bedrock_platform.constructs import (
 )
 from bedrock_platform.constructs.aurora import AuroraVectorStore
 from bedrock_platform.constructs.encryption import stack_key
-from bedrock_platform.constructs.s3_vectors import IS3VectorStore, S3VectorIndex, S3VectorStore
+from bedrock_platform.constructs.s3_vectors import (
+    IS3VectorStore,
+    S3VectorIndex,
+    S3VectorIndexBase,
+    S3VectorStore,
+)
 from bedrock_platform.spec.s3_vectors import index_base, vector_bucket_name
 from bedrock_platform.spec.vector_stores import collection_name
 from bedrock_platform.stacks import discovery
@@ -114,7 +119,7 @@ class KnowledgeBasesHost(PlatformStack):
     def _knowledge_base(self, kb: KnowledgeBaseConfig) -> None:
         scope = Construct(self, item_id("KnowledgeBase", kb.name))
         store = self.config.vector_store(kb.vector_store)
-        index: VectorIndex | S3VectorIndex | AuroraVectorStore
+        index: VectorIndex | S3VectorIndexBase | AuroraVectorStore
         if store.aurora_postgresql:
             assert store.aurora is not None, "validated: an Aurora store has its table"
             aurora = store.aurora
@@ -128,6 +133,18 @@ class KnowledgeBasesHost(PlatformStack):
                 secret_key=(
                     kms.Key.from_key_arn(scope, "SecretKey", aurora["secret_kms_key_arn"])
                     if "secret_kms_key_arn" in aurora
+                    else None
+                ),
+            )
+        elif store.s3_vectors and store.index_arn is not None:
+            index = S3VectorIndex.from_index_arn(
+                scope,
+                "Index",
+                store.index_arn,
+                dimensions=kb.dimensions,
+                encryption_key=(
+                    kms.Key.from_key_arn(scope, "VectorBucketKey", store.kms_key_arn)
+                    if store.kms_key_arn
                     else None
                 ),
             )
@@ -255,8 +272,8 @@ class KnowledgeStack(KnowledgeBasesHost):
         self.collections: dict[str, IVectorCollection] = {}
         elsewhere = {kb.vector_store for kb in config.knowledge_bases if kb.stack != 1}
         for store in config.vector_stores:
-            if store.aurora_postgresql:
-                continue  # nothing to create: each knowledge base names its table
+            if store.aurora_postgresql or store.index_arn is not None:
+                continue  # nothing to create: its one knowledge base names its table or index
             if store.s3_vectors:
                 with building("VectorBucket", store.name):
                     self._s3_vector_bucket(store.name)
