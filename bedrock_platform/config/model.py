@@ -141,6 +141,10 @@ class DataSource:
     data_deletion_policy: Literal["delete", "retain"] = "delete"
     ingest_on_deploy: bool = False
     """Start an ingestion job when the data source is created or its settings change."""
+    sync_schedule: str | None = None
+    """Ingest on this EventBridge Scheduler expression. Default: None (no schedule)."""
+    sync_timezone: str | None = None
+    """The schedule's time zone. Default: None (UTC)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -582,6 +586,8 @@ def _data_source(raw: Mapping[str, Any]) -> DataSource:
         chunking=Chunking.from_mapping(raw.get("chunking")),
         data_deletion_policy=raw.get("data_deletion_policy", "delete"),
         ingest_on_deploy=raw.get("ingest_on_deploy", False),
+        sync_schedule=raw.get("sync", {}).get("schedule"),
+        sync_timezone=raw.get("sync", {}).get("timezone"),
     )
 
 

@@ -50,6 +50,8 @@ CREATED_BUCKET = (2, 1)
 """A bucket the toolkit creates, and its bucket policy; its name output."""
 ACCESS_LOGS = (2, 0)
 """Once per stack with a created bucket: the access log bucket and its bucket policy."""
+SCHEDULED_SYNC = (3, 0)
+"""A data source with a sync schedule: the schedule, its role and the role's policy."""
 INGESTION = (1, 0)
 """A data source with ingest_on_deploy: its custom resource."""
 HANDLER_PROVIDER = (16, 0)
@@ -128,6 +130,8 @@ class KnowledgeBaseFootprint:
     """Data sources on a bucket the toolkit creates."""
     ingested: int = 0
     """Data sources with ingest_on_deploy."""
+    scheduled: int = 0
+    """Data sources with a sync schedule."""
 
 
 @dataclass(frozen=True)
@@ -203,6 +207,7 @@ def knowledge_stack_sizes(
         size += _size(DATA_SOURCE, sum(kb.data_sources for kb in held))
         size += _size(CREATED_BUCKET, sum(kb.created_buckets for kb in held))
         size += _size(INGESTION, sum(kb.ingested for kb in held))
+        size += _size(SCHEDULED_SYNC, sum(kb.scheduled for kb in held))
         if any(kb.created_buckets for kb in held):
             size += _size(ACCESS_LOGS)
         if any(kb.ingested for kb in held):

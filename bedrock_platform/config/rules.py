@@ -527,6 +527,7 @@ RULES: tuple[Rule | TypedRule, ...] = (
     TypedRule("vector-bucket-names", vector_store_rules.s3_vectors_names),
     TypedRule("existing-stores-here", vector_store_rules.existing_stores_here),
     TypedRule("one-knowledge-base-per-table", vector_store_rules.one_knowledge_base_per_table),
+    TypedRule("sync-schedules", vector_store_rules.sync_schedules),
     Rule("prod-private-network", prod_private_network),
     TypedRule("private-collection-regions", private_collection_regions),
     TypedRule("public-network-acknowledgments", public_network_acknowledgments),

@@ -173,6 +173,7 @@ def _footprints(
                 data_sources=len(sources),
                 created_buckets=created,
                 ingested=sum(value(config, (*path, "ingest_on_deploy")) is True for path, _ in sources),
+                scheduled=sum(isinstance(value(config, (*path, "sync")), dict) for path, _ in sources),
             )
         )
     return found

@@ -17,6 +17,7 @@ from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.messages import did_you_mean, one_of, show
 from bedrock_platform.config.typed import Checked
 from bedrock_platform.spec import s3_vectors as spec
+from bedrock_platform.spec import sync as sync_spec
 from bedrock_platform.spec import vector_stores as stores_spec
 
 FIELD_NOT_FOR_TYPE = "{field} does not apply to a vector store of type {type} (only to {other})"
@@ -189,4 +190,23 @@ def existing_stores_here(checked: Checked, context: RuleContext) -> list[Issue]:
                     expected=f"{checked.region} in account {checked.account}",
                 )
                 issues.append(context.issue(store.at(*key), message))
+    return issues
+
+
+SCHEDULE = "the schedule {schedule} {problem}"
+
+
+def sync_schedules(checked: Checked, context: RuleContext) -> list[Issue]:
+    """A data source's sync schedule is a rate or a cron Scheduler takes, at most once an hour."""
+    issues = []
+    for knowledge_base in checked.knowledge_bases:
+        for index, source in enumerate(knowledge_base.item.data_sources):
+            if source.sync_schedule is None:
+                continue
+            problem = sync_spec.schedule_problem(source.sync_schedule)
+            if problem:
+                message = SCHEDULE.format(schedule=show(source.sync_schedule), problem=problem)
+                issues.append(
+                    context.issue(knowledge_base.at("data_sources", index, "sync", "schedule"), message)
+                )
     return issues

@@ -11,7 +11,8 @@ from bedrock_platform.constructs import Guardrail, KnowledgeBase, VectorCollecti
   :class:`AuroraVectorStore`; :class:`KnowledgeBase`,
   :class:`S3DataSource` with its :class:`Chunking`, on a :class:`DocumentBucket` (server access
   logs to an :class:`AccessLogsBucket`) or any bucket; :class:`DataSourceIngestion` starts an
-  ingestion job of a data source on each deploy that creates it or changes its settings.
+  ingestion job of a data source on each deploy that creates it or changes its settings, and
+  :class:`IngestionSchedule` on a schedule (EventBridge Scheduler, no Lambda).
 - Guardrails: :class:`Guardrail` (its policies: :class:`ContentFilter`, :class:`DeniedTopic`,
   :class:`PiiEntity`, :class:`RegexFilter`), and its published :class:`GuardrailVersion` s
   (declared as :class:`GuardrailVersionSpec` or added with ``Guardrail.add_version``).
@@ -81,6 +82,7 @@ from bedrock_platform.constructs.s3_vectors import (
     S3VectorStore,
 )
 from bedrock_platform.constructs.service_role import bedrock_service_role, foundation_model_arn
+from bedrock_platform.constructs.sync import IngestionSchedule
 from bedrock_platform.constructs.vector_collection import (
     IVectorCollection,
     VectorCollection,
@@ -115,6 +117,7 @@ __all__ = [
     "IProvisionedThroughput",
     "IS3VectorStore",
     "IVectorCollection",
+    "IngestionSchedule",
     "InvocationLogging",
     "JobBucket",
     "JobData",

@@ -111,6 +111,10 @@ LAMBDA_VPC_WILDCARD = (
     "are not known in advance; DescribeNetworkInterfaces works only on * (Lambda developer guide, VPC "
     "access; the same as the AWS managed policy AWSLambdaVPCAccessExecutionRole)."
 )
+SCHEDULED_INGESTION = (
+    "The schedule's role exists to start ingestion jobs: bedrock:StartIngestionJob on its one knowledge "
+    "base, assumed by EventBridge Scheduler for this one schedule only."
+)
 HANDLER_LOGS = (
     "The log group holds only the custom-resource handlers' own lines (request type, logical id, "
     "physical id, error text; never resource properties), which CloudWatch Logs encrypts at rest "

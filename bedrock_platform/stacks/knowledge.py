@@ -43,7 +43,9 @@ from bedrock_platform.constructs.s3_vectors import (
     S3VectorIndexBase,
     S3VectorStore,
 )
+from bedrock_platform.constructs.sync import IngestionSchedule
 from bedrock_platform.spec.s3_vectors import index_base, vector_bucket_name
+from bedrock_platform.spec.sync import schedule_name
 from bedrock_platform.spec.vector_stores import collection_name
 from bedrock_platform.stacks import discovery
 from bedrock_platform.stacks.base import PlatformStack
@@ -249,6 +251,15 @@ class KnowledgeBasesHost(PlatformStack):
         )
         if source.ingest_on_deploy:
             DataSourceIngestion(data_source, "Ingestion", data_source=data_source)
+        if source.sync_schedule is not None:
+            IngestionSchedule(
+                data_source,
+                "Sync",
+                data_source=data_source,
+                schedule_name=schedule_name(self.config.environment, kb_name, source.name),
+                schedule=source.sync_schedule,
+                timezone=source.sync_timezone,
+            )
         return data_source
 
     def _access_logs_bucket(self) -> AccessLogsBucket:

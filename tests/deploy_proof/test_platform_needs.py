@@ -7,12 +7,14 @@ creates. Each need is written here from the service's own guide (not read from t
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
+from bedrock_platform.spec import sync
 from tests.deploy_proof.assembly import Assembly
 from tests.deploy_proof.conftest import ASSEMBLIES
 from tests.deploy_proof.iam import Request, as_list, decide
@@ -56,7 +58,8 @@ class Need:
     where: str
     """``<stack>/<logical id>`` of the resource that needs it."""
     policy: str
-    """``role`` (the role's identity policies) or ``key`` (the key policy, as the service principal)."""
+    """``role`` (the role's identity policies), ``key`` (the key policy, as the service principal) or
+    ``trust`` (the role's trust policy)."""
     principal: str
     """The role ARN, or the service principal."""
     request: Request
@@ -165,3 +168,74 @@ def test_a_key_policy_for_another_log_group_or_service_is_refused(assemblies: di
     assert not allowed(prod, elsewhere)
     other_service = Need(need.where, "key", "lambda.amazonaws.com", need.request, need.section, key=need.key)
     assert not allowed(prod, other_service)
+
+
+SCHEDULER = (
+    "EventBridge Scheduler user guide, 'Set up the execution role' and 'Using universal targets': "
+    "the schedule assumes its role (scheduler.amazonaws.com, confused-deputy keys aws:SourceAccount and "
+    "aws:SourceArn) and calls the target API with it: here bedrock:StartIngestionJob on the knowledge base"
+)
+
+
+def schedule_needs(assembly: Assembly) -> Iterator[Need]:
+    """A schedule whose target is StartIngestionJob: its role trusts Scheduler for this schedule, and
+    may start ingestion jobs of the knowledge base its input names."""
+    for stack, logical_id, resource in assembly.resources():
+        if resource["Type"] != "AWS::Scheduler::Schedule":
+            continue
+        properties = assembly.resolve(stack.name, resource["Properties"])
+        target = properties["Target"]
+        if target["Arn"] != sync.TARGET_ARN:
+            continue
+        role = target["RoleArn"]
+        arguments = json.loads(target["Input"])
+        knowledge_base = (
+            f"arn:aws:bedrock:{stack.region}:{stack.account}:knowledge-base/{arguments['knowledgeBaseId']}"
+        )
+        where = f"{stack.name}/{logical_id}"
+        yield Need(where, "role", role, Request("bedrock:StartIngestionJob", knowledge_base), SCHEDULER)
+        schedule = f"arn:aws:scheduler:{stack.region}:{stack.account}:schedule/default/{properties['Name']}"
+        trust = {"aws:SourceAccount": stack.account, "aws:SourceArn": schedule}
+        yield Need(where, "trust", role, Request("sts:AssumeRole", role, trust), SCHEDULER)
+
+
+def _trusts(assembly: Assembly, need: Need) -> bool:
+    stack = assembly.stacks[need.where.split("/", 1)[0]]
+    for logical_id, resource in stack.resources.items():
+        if (
+            resource["Type"] == "AWS::IAM::Role"
+            and assembly.get_att(stack, logical_id, "Arn") == need.principal
+        ):
+            document = assembly.resolve(stack.name, resource["Properties"]["AssumeRolePolicyDocument"])
+            return decide(
+                _service_statements(as_list(document["Statement"]), sync.SCHEDULER_SERVICE), need.request
+            )
+    return False
+
+
+def test_every_schedule_may_start_its_ingestion(assemblies: dict[str, Assembly]) -> None:
+    """The proof config syncs a data source daily: its schedule's role holds what Scheduler needs."""
+    needs = [need for need in schedule_needs(assemblies["proof/existing-stores"])]
+    assert needs
+    for need in needs:
+        assert (_trusts if need.policy == "trust" else allowed)(assemblies["proof/existing-stores"], need), (
+            need
+        )
+    other = needs[0]
+    elsewhere = Need(
+        other.where,
+        other.policy,
+        other.principal,
+        Request("bedrock:StartIngestionJob", "arn:aws:bedrock:us-east-1:111111111111:knowledge-base/OTHER"),
+        other.section,
+    )
+    assert not allowed(assemblies["proof/existing-stores"], elsewhere)
+
+
+def test_the_schedule_input_is_start_ingestion_jobs_request() -> None:
+    """The universal target's input is the API's request: StartIngestionJob's required members, by
+    botocore's model (the service's own)."""
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("bedrock-agent")
+    assert tuple(model.operation_model("StartIngestionJob").input_shape.required_members) == sync.INPUT_KEYS
