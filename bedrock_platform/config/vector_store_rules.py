@@ -1,5 +1,6 @@
 """Semantic checks of the vector store types: the keys each type takes, S3 Vectors' names and Regions,
-and existing buckets and collections.
+existing buckets, collections and tables (one knowledge base each); and the data sources' sync
+schedules, which issue 22's source rules will join in a module of their own.
 
 ``vector-store-fields`` is a document rule (which keys are written); the others are typed rules on
 the stores and knowledge bases the schema accepted (:mod:`.typed`). The OpenSearch Serverless rules
