@@ -68,6 +68,11 @@ def throughput_outputs(throughput: str) -> tuple[str]:
     return (f"{output_id(throughput)}ProvisionedModelArn",)
 
 
+def inference_profile_outputs(profile: str) -> tuple[str]:
+    """An application inference profile's output: its ARN, what applications pass as ``modelId``."""
+    return (f"{output_id(profile)}InferenceProfileArn",)
+
+
 JOB_BUCKET_OUTPUTS = ("JobBucketName",)
 """The evaluation stack's own output."""
 

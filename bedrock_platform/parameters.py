@@ -56,6 +56,11 @@ def provisioned_model_arn(environment: str, name: str) -> str:
     return parameter_name(environment, "provisioned-throughputs", name, "arn")
 
 
+def inference_profile_arn(environment: str, name: str) -> str:
+    """The parameter holding an application inference profile's ARN."""
+    return parameter_name(environment, "inference-profiles", name, "arn")
+
+
 def job_arn(environment: str, kind: str, name: str) -> str:
     """The parameter holding a job's ARN; ``kind`` is ``evaluation-jobs`` or ``batch-inference-jobs``."""
     return parameter_name(environment, kind, name, "arn")

@@ -32,6 +32,7 @@ from constructs import Construct
 
 from bedrock_platform.constructs import (
     AccessLogsBucket,
+    ApplicationInferenceProfile,
     BatchInferenceJob,
     Chunking,
     ContentFilter,
@@ -220,7 +221,8 @@ class VectorStoreStack(cdk.Stack):
 
 
 class ThroughputStack(cdk.Stack):
-    """Provisioned throughput, bought when deployed: billed per model unit and hour until deleted."""
+    """Provisioned throughput, bought when deployed (billed per model unit and hour until deleted), and
+    an application inference profile for a team."""
 
     def __init__(self, scope: Construct, id: str, *, env: cdk.Environment) -> None:
         super().__init__(scope, id, env=env)
@@ -243,9 +245,24 @@ class ThroughputStack(cdk.Stack):
             self, "Existing", f"arn:aws:bedrock:{REGION}:{ACCOUNT}:provisioned-model/abcdefghijkl"
         )
         existing.grant_invoke(application)
-        acknowledge_role_policy(application)  # the grants are one policy of this stack, for it alone
         # --8<-- [end:throughput]
         cdk.CfnOutput(self, "ProvisionedModelArn", value=throughput.arn)
+        # --8<-- [start:inference-profile]
+        # The support team's own handle on a model: Bedrock reports the spend of every call through
+        # it by its tags (once they are cost allocation tags in Billing).
+        support = ApplicationInferenceProfile(
+            self,
+            "Support",
+            inference_profile_name="support-assistant",
+            model_id="us.anthropic.claude-3-5-haiku-20241022-v1:0",  # a system cross-Region profile
+            description="Support team assistant",
+            tags={"team": "support", "cost-center": "4242"},
+        )
+        # InvokeModel on the profile, the system profile and the model in each Region it routes to:
+        support.grant_invoke(application)
+        # --8<-- [end:inference-profile]
+        acknowledge_role_policy(application)  # the grants are one policy of this stack, for it alone
+        cdk.CfnOutput(self, "InferenceProfileArn", value=support.inference_profile_arn)
 
 
 class JobsStack(cdk.Stack):

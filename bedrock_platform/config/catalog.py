@@ -202,12 +202,44 @@ class RegionNeed:
     regions: tuple[str, ...]
 
 
+INFERENCE_PROFILE_REGIONS: tuple[str, ...] = (
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-isoe-west-1",
+    "eu-south-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eusc-de-east-1",
+    "me-central-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-iso-east-1",
+    "us-iso-west-1",
+    "us-isob-east-1",
+    "us-isob-west-1",
+    "us-isof-east-1",
+    "us-isof-south-1",
+    "us-west-2",
+)
+"""Regions with AWS::Bedrock::ApplicationInferenceProfile in CloudFormation."""
+
 KNOWLEDGE_BASES_NEED = RegionNeed("Amazon Bedrock knowledge bases", KNOWLEDGE_BASE_REGIONS)
 
 
 def region_needs() -> Mapping[str, RegionNeed]:
     """What each section of a config needs from the Region, by section: knowledge bases and
-    vector stores need both resource types in CloudFormation, guardrails theirs, and what the
+    vector stores need both resource types in CloudFormation, guardrails and inference profiles
+    theirs, and what the
     toolkit's handlers create through the Bedrock API (throughputs, jobs, invocation logging) a
     Bedrock endpoint."""
     guardrails = RegionNeed("AWS::Bedrock::Guardrail in CloudFormation", GUARDRAIL_REGIONS)
@@ -223,12 +255,17 @@ def region_needs() -> Mapping[str, RegionNeed]:
         ),
         "batch_inference_jobs": api,
         "invocation_logging": api,
+        "inference_profiles": RegionNeed(
+            "AWS::Bedrock::ApplicationInferenceProfile in CloudFormation", INFERENCE_PROFILE_REGIONS
+        ),
     }
 
 
 def known_regions() -> tuple[str, ...]:
     """Every Region the toolkit knows of: the ones a did-you-mean hint offers."""
-    return tuple(sorted({*KNOWLEDGE_BASE_REGIONS, *GUARDRAIL_REGIONS, *bedrock_api_regions()}))
+    regions = {*KNOWLEDGE_BASE_REGIONS, *GUARDRAIL_REGIONS, *INFERENCE_PROFILE_REGIONS}
+    regions |= set(bedrock_api_regions())
+    return tuple(sorted(regions))
 
 
 Lifecycle = Literal["ACTIVE", "LEGACY", "EOL"]

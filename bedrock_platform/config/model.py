@@ -349,6 +349,27 @@ def build_invocation_logging(raw: Mapping[str, Any]) -> InvocationLogging:
 
 
 @dataclass(frozen=True, kw_only=True)
+class InferenceProfile:
+    """An application inference profile of the config."""
+
+    name: str
+    model: str
+    """A base model id or a system inference profile id."""
+    description: str | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+def build_inference_profile(raw: Mapping[str, Any]) -> InferenceProfile:
+    """An inference profile from its validated mapping."""
+    return InferenceProfile(
+        name=raw["name"],
+        model=raw["model"],
+        description=raw.get("description"),
+        tags=dict(sorted(raw.get("tags", {}).items())),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
 class PipelineStage:
     """One environment the pipeline deploys, with its own validated config."""
 
@@ -402,6 +423,7 @@ class PlatformConfig:
     knowledge_bases: tuple[KnowledgeBase, ...] = ()
     guardrails: tuple[Guardrail, ...] = ()
     provisioned_throughputs: tuple[ProvisionedThroughput, ...] = ()
+    inference_profiles: tuple[InferenceProfile, ...] = ()
     job_bucket: CreatedBucket | ExistingBucket | None = None
     """The bucket of the jobs' datasets, input and results: CreatedBucket() by default when a job is
     declared; None when none is."""
@@ -514,6 +536,7 @@ def build_config(
         provisioned_throughputs=tuple(
             build_provisioned_throughput(item) for item in raw.get("provisioned_throughputs", [])
         ),
+        inference_profiles=tuple(build_inference_profile(item) for item in raw.get("inference_profiles", [])),
         job_bucket=job_bucket,
         evaluation_jobs=evaluation_jobs,
         batch_inference_jobs=batch_inference_jobs,

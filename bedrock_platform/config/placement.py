@@ -364,6 +364,17 @@ def throughput_stack_size(throughputs: int, *, keyed: bool = False) -> StackSize
     return StackSize(resources, len(outputs.throughput_outputs("")) * throughputs)
 
 
+INFERENCE_PROFILE_RESOURCES = 2
+"""An application inference profile and its SSM parameter."""
+
+
+def inference_stack_size(profiles: int) -> StackSize:
+    """The inference stack of this many application inference profiles."""
+    return StackSize(
+        INFERENCE_PROFILE_RESOURCES * profiles, len(outputs.inference_profile_outputs("")) * profiles
+    )
+
+
 def evaluation_stack_size(jobs: int, uploads: int, *, creates_bucket: bool, keyed: bool = False) -> StackSize:
     """The evaluation stack of this many evaluation and batch inference jobs, with ``uploads``
     datasets and batch inputs shipped from the repository (``keyed``: Control Tower on)."""

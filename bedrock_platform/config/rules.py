@@ -149,7 +149,8 @@ _KMS_KEY_ARN = re.compile(r"^arn:[^:]+:kms:(?P<region>[^:]+):(?P<account>[0-9]+)
 
 
 def unique_names(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
-    """Names are unique: vector stores, knowledge bases, guardrails, throughputs, jobs; and in each."""
+    """Names are unique: vector stores, knowledge bases, guardrails, throughputs, inference profiles,
+    jobs; and in each."""
     issues = duplicates(config, context, ("vector_stores",), "vector store")
     issues += duplicates(config, context, ("knowledge_bases",), "knowledge base")
     for knowledge_base_path, _ in items(config, ("knowledge_bases",)):
@@ -159,6 +160,7 @@ def unique_names(config: Mapping[str, Any], context: RuleContext) -> list[Issue]
         issues += duplicates(config, context, (*guardrail_path, "denied_topics", "topics"), "denied topic")
         issues += duplicates(config, context, (*guardrail_path, "sensitive_information", "regexes"), "regex")
     issues += duplicates(config, context, ("provisioned_throughputs",), "provisioned throughput")
+    issues += duplicates(config, context, ("inference_profiles",), "inference profile")
     issues += duplicates(config, context, ("evaluation_jobs",), "evaluation job")
     for job_path, _ in items(config, ("evaluation_jobs",)):
         issues += duplicates(config, context, (*job_path, "datasets"), "dataset")
@@ -581,6 +583,7 @@ RULES: tuple[Rule | TypedRule, ...] = (
     Rule("control-tower-handler-vpc", compliance_rules.control_tower_handler_vpc),
     Rule("invocation-logging-in-prod", compliance_rules.invocation_logging_in_prod),
     Rule("customer-managed-keys", compliance_rules.customer_managed_keys),
+    Rule("inference-profile-names", profile_rules.inference_profile_names),
     Rule("pipeline-environments", pipeline_rules.pipeline_environments),
     Rule("pipeline-connection", pipeline_rules.pipeline_connection),
 )

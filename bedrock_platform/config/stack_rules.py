@@ -35,6 +35,7 @@ from bedrock_platform.config.placement import (
     evaluation_stack_size,
     guardrail_template_bytes,
     guardrails_stack_size,
+    inference_stack_size,
     knowledge_stack_name,
     knowledge_stack_of,
     knowledge_stack_sizes,
@@ -82,6 +83,7 @@ STACK_OVER_QUOTAS = (
     "the stack {stack} would hold {amounts}, more than CloudFormation allows in one stack: {advice}"
 )
 FEWER_GUARDRAILS = "declare fewer guardrails, or fewer versions of them (each version makes two outputs)"
+FEWER_PROFILES = "declare fewer inference profiles in this file"
 FEWER_THROUGHPUTS = (
     "buy fewer provisioned throughputs in this environment (more model units on one throughput instead)"
 )
@@ -457,6 +459,17 @@ def _item_outputs(config: Mapping[str, Any], context: RuleContext) -> list[_Outp
             )
             for output in outputs.throughput_outputs(name)
         ]
+    for path, _, name in _named_items(config, context, "inference_profiles"):
+        found += [
+            _Output(
+                stack_name(environment, "inference"),
+                output,
+                f"inference_profiles/{name}",
+                f"inference profile {show(name)}",
+                (*path, "name"),
+            )
+            for output in outputs.inference_profile_outputs(name)
+        ]
     for section, noun in (
         ("evaluation_jobs", "evaluation job"),
         ("batch_inference_jobs", "batch inference job"),
@@ -517,9 +530,9 @@ def _amounts(size: StackSize) -> str:
 def other_stack_sizes_of(
     config: Mapping[str, Any], context: RuleContext
 ) -> dict[str, tuple[StackSize, ConfigPath, str]]:
-    """The size of the guardrails, throughput and evaluation stacks of the file, by stack name, with
-    the list they come from and what to do when one is over CloudFormation's quotas. A stack whose
-    size the file does not say (a list the schema refused) is left out."""
+    """The size of the guardrails, throughput, inference and evaluation stacks of the file, by stack
+    name, with the list they come from and what to do when one is over CloudFormation's quotas. A
+    stack whose size the file does not say (a list the schema refused) is left out."""
     environment = string(config, context, ("environment",)) or "<env>"
     sizes: dict[str, tuple[StackSize, ConfigPath, str]] = {}
     if context.valid(("guardrails",)):
@@ -540,6 +553,14 @@ def other_stack_sizes_of(
                 throughput_stack_size(throughputs, keyed=control_tower_on(config, context) is True),
                 ("provisioned_throughputs",),
                 FEWER_THROUGHPUTS,
+            )
+    if context.valid(("inference_profiles",)):
+        profiles = len(items(config, ("inference_profiles",)))
+        if profiles:
+            sizes[stack_name(environment, "inference")] = (
+                inference_stack_size(profiles),
+                ("inference_profiles",),
+                FEWER_PROFILES,
             )
     sections = ("evaluation_jobs", "batch_inference_jobs")
     if all(context.valid((section,)) for section in sections):

@@ -31,12 +31,14 @@ from bedrock_platform.config.model import (
     BatchInferenceJob,
     EvaluationJob,
     Guardrail,
+    InferenceProfile,
     KnowledgeBase,
     ProvisionedThroughput,
     VectorStore,
     build_batch_inference_job,
     build_evaluation_job,
     build_guardrail,
+    build_inference_profile,
     build_knowledge_base,
     build_provisioned_throughput,
     build_vector_store,
@@ -75,6 +77,7 @@ class Checked:
     provisioned_throughputs: tuple[At[ProvisionedThroughput], ...]
     evaluation_jobs: tuple[At[EvaluationJob], ...]
     batch_inference_jobs: tuple[At[BatchInferenceJob], ...]
+    inference_profiles: tuple[At[InferenceProfile], ...] = ()
 
     @property
     def is_prod(self) -> bool:
@@ -138,6 +141,7 @@ def checked(config: Mapping[str, Any], context: RuleContext, reported: Iterable[
         provisioned_throughputs=section("provisioned_throughputs", build_provisioned_throughput),
         evaluation_jobs=section("evaluation_jobs", build_evaluation_job),
         batch_inference_jobs=section("batch_inference_jobs", build_batch_inference_job),
+        inference_profiles=section("inference_profiles", build_inference_profile),
     )
 
 

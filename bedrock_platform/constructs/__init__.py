@@ -18,6 +18,8 @@ from bedrock_platform.constructs import Guardrail, KnowledgeBase, VectorCollecti
   (declared as :class:`GuardrailVersionSpec` or added with ``Guardrail.add_version``).
 - Provisioned throughput: :class:`ProvisionedThroughput`, bought by the hour or for a
   :class:`CommitmentDuration`.
+- Cost allocation: :class:`ApplicationInferenceProfile`, a team's tagged handle on a model or a
+  system cross-Region profile.
 
 Every construct takes keyword arguments with CDK types (``RemovalPolicy``, ``IKey``, ``IBucket``).
 ``GuardrailProps`` and ``ProvisionedThroughputProps`` (the YAML config's typed entries), passed as
@@ -59,6 +61,7 @@ from bedrock_platform.constructs.handler_provider import (
     use_handler_logs_key,
     use_handler_vpc,
 )
+from bedrock_platform.constructs.inference_profile import ApplicationInferenceProfile
 from bedrock_platform.constructs.ingestion import DataSourceIngestion
 from bedrock_platform.constructs.invocation_logging import InvocationLogging
 from bedrock_platform.constructs.job_data import JobData, JobDataUploader
@@ -95,6 +98,7 @@ from bedrock_platform.spec.jobs import EvaluationDataset
 
 __all__ = [
     "AccessLogsBucket",
+    "ApplicationInferenceProfile",
     "AuroraVectorStore",
     "BatchInferenceJob",
     "Chunking",

@@ -33,6 +33,7 @@ from typing import Any
 
 from bedrock_platform.review.access import compare_access
 from bedrock_platform.review.replacement import identifying_paths, replaces, replacing_paths
+from bedrock_platform.spec import inference_profiles as inference_profiles_spec
 from bedrock_platform.spec import s3_vectors as s3_vectors_spec
 
 IGNORED_RESOURCE_KEYS = ("Metadata",)
@@ -60,6 +61,10 @@ DATA_TYPES: Mapping[str, str] = {
     GUARDRAIL_VERSION: "a published version applications may pin",
     LOG_GROUP: "its log events",
     KMS_KEY: "the use of everything encrypted under it (after the key's deletion window)",
+    inference_profiles_spec.RESOURCE_TYPE: (
+        "the ARN applications invoke (a new profile has a new ARN: callers of the old one fail until "
+        "they read the new one from SSM or the stack output)"
+    ),
 }
 """Types whose replacement or removal loses data, with what is lost."""
 COST_TYPES: Mapping[str, str] = {

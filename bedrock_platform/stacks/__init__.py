@@ -13,8 +13,10 @@ from bedrock_platform.config import PlatformConfig, placement
 from bedrock_platform.config.placement import knowledge_stack_name
 from bedrock_platform.constructs.nag import add_bedrock_checks, add_checks, add_control_tower_checks
 from bedrock_platform.nag import mark_production, require_customer_managed_keys
+from bedrock_platform.spec import inference_profiles as profiles_spec
 from bedrock_platform.stacks.evaluation import EvaluationStack
 from bedrock_platform.stacks.guardrails import GuardrailsStack
+from bedrock_platform.stacks.inference import InferenceStack
 from bedrock_platform.stacks.knowledge import KnowledgeBasesStack, KnowledgeStack
 from bedrock_platform.stacks.logging import LoggingStack
 from bedrock_platform.stacks.throughput import ThroughputStack
@@ -72,6 +74,8 @@ def add_stacks(app: cdk.Stage, config: PlatformConfig) -> list[cdk.Stack]:
     if config.provisioned_throughputs:
         throughput = ThroughputStack(app, stack_name(config, "throughput"), config=config)
         stacks.append(throughput)
+    if config.inference_profiles:
+        stacks.append(InferenceStack(app, stack_name(config, "inference"), config=config))
     if config.evaluation_jobs or config.batch_inference_jobs:
         evaluation = EvaluationStack(app, stack_name(config, "evaluation"), config=config)
         # It reads their SSM parameters, so it deploys after the stacks that hold them.
@@ -118,12 +122,16 @@ def add_knowledge_stacks(app: cdk.Stage, config: PlatformConfig) -> dict[int, cd
 
 
 def apply_tags(stack: cdk.Stack, tags: Mapping[str, str]) -> None:
-    """Config tags on every taggable resource of ``stack`` except collections.
+    """Config tags on every taggable resource of ``stack`` except collections and inference profiles.
 
     Collection tags are create-only: a tag change would replace the collection and lose its vectors.
+    An inference profile gets the config's tags with its own as properties, its own winning: they
+    are what its spend is charged back by, and the stack's would override them.
     """
     for key, value in tags.items():
-        cdk.Tags.of(stack).add(key, value, exclude_resource_types=[COLLECTION_TYPE])
+        cdk.Tags.of(stack).add(
+            key, value, exclude_resource_types=[COLLECTION_TYPE, profiles_spec.RESOURCE_TYPE]
+        )
 
 
 def cdk_json_context(cdk_json: Path | None = None) -> dict[str, Any]:

@@ -28,6 +28,7 @@ ITEM_KINDS: Mapping[str, str] = {
     "DataSource": "data_sources",
     "Guardrail": "guardrails",
     "Throughput": "provisioned_throughputs",
+    "InferenceProfile": "inference_profiles",
     "Evaluation": "evaluation_jobs",
     "Dataset": "datasets",
     "Batch": "batch_inference_jobs",

@@ -10,7 +10,12 @@ import cfnlint
 import pytest
 
 from bedrock_platform.config import ConfigError, load_config
-from bedrock_platform.config.catalog import GUARDRAIL_REGIONS, KNOWLEDGE_BASE_REGIONS, bedrock_api_regions
+from bedrock_platform.config.catalog import (
+    GUARDRAIL_REGIONS,
+    INFERENCE_PROFILE_REGIONS,
+    KNOWLEDGE_BASE_REGIONS,
+    bedrock_api_regions,
+)
 from tests.config.helpers import WriteConfig
 
 PROVIDERS = Path(cfnlint.__file__).parent / "data" / "schemas" / "providers"
@@ -35,6 +40,11 @@ def test_guardrail_regions_are_cloudformations() -> None:
         "AWS::Bedrock::Guardrail", "AWS::Bedrock::GuardrailVersion"
     )
     assert "af-south-1" not in GUARDRAIL_REGIONS
+
+
+def test_inference_profile_regions_are_cloudformations() -> None:
+    assert set(INFERENCE_PROFILE_REGIONS) == _regions_with("AWS::Bedrock::ApplicationInferenceProfile")
+    assert "us-west-1" not in INFERENCE_PROFILE_REGIONS
 
 
 def test_bedrock_api_regions_come_from_botocore_in_every_partition() -> None:

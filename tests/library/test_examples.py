@@ -8,6 +8,7 @@ from typing import Any
 
 from cfnlint.api import ManualArgs, lint_file
 
+from bedrock_platform.geographies import destination_regions
 from examples import app as example_app
 from tests.conftest import Synthesized
 from tests.test_gates import _templates_with_region
@@ -124,20 +125,33 @@ def test_the_guardrail_publishes_one_retained_version_of_its_policy(example: Syn
     assert re.fullmatch(r"Initial release \[policy [0-9a-f]{8}\]", version["Properties"]["Description"])
 
 
-def test_an_existing_role_is_granted_invoke_on_both_throughputs(example: Synthesized) -> None:
+def test_an_existing_role_is_granted_invoke_on_both_throughputs_and_the_teams_profile(
+    example: Synthesized,
+) -> None:
+    """The grant covers the application inference profile and, since it copies a system ``us.``
+    profile, that profile and the model in each Region it routes to (user guide, "IAM policy
+    requirements for Geographic cross-Region inference")."""
     throughput = example.templates["ExampleThroughput"]
     (purchase,) = _resources(throughput, "Custom::BedrockProvisionedThroughput")
+    (profile,) = _resources(throughput, "AWS::Bedrock::ApplicationInferenceProfile")
     (policy,) = [
         r
         for r in _resources(throughput, "AWS::IAM::Policy").values()
         if r["Properties"].get("Roles") == ["support-assistant"]
     ]
-    (statement,) = policy["Properties"]["PolicyDocument"]["Statement"]
-    assert statement["Action"] == ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
-    assert sorted(statement["Resource"], key=str) == sorted(
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert {tuple(s["Action"]) for s in statements} == {
+        ("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream")
+    }
+    model = "anthropic.claude-3-5-haiku-20241022-v1:0"
+    regions = dict.fromkeys([example_app.REGION, *destination_regions("us", example_app.REGION)])
+    assert sorted((r for s in statements for r in s["Resource"]), key=str) == sorted(
         [
             f"arn:aws:bedrock:{example_app.REGION}:{example_app.ACCOUNT}:provisioned-model/abcdefghijkl",
             {"Ref": purchase},
+            {"Fn::GetAtt": [profile, "InferenceProfileArn"]},
+            f"arn:aws:bedrock:{example_app.REGION}:{example_app.ACCOUNT}:inference-profile/us.{model}",
+            *(f"arn:aws:bedrock:{region}::foundation-model/{model}" for region in regions),
         ],
         key=str,
     )

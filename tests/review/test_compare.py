@@ -256,3 +256,34 @@ def test_removing_an_s3_vectors_index_loses_its_vectors_unless_it_is_retained() 
     retained = template(Index={**S3_VECTORS_INDEX, "DeletionPolicy": "Retain"})
     (kept,) = compare_templates("s", retained, template())
     assert kept.severity != Severity.DATA_LOSS
+
+
+INFERENCE_PROFILE: dict[str, Any] = {
+    "Type": "AWS::Bedrock::ApplicationInferenceProfile",
+    "Properties": {
+        "InferenceProfileName": "dev-support-0a1b2c",
+        "ModelSource": {
+            "CopyFrom": "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"
+        },
+        "Tags": [{"Key": "team", "Value": "support"}],
+    },
+}
+
+
+def test_a_new_model_source_makes_a_new_inference_profile_arn_and_a_tag_change_does_not() -> None:
+    """ModelSource is create-only (issue 23): under the toolkit's new name the profile is replaced, and
+    the review says that callers of the old ARN fail; its tags change in place."""
+    moved = template(Profile=INFERENCE_PROFILE)
+    properties = moved["Resources"]["Profile"]["Properties"]
+    properties["ModelSource"]["CopyFrom"] = (
+        "arn:aws:bedrock:us-east-1:111111111111:inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0"
+    )
+    properties["InferenceProfileName"] = "dev-support-3d4e5f"
+    (change,) = compare_templates("dev-bedrock-inference", template(Profile=INFERENCE_PROFILE), moved)
+    assert (change.replacement, change.severity) == (True, Severity.DATA_LOSS)
+    assert "callers of the old one fail" in " ".join(change.reasons)
+
+    retagged = template(Profile=INFERENCE_PROFILE)
+    retagged["Resources"]["Profile"]["Properties"]["Tags"] = [{"Key": "team", "Value": "care"}]
+    (tagged,) = compare_templates("dev-bedrock-inference", template(Profile=INFERENCE_PROFILE), retagged)
+    assert (tagged.replacement, tagged.severity) == (False, Severity.ROUTINE)

@@ -29,6 +29,7 @@ def expected_parameters(config: PlatformConfig) -> set[str]:
         if guardrail.versions:
             names.add(parameters.guardrail_latest_version(env, guardrail.name))
     names |= {parameters.provisioned_model_arn(env, t.name) for t in config.provisioned_throughputs}
+    names |= {parameters.inference_profile_arn(env, p.name) for p in config.inference_profiles}
     for kind, jobs in (
         ("evaluation-jobs", config.evaluation_jobs),
         ("batch-inference-jobs", config.batch_inference_jobs),

@@ -76,8 +76,8 @@ def test_validation_counts_what_the_other_stacks_synthesize(
     synthesized_templates: dict[str, Synthesized],
     sizes: Synthesized,
 ) -> None:
-    """The stack-quotas rule's count of the guardrails, throughput and evaluation stacks equals the
-    synthesized templates', exactly."""
+    """The stack-quotas rule's count of the guardrails, throughput, inference and evaluation stacks
+    equals the synthesized templates', exactly."""
     path, result = _case(case, synthesized, synthesized_templates, sizes)
     document = read_document(str(path))
     counted = {
@@ -87,7 +87,7 @@ def test_validation_counts_what_the_other_stacks_synthesize(
     actual = {
         name: StackSize(len(template["Resources"]), len(template.get("Outputs", {})))
         for name, template in result.templates.items()
-        if name.endswith(("-guardrails", "-throughput", "-evaluation"))
+        if name.endswith(("-guardrails", "-throughput", "-inference", "-evaluation"))
     }
     assert counted == actual
 
