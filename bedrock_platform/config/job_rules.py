@@ -327,9 +327,9 @@ def job_references(config: Mapping[str, Any], context: RuleContext) -> list[Issu
         if _applies(config, context, path, "generator_model"):
             model_paths.append((*path, "generator_model"))
         for model_path in model_paths:
-            issues += _throughput_reference_issues(config, context, model_path)
+            issues += _model_reference_issues(config, context, model_path)
     for path, _ in items(config, ("batch_inference_jobs",)):
-        issues += _throughput_reference_issues(config, context, (*path, "model"))
+        issues += _model_reference_issues(config, context, (*path, "model"))
     return issues
 
 
@@ -387,10 +387,9 @@ def _indexed(config: Mapping[str, Any], path: ConfigPath) -> list[tuple[ConfigPa
     return [((*path, index), item) for index, item in enumerate(found)] if isinstance(found, list) else []
 
 
-def _throughput_reference_issues(
-    config: Mapping[str, Any], context: RuleContext, path: ConfigPath
-) -> list[Issue]:
-    """Issues of a job model written as ``{provisioned_throughput: <name>}`` that names no throughput."""
+def _model_reference_issues(config: Mapping[str, Any], context: RuleContext, path: ConfigPath) -> list[Issue]:
+    """Issues of a job model written as ``{provisioned_throughput: <name>}`` or
+    ``{inference_profile: <name>}`` that names nothing of this file."""
     if not context.valid(path):
         return []
     return reference_issues(
@@ -399,6 +398,8 @@ def _throughput_reference_issues(
         (*path, "provisioned_throughput"),
         "provisioned throughput",
         "provisioned_throughputs",
+    ) + reference_issues(
+        config, context, (*path, "inference_profile"), "inference profile", "inference_profiles"
     )
 
 

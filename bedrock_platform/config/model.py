@@ -213,19 +213,25 @@ class VectorStore:
 
 @dataclass(frozen=True, kw_only=True)
 class ModelRef:
-    """A model a job invokes: a model id (base model or inference profile) or a provisioned throughput.
+    """A model a job invokes: a model id (base model or system inference profile), a provisioned
+    throughput or an application inference profile.
 
-    Exactly one of the two is set; the throughput is one of the config's, by name.
+    Exactly one of the three is set; the throughput and the profile are the config's, by name.
     """
 
     model_id: str | None = None
     """A base model id or an inference profile id, as written. Default: None."""
     provisioned_throughput: str | None = None
     """The name of a provisioned throughput of the config. Default: None."""
+    inference_profile: str | None = None
+    """The name of an application inference profile of the config. Default: None."""
 
     def __post_init__(self) -> None:
-        if (self.model_id is None) == (self.provisioned_throughput is None):
-            raise ValueError("ModelRef: give exactly one of model_id and provisioned_throughput")
+        given = [self.model_id, self.provisioned_throughput, self.inference_profile]
+        if sum(item is not None for item in given) != 1:
+            raise ValueError(
+                "ModelRef: give exactly one of model_id, provisioned_throughput and inference_profile"
+            )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -482,6 +488,10 @@ class PlatformConfig:
     def guardrail(self, name: str) -> Guardrail:
         """The guardrail of that name; StopIteration when there is none."""
         return next(guardrail for guardrail in self.guardrails if guardrail.name == name)
+
+    def inference_profile(self, name: str) -> InferenceProfile:
+        """The application inference profile of that name; StopIteration when there is none."""
+        return next(profile for profile in self.inference_profiles if profile.name == name)
 
     def provisioned_throughput(self, name: str) -> ProvisionedThroughput:
         """The provisioned throughput of that name; StopIteration when there is none."""
@@ -740,9 +750,12 @@ def build_provisioned_throughput(raw: Mapping[str, Any]) -> ProvisionedThroughpu
 
 
 def build_model_ref(raw: str | Mapping[str, Any]) -> ModelRef:
-    """A model reference from its validated form: a model id, or ``{provisioned_throughput: <name>}``."""
+    """A model reference from its validated form: a model id, ``{provisioned_throughput: <name>}`` or
+    ``{inference_profile: <name>}``."""
     if isinstance(raw, str):
         return ModelRef(model_id=raw)
+    if "inference_profile" in raw:
+        return ModelRef(inference_profile=raw["inference_profile"])
     return ModelRef(provisioned_throughput=raw["provisioned_throughput"])
 
 

@@ -61,7 +61,10 @@ from bedrock_platform.constructs.handler_provider import (
     use_handler_logs_key,
     use_handler_vpc,
 )
-from bedrock_platform.constructs.inference_profile import ApplicationInferenceProfile
+from bedrock_platform.constructs.inference_profile import (
+    ApplicationInferenceProfile,
+    IApplicationInferenceProfile,
+)
 from bedrock_platform.constructs.ingestion import DataSourceIngestion
 from bedrock_platform.constructs.invocation_logging import InvocationLogging
 from bedrock_platform.constructs.job_data import JobData, JobDataUploader
@@ -116,6 +119,7 @@ __all__ = [
     "GuardrailVersionSpec",
     "HandlerProvider",
     "HandlerVpc",
+    "IApplicationInferenceProfile",
     "IGuardrail",
     "IKnowledgeBase",
     "IProvisionedThroughput",

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
@@ -72,6 +72,16 @@ CORS_FOR_CONSOLE = s3.CorsRule(
 """The CORS rule the Bedrock console needs to show evaluation results from the bucket."""
 
 
+class _InferenceProfile(Protocol):
+    """What :meth:`JobModel.from_inference_profile` reads of an application inference profile."""
+
+    @property
+    def inference_profile_arn(self) -> str: ...
+
+    @property
+    def model(self) -> JobModel: ...
+
+
 @dataclass(frozen=True)
 class JobModel:
     """A model a job invokes: what the API is given, its ARN, and what IAM must allow.
@@ -109,6 +119,18 @@ class JobModel:
             return cls(identifier=model, arn=profile, invoke_arns=(profile, *models), profile_arn=profile)
         foundation = foundation_model_arn(scope, model)
         return cls(identifier=model, arn=foundation, invoke_arns=(foundation,))
+
+    @classmethod
+    def from_inference_profile(cls, profile: _InferenceProfile) -> JobModel:
+        """The models behind an application inference profile, invoked through its ARN: IAM checks
+        the profile and what it routes to (user guide, "Prerequisites for inference profiles")."""
+        arn = profile.inference_profile_arn
+        return cls(
+            identifier=arn,
+            arn=arn,
+            invoke_arns=tuple(dict.fromkeys((arn, *profile.model.invoke_arns))),
+            profile_arn=arn,
+        )
 
     @classmethod
     def from_throughput(cls, throughput: IProvisionedThroughput) -> JobModel:

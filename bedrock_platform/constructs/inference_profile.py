@@ -3,7 +3,9 @@ allocation by its tags."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from typing import Protocol
 
 import aws_cdk as cdk
 from aws_cdk import aws_bedrock as bedrock
@@ -15,8 +17,59 @@ from bedrock_platform.constructs.bedrock_job import JobModel
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.spec import inference_profiles as spec
 
+APPLICATION_PROFILE_ARN = re.compile(
+    r"^arn:aws[a-z-]*:bedrock:[a-z0-9-]+:[0-9]{12}:application-inference-profile/[a-z0-9]{12}$"
+)
+"""An application inference profile's ARN (botocore's GetInferenceProfile identifier pattern)."""
 
-class ApplicationInferenceProfile(Construct):
+
+class IApplicationInferenceProfile(Protocol):
+    """An application inference profile, created here or imported by ARN."""
+
+    @property
+    def inference_profile_arn(self) -> str: ...
+
+    @property
+    def model(self) -> JobModel: ...
+
+    def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant: ...
+
+
+class _ApplicationInferenceProfileBase(Construct):
+    """What created and imported profiles share: the ARN, what it routes to, the grant."""
+
+    _arn: str
+    _model: JobModel
+
+    @property
+    def inference_profile_arn(self) -> str:
+        """What applications pass as ``modelId``."""
+        return self._arn
+
+    @property
+    def model(self) -> JobModel:
+        """The base model or system inference profile it copies."""
+        return self._model
+
+    def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` invoke through this profile: ``bedrock:InvokeModel`` (and its streaming
+        form) on the profile and on what it routes to (the model, or a system profile and its model
+        in each destination Region of its geography)."""
+        return iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=list(permissions.MODEL_INVOKE_ACTIONS),
+            resource_arns=list(JobModel.from_inference_profile(self).invoke_arns),
+        )
+
+
+class _ImportedApplicationInferenceProfile(_ApplicationInferenceProfileBase):
+    def __init__(self, scope: Construct, id: str, arn: str, model_id: str) -> None:
+        super().__init__(scope, id)
+        self._arn = arn
+        self._model = JobModel.of(self, model_id)
+
+
+class ApplicationInferenceProfile(_ApplicationInferenceProfileBase):
     """An ``AWS::Bedrock::ApplicationInferenceProfile`` copied from a foundation model or a system
     cross-Region profile (``eu.anthropic...``), with tags that Bedrock's cost allocation reports by.
 
@@ -57,27 +110,31 @@ class ApplicationInferenceProfile(Construct):
             )
         if problems:
             raise ConstructValidationError(f"ApplicationInferenceProfile '{id}': " + "; ".join(problems))
-        self.model = JobModel.of(self, model_id)
+        self._model = JobModel.of(self, model_id)
         self.resource = bedrock.CfnApplicationInferenceProfile(
             self,
             "Resource",
             inference_profile_name=name,
             description=description,
             model_source=bedrock.CfnApplicationInferenceProfile.InferenceProfileModelSourceProperty(
-                copy_from=self.model.arn
+                copy_from=self._model.arn
             ),
             tags=[cdk.CfnTag(key=key, value=value) for key, value in sorted((tags or {}).items())] or None,
         )
         self.inference_profile_name = name
-        self.inference_profile_arn = self.resource.attr_inference_profile_arn
+        self._arn = self.resource.attr_inference_profile_arn
         self.inference_profile_id = self.resource.attr_inference_profile_id
 
-    def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Let ``grantee`` invoke through this profile: ``bedrock:InvokeModel`` (and its streaming
-        form) on the profile and on what it routes to (the model, or a system profile and its model
-        in each destination Region of its geography)."""
-        return iam.Grant.add_to_principal(
-            grantee=grantee,
-            actions=list(permissions.MODEL_INVOKE_ACTIONS),
-            resource_arns=[self.inference_profile_arn, *self.model.invoke_arns],
-        )
+    @classmethod
+    def from_inference_profile_attributes(
+        cls, scope: Construct, id: str, *, inference_profile_arn: str, model_id: str
+    ) -> IApplicationInferenceProfile:
+        """A profile that exists already, by its ARN, with the base model or system profile id it
+        copies (IAM must allow invoking what it routes to, so a grant needs it)."""
+        arn = inference_profile_arn
+        if not cdk.Token.is_unresolved(arn) and not APPLICATION_PROFILE_ARN.match(arn):
+            raise ConstructValidationError(
+                f"ApplicationInferenceProfile {id!r}: {arn!r} is not an application inference profile ARN "
+                "(arn:aws:bedrock:<region>:<account>:application-inference-profile/<12 characters>)"
+            )
+        return _ImportedApplicationInferenceProfile(scope, id, arn, model_id)

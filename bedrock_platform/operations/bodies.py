@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bedrock_platform import geographies
+
 PROMPT = "Reply with the single word OK."
 """What text models are asked."""
 EMBEDDING_TEXT = "bedrock-platform smoke test"
@@ -99,9 +101,12 @@ FAMILIES: tuple[Family, ...] = (
 
 
 def base_model(model: str) -> str:
-    """The base model id of a declared model: itself, or the base inside a custom model ARN."""
+    """The base model id of a declared model: itself, the base inside a custom model ARN, or the
+    model a system inference profile (``eu.anthropic...``) routes to."""
     custom = CUSTOM_MODEL_BASE.search(model)
-    return custom.group("base") if custom else model
+    if custom:
+        return custom.group("base")
+    return model.partition(".")[2] if geographies.inference_profile_geography(model) else model
 
 
 def family(model: str) -> Family:

@@ -105,6 +105,9 @@ def all_parameters(config: PlatformConfig) -> list[str]:
         parameters.provisioned_model_arn(environment, throughput.name)
         for throughput in config.provisioned_throughputs
     )
+    names += (
+        parameters.inference_profile_arn(environment, profile.name) for profile in config.inference_profiles
+    )
     for kind, jobs in (
         (EVALUATION_JOBS, config.evaluation_jobs),
         (BATCH_INFERENCE_JOBS, config.batch_inference_jobs),

@@ -1,7 +1,9 @@
-"""``smoke``: one small real call through each deployed throughput, knowledge base and guardrail version.
+"""``smoke``: one small real call through each deployed throughput, inference profile, knowledge base
+and guardrail version.
 
-- Each provisioned throughput: an ``InvokeModel`` with its ARN as ``modelId`` and the tiny body of
-  its model family (:mod:`.bodies`). It passes when the model answers.
+- Each provisioned throughput and application inference profile: an ``InvokeModel`` with its ARN
+  as ``modelId`` and the tiny body of its model family (:mod:`.bodies`). It passes when the model
+  answers (through a profile, the call is charged to the profile's tags).
 - Each knowledge base: one ``Retrieve`` of at most :data:`RETRIEVE_RESULTS` passages for its
   description (or its name). It passes when the call succeeds, with or without passages: a
   knowledge base whose data sources were never ingested returns none (the line says so).
@@ -23,7 +25,7 @@ from botocore.exceptions import ClientError
 
 from bedrock_platform import parameters
 from bedrock_platform.config import PlatformConfig
-from bedrock_platform.config.model import Guardrail, KnowledgeBase, ProvisionedThroughput
+from bedrock_platform.config.model import Guardrail, KnowledgeBase
 from bedrock_platform.operations.bodies import UnknownModelFamily, request_body
 from bedrock_platform.operations.clients import Clients, describe
 from bedrock_platform.operations.discovery import Parameters, guardrail_parameters, read_parameters
@@ -65,11 +67,13 @@ def smoke(config: PlatformConfig, clients: Clients, out: TextIO) -> int:
 
 
 def required_parameters(config: PlatformConfig) -> list[str]:
-    """The parameters smoke needs: throughput ARNs, knowledge base ids, guardrail ids and versions."""
+    """The parameters smoke needs: throughput and inference profile ARNs, knowledge base ids, guardrail
+    ids and versions."""
     environment = config.environment
     names = [
         parameters.provisioned_model_arn(environment, item.name) for item in config.provisioned_throughputs
     ]
+    names += [parameters.inference_profile_arn(environment, item.name) for item in config.inference_profiles]
     names += [parameters.knowledge_base_id(environment, item.name) for item in config.knowledge_bases]
     for guardrail in config.guardrails:
         names += guardrail_parameters(environment, guardrail)
@@ -77,11 +81,14 @@ def required_parameters(config: PlatformConfig) -> list[str]:
 
 
 def checks(config: PlatformConfig, clients: Clients, found: Parameters) -> Iterator[Check]:
-    """Every check, in order: throughputs, knowledge bases, guardrail versions."""
+    """Every check, in order: throughputs, inference profiles, knowledge bases, guardrail versions."""
     environment = config.environment
     for throughput in config.provisioned_throughputs:
         arn = found[parameters.provisioned_model_arn(environment, throughput.name)]
-        yield invoke_throughput(clients("bedrock-runtime"), throughput, arn)
+        yield invoke(clients("bedrock-runtime"), f"throughput {throughput.name}", throughput.model, arn)
+    for profile in config.inference_profiles:
+        arn = found[parameters.inference_profile_arn(environment, profile.name)]
+        yield invoke(clients("bedrock-runtime"), f"inference-profile {profile.name}", profile.model, arn)
     for knowledge_base in config.knowledge_bases:
         knowledge_base_id = found[parameters.knowledge_base_id(environment, knowledge_base.name)]
         yield retrieve(clients("bedrock-agent-runtime"), knowledge_base, knowledge_base_id)
@@ -94,11 +101,11 @@ def checks(config: PlatformConfig, clients: Clients, found: Parameters) -> Itera
         yield from guardrail_checks(clients("bedrock-runtime"), guardrail, guardrail_id, versions)
 
 
-def invoke_throughput(runtime: Any, throughput: ProvisionedThroughput, arn: str) -> Check:
-    """InvokeModel through the throughput's ARN with its model family's tiny body."""
-    subject = f"throughput {throughput.name}"
+def invoke(runtime: Any, subject: str, model: str, arn: str) -> Check:
+    """InvokeModel through a throughput's or an inference profile's ARN with the tiny body of the
+    family of ``model``, the model behind it."""
     try:
-        body = request_body(throughput.model)
+        body = request_body(model)
     except UnknownModelFamily as error:
         return Check("SKIP", subject, str(error))
     try:

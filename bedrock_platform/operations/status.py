@@ -1,8 +1,9 @@
 """``status``: every declared resource with its live state, as an aligned plain-text table.
 
 One row per knowledge base, data source (with its last ingestion job and that job's counts),
-guardrail, declared guardrail version, provisioned throughput, evaluation job and batch inference
-job, in config order; then one row per catalogued model the config uses (a throughput's base
+guardrail, declared guardrail version, provisioned throughput, application inference profile (its
+state and the models and Regions it routes to), evaluation job and batch inference job, in config
+order; then one row per catalogued model the config uses (a throughput's base
 model, a knowledge base's embedding model) with its live lifecycle state, GetFoundationModel's
 ``modelLifecycle.status``, deployed or not. A Legacy model's row starts its details with
 ``warning:``: Bedrock sells no new provisioned throughput for it, and it reaches end of life on
@@ -85,6 +86,9 @@ def collect_rows(config: PlatformConfig, clients: Clients, found: Parameters) ->
     for throughput in config.provisioned_throughputs:
         arn = found.get(parameters.provisioned_model_arn(environment, throughput.name))
         yield _row("throughput", throughput.name, arn, partial(_read_throughput, clients("bedrock")))
+    for profile in config.inference_profiles:
+        arn = found.get(parameters.inference_profile_arn(environment, profile.name))
+        yield _row("inference-profile", profile.name, arn, partial(_read_profile, clients("bedrock")))
     for kind, row_kind, jobs, read in (
         (EVALUATION_JOBS, "evaluation-job", config.evaluation_jobs, _read_evaluation_job),
         (BATCH_INFERENCE_JOBS, "batch-job", config.batch_inference_jobs, _read_batch_job),
@@ -278,6 +282,10 @@ def _read_throughput(bedrock: Any, arn: str) -> tuple[str, str]:
     return _throughput(bedrock.get_provisioned_model_throughput(provisionedModelId=arn))
 
 
+def _read_profile(bedrock: Any, arn: str) -> tuple[str, str]:
+    return _profile(bedrock.get_inference_profile(inferenceProfileIdentifier=arn))
+
+
 def _read_model(bedrock: Any, uses: Sequence[str], model_id: str) -> tuple[str, str]:
     return _model(bedrock.get_foundation_model(modelIdentifier=model_id), uses)
 
@@ -335,6 +343,17 @@ def _throughput(response: Mapping[str, Any]) -> tuple[str, str]:
         if "commitmentExpirationTime" in response:
             details += f" until {timestamp(response['commitmentExpirationTime'])}"
     return response["status"], _joined(details, *_reasons([response.get("failureMessage")]))
+
+
+def _profile(response: Mapping[str, Any]) -> tuple[str, str]:
+    """``ACTIVE``, and each model it routes to with the Regions it runs in."""
+    regions: dict[str, list[str]] = {}
+    for model in response["models"]:
+        arn = model["modelArn"]
+        region = arn.split(":")[3] or "any Region"
+        regions.setdefault(arn.rpartition("/")[2], []).append(region)
+    routes = "; ".join(f"{model} in {', '.join(found)}" for model, found in regions.items())
+    return response["status"], f"{response['inferenceProfileId']} routes to {routes}"
 
 
 def _model(response: Mapping[str, Any], uses: Sequence[str]) -> tuple[str, str]:

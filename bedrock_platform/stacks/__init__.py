@@ -74,8 +74,10 @@ def add_stacks(app: cdk.Stage, config: PlatformConfig) -> list[cdk.Stack]:
     if config.provisioned_throughputs:
         throughput = ThroughputStack(app, stack_name(config, "throughput"), config=config)
         stacks.append(throughput)
+    inference = None
     if config.inference_profiles:
-        stacks.append(InferenceStack(app, stack_name(config, "inference"), config=config))
+        inference = InferenceStack(app, stack_name(config, "inference"), config=config)
+        stacks.append(inference)
     if config.evaluation_jobs or config.batch_inference_jobs:
         evaluation = EvaluationStack(app, stack_name(config, "evaluation"), config=config)
         # It reads their SSM parameters, so it deploys after the stacks that hold them.
@@ -83,6 +85,8 @@ def add_stacks(app: cdk.Stage, config: PlatformConfig) -> list[cdk.Stack]:
             evaluation.add_stack_dependency(knowledge[number], "reads knowledge base ids from SSM")
         if evaluation.uses_throughputs and throughput is not None:
             evaluation.add_stack_dependency(throughput, "reads provisioned throughput ARNs from SSM")
+        if evaluation.uses_inference_profiles and inference is not None:
+            evaluation.add_stack_dependency(inference, "reads inference profile ARNs from SSM")
         stacks.append(evaluation)
     if config.invocation_logging is not None:
         stacks.append(LoggingStack(app, stack_name(config, "logging"), config=config))

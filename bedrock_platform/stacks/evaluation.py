@@ -11,6 +11,7 @@ from bedrock_platform.config import PlatformConfig
 from bedrock_platform.config.model import ExistingBucket, ModelRef
 from bedrock_platform.constructs import (
     AccessLogsBucket,
+    ApplicationInferenceProfile,
     BatchInferenceJob,
     EvaluationJob,
     IKnowledgeBase,
@@ -41,6 +42,7 @@ class EvaluationStack(PlatformStack):
         self.knowledge_bases_read: list[str] = []
         """The knowledge bases of the config whose ids this stack reads from SSM, in the order first read."""
         self.uses_throughputs = False
+        self.uses_inference_profiles = False
         self._models: dict[str, JobModel] = {}
         self._knowledge_bases: dict[str, IKnowledgeBase] = {}
         self._keys: dict[str, kms.IKey] = {}
@@ -122,10 +124,22 @@ class EvaluationStack(PlatformStack):
         return JobBucket(self, "JobBucket", access_logs_bucket=logs, encryption_key=key), key
 
     def _model(self, ref: ModelRef) -> JobModel:
-        """The model of a reference; a provisioned throughput's ARN comes from its SSM parameter."""
-        key = ref.provisioned_throughput or ref.model_id or ""
+        """The model of a reference; a provisioned throughput's or an application inference
+        profile's ARN comes from its SSM parameter."""
+        key = ref.provisioned_throughput or ref.model_id or f"profile {ref.inference_profile}"
         if key not in self._models:
-            if ref.provisioned_throughput:
+            if ref.inference_profile:
+                self.uses_inference_profiles = True
+                name = ref.inference_profile
+                arn = discovery.lookup(self, discovery.inference_profile_arn(self.config.environment, name))
+                profile = ApplicationInferenceProfile.from_inference_profile_attributes(
+                    self,
+                    f"InferenceProfile-{name}",
+                    inference_profile_arn=arn,
+                    model_id=self.config.inference_profile(name).model,
+                )
+                self._models[key] = JobModel.from_inference_profile(profile)
+            elif ref.provisioned_throughput:
                 self.uses_throughputs = True
                 name = ref.provisioned_throughput
                 arn = discovery.lookup(self, discovery.provisioned_model_arn(self.config.environment, name))

@@ -76,7 +76,7 @@ def test_dev_jobs() -> None:
     assert baseline == EvaluationJob(
         name="summarization-baseline",
         kind="automated",
-        models=(ModelRef(model_id=HAIKU),),
+        models=(ModelRef(inference_profile="support-assistant"),),
         datasets=(
             EvaluationDataset(
                 name="Builtin.Gigaword",
@@ -86,6 +86,7 @@ def test_dev_jobs() -> None:
         ),
         output_prefix="evaluations/summarization-baseline/",
     )
+    assert config.inference_profile("support-assistant").model == HAIKU
     assert (rag.kind, rag.rag_type, rag.application_type) == ("rag", "retrieve_and_generate", "RagEvaluation")
     assert config.knowledge_base(rag.knowledge_base or "").name == "product-docs"
     assert rag.generator_model == ModelRef(model_id=HAIKU)

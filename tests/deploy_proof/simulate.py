@@ -676,8 +676,23 @@ def iam_prefix(service: str) -> str:
     return str(boto3.client(service, region_name="us-east-1").meta.service_model.signing_name)
 
 
-def requests_of(call: Call) -> list[Request]:
-    """The IAM requests one API call is authorized as."""
+def application_profiles(assembly: Assembly) -> dict[str, str]:
+    """Each application inference profile of the assembly, by its ARN: the model or system profile
+    it copies (``ModelSource.CopyFrom``)."""
+    found = {}
+    for stack, logical_id, resource in assembly.resources():
+        if resource["Type"] == "AWS::Bedrock::ApplicationInferenceProfile":
+            arn = assembly.get_att(stack, logical_id, "InferenceProfileArn")
+            found[arn] = assembly.resolve_string(
+                stack.name, resource["Properties"]["ModelSource"]["CopyFrom"]
+            )
+    return found
+
+
+def requests_of(call: Call, profiles: Mapping[str, str] | None = None) -> list[Request]:
+    """The IAM requests one API call is authorized as. ``profiles``: the application inference profiles
+    of the assembly (:func:`application_profiles`); a request naming one is authorized as that profile
+    and as what it copies, as Bedrock authorizes a system profile as the models it routes to."""
     action = f"{iam_prefix(call.service)}:{call.operation}"
     info = action_info(action)
     if info is None:
@@ -686,6 +701,9 @@ def requests_of(call: Call) -> list[Request]:
     for key, value in [*_strings(call.params), *_strings(call.answer)]:
         if key in MODEL_KEYS:
             candidates += _model_arns(value, call.region, call.account)
+            copied = (profiles or {}).get(value)
+            if copied is not None:
+                candidates += _model_arns(copied.rpartition("/")[2], call.region, call.account)
         elif key in ID_KEYS and not value.startswith("arn:"):
             candidates.append(f"arn:aws:bedrock:{call.region}:{call.account}:{ID_KEYS[key]}/{value}")
         elif value.startswith("arn:"):

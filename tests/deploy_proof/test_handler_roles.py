@@ -16,7 +16,14 @@ import pytest
 from tests.deploy_proof.assembly import Assembly
 from tests.deploy_proof.conftest import ASSEMBLIES
 from tests.deploy_proof.iam import decide
-from tests.deploy_proof.simulate import HANDLERS_DIR, Run, client_methods, requests_of, role_statements
+from tests.deploy_proof.simulate import (
+    HANDLERS_DIR,
+    Run,
+    application_profiles,
+    client_methods,
+    requests_of,
+    role_statements,
+)
 
 HANDLER_MODULES = sorted(
     path.stem for path in HANDLERS_DIR.glob("*.py") if path.stem not in ("__init__", "custom_resource")
@@ -29,11 +36,12 @@ def test_every_handler_request_is_allowed_to_the_handler_role(
 ) -> None:
     assembly = assemblies[name]
     denied: dict[str, set[str]] = defaultdict(set)
+    profiles = application_profiles(assembly)
     for run in handler_runs[name]:
         handler = run.handler
         statements = role_statements(assembly, handler.stack, handler.role_arn)
         for call in run.calls:
-            for request in requests_of(call):
+            for request in requests_of(call, profiles):
                 if not decide(statements, request):
                     denied[f"{handler.stack}/{handler.resource} (handlers/{handler.module}.py)"].add(
                         request.describe()

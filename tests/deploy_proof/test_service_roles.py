@@ -22,7 +22,7 @@ from bedrock_platform.geographies import GLOBAL_GEOGRAPHY, destination_regions, 
 from tests.deploy_proof.assembly import Assembly, Stack
 from tests.deploy_proof.conftest import ASSEMBLIES
 from tests.deploy_proof.iam import Request, as_list, decide, statement_applies
-from tests.deploy_proof.simulate import role_statements
+from tests.deploy_proof.simulate import application_profiles, role_statements
 
 KB_ROLE = "Création d'un rôle de service pour les bases de connaissances d'Amazon Bedrock"
 KB_TRUST = f"{KB_ROLE} > Relation d'approbation (Knowledge base service role: trust relationship)"
@@ -116,11 +116,17 @@ def _object(key: str, example: str) -> str:
     return f"{key}{example}" if key.endswith("/") or not key else key
 
 
-def _model_arns(identifier: str, stack: Stack) -> list[str]:
+def _model_arns(identifier: str, stack: Stack, profiles: Mapping[str, str] | None = None) -> list[str]:
     """What IAM checks when Bedrock invokes ``identifier`` for a job: a foundation model, the ARN
     given, or a system-defined inference profile and the model in each Region it routes to from
     the stack's Region (``bedrock_platform/geographies.py``, from the guide's cross-Region
-    inference pages; a global profile: the source Region and the Region-less model ARN)."""
+    inference pages; a global profile: the source Region and the Region-less model ARN). An
+    application inference profile of the assembly (``profiles``: its ARN to what it copies): the
+    profile and everything its source stands for (the guide's "Prerequisites for inference
+    profiles": permissions on the application profile and on the models it routes to)."""
+    copied = (profiles or {}).get(identifier)
+    if copied is not None:
+        return [identifier, *_model_arns(copied.rpartition("/")[2], stack)]
     if identifier.startswith("arn:"):
         return [identifier]
     geography = inference_profile_geography(identifier)
@@ -306,11 +312,12 @@ def _jobs(
 
 def evaluation_needs(assembly: Assembly) -> Iterator[Need]:
     """What an evaluation job's role must allow (the guide's evaluation service role)."""
+    profiles = application_profiles(assembly)
     for stack, request, role, trust in _jobs(assembly, "Custom::BedrockEvaluationJob", EVAL_TRUST):
         yield trust
         models = [*_strings_at(request, "modelIdentifier"), *_strings_at(request, "modelArn")]
         for model in dict.fromkeys(models):
-            for arn in _model_arns(model, stack):
+            for arn in _model_arns(model, stack, profiles):
                 for action in (
                     "bedrock:InvokeModel",
                     "bedrock:InvokeModelWithResponseStream",
@@ -362,6 +369,7 @@ def _output_needs(stack: Stack, role: str, uri: str, section: str) -> Iterator[N
 
 def batch_needs(assembly: Assembly) -> Iterator[Need]:
     """What a batch inference job's role must allow (the guide's batch inference permissions)."""
+    profiles = application_profiles(assembly)
     for stack, request, role, trust in _jobs(assembly, "Custom::BedrockBatchInferenceJob", BATCH):
         yield trust
         bucket, key = _s3_uri(request["inputDataConfig"]["s3InputDataConfig"]["s3Uri"])
@@ -385,7 +393,7 @@ def batch_needs(assembly: Assembly) -> Iterator[Need]:
             Request("s3:ListBucket", f"arn:aws:s3:::{bucket}", {**context, "s3:prefix": prefix}),
             BATCH,
         )
-        for arn in _model_arns(request["modelId"], stack):
+        for arn in _model_arns(request["modelId"], stack, profiles):
             yield Need("identity", stack.name, role, Request("bedrock:InvokeModel", arn), BATCH)
 
 

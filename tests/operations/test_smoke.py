@@ -328,3 +328,39 @@ def test_interventions_name_every_policy_that_acted() -> None:
         "PII EMAIL",
         "regex 'account'",
     ]
+
+
+PROFILE_ARN = "arn:aws:bedrock:us-east-1:111111111111:application-inference-profile/a1b2c3d4e5f6"
+
+
+def test_an_inference_profile_is_invoked_through_its_arn_with_its_models_body(
+    aws: Aws, tmp_path: Path
+) -> None:
+    """Issue 23: smoke calls each application inference profile by its ARN (so the call is charged to
+    its tags), with the body of the model family behind the system profile it copies."""
+    config_file = tmp_path / "profiles.yaml"
+    config_file.write_text(
+        f'environment: {ENV}\naccount: "111111111111"\nregion: us-east-1\n'
+        "inference_profiles:\n"
+        "  - name: support\n    model: us.anthropic.claude-3-haiku-20240307-v1:0\n"
+    )
+    name = parameters.inference_profile_arn(ENV, "support")
+    aws.parameters([name], {name: PROFILE_ARN})
+    answer = b'{"content":[{"type":"text","text":"OK"}]}'
+    aws.expect(
+        "bedrock-runtime",
+        "invoke_model",
+        {"body": streaming(answer), "contentType": "application/json"},
+        modelId=PROFILE_ARN,
+        body=CLAUDE_BODY,
+        contentType="application/json",
+        accept="application/json",
+    )
+
+    code, lines = run_smoke(aws, config_file)
+
+    assert code == 0
+    assert lines == [
+        "PASS inference-profile support: InvokeModel answered with 41 bytes of application/json",
+        "smoke: 1 passed, 0 failed, 0 skipped",
+    ]

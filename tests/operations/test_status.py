@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from bedrock_platform import parameters
 from bedrock_platform.config import build_config
 from bedrock_platform.operations.status import Row, catalogued_models, render_table, status
 from tests.operations.stubs import (
@@ -644,4 +645,47 @@ def test_an_aurora_store_shows_its_cluster_and_whether_its_data_api_is_on(aws: A
     assert status(load_config(str(path)), aws.session(), out) == 0
     assert cells(out.getvalue()) == [
         ("aurora-cluster", "pg", "available", "knowledge-pg; Data API OFF: Bedrock cannot reach the table")
+    ]
+
+
+def test_an_inference_profile_shows_its_state_and_where_it_routes(aws: Aws) -> None:
+    """Issue 23: GetInferenceProfile by the ARN the stack published; the models it routes to, grouped
+    with their Regions."""
+    config = build_config(
+        {
+            "environment": "test",
+            "account": "111111111111",
+            "region": "us-east-1",
+            "inference_profiles": [
+                {"name": "support", "model": "us.anthropic.claude-3-haiku-20240307-v1:0"},
+                {"name": "later", "model": "anthropic.claude-3-haiku-20240307-v1:0"},
+            ],
+        }
+    )
+    arn = "arn:aws:bedrock:us-east-1:111111111111:application-inference-profile/a1b2c3d4e5f6"
+    support, later = (parameters.inference_profile_arn("test", name) for name in ("support", "later"))
+    aws.parameters([support, later], {support: arn})
+    model = "anthropic.claude-3-haiku-20240307-v1:0"
+    aws.expect(
+        "bedrock",
+        "get_inference_profile",
+        {
+            "inferenceProfileName": "test-support-0a1b2c",
+            "inferenceProfileArn": arn,
+            "inferenceProfileId": "a1b2c3d4e5f6",
+            "models": [
+                {"modelArn": f"arn:aws:bedrock:{region}::foundation-model/{model}"}
+                for region in ("us-east-1", "us-east-2", "us-west-2")
+            ],
+            "status": "ACTIVE",
+            "type": "APPLICATION",
+        },
+        inferenceProfileIdentifier=arn,
+    )
+    out = io.StringIO()
+    assert status(config, aws.session(), out) == 0
+    assert out.getvalue().splitlines()[1:] == [
+        f"inference-profile  support  ACTIVE        a1b2c3d4e5f6 routes to {model} in us-east-1, us-east-2,"
+        " us-west-2",
+        "inference-profile  later    not deployed",
     ]

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bedrock_platform.config import load_config
+from bedrock_platform.config import PlatformConfig, load_config
 from bedrock_platform.config.model import EvaluationJob, ModelRef
 from bedrock_platform.stacks import discovery
 from tests.conftest import Synthesized
@@ -104,13 +104,15 @@ def test_the_knowledge_stack_publishes_what_the_evaluation_stack_reads(
         assert value["Fn::GetAtt"][1] == "KnowledgeBaseId"
 
 
-@pytest.mark.parametrize(("env", "after"), [("dev", "dev-bedrock-knowledge")])
+@pytest.mark.parametrize(
+    ("env", "after"), [("dev", "dev-bedrock-knowledge"), ("dev", "dev-bedrock-inference")]
+)
 def test_the_evaluation_stack_deploys_after_the_stacks_it_reads(
     synthesized: dict[str, Synthesized], env: str, after: str
 ) -> None:
     manifest = json.loads((synthesized[env].outdir / "manifest.json").read_text())
     assert after in manifest["artifacts"][f"{env}-bedrock-evaluation"]["dependencies"]
-    # No export: a replaced knowledge base or throughput must never be pinned by this stack.
+    # No export: a replaced knowledge base, throughput or inference profile must never be pinned here.
     assert "Fn::ImportValue" not in json.dumps(synthesized[env].templates[f"{env}-bedrock-evaluation"])
 
 
@@ -139,11 +141,20 @@ def _named_models(spec: Any) -> list[ModelRef]:
     return [model for model in named if model is not None]
 
 
-def _is_model(template: dict[str, Any], env: str, resource: Any, model: ModelRef) -> bool:
-    """Whether an IAM resource is this model: its ARN (a profile's in any Region) or its throughput's."""
+def _is_model(template: dict[str, Any], config: PlatformConfig, resource: Any, model: ModelRef) -> bool:
+    """Whether an IAM resource is this model: its ARN (a profile's in any Region), its throughput's,
+    or its application inference profile's or that profile's model's."""
+    env = config.environment
     if model.provisioned_throughput:
         return isinstance(resource, dict) and _parameter_default(template, resource) == (
             discovery.provisioned_model_arn(env, model.provisioned_throughput)
+        )
+    if model.inference_profile:
+        copied = ModelRef(model_id=config.inference_profile(model.inference_profile).model)
+        return _is_model(template, config, resource, copied) or (
+            isinstance(resource, dict)
+            and _parameter_default(template, resource)
+            == discovery.inference_profile_arn(env, model.inference_profile)
         )
     model_id = model.model_id or ""
     base = (
@@ -168,9 +179,12 @@ def test_each_job_role_invokes_only_its_own_models_and_writes_only_its_own_prefi
         invoked = _invoked(statements)
         named = _named_models(spec)
         for resource in invoked:
-            assert any(_is_model(template, env, resource, model) for model in named), (spec.name, resource)
+            assert any(_is_model(template, config, resource, model) for model in named), (spec.name, resource)
         for model in named:
-            assert any(_is_model(template, env, resource, model) for resource in invoked), (spec.name, model)
+            assert any(_is_model(template, config, resource, model) for resource in invoked), (
+                spec.name,
+                model,
+            )
         writes = [
             json.dumps(statement["Resource"])
             for statement in statements
