@@ -108,6 +108,17 @@ PROD: Mapping[str, Decision] = {
         NOTHING_TO_LOSE, "uploads job data shipped in the repository; retain_on_delete keeps the objects"
     ),
     "AWS::Lambda::LayerVersion": Decision(NOTHING_TO_LOSE, "the AWS CLI that CDK's upload function runs"),
+    "AWS::Logs::DeliverySource": Decision(
+        NOTHING_TO_LOSE, "where a knowledge base's logs come from; the logs are in the retained log group"
+    ),
+    "AWS::Logs::DeliveryDestination": Decision(
+        NOTHING_TO_LOSE, "where they go, configuration; the logs are in the retained log group"
+    ),
+    "AWS::Logs::Delivery": Decision(NOTHING_TO_LOSE, "pairs the two; the logs are in the retained log group"),
+    "AWS::Logs::ResourcePolicy": Decision(NOTHING_TO_LOSE, "the toolkit's log delivery permission"),
+    "AWS::Bedrock::ApplicationInferenceProfile": Decision(
+        NOTHING_TO_LOSE, "configuration from the file; its spend history stays in Billing under its tags"
+    ),
 }
 """Every kind of resource a prod template may hold, and whether prod retains it."""
 

@@ -148,6 +148,15 @@ class DataSource:
 
 
 @dataclass(frozen=True, kw_only=True)
+class KnowledgeBaseLogging:
+    """Where a knowledge base's application logs go: its CloudWatch Logs log group."""
+
+    retention_days: int = DEFAULT_LOG_RETENTION_DAYS
+    kms_key_arn: str | None = None
+    """The log group's key. Default: None (the stack's key, or one the toolkit creates)."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class KnowledgeBase:
     """A vector knowledge base on an OpenSearch Serverless collection."""
 
@@ -160,6 +169,8 @@ class KnowledgeBase:
     stack: int = 1
     """The number of the knowledge stack that holds it: its ``stack`` pin, or the one its name hashes
     to (:func:`bedrock_platform.config.placement.knowledge_stack_of`). Default: 1."""
+    logging: KnowledgeBaseLogging | None = None
+    """Its application logs' destination. Default: None (not delivered)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -598,6 +609,14 @@ def build_knowledge_base(raw: Mapping[str, Any], knowledge_stacks: int) -> Knowl
         description=raw.get("description"),
         data_sources=tuple(_data_source(item) for item in raw.get("data_sources", [])),
         stack=knowledge_stack_of(raw["name"], knowledge_stacks, raw.get("stack")),
+        logging=_knowledge_base_logging(raw["logging"]["cloudwatch"]) if "logging" in raw else None,
+    )
+
+
+def _knowledge_base_logging(raw: Mapping[str, Any]) -> KnowledgeBaseLogging:
+    return KnowledgeBaseLogging(
+        retention_days=raw.get("retention_days", DEFAULT_LOG_RETENTION_DAYS),
+        kms_key_arn=raw.get("kms_key_arn"),
     )
 
 

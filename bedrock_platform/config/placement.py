@@ -69,6 +69,12 @@ VECTOR_BUCKET = (2, 1)
 output (its indexes are counted with their knowledge bases, as a collection's indexes are)."""
 EXISTING_VECTOR_BUCKET = (0, 1)
 """An S3 Vectors store on an existing vector bucket: its ARN output only."""
+LOGGED_KNOWLEDGE_BASE = (4, 0)
+"""A knowledge base with logging: its log group, delivery source, delivery destination and delivery."""
+LOG_DELIVERY_POLICY = (1, 0)
+"""Once per stack with a logged knowledge base: the CloudWatch Logs resource policy for the deliveries."""
+KNOWLEDGE_BASE_LOGS_KEY = (1, 0)
+"""Once per stack without a stack key whose knowledge base log groups use a key of the toolkit's."""
 STACK_KEY = (1, 0)
 """Once per stack, with Control Tower on, that creates a bucket or runs a handler: the stack's own
 KMS key (constructs/encryption.py ``stack_key``) for them."""
@@ -132,6 +138,10 @@ class KnowledgeBaseFootprint:
     """Data sources with ingest_on_deploy."""
     scheduled: int = 0
     """Data sources with a sync schedule."""
+    logged: bool = False
+    """Whether its application logs are delivered."""
+    logs_own_key: bool = False
+    """Whether its log group uses a key of the toolkit's (logged, without a kms_key_arn)."""
 
 
 @dataclass(frozen=True)
@@ -212,8 +222,13 @@ def knowledge_stack_sizes(
             size += _size(ACCESS_LOGS)
         if any(kb.ingested for kb in held):
             size += _size(INGESTION_PROVIDER)
-        if keyed and any(kb.created_buckets or kb.ingested for kb in held):
+        size += _size(LOGGED_KNOWLEDGE_BASE, sum(kb.logged for kb in held))
+        if any(kb.logged for kb in held):
+            size += _size(LOG_DELIVERY_POLICY)
+        if keyed and any(kb.created_buckets or kb.ingested or kb.logs_own_key for kb in held):
             size += _size(STACK_KEY)
+        elif not keyed and any(kb.logs_own_key for kb in held):
+            size += _size(KNOWLEDGE_BASE_LOGS_KEY)
         sizes[number] = size
     return sizes
 

@@ -168,6 +168,10 @@ def _footprints(
             if not isinstance(bucket, dict) or not context.valid((*source_path, "bucket")):
                 return None
             created += "create" in bucket
+        if not context.valid((*knowledge_base_path, "logging")):
+            return None
+        logging = value(config, (*knowledge_base_path, "logging"))
+        cloudwatch = logging.get("cloudwatch") if isinstance(logging, dict) else None
         found.append(
             KnowledgeBaseFootprint(
                 vector_store=placed.vector_store,
@@ -176,6 +180,8 @@ def _footprints(
                 created_buckets=created,
                 ingested=sum(value(config, (*path, "ingest_on_deploy")) is True for path, _ in sources),
                 scheduled=sum(isinstance(value(config, (*path, "sync")), dict) for path, _ in sources),
+                logged=isinstance(logging, dict),
+                logs_own_key=isinstance(cloudwatch, dict) and "kms_key_arn" not in cloudwatch,
             )
         )
     return found

@@ -12,7 +12,8 @@ from bedrock_platform.constructs import Guardrail, KnowledgeBase, VectorCollecti
   :class:`S3DataSource` with its :class:`Chunking`, on a :class:`DocumentBucket` (server access
   logs to an :class:`AccessLogsBucket`) or any bucket; :class:`DataSourceIngestion` starts an
   ingestion job of a data source on each deploy that creates it or changes its settings, and
-  :class:`IngestionSchedule` on a schedule (EventBridge Scheduler, no Lambda).
+  :class:`IngestionSchedule` on a schedule (EventBridge Scheduler, no Lambda);
+  :class:`KnowledgeBaseLogs` delivers a knowledge base's ingestion logs to a log group.
 - Guardrails: :class:`Guardrail` (its policies: :class:`ContentFilter`, :class:`DeniedTopic`,
   :class:`PiiEntity`, :class:`RegexFilter`), and its published :class:`GuardrailVersion` s
   (declared as :class:`GuardrailVersionSpec` or added with ``Guardrail.add_version``).
@@ -69,6 +70,7 @@ from bedrock_platform.constructs.ingestion import DataSourceIngestion
 from bedrock_platform.constructs.invocation_logging import InvocationLogging
 from bedrock_platform.constructs.job_data import JobData, JobDataUploader
 from bedrock_platform.constructs.knowledge_base import IKnowledgeBase, KnowledgeBase
+from bedrock_platform.constructs.knowledge_base_logs import KnowledgeBaseLogs
 from bedrock_platform.constructs.nag import (
     acknowledge_control_tower,
     acknowledge_role_policy,
@@ -132,6 +134,7 @@ __all__ = [
     "JobDataUploader",
     "JobModel",
     "KnowledgeBase",
+    "KnowledgeBaseLogs",
     "PiiEntity",
     "ProvisionedThroughput",
     "ProvisionedThroughputProps",

@@ -12,6 +12,8 @@ Sources:
 
 from __future__ import annotations
 
+import hashlib
+
 DATA_KINDS: tuple[str, ...] = ("text", "image", "embedding", "video", "audio")
 """What invocation logging can deliver, each ``<kind>DataDeliveryEnabled``."""
 DEFAULT_DATA: tuple[str, ...] = ("text",)
@@ -37,3 +39,39 @@ def invocation_log_group(environment: str) -> str:
 
 RESOURCE_TYPE = "Custom::BedrockInvocationLogging"
 """The CloudFormation type of the toolkit's invocation logging setting (one per account and Region)."""
+
+
+# -- knowledge base application logs ------------------------------------------------------------
+# User guide, "Monitor knowledge bases using CloudWatch Logs": a delivery source on the knowledge
+# base's ARN with log type APPLICATION_LOGS (the status of each file of an ingestion job), a
+# delivery destination, and a delivery pairing them. CloudWatch Logs user guide, "Enable logging
+# from AWS services" > "Logs sent to CloudWatch Logs": delivery.logs.amazonaws.com creates the
+# streams of the log group and puts the events, allowed by a CloudWatch Logs resource policy with
+# aws:SourceAccount and aws:SourceArn; a log group under /aws/vendedlogs/ keeps that policy short.
+KNOWLEDGE_BASE_LOG_TYPE = "APPLICATION_LOGS"
+DELIVERY_PRINCIPAL = "delivery.logs.amazonaws.com"
+DELIVERY_ACTIONS: tuple[str, ...] = ("logs:CreateLogStream", "logs:PutLogEvents")
+DELIVERY_NAME_MAX = 60
+"""``AWS::Logs::DeliverySource`` and ``DeliveryDestination`` ``Name`` (cfn-lint's schemas; a test
+compares)."""
+DELIVERY_OUTPUT_FORMAT = "json"
+"""How the events are written to the log group (one JSON object per file event)."""
+
+
+def knowledge_base_log_group_prefix(environment: str) -> str:
+    """Where an environment's knowledge base log groups live: one resource policy covers them."""
+    return f"/aws/vendedlogs/bedrock/{environment}/knowledge-bases/"
+
+
+def knowledge_base_log_group(environment: str, knowledge_base: str) -> str:
+    """The log group of a knowledge base's application logs."""
+    return f"{knowledge_base_log_group_prefix(environment)}{knowledge_base}"
+
+
+def delivery_name(base: str) -> str:
+    """A delivery source or destination name for ``base`` (``<environment>-<knowledge base>``): itself
+    when it fits in :data:`DELIVERY_NAME_MAX` characters, else its head and 6 hex digits of it."""
+    if len(base) <= DELIVERY_NAME_MAX:
+        return base
+    digest = hashlib.sha256(base.encode()).hexdigest()[:6]
+    return f"{base[: DELIVERY_NAME_MAX - 7]}-{digest}"

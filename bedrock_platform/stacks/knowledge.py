@@ -14,6 +14,7 @@ from typing import cast
 
 import aws_cdk as cdk
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
@@ -24,6 +25,7 @@ from bedrock_platform.config.model import Chunking as ChunkingConfig
 from bedrock_platform.config.model import DataSource as DataSourceConfig
 from bedrock_platform.config.model import ExistingBucket
 from bedrock_platform.config.model import KnowledgeBase as KnowledgeBaseConfig
+from bedrock_platform.config.model import KnowledgeBaseLogging as KnowledgeBaseLoggingConfig
 from bedrock_platform.constructs import (
     AccessLogsBucket,
     Chunking,
@@ -36,7 +38,8 @@ from bedrock_platform.constructs import (
     VectorIndex,
 )
 from bedrock_platform.constructs.aurora import AuroraVectorStore
-from bedrock_platform.constructs.encryption import stack_key
+from bedrock_platform.constructs.encryption import log_group_key, stack_key
+from bedrock_platform.constructs.knowledge_base_logs import KnowledgeBaseLogs
 from bedrock_platform.constructs.s3_vectors import (
     IS3VectorStore,
     S3VectorIndex,
@@ -44,6 +47,7 @@ from bedrock_platform.constructs.s3_vectors import (
     S3VectorStore,
 )
 from bedrock_platform.constructs.sync import IngestionSchedule
+from bedrock_platform.spec import logging as logging_spec
 from bedrock_platform.spec.s3_vectors import index_base, vector_bucket_name
 from bedrock_platform.spec.sync import schedule_name
 from bedrock_platform.spec.vector_stores import collection_name
@@ -191,6 +195,8 @@ class KnowledgeBasesHost(PlatformStack):
             knowledge_base.knowledge_base_id,
             f"Id of knowledge base {kb.name} (bedrock-platform {self.config.environment})",
         )
+        if kb.logging is not None:
+            self._logs(scope, kb.name, knowledge_base, kb.logging)
         for source in kb.data_sources:
             with building("DataSource", source.name):
                 data_source = self._data_source(scope, kb.name, knowledge_base, source)
@@ -261,6 +267,52 @@ class KnowledgeBasesHost(PlatformStack):
                 timezone=source.sync_timezone,
             )
         return data_source
+
+    def _logs(
+        self, scope: Construct, name: str, knowledge_base: KnowledgeBase, spec: KnowledgeBaseLoggingConfig
+    ) -> None:
+        """The knowledge base's log group and the delivery of its application logs to it."""
+        environment = self.config.environment
+        # As the invocation log group: in prod it outlives the stack, but not a failed first deploy
+        # (a fixed name kept through the create's rollback would make the retry fail).
+        removal = (
+            cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE if self.config.is_prod else cdk.RemovalPolicy.DESTROY
+        )
+        key: kms.IKey | None
+        if spec.kms_key_arn:
+            key = kms.Key.from_key_arn(scope, "LogKey", spec.kms_key_arn)
+        else:
+            key = stack_key(self) or self._knowledge_base_logs_key(removal)
+        log_group = logs.LogGroup(
+            scope,
+            "Logs",
+            log_group_name=logging_spec.knowledge_base_log_group(environment, name),
+            encryption_key=key,
+            removal_policy=removal,
+        )
+        resource = log_group.node.default_child
+        assert isinstance(resource, logs.CfnLogGroup)
+        resource.retention_in_days = spec.retention_days
+        KnowledgeBaseLogs(
+            scope,
+            "LogDelivery",
+            knowledge_base=knowledge_base,
+            log_group=log_group,
+            delivery_name=logging_spec.delivery_name(self.config.prefixed(name)),
+        )
+
+    def _knowledge_base_logs_key(self, removal: cdk.RemovalPolicy) -> kms.IKey:
+        """One key for the knowledge base log groups of this stack (without a stack key)."""
+        existing = self.node.try_find_child("KnowledgeBaseLogsKey")
+        if isinstance(existing, kms.Key):
+            return existing
+        return log_group_key(
+            self,
+            "KnowledgeBaseLogsKey",
+            log_group_name=logging_spec.knowledge_base_log_group_prefix(self.config.environment) + "*",
+            description=f"bedrock-platform {self.stack_name}: knowledge base application logs",
+            removal_policy=removal,
+        )
 
     def _access_logs_bucket(self) -> AccessLogsBucket:
         if self._access_logs is None:

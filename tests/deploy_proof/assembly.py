@@ -278,6 +278,19 @@ class Assembly:
         if kind == "AWS::Logs::LogGroup":
             name = name_of("LogGroupName")
             return {"Ref": name, "Arn": arn.format(service="logs", resource=f"log-group:{name}:*")}
+        if kind in ("AWS::Logs::DeliverySource", "AWS::Logs::DeliveryDestination"):
+            # Both are named by their Name (their primary identifier in the resource schemas).
+            name = name_of("Name")
+            kind_name = "delivery-source" if kind.endswith("Source") else "delivery-destination"
+            return {"Ref": name, "Arn": arn.format(service="logs", resource=f"{kind_name}:{name}")}
+        if kind == "AWS::Logs::Delivery":
+            return {
+                "Ref": unique,
+                "DeliveryId": unique,
+                "Arn": arn.format(service="logs", resource=f"delivery:{unique}"),
+            }
+        if kind == "AWS::Logs::ResourcePolicy":
+            return {"Ref": name_of("PolicyName")}
         if kind == "AWS::Lambda::Function":
             name = name_of("FunctionName")
             return {"Ref": name, "Arn": arn.format(service="lambda", resource=f"function:{name}")}

@@ -119,7 +119,39 @@ def log_group_key_needs(assembly: Assembly) -> Iterator[Need]:
             )
 
 
-NEEDS = (lambda_vpc_needs, xray_needs, log_group_key_needs)
+LOG_DELIVERY = (
+    "CloudWatch Logs user guide, 'Enable logging from AWS services' > 'Logs sent to CloudWatch Logs': "
+    "delivery.logs.amazonaws.com creates the log streams and puts the events of a delivery, as the "
+    "log group's resource policy allows, with aws:SourceAccount and aws:SourceArn (the delivery source); "
+    "Bedrock user guide, 'Monitor knowledge bases using CloudWatch Logs'"
+)
+
+
+def log_delivery_needs(assembly: Assembly) -> Iterator[Need]:
+    """A vended log delivery to a log group: CloudWatch Logs' delivery service may create streams and
+    put events in that log group, for that delivery source of this account."""
+    for stack, logical_id, resource in assembly.resources():
+        if resource["Type"] != "AWS::Logs::Delivery":
+            continue
+        properties = assembly.resolve(stack.name, resource["Properties"])
+        destination = next(
+            assembly.resolve(stack.name, candidate["Properties"])
+            for other, candidate_id, candidate in assembly.resources()
+            if candidate["Type"] == "AWS::Logs::DeliveryDestination"
+            and assembly.get_att(other, candidate_id, "Arn") == properties["DeliveryDestinationArn"]
+        )
+        log_group = destination["DestinationResourceArn"].removesuffix(":*")
+        source = (
+            f"arn:aws:logs:{stack.region}:{stack.account}:delivery-source:{properties['DeliverySourceName']}"
+        )
+        context = {"aws:SourceAccount": stack.account, "aws:SourceArn": source}
+        for action in ("logs:CreateLogStream", "logs:PutLogEvents"):
+            request = Request(action, f"{log_group}:log-stream:ingestion", context)
+            yield Need(f"{stack.name}/{logical_id}", "logs", DELIVERY_SERVICE, request, LOG_DELIVERY)
+
+
+DELIVERY_SERVICE = "delivery.logs.amazonaws.com"
+NEEDS = (lambda_vpc_needs, xray_needs, log_group_key_needs, log_delivery_needs)
 
 
 def _key_policy(assembly: Assembly, key_arn: str) -> list[dict[str, Any]]:
@@ -129,10 +161,28 @@ def _key_policy(assembly: Assembly, key_arn: str) -> list[dict[str, Any]]:
     raise AssertionError(f"no key {key_arn} in the assembly")
 
 
+def _logs_resource_policies(assembly: Assembly, stack_name: str) -> list[dict[str, Any]]:
+    """Every CloudWatch Logs resource policy statement in the account and Region of ``stack_name``."""
+    where = assembly.stacks[stack_name]
+    statements: list[dict[str, Any]] = []
+    for stack, _, resource in assembly.resources():
+        if resource["Type"] == "AWS::Logs::ResourcePolicy" and (stack.account, stack.region) == (
+            where.account,
+            where.region,
+        ):
+            document = assembly.resolve_string(stack.name, resource["Properties"]["PolicyDocument"])
+            statements += as_list(json.loads(document)["Statement"])
+    return statements
+
+
 def allowed(assembly: Assembly, need: Need) -> bool:
     stack = need.where.split("/", 1)[0]
     if need.policy == "role":
         return decide(role_statements(assembly, stack, need.principal), need.request)
+    if need.policy == "logs":
+        return decide(
+            _service_statements(_logs_resource_policies(assembly, stack), need.principal), need.request
+        )
     return decide(_service_statements(_key_policy(assembly, need.key), need.principal), need.request)
 
 

@@ -3,6 +3,7 @@ they agree with CloudFormation's schemas and botocore's models, and the config s
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from botocore.loaders import Loader
@@ -141,3 +142,17 @@ def test_aurora_patterns_are_the_knowledge_bases() -> None:
         theirs = re.compile(rds[prop]["pattern"])
         assert [bool(ours.match(v)) for v in values] == [bool(theirs.match(v)) for v in values], prop
     assert rds["DatabaseName"]["maxLength"] == rds["TableName"]["maxLength"] == aurora.NAME_MAX
+
+
+def test_delivery_names_fit_cloudformations_limit() -> None:
+    """Knowledge base logs (issue 23): the delivery source and destination names, and the log type."""
+    for resource_type in ("AWS::Logs::DeliverySource", "AWS::Logs::DeliveryDestination"):
+        assert resource_schema(resource_type)["properties"]["Name"]["maxLength"] == logging.DELIVERY_NAME_MAX
+    assert logging.delivery_name("dev-docs") == "dev-docs"
+    long = logging.delivery_name("staging-" + "k" * 80)
+    assert len(long) == logging.DELIVERY_NAME_MAX
+    assert long != logging.delivery_name("staging-" + "k" * 81)
+    assert re.fullmatch(
+        resource_schema("AWS::Logs::DeliverySource")["properties"]["LogType"]["pattern"].lstrip("^"),
+        logging.KNOWLEDGE_BASE_LOG_TYPE,
+    )
