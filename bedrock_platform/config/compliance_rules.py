@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bedrock_platform.config.checks import RuleContext, items, string, value
+from bedrock_platform.config.document import ConfigPath
 from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.messages import did_you_mean, show
 from bedrock_platform.config.model import HANDLER_SECTIONS, PROD_ENVIRONMENT
@@ -144,4 +145,40 @@ def customer_managed_keys(config: Mapping[str, Any], context: RuleContext) -> li
             where = (*path, "encryption") if "encryption" in store else path
             message = KEY_MISSING.format(key="encryption.kms_key_arn", what="vector store")
             issues.append(context.issue(where, message))
+    return issues
+
+
+SHORT_RETENTION = (
+    "keeps events {days} days, but AWS Control Tower's {control} ({rule}) refuses a log group kept less "
+    "than {minimum}: keep them at least {minimum} days, or exempt {rule} in compliance.exemptions with why"
+)
+
+
+def control_tower_log_retention(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """With control_tower on, the log groups the config sizes keep events at least a year, or the rule
+    is exempted (the synth would fail on it otherwise)."""
+    if control_tower_on(config, context) is not True:
+        return []
+    exemptions = value(config, EXEMPTIONS)
+    if isinstance(exemptions, dict) and control_tower.LOG_RETENTION in exemptions:
+        return []
+    paths: list[ConfigPath] = [("invocation_logging", "cloudwatch", "retention_days")]
+    paths += [
+        (*path, "logging", "cloudwatch", "retention_days") for path, _ in items(config, ("knowledge_bases",))
+    ]
+    issues = []
+    for path in paths:
+        days = value(config, path)
+        if (
+            isinstance(days, int)
+            and not isinstance(days, bool)
+            and days < control_tower.MIN_LOG_RETENTION_DAYS
+        ):
+            message = SHORT_RETENTION.format(
+                days=days,
+                control=control_tower.LOG_RETENTION_CONTROL,
+                rule=control_tower.LOG_RETENTION,
+                minimum=control_tower.MIN_LOG_RETENTION_DAYS,
+            )
+            issues.append(context.issue(path, message))
     return issues

@@ -23,7 +23,15 @@ import yaml
 
 from bedrock_platform import geographies
 from bedrock_platform.config import catalog
-from bedrock_platform.config.checks import RuleContext, items, mapping, string, value
+from bedrock_platform.config.checks import (
+    RuleContext,
+    integer,
+    items,
+    mapping,
+    reference_issues,
+    string,
+    value,
+)
 from bedrock_platform.config.document import ConfigPath
 from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.messages import count, show
@@ -529,3 +537,39 @@ def _contains_word(text: str, word: str) -> bool:
     if not word.strip():
         return False
     return re.search(rf"(?<!\w){re.escape(word.strip())}(?!\w)", text, re.IGNORECASE) is not None
+
+
+NOT_PUBLISHED_HERE = (
+    "guardrail {guardrail} declares {count} version(s) in this file: version {version} is not one it "
+    "publishes; enforce a numeric version this file publishes (add it to the guardrail's versions first)"
+)
+ENFORCED_WITH_PROFILE = (
+    "guardrail {guardrail} has a cross_region_profile: enforced, it would be applied in the profile's "
+    "destination Regions, where every caller of the account needs bedrock:ApplyGuardrail on the guardrail "
+    "profile and the toolkit can attach no resource policy; enforce a guardrail without cross_region_profile"
+)
+
+
+def enforced_guardrail(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """The enforced guardrail is a guardrail of the file, its version one the file publishes, and it has
+    no cross-Region profile."""
+    path: ConfigPath = ("enforced_guardrail",)
+    if not isinstance(value(config, path), dict) or not context.valid(path):
+        return []
+    issues = reference_issues(config, context, (*path, "guardrail"), "guardrail", "guardrails")
+    name = string(config, context, (*path, "guardrail"))
+    version = integer(config, context, (*path, "version"))
+    if issues or name is None:
+        return issues
+    for _, guardrail in items(config, ("guardrails",)):
+        if guardrail.get("name") != name:
+            continue
+        versions = guardrail.get("versions", [])
+        if version is not None and isinstance(versions, list) and version > len(versions):
+            message = NOT_PUBLISHED_HERE.format(guardrail=show(name), count=len(versions), version=version)
+            issues.append(context.issue((*path, "version"), message))
+        if "cross_region_profile" in guardrail:
+            issues.append(
+                context.issue((*path, "guardrail"), ENFORCED_WITH_PROFILE.format(guardrail=show(name)))
+            )
+    return issues

@@ -387,6 +387,33 @@ def build_inference_profile(raw: Mapping[str, Any]) -> InferenceProfile:
 
 
 @dataclass(frozen=True, kw_only=True)
+class EnforcedGuardrail:
+    """The account-level enforced guardrail of the config."""
+
+    guardrail: str
+    version: int
+    """The 1-based number of the guardrail's declared version."""
+    include_models: tuple[str, ...] = ()
+    exclude_models: tuple[str, ...] = ()
+    system: str | None = None
+    """SELECTIVE or COMPREHENSIVE. Default: None (the service's)."""
+    messages: str | None = None
+
+
+def build_enforced_guardrail(raw: Mapping[str, Any]) -> EnforcedGuardrail:
+    """The enforced guardrail from its validated mapping."""
+    guarding = raw.get("selective_content_guarding", {})
+    return EnforcedGuardrail(
+        guardrail=raw["guardrail"],
+        version=raw["version"],
+        include_models=tuple(raw.get("include_models", ())),
+        exclude_models=tuple(raw.get("exclude_models", ())),
+        system=guarding["system"].upper() if "system" in guarding else None,
+        messages=guarding["messages"].upper() if "messages" in guarding else None,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
 class PipelineStage:
     """One environment the pipeline deploys, with its own validated config."""
 
@@ -441,6 +468,9 @@ class PlatformConfig:
     guardrails: tuple[Guardrail, ...] = ()
     provisioned_throughputs: tuple[ProvisionedThroughput, ...] = ()
     inference_profiles: tuple[InferenceProfile, ...] = ()
+    enforced_guardrail: EnforcedGuardrail | None = None
+    guardrail_sharing: Mapping[str, str] = field(default_factory=dict)
+    """Guardrail name to the organization id it is shared with."""
     job_bucket: CreatedBucket | ExistingBucket | None = None
     """The bucket of the jobs' datasets, input and results: CreatedBucket() by default when a job is
     declared; None when none is."""
@@ -558,6 +588,14 @@ def build_config(
             build_provisioned_throughput(item) for item in raw.get("provisioned_throughputs", [])
         ),
         inference_profiles=tuple(build_inference_profile(item) for item in raw.get("inference_profiles", [])),
+        enforced_guardrail=(
+            build_enforced_guardrail(raw["enforced_guardrail"]) if "enforced_guardrail" in raw else None
+        ),
+        guardrail_sharing={
+            item["name"]: item["share_with_organization"]
+            for item in raw.get("guardrails", [])
+            if "share_with_organization" in item
+        },
         job_bucket=job_bucket,
         evaluation_jobs=evaluation_jobs,
         batch_inference_jobs=batch_inference_jobs,

@@ -360,14 +360,25 @@ def access_policy_bound(
     )
 
 
-def guardrails_stack_size(versions: Sequence[int]) -> StackSize:
-    """The guardrails stack of guardrails with these numbers of declared versions."""
+GUARDRAIL_RESOURCE_POLICY_RESOURCES = 1
+"""A guardrail that is enforced or shared with an organization: its resource policy."""
+ENFORCED_GUARDRAIL_RESOURCES = 1
+"""The account-level enforced guardrail configuration."""
+
+
+def guardrails_stack_size(
+    versions: Sequence[int], *, with_policies: int = 0, enforced: bool = False
+) -> StackSize:
+    """The guardrails stack of guardrails with these numbers of declared versions, ``with_policies`` of
+    them with a resource policy, one of them ``enforced``."""
     resources = sum(
         GUARDRAIL_RESOURCES
         + GUARDRAIL_VERSION_RESOURCES * count
         + (GUARDRAIL_LATEST_RESOURCES if count else 0)
         for count in versions
     )
+    resources += GUARDRAIL_RESOURCE_POLICY_RESOURCES * with_policies
+    resources += ENFORCED_GUARDRAIL_RESOURCES if enforced else 0
     return StackSize(resources, sum(len(outputs.guardrail_outputs("", count)) for count in versions))
 
 

@@ -581,9 +581,11 @@ RULES: tuple[Rule | TypedRule, ...] = (
     Rule("logging-destinations", logging_rules.logging_destinations),
     Rule("control-tower-exemptions", compliance_rules.control_tower_exemptions),
     Rule("control-tower-handler-vpc", compliance_rules.control_tower_handler_vpc),
+    Rule("control-tower-log-retention", compliance_rules.control_tower_log_retention),
     Rule("invocation-logging-in-prod", compliance_rules.invocation_logging_in_prod),
     Rule("customer-managed-keys", compliance_rules.customer_managed_keys),
     Rule("inference-profile-names", profile_rules.inference_profile_names),
+    Rule("enforced-guardrail", guardrail_rules.enforced_guardrail),
     Rule("pipeline-environments", pipeline_rules.pipeline_environments),
     Rule("pipeline-connection", pipeline_rules.pipeline_connection),
 )

@@ -543,12 +543,15 @@ def other_stack_sizes_of(
     sizes: dict[str, tuple[StackSize, ConfigPath, str]] = {}
     if context.valid(("guardrails",)):
         versions = []
+        enforced = value(config, ("enforced_guardrail", "guardrail"))
+        with_policies = 0
         for _, guardrail in items(config, ("guardrails",)):
             declared = guardrail.get("versions")
             versions.append(len(declared) if isinstance(declared, list) else 0)
+            with_policies += "share_with_organization" in guardrail or guardrail.get("name") == enforced
         if versions:
             sizes[stack_name(environment, "guardrails")] = (
-                guardrails_stack_size(versions),
+                guardrails_stack_size(versions, with_policies=with_policies, enforced=enforced is not None),
                 ("guardrails",),
                 FEWER_GUARDRAILS,
             )

@@ -16,7 +16,9 @@ from bedrock_platform.constructs import Guardrail, KnowledgeBase, VectorCollecti
   :class:`KnowledgeBaseLogs` delivers a knowledge base's ingestion logs to a log group.
 - Guardrails: :class:`Guardrail` (its policies: :class:`ContentFilter`, :class:`DeniedTopic`,
   :class:`PiiEntity`, :class:`RegexFilter`), and its published :class:`GuardrailVersion` s
-  (declared as :class:`GuardrailVersionSpec` or added with ``Guardrail.add_version``).
+  (declared as :class:`GuardrailVersionSpec` or added with ``Guardrail.add_version``);
+  :class:`EnforcedGuardrail` applies one version to every model invocation of the account, and
+  :class:`GuardrailResourcePolicy` lets the account's callers or an organization apply it.
 - Provisioned throughput: :class:`ProvisionedThroughput`, bought by the hour or for a
   :class:`CommitmentDuration`.
 - Cost allocation: :class:`ApplicationInferenceProfile`, a team's tagged handle on a model or a
@@ -55,6 +57,7 @@ from bedrock_platform.constructs.data_source import AccessLogsBucket, Chunking, 
 from bedrock_platform.constructs.encryption import log_group_key, stack_key, use_stack_key
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.guardrail import Guardrail, GuardrailProps, GuardrailVersion, IGuardrail
+from bedrock_platform.constructs.guardrail_governance import EnforcedGuardrail, GuardrailResourcePolicy
 from bedrock_platform.constructs.handler_provider import (
     HandlerProvider,
     HandlerVpc,
@@ -113,10 +116,12 @@ __all__ = [
     "DataSourceIngestion",
     "DeniedTopic",
     "DocumentBucket",
+    "EnforcedGuardrail",
     "EvaluationDataset",
     "EvaluationJob",
     "Guardrail",
     "GuardrailProps",
+    "GuardrailResourcePolicy",
     "GuardrailVersion",
     "GuardrailVersionSpec",
     "HandlerProvider",

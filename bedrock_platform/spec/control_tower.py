@@ -23,6 +23,11 @@ _RULE = re.compile(r"^rule ([a-z0-9_]+) when", re.MULTILINE)
 
 LAMBDA_IN_VPC = "lambda_inside_vpc_check"
 """CT.LAMBDA.PR.3: a Lambda function runs in a VPC (``handler_vpc``, or an exemption)."""
+LOG_RETENTION = "cloudwatch_log_group_retention_period_check"
+LOG_RETENTION_CONTROL = "CT.CLOUDWATCH.PR.2"
+MIN_LOG_RETENTION_DAYS = 365
+"""CT.CLOUDWATCH.PR.2: a log group keeps its events at least a year (the rule file's
+MINIMUM_RETENTION_IN_DAYS; a test reads it)."""
 
 PLATFORM_EXEMPTIONS: Mapping[str, str] = {
     "s3_bucket_object_lock_enabled_check": (

@@ -275,3 +275,24 @@ def _filter_order(item: ContentFilter) -> tuple[int, str]:
 
 def _float(number: float | None) -> float | None:
     return None if number is None else float(number)
+
+
+# -- enforcement and sharing --------------------------------------------------------------------
+# AWS::Bedrock::EnforcedGuardrailConfiguration (cfn-lint's resource schema; a test compares): one
+# numeric version of a guardrail of the account (never DRAFT), enforced on every model invocation of
+# the account and Region, or on the included models but the excluded ones; ListEnforcedGuardrails-
+# Configuration returns at most one configuration per account and Region.
+ENFORCED_CONFIGURATION_TYPE = "AWS::Bedrock::EnforcedGuardrailConfiguration"
+ENFORCED_ALL_MODELS = "ALL"
+ENFORCED_MODEL_PATTERN = (
+    r"^([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}(/[a-z0-9]{12}){0,1}$"
+)
+"""An included or excluded model (``ALL`` is also an included one)."""
+SELECTIVE_GUARDING_MODES: tuple[str, ...] = ("SELECTIVE", "COMPREHENSIVE")
+"""How an enforced guardrail guards system prompts and messages."""
+# User guide, "Using resource-based policies for guardrails": recommended with account-level
+# enforcement (every caller of the account must be allowed bedrock:ApplyGuardrail on the enforced
+# guardrail), required to share it with an organization.
+RESOURCE_POLICY_TYPE = "AWS::Bedrock::ResourcePolicy"
+ORGANIZATION_ID_PATTERN = r"^o-[a-z0-9]{10,32}$"
+"""An AWS Organizations id (``aws:PrincipalOrgID``)."""

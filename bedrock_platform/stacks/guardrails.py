@@ -8,6 +8,7 @@ from constructs import Construct
 from bedrock_platform import outputs
 from bedrock_platform.config import PlatformConfig
 from bedrock_platform.constructs import Guardrail
+from bedrock_platform.constructs.guardrail_governance import EnforcedGuardrail, GuardrailResourcePolicy
 from bedrock_platform.stacks import discovery
 from bedrock_platform.stacks.base import PlatformStack
 from bedrock_platform.stacks.sources import building, item_id
@@ -97,3 +98,35 @@ class GuardrailsStack(PlatformStack):
                     latest.version,
                     f"Newest declared version of guardrail {spec.name} (bedrock-platform {environment})",
                 )
+        self._governance(config)
+
+    def _governance(self, config: PlatformConfig) -> None:
+        """The guardrails' resource policies (the enforced one's account callers, organizations they
+        are shared with) and the account-level enforced guardrail."""
+        enforced = config.enforced_guardrail
+        policies: dict[str, GuardrailResourcePolicy] = {}
+        for spec in config.guardrails:
+            organization = config.guardrail_sharing.get(spec.name)
+            enforced_here = enforced is not None and enforced.guardrail == spec.name
+            if organization is None and not enforced_here:
+                continue
+            policies[spec.name] = GuardrailResourcePolicy(
+                self.guardrails[spec.name],
+                "ResourcePolicy",
+                guardrail=self.guardrails[spec.name],
+                account_principals=enforced_here,
+                organization_id=organization,
+            )
+        if enforced is not None:
+            guardrail = self.guardrails[enforced.guardrail]
+            EnforcedGuardrail(
+                self,
+                "EnforcedGuardrail",
+                guardrail=guardrail,
+                version=guardrail.versions[enforced.version - 1],
+                resource_policy=policies[enforced.guardrail],
+                include_models=enforced.include_models,
+                exclude_models=enforced.exclude_models,
+                system=enforced.system,
+                messages=enforced.messages,
+            )

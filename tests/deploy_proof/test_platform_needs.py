@@ -151,7 +151,45 @@ def log_delivery_needs(assembly: Assembly) -> Iterator[Need]:
 
 
 DELIVERY_SERVICE = "delivery.logs.amazonaws.com"
-NEEDS = (lambda_vpc_needs, xray_needs, log_group_key_needs, log_delivery_needs)
+ENFORCEMENT = (
+    "Bedrock user guide, 'Apply cross-account safeguards with Amazon Bedrock Guardrails enforcements' and "
+    "'Using resource-based policies for guardrails': with account-level enforcement every model invocation "
+    "of the account applies the guardrail version, so every caller of the account must be allowed "
+    "bedrock:ApplyGuardrail on it, which the guardrail's resource policy gives without each role's own policy"
+)
+ANY_PRINCIPAL = "any principal of the account"
+
+
+def enforcement_needs(assembly: Assembly) -> Iterator[Need]:
+    """An enforced guardrail: any principal of the account, whatever its identity policies, may apply it."""
+    for stack, logical_id, resource in assembly.resources():
+        if resource["Type"] != "AWS::Bedrock::EnforcedGuardrailConfiguration":
+            continue
+        properties = assembly.resolve(stack.name, resource["Properties"])
+        guardrail = properties["GuardrailIdentifier"]
+        context = {"aws:PrincipalAccount": stack.account}
+        for target in (guardrail, f"{guardrail}:{properties['GuardrailVersion']}"):
+            request = Request("bedrock:ApplyGuardrail", target, context)
+            yield Need(
+                f"{stack.name}/{logical_id}", "guardrail", ANY_PRINCIPAL, request, ENFORCEMENT, key=guardrail
+            )
+
+
+NEEDS = (lambda_vpc_needs, xray_needs, log_group_key_needs, log_delivery_needs, enforcement_needs)
+
+
+def _guardrail_policy(assembly: Assembly, guardrail: str) -> list[dict[str, Any]]:
+    """The statements of the resource policy on ``guardrail`` that apply to any principal."""
+    for stack, _, resource in assembly.resources():
+        if resource["Type"] != "AWS::Bedrock::ResourcePolicy":
+            continue
+        properties = assembly.resolve(stack.name, resource["Properties"])
+        if properties["ResourceArn"] == guardrail:
+            statements = as_list(properties["PolicyDocument"]["Statement"])
+            return [
+                s for s in statements if s.get("Principal") in ("*", {"AWS": "*"}) or s["Effect"] == "Deny"
+            ]
+    return []
 
 
 def _key_policy(assembly: Assembly, key_arn: str) -> list[dict[str, Any]]:
@@ -179,6 +217,8 @@ def allowed(assembly: Assembly, need: Need) -> bool:
     stack = need.where.split("/", 1)[0]
     if need.policy == "role":
         return decide(role_statements(assembly, stack, need.principal), need.request)
+    if need.policy == "guardrail":
+        return decide(_guardrail_policy(assembly, need.key), need.request)
     if need.policy == "logs":
         return decide(
             _service_statements(_logs_resource_policies(assembly, stack), need.principal), need.request
@@ -201,10 +241,24 @@ def test_every_service_need_is_allowed(name: str, assemblies: dict[str, Assembly
 
 
 def test_prod_has_each_kind_of_need(assemblies: dict[str, Assembly]) -> None:
-    """prod puts its handlers in a VPC and its handler log groups on the stack key, and every waiter
-    traces: the test above has something to check for each kind."""
+    """prod puts its handlers in a VPC and its handler log groups on the stack key, every waiter
+    traces, and its knowledge base logs are delivered: the test above has something to check for each
+    kind; the governed-account starter enforces a guardrail."""
     prod = assemblies["config/prod"]
-    assert all(any(needs(prod)) for needs in NEEDS)
+    assert all(any(needs(prod)) for needs in NEEDS if needs is not enforcement_needs)
+    assert any(enforcement_needs(assemblies["template/governed-account"]))
+
+
+def test_an_enforced_guardrail_admits_its_own_account_only(assemblies: dict[str, Assembly]) -> None:
+    """The check itself: a principal of another account gets nothing from the resource policy (the
+    organization's principals still need the organization id in their request context)."""
+    governed = assemblies["template/governed-account"]
+    need = next(enforcement_needs(governed))
+    assert allowed(governed, need)
+    stranger = Request(need.request.action, need.request.resource, {"aws:PrincipalAccount": "999999999999"})
+    assert not allowed(
+        governed, Need(need.where, "guardrail", "stranger", stranger, need.section, key=need.key)
+    )
 
 
 def test_a_key_policy_for_another_log_group_or_service_is_refused(assemblies: dict[str, Assembly]) -> None:

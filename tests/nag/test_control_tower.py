@@ -58,6 +58,11 @@ EXPECTED: Mapping[str, Mapping[str, str]] = {
     "template/s3-vectors-rag": {"s3_bucket_default_encryption_kms_check": KMS},
     "template/private-rag": {},
     "template/regulated-guardrail": {},
+    "template/governed-account": {
+        "cloudwatch_log_group_encrypted_check": KMS,
+        "s3_bucket_default_encryption_kms_check": KMS,
+        "lambda_inside_vpc_check": VPC,
+    },
 }
 """What the controls find in each shipped config, with why: none where control_tower is on."""
 
@@ -211,3 +216,22 @@ def test_the_sections_validation_reads_are_what_the_templates_hold(
     assert any(raw.get(section) for section in HANDLER_SECTIONS) <= config.runs_handlers
     serves_models = any(raw.get(section) for section in MODEL_SECTIONS)
     assert serves_models == bool(types & set(MODEL_RESOURCE_TYPES))
+
+
+def test_the_log_retention_minimum_is_the_control_s_own() -> None:
+    """Rule control-tower-log-retention refuses before the synth what CT.CLOUDWATCH.PR.2 refuses in it."""
+    import tarfile
+
+    assert control_tower.rules()[
+        control_tower.LOG_RETENTION
+    ] == control_tower.LOG_RETENTION_CONTROL.lower().replace(".", "-")
+    with tarfile.open(control_tower._archive()) as archive:
+        member = next(
+            m
+            for m in archive
+            if m.name.endswith(f"/{control_tower.rules()[control_tower.LOG_RETENTION]}.guard")
+        )
+        stream = archive.extractfile(member)
+        assert stream is not None
+        text = stream.read().decode()
+    assert f"let MINIMUM_RETENTION_IN_DAYS = {control_tower.MIN_LOG_RETENTION_DAYS}\n" in text

@@ -48,3 +48,34 @@ def test_the_model_and_rules_read_the_spec() -> None:
     assert guardrail_rules.MAX_VERSIONS == guardrail.MAX_VERSIONS
     assert guardrail_rules.GUARDRAIL_NAME_MAX == guardrail.NAME_MAX
     assert guardrail.version_description("first", "0123abcd") == "first [policy 0123abcd]"
+
+
+def test_enforcement_and_sharing_are_cloudformations_and_the_config_schema_says_so() -> None:
+    """Issue 23: the enforced guardrail's model patterns and guarding modes, and the organization id."""
+    enforced = resource_schema(guardrail.ENFORCED_CONFIGURATION_TYPE)
+    models = enforced["definitions"]["ModelEnforcement"]["properties"]
+    assert models["ExcludedModels"]["items"]["pattern"] == guardrail.ENFORCED_MODEL_PATTERN
+    assert (
+        models["IncludedModels"]["items"]["pattern"]
+        == guardrail.ENFORCED_MODEL_PATTERN.replace(
+            "^(", f"^({guardrail.ENFORCED_ALL_MODELS}|(", 1
+        ).removesuffix("$")
+        + ")$"
+    )
+    guarding = enforced["definitions"]["SelectiveContentGuarding"]["properties"]
+    assert tuple(guarding["System"]["enum"]) == guardrail.SELECTIVE_GUARDING_MODES
+    assert (
+        enforced["properties"]["GuardrailVersion"]["pattern"] == "^[1-9][0-9]{0,7}$"
+    )  # numeric, never DRAFT
+    config = load_schema()["properties"]["enforced_guardrail"]["properties"]
+    assert config["exclude_models"]["items"]["pattern"] == guardrail.ENFORCED_MODEL_PATTERN
+    assert config["include_models"]["items"]["pattern"] == models["IncludedModels"]["items"]["pattern"]
+    assert [
+        mode.upper() for mode in config["selective_content_guarding"]["properties"]["system"]["enum"]
+    ] == list(guardrail.SELECTIVE_GUARDING_MODES)
+    sharing = load_schema()["$defs"]["guardrail"]["properties"]["share_with_organization"]
+    assert sharing["pattern"] == guardrail.ORGANIZATION_ID_PATTERN
+    assert set(resource_schema(guardrail.RESOURCE_POLICY_TYPE)["required"]) == {
+        "ResourceArn",
+        "PolicyDocument",
+    }

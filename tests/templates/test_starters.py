@@ -23,6 +23,7 @@ EXPECTED_STACKS = {
     "regulated-guardrail": {"guardrails"},
     "evaluation-suite": {"knowledge", "evaluation"},
     "s3-vectors-rag": {"knowledge"},
+    "governed-account": {"knowledge", "guardrails", "inference", "evaluation"},
 }
 
 
