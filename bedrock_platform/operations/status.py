@@ -37,6 +37,7 @@ from bedrock_platform.operations.discovery import (
     all_parameters,
     read_parameters,
 )
+from bedrock_platform.spec import logging as logging_spec
 from bedrock_platform.spec import s3_vectors as s3_vectors_spec
 from bedrock_platform.spec.vector_stores import collection_name
 
@@ -81,8 +82,15 @@ def collect_rows(config: PlatformConfig, clients: Clients, found: Parameters) ->
     yield from _aurora_rows(config, clients)
     for knowledge_base in config.knowledge_bases:
         yield from _knowledge_base_rows(environment, knowledge_base, clients("bedrock-agent"), found)
+        if knowledge_base.logging is not None:
+            deployed = found.get(parameters.knowledge_base_id(environment, knowledge_base.name))
+            delivery = logging_spec.delivery_name(config.prefixed(knowledge_base.name))
+            delivery_read = partial(_read_delivery, clients("logs"), environment, knowledge_base.name)
+            yield _row("kb-logs", knowledge_base.name, delivery if deployed else None, delivery_read)
     for guardrail in config.guardrails:
         yield from _guardrail_rows(environment, guardrail, clients("bedrock"), found)
+    if config.enforced_guardrail is not None:
+        yield _enforced_row(config, clients("bedrock"), found)
     for throughput in config.provisioned_throughputs:
         arn = found.get(parameters.provisioned_model_arn(environment, throughput.name))
         yield _row("throughput", throughput.name, arn, partial(_read_throughput, clients("bedrock")))
@@ -280,6 +288,41 @@ def _read_version(bedrock: Any, guardrail_id: str, latest: bool, version: str) -
 
 def _read_throughput(bedrock: Any, arn: str) -> tuple[str, str]:
     return _throughput(bedrock.get_provisioned_model_throughput(provisionedModelId=arn))
+
+
+def _enforced_row(config: PlatformConfig, bedrock: Any, found: Parameters) -> Row:
+    """The account's enforced guardrail configuration, and whether it is the one this file declares."""
+    enforced = config.enforced_guardrail
+    assert enforced is not None
+    name = f"{enforced.guardrail}/{enforced.version}"
+    try:
+        configs = bedrock.list_enforced_guardrails_configuration()["guardrailsConfig"]
+    except ClientError as error:
+        return _failed("enforced-guardrail", name, error)
+    mine = [item for item in configs if item.get("owner") == "ACCOUNT"]
+    if not mine:
+        return Row("enforced-guardrail", name, "NOT ENFORCED", "no account-level enforced guardrail")
+    live = mine[0]
+    guardrail_id = found.get(parameters.guardrail_id(config.environment, enforced.guardrail))
+    version = found.get(
+        parameters.guardrail_version(config.environment, enforced.guardrail, enforced.version)
+    )
+    details = f"guardrail {live['guardrailId']} version {live['guardrailVersion']}"
+    if (live["guardrailId"], live["guardrailVersion"]) != (guardrail_id, version):
+        return Row(
+            "enforced-guardrail",
+            name,
+            "OTHER",
+            f"{details}: not this file's (id {guardrail_id}, version {version})",
+        )
+    return Row("enforced-guardrail", name, "ENFORCED", details)
+
+
+def _read_delivery(logs_client: Any, environment: str, knowledge_base: str, name: str) -> tuple[str, str]:
+    source = logs_client.get_delivery_source(name=name)["deliverySource"]
+    log_group = logging_spec.knowledge_base_log_group(environment, knowledge_base)
+    reason = source.get("statusReason")
+    return source.get("status", "unknown"), _joined(f"to {log_group}", *([reason] if reason else []))
 
 
 def _read_profile(bedrock: Any, arn: str) -> tuple[str, str]:

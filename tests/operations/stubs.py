@@ -35,6 +35,7 @@ SERVICES = (
     "s3vectors",
     "opensearchserverless",
     "rds",
+    "logs",
 )
 
 KB_ID = "KBPRODDOCS"

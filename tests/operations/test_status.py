@@ -5,8 +5,11 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import pytest
+
 from bedrock_platform import parameters
 from bedrock_platform.config import build_config
+from bedrock_platform.operations.discovery import all_parameters
 from bedrock_platform.operations.status import Row, catalogued_models, render_table, status
 from tests.operations.stubs import (
     BATCH_ARN,
@@ -689,3 +692,125 @@ def test_an_inference_profile_shows_its_state_and_where_it_routes(aws: Aws) -> N
         " us-west-2",
         "inference-profile  later    not deployed",
     ]
+
+
+GOVERNED = {
+    "environment": "test",
+    "account": "111111111111",
+    "region": "us-east-1",
+    "vector_stores": [{"name": "docs", "type": "s3_vectors", "encryption": "aws_owned"}],
+    "knowledge_bases": [
+        {
+            "name": "policies",
+            "embedding_model": "amazon.titan-embed-text-v2:0",
+            "vector_store": "docs",
+            "logging": {"cloudwatch": {}},
+        }
+    ],
+    "guardrails": [
+        {
+            "name": "baseline",
+            "blocked_input_message": "No.",
+            "blocked_output_message": "No.",
+            "word_filters": {"words": ["contoso"]},
+            "versions": [{"description": "First", "policy": "8855f12c"}],
+        }
+    ],
+    "enforced_guardrail": {"guardrail": "baseline", "version": 1},
+}
+
+
+def enforced(guardrail_id: str, version: str) -> dict[str, Any]:
+    """A ListEnforcedGuardrailsConfiguration response with the account's configuration."""
+    return {
+        "guardrailsConfig": [
+            {
+                "configId": "abc123",
+                "guardrailArn": f"arn:aws:bedrock:us-east-1:111111111111:guardrail/{guardrail_id}",
+                "guardrailId": guardrail_id,
+                "guardrailVersion": version,
+                "createdAt": NOW,
+                "createdBy": "arn:aws:iam::111111111111:role/cfn",
+                "updatedAt": NOW,
+                "updatedBy": "arn:aws:iam::111111111111:role/cfn",
+                "owner": "ACCOUNT",
+            }
+        ]
+    }
+
+
+@pytest.mark.parametrize(
+    ("live", "state"),
+    [(("grbaseline01", "3"), "ENFORCED"), (("grsomeother1", "3"), "OTHER"), (None, "NOT ENFORCED")],
+)
+def test_the_enforced_guardrail_and_knowledge_base_logs_show_their_live_state(
+    aws: Aws, live: tuple[str, str] | None, state: str
+) -> None:
+    """Issue 23: the delivery source of a logged knowledge base (GetDeliverySource, by the name the
+    stack gives it), and whether the account's enforced guardrail is the version this file declares."""
+    config = build_config(GOVERNED)
+    kb, guardrail_id, version = (
+        parameters.knowledge_base_id("test", "policies"),
+        parameters.guardrail_id("test", "baseline"),
+        parameters.guardrail_version("test", "baseline", 1),
+    )
+    aws.parameters(all_parameters(config), {kb: "KBPOLICIES1", guardrail_id: "grbaseline01", version: "3"})
+    from bedrock_platform.spec import s3_vectors
+
+    bucket = s3_vectors.vector_bucket_name("test-docs", kms_key_arn=None)
+    index = s3_vectors.index_name("policies", dimensions=1024, distance_metric="cosine")
+    bucket_arn = f"arn:aws:s3vectors:us-east-1:111111111111:bucket/{bucket}"
+    aws.expect(
+        "s3vectors",
+        "get_vector_bucket",
+        {"vectorBucket": {"vectorBucketName": bucket, "vectorBucketArn": bucket_arn, "creationTime": NOW}},
+        vectorBucketName=bucket,
+    )
+    aws.expect(
+        "s3vectors",
+        "get_index",
+        {
+            "index": {
+                "vectorBucketName": bucket,
+                "indexName": index,
+                "indexArn": f"{bucket_arn}/index/{index}",
+                "creationTime": NOW,
+                "dataType": "float32",
+                "dimension": 1024,
+                "distanceMetric": "cosine",
+            }
+        },
+        vectorBucketName=bucket,
+        indexName=index,
+    )
+    aws.expect(
+        "bedrock-agent", "get_knowledge_base", knowledge_base("KBPOLICIES1"), knowledgeBaseId="KBPOLICIES1"
+    )
+    aws.expect(
+        "logs",
+        "get_delivery_source",
+        {"deliverySource": {"name": "test-policies", "logType": "APPLICATION_LOGS", "status": "ACTIVE"}},
+        name="test-policies",
+    )
+    aws.expect("bedrock", "get_guardrail", guardrail(), guardrailIdentifier="grbaseline01")
+    aws.expect(
+        "bedrock", "get_guardrail", guardrail("3"), guardrailIdentifier="grbaseline01", guardrailVersion="3"
+    )
+    aws.expect(
+        "bedrock",
+        "list_enforced_guardrails_configuration",
+        enforced(*live) if live else {"guardrailsConfig": []},
+    )
+    aws.expect(
+        "bedrock",
+        "get_foundation_model",
+        foundation_model(EMBEDDING_MODEL, "ACTIVE"),
+        modelIdentifier=EMBEDDING_MODEL,
+    )
+
+    out = io.StringIO()
+    assert status(config, aws.session(), out) == 0
+    rows = {tuple(line.split()[:2]): line for line in out.getvalue().splitlines()[1:]}
+    assert "ACTIVE" in rows[("kb-logs", "policies")]
+    assert "to /aws/vendedlogs/bedrock/test/knowledge-bases/policies" in rows[("kb-logs", "policies")]
+    assert rows[("enforced-guardrail", "baseline/1")].split()[2] == state.split()[0]
