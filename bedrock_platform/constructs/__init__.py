@@ -57,7 +57,11 @@ from bedrock_platform.constructs.data_source import AccessLogsBucket, Chunking, 
 from bedrock_platform.constructs.encryption import log_group_key, stack_key, use_stack_key
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.guardrail import Guardrail, GuardrailProps, GuardrailVersion, IGuardrail
-from bedrock_platform.constructs.guardrail_governance import EnforcedGuardrail, GuardrailResourcePolicy
+from bedrock_platform.constructs.guardrail_governance import (
+    EnforcedGuardrail,
+    GuardrailResourcePolicy,
+    allow_enforced_guardrail,
+)
 from bedrock_platform.constructs.handler_provider import (
     HandlerProvider,
     HandlerVpc,
@@ -154,6 +158,7 @@ __all__ = [
     "acknowledge_role_policy",
     "add_checks",
     "add_control_tower_checks",
+    "allow_enforced_guardrail",
     "bedrock_service_role",
     "cloudformation_execution_role_arn",
     "foundation_model_arn",

@@ -9,26 +9,31 @@ from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_bedrock as bedrock
+from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.guardrail import Guardrail, GuardrailVersion
+from bedrock_platform.constructs.nag import acknowledge_wildcard
 from bedrock_platform.spec import guardrail as spec
 
 APPLY_ACTIONS = ("bedrock:ApplyGuardrail",)
 
 
 class GuardrailResourcePolicy(Construct):
-    """An ``AWS::Bedrock::ResourcePolicy`` on ``guardrail`` allowing ``bedrock:ApplyGuardrail`` on it
-    and its versions (user guide, "Using resource-based policies for guardrails").
+    """An ``AWS::Bedrock::ResourcePolicy`` on ``guardrail`` allowing ``bedrock:ApplyGuardrail`` on it, in
+    the forms the user guide's "Using resource-based policies for guardrails" supports: the policy
+    language is restricted, a ``*`` principal needs an organization condition, and no other condition
+    is accepted.
 
     :param guardrail: the guardrail (one resource policy per guardrail).
-    :param account_principals: every principal of the guardrail's account may apply it, whatever its
-        identity policies say (``aws:PrincipalAccount``): what an account-level enforced guardrail
-        needs, since every model invocation of the account then applies it. Default: False.
-    :param organization_id: every principal of this AWS Organizations organization may apply it
-        (``aws:PrincipalOrgID``), as organization-level enforcement needs; their own identity
-        policies must allow it too. Default: none.
+    :param account_principals: the guardrail's own account as principal (the guide's pattern, which
+        it recommends with account-level enforcement). Like any policy naming an account, it
+        delegates to that account's IAM: each caller still needs ``bedrock:ApplyGuardrail`` in its
+        own policy (:func:`allow_enforced_guardrail`). Default: False.
+    :param organization_id: every principal of this AWS Organizations organization
+        (``aws:PrincipalOrgID``), as organization-level enforcement requires; their own policies must
+        allow it too. Default: none.
     """
 
     def __init__(
@@ -50,17 +55,28 @@ class GuardrailResourcePolicy(Construct):
             raise ConstructValidationError(
                 f"GuardrailResourcePolicy {id!r}: give account_principals=True or an organization_id"
             )
-        resources = [guardrail.guardrail_arn, f"{guardrail.guardrail_arn}:*"]
+        stack = cdk.Stack.of(self)
         statements: list[dict[str, Any]] = []
         if account_principals:
             statements.append(
-                _statement(
-                    "ApplyFromThisAccount", resources, "aws:PrincipalAccount", cdk.Stack.of(self).account
-                )
+                {
+                    "Sid": "ApplyFromThisAccount",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:{stack.partition}:iam::{stack.account}:root"},
+                    "Action": list(APPLY_ACTIONS),
+                    "Resource": guardrail.guardrail_arn,
+                }
             )
         if organization_id is not None:
             statements.append(
-                _statement("ApplyFromTheOrganization", resources, "aws:PrincipalOrgID", organization_id)
+                {
+                    "Sid": "ApplyFromTheOrganization",
+                    "Effect": "Allow",
+                    "Principal": "*",
+                    "Action": list(APPLY_ACTIONS),
+                    "Resource": guardrail.guardrail_arn,
+                    "Condition": {"StringEquals": {"aws:PrincipalOrgID": organization_id}},
+                }
             )
         self.resource = bedrock.CfnResourcePolicy(
             self,
@@ -70,15 +86,26 @@ class GuardrailResourcePolicy(Construct):
         )
 
 
-def _statement(sid: str, resources: list[str], key: str, value: str) -> dict[str, Any]:
-    return {
-        "Sid": sid,
-        "Effect": "Allow",
-        "Principal": "*",
-        "Action": list(APPLY_ACTIONS),
-        "Resource": resources,
-        "Condition": {"StringEquals": {key: value}},
-    }
+ENFORCED_CALLER = (
+    "An account-level enforced guardrail applies to every model invocation of the account, and a caller "
+    "without bedrock:ApplyGuardrail on it is refused (user guide, 'Using resource-based policies for "
+    "guardrails'); the enforced guardrail is whichever the account's configuration names, so any "
+    "guardrail of this account and Region, and only that action."
+)
+
+
+def allow_enforced_guardrail(role: iam.IRole) -> None:
+    """Let ``role``, which invokes models, pass the account's enforced guardrail: ``bedrock:ApplyGuardrail``
+    on the guardrails of its account and Region."""
+    stack = cdk.Stack.of(role)
+    guardrails = stack.format_arn(
+        service="bedrock",
+        resource="guardrail",
+        resource_name="*",
+        arn_format=cdk.ArnFormat.SLASH_RESOURCE_NAME,
+    )
+    role.add_to_principal_policy(iam.PolicyStatement(actions=list(APPLY_ACTIONS), resources=[guardrails]))
+    acknowledge_wildcard(role, guardrails, ENFORCED_CALLER)
 
 
 class EnforcedGuardrail(Construct):
@@ -87,8 +114,10 @@ class EnforcedGuardrail(Construct):
     There is one per account and Region.
 
     The account's callers must be allowed ``bedrock:ApplyGuardrail`` on it, or every invocation they
-    make is refused: pass a :class:`GuardrailResourcePolicy` with ``account_principals=True`` as
-    ``resource_policy``, and the enforcement starts only after it exists.
+    make is refused: give each role that invokes models :func:`allow_enforced_guardrail` (the
+    toolkit's stacks do for theirs), and pass a :class:`GuardrailResourcePolicy` with
+    ``account_principals=True`` as ``resource_policy``, as the user guide recommends; the
+    enforcement starts only after it exists.
 
     :param guardrail: the guardrail, created in this app.
     :param version: one of ``guardrail``'s own published versions (numeric: never DRAFT).

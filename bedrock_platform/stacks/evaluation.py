@@ -21,6 +21,7 @@ from bedrock_platform.constructs import (
     ProvisionedThroughput,
 )
 from bedrock_platform.constructs.encryption import stack_key
+from bedrock_platform.constructs.guardrail_governance import allow_enforced_guardrail
 from bedrock_platform.stacks import discovery
 from bedrock_platform.stacks.base import PlatformStack
 from bedrock_platform.stacks.sources import building, item_id
@@ -78,6 +79,8 @@ class EvaluationStack(PlatformStack):
                     tags={**config.tags, **spec.tags},
                 )
             self.evaluation_jobs[spec.name] = job
+            if config.enforced_guardrail is not None:
+                allow_enforced_guardrail(job.role)
             self._job_outputs(job, spec.name, "evaluation job", job.job_arn, job.job_name, job.output_uri)
         for batch in config.batch_inference_jobs:
             vpc = batch.vpc
@@ -101,6 +104,8 @@ class EvaluationStack(PlatformStack):
                     tags={**config.tags, **batch.tags},
                 )
             self.batch_inference_jobs[batch.name] = batch_job
+            if config.enforced_guardrail is not None:
+                allow_enforced_guardrail(batch_job.role)
             self._job_outputs(
                 batch_job,
                 batch.name,

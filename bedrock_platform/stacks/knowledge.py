@@ -39,6 +39,7 @@ from bedrock_platform.constructs import (
 )
 from bedrock_platform.constructs.aurora import AuroraVectorStore
 from bedrock_platform.constructs.encryption import log_group_key, stack_key
+from bedrock_platform.constructs.guardrail_governance import allow_enforced_guardrail
 from bedrock_platform.constructs.knowledge_base_logs import KnowledgeBaseLogs
 from bedrock_platform.constructs.s3_vectors import (
     IS3VectorStore,
@@ -183,6 +184,8 @@ class KnowledgeBasesHost(PlatformStack):
             configure_dimensions=model is not None and len(model.dimensions) > 1,
         )
         self.knowledge_bases[kb.name] = knowledge_base
+        if self.config.enforced_guardrail is not None:
+            allow_enforced_guardrail(knowledge_base.role)  # it invokes the embedding model
         self.output(
             outputs.knowledge_base_outputs(kb.name)[0],
             value=knowledge_base.knowledge_base_id,

@@ -494,3 +494,33 @@ def test_a_key_created_in_the_app_pins_the_same_policy_hash_every_synth() -> Non
 
     without_key = build(new_stack(), props(words=("x",))).policy_hash
     assert hash_with_new_key() == hash_with_new_key() != without_key
+
+
+def test_a_guardrail_resource_policy_uses_only_the_forms_the_user_guide_supports() -> None:
+    """User guide, "Using resource-based policies for guardrails": no '*' principal without an
+    organization condition, no other condition; the account's own callers through its root."""
+    from bedrock_platform.constructs import GuardrailResourcePolicy
+
+    stack = new_stack()
+    guardrail = Guardrail(
+        stack,
+        "Shared",
+        guardrail_name="shared",
+        blocked_input_message="No.",
+        blocked_output_message="No.",
+        words=["contoso"],
+    )
+    GuardrailResourcePolicy(
+        stack, "Policy", guardrail=guardrail, account_principals=True, organization_id="o-abcdefghij"
+    )
+    (policy,) = Template.from_stack(stack).find_resources("AWS::Bedrock::ResourcePolicy").values()
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    (logical_id,) = Template.from_stack(stack).find_resources("AWS::Bedrock::Guardrail")
+    arn = {"Fn::GetAtt": [logical_id, "GuardrailArn"]}
+    account, organization = statements
+    assert account["Principal"] == {"AWS": "arn:aws:iam::111111111111:root"}
+    assert "Condition" not in account
+    assert organization["Principal"] == "*"
+    assert organization["Condition"] == {"StringEquals": {"aws:PrincipalOrgID": "o-abcdefghij"}}
+    assert account["Resource"] == organization["Resource"] == arn
+    assert account["Action"] == organization["Action"] == ["bedrock:ApplyGuardrail"]

@@ -154,42 +154,33 @@ DELIVERY_SERVICE = "delivery.logs.amazonaws.com"
 ENFORCEMENT = (
     "Bedrock user guide, 'Apply cross-account safeguards with Amazon Bedrock Guardrails enforcements' and "
     "'Using resource-based policies for guardrails': with account-level enforcement every model invocation "
-    "of the account applies the guardrail version, so every caller of the account must be allowed "
-    "bedrock:ApplyGuardrail on it, which the guardrail's resource policy gives without each role's own policy"
+    "of the account applies the guardrail, and a caller without bedrock:ApplyGuardrail on it is refused; a "
+    "resource policy naming the account delegates to IAM, so each role that invokes models needs it itself"
 )
-ANY_PRINCIPAL = "any principal of the account"
+
+
+def _model_invoking_roles(assembly: Assembly) -> Iterator[tuple[str, str]]:
+    """(stack, role ARN) of every role the assembly gives Bedrock to invoke models with: knowledge
+    bases (their embedding model), evaluation and batch inference jobs."""
+    for stack, _, resource in assembly.resources():
+        if resource["Type"] == "AWS::Bedrock::KnowledgeBase":
+            yield stack.name, assembly.resolve(stack.name, resource["Properties"]["RoleArn"])
+        elif resource["Type"] in ("Custom::BedrockEvaluationJob", "Custom::BedrockBatchInferenceJob"):
+            yield stack.name, assembly.resolve(stack.name, resource["Properties"]["Request"]["roleArn"])
 
 
 def enforcement_needs(assembly: Assembly) -> Iterator[Need]:
-    """An enforced guardrail: any principal of the account, whatever its identity policies, may apply it."""
+    """An enforced guardrail: every role the assembly invokes models with may apply it."""
     for stack, logical_id, resource in assembly.resources():
         if resource["Type"] != "AWS::Bedrock::EnforcedGuardrailConfiguration":
             continue
-        properties = assembly.resolve(stack.name, resource["Properties"])
-        guardrail = properties["GuardrailIdentifier"]
-        context = {"aws:PrincipalAccount": stack.account}
-        for target in (guardrail, f"{guardrail}:{properties['GuardrailVersion']}"):
-            request = Request("bedrock:ApplyGuardrail", target, context)
-            yield Need(
-                f"{stack.name}/{logical_id}", "guardrail", ANY_PRINCIPAL, request, ENFORCEMENT, key=guardrail
-            )
+        guardrail = assembly.resolve(stack.name, resource["Properties"]["GuardrailIdentifier"])
+        for role_stack, role in _model_invoking_roles(assembly):
+            request = Request("bedrock:ApplyGuardrail", guardrail)
+            yield Need(f"{role_stack}/{logical_id}", "role", role, request, ENFORCEMENT)
 
 
 NEEDS = (lambda_vpc_needs, xray_needs, log_group_key_needs, log_delivery_needs, enforcement_needs)
-
-
-def _guardrail_policy(assembly: Assembly, guardrail: str) -> list[dict[str, Any]]:
-    """The statements of the resource policy on ``guardrail`` that apply to any principal."""
-    for stack, _, resource in assembly.resources():
-        if resource["Type"] != "AWS::Bedrock::ResourcePolicy":
-            continue
-        properties = assembly.resolve(stack.name, resource["Properties"])
-        if properties["ResourceArn"] == guardrail:
-            statements = as_list(properties["PolicyDocument"]["Statement"])
-            return [
-                s for s in statements if s.get("Principal") in ("*", {"AWS": "*"}) or s["Effect"] == "Deny"
-            ]
-    return []
 
 
 def _key_policy(assembly: Assembly, key_arn: str) -> list[dict[str, Any]]:
@@ -217,8 +208,6 @@ def allowed(assembly: Assembly, need: Need) -> bool:
     stack = need.where.split("/", 1)[0]
     if need.policy == "role":
         return decide(role_statements(assembly, stack, need.principal), need.request)
-    if need.policy == "guardrail":
-        return decide(_guardrail_policy(assembly, need.key), need.request)
     if need.policy == "logs":
         return decide(
             _service_statements(_logs_resource_policies(assembly, stack), need.principal), need.request
@@ -249,16 +238,19 @@ def test_prod_has_each_kind_of_need(assemblies: dict[str, Assembly]) -> None:
     assert any(enforcement_needs(assemblies["template/governed-account"]))
 
 
-def test_an_enforced_guardrail_admits_its_own_account_only(assemblies: dict[str, Assembly]) -> None:
-    """The check itself: a principal of another account gets nothing from the resource policy (the
-    organization's principals still need the organization id in their request context)."""
+def test_a_role_without_apply_guardrail_would_be_refused(assemblies: dict[str, Assembly]) -> None:
+    """The check itself: the governed-account starter's roles are checked, and a role's policy that
+    does not name the guardrail does not pass."""
     governed = assemblies["template/governed-account"]
-    need = next(enforcement_needs(governed))
-    assert allowed(governed, need)
-    stranger = Request(need.request.action, need.request.resource, {"aws:PrincipalAccount": "999999999999"})
-    assert not allowed(
-        governed, Need(need.where, "guardrail", "stranger", stranger, need.section, key=need.key)
+    needs = list(enforcement_needs(governed))
+    assert {need.principal for need in needs} == {role for _, role in _model_invoking_roles(governed)}
+    assert len(needs) >= 2  # the knowledge base's role and the evaluation job's
+    need = needs[0]
+    elsewhere = Request(
+        need.request.action, need.request.resource.replace(":guardrail/", ":guardrail-profile/")
     )
+    assert allowed(governed, need)
+    assert not allowed(governed, Need(need.where, "role", need.principal, elsewhere, need.section))
 
 
 def test_a_key_policy_for_another_log_group_or_service_is_refused(assemblies: dict[str, Assembly]) -> None:
