@@ -195,7 +195,8 @@ def new_environment(
 
 
 def job_data_sources(text: str) -> list[str]:
-    """The ``source`` paths of a config's jobs (custom datasets and batch input), as written."""
+    """The files a config names next to it, as written: its jobs' ``source`` paths (custom datasets and
+    batch input) and its Automated Reasoning policies' ``definition`` files."""
     data = yaml.safe_load(text)
     if not isinstance(data, dict):
         return []
@@ -207,6 +208,9 @@ def job_data_sources(text: str) -> list[str]:
     for job in data.get("batch_inference_jobs") or []:
         if isinstance(job, dict) and isinstance(job.get("source"), str):
             found.append(job["source"])
+    for policy in data.get("automated_reasoning_policies") or []:
+        if isinstance(policy, dict) and isinstance(policy.get("definition"), str):
+            found.append(policy["definition"])
     return list(dict.fromkeys(found))
 
 

@@ -233,6 +233,24 @@ INFERENCE_PROFILE_REGIONS: tuple[str, ...] = (
 )
 """Regions with AWS::Bedrock::ApplicationInferenceProfile in CloudFormation."""
 
+AUTOMATED_REASONING_REGIONS: tuple[str, ...] = (
+    "eu-central-1",
+    "eu-isoe-west-1",
+    "eu-west-1",
+    "eu-west-3",
+    "eusc-de-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-iso-east-1",
+    "us-iso-west-1",
+    "us-isob-east-1",
+    "us-isob-west-1",
+    "us-isof-east-1",
+    "us-isof-south-1",
+    "us-west-2",
+)
+"""Regions with AWS::Bedrock::AutomatedReasoningPolicy and its versions in CloudFormation."""
+
 KNOWLEDGE_BASES_NEED = RegionNeed("Amazon Bedrock knowledge bases", KNOWLEDGE_BASE_REGIONS)
 
 
@@ -255,6 +273,9 @@ def region_needs() -> Mapping[str, RegionNeed]:
         ),
         "batch_inference_jobs": api,
         "invocation_logging": api,
+        "automated_reasoning_policies": RegionNeed(
+            "AWS::Bedrock::AutomatedReasoningPolicy in CloudFormation", AUTOMATED_REASONING_REGIONS
+        ),
         "inference_profiles": RegionNeed(
             "AWS::Bedrock::ApplicationInferenceProfile in CloudFormation", INFERENCE_PROFILE_REGIONS
         ),

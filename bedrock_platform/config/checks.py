@@ -42,6 +42,8 @@ class RuleContext:
     schema_checked: bool = False
     """Whether ``invalid_paths`` comes from the schema (the loader's case): only then may a rule build
     the typed model of a part that :meth:`valid_tree` says the schema accepted."""
+    definitions: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """The Automated Reasoning definition files that could be read, by ``definition`` as written."""
 
     def issue(self, path: ConfigPath, message: str, *, key: str | None = None) -> Issue:
         """An issue at the value at ``path`` (or at its entry ``key``)."""

@@ -1,4 +1,5 @@
-"""Files a config reads: the config itself and the word lists its guardrails name.
+"""Files a config reads: the config itself, the word lists its guardrails name and the definitions
+of its Automated Reasoning policies.
 
 Both are read the same careful way (:func:`read_text`): regular files only, within a size
 limit checked before reading, UTF-8 (a byte order mark is allowed), every problem one line.
@@ -11,16 +12,24 @@ between cannot make the two disagree.
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import re
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import Any
+
+from botocore.loaders import Loader
+from botocore.model import ServiceModel
+from botocore.validate import ParamValidator
 
 from bedrock_platform.config.document import ConfigPath, Document
 from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.messages import show
+from bedrock_platform.spec import automated_reasoning as reasoning_spec
 
 MAX_WORD_FILE_BYTES = 1024 * 1024
 """Bigger word files are refused before they are read (10000 words of 100 characters fit)."""
@@ -178,3 +187,67 @@ def _read_word_file(config_file: str, words_file: str) -> WordList:
             f" (line {line}, column {column})"
         )
     return parse_word_list(text)
+
+
+@dataclass(frozen=True)
+class PolicyDefinitions:
+    """Every Automated Reasoning definition file a config names: the ones read (by ``definition`` as
+    written, in the API's spelling), and the problems."""
+
+    definitions: Mapping[str, Mapping[str, Any]]
+    issues: tuple[Issue, ...]
+
+
+def read_policy_definitions(
+    document: Document, invalid_paths: frozenset[ConfigPath] = frozenset()
+) -> PolicyDefinitions:
+    """Read the ``definition`` file of every Automated Reasoning policy, relative to the config file's
+    folder: a JSON object that botocore's ``AutomatedReasoningPolicyDefinition`` shape accepts."""
+    definitions: dict[str, Mapping[str, Any]] = {}
+    problems: dict[str, str] = {}
+    issues: list[Issue] = []
+    policies = document.data.get("automated_reasoning_policies") if isinstance(document.data, dict) else None
+    for index, policy in enumerate(policies if isinstance(policies, list) else []):
+        file = policy.get("definition") if isinstance(policy, dict) else None
+        path: ConfigPath = ("automated_reasoning_policies", index, "definition")
+        if not isinstance(file, str) or path in invalid_paths:
+            continue
+        if file not in definitions and file not in problems:
+            try:
+                definitions[file] = _read_definition(document.file, file)
+            except FileProblem as problem:
+                problems[file] = problem.message
+        if file in problems:
+            issues.append(document.issue(path, problems[file]))
+    return PolicyDefinitions(definitions, tuple(issues))
+
+
+def _read_definition(config_file: str, file: str) -> Mapping[str, Any]:
+    if PurePath(file).is_absolute():
+        raise FileProblem(f"{show(file)} must be a path relative to the config file's folder")
+    if resolve_inside(os.path.dirname(config_file), file) is None:
+        raise FileProblem(f"{show(file)} leaves the config file's folder (symlinks resolved)")
+    location = word_file_path(config_file, file)
+    name = f"the definition file {show(location)}"
+    text = read_text(location, reasoning_spec.DEFINITION_MAX_BYTES, name=name)
+    try:
+        definition = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise FileProblem(
+            f"{name} is not JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+        ) from None
+    if not isinstance(definition, dict):
+        raise FileProblem(f"{name} must hold a JSON object (version, types, rules, variables)")
+    report = ParamValidator().validate(definition, _definition_shape())
+    if report.has_errors():
+        first = report.generate_report().splitlines()[0]
+        raise FileProblem(f"{name} is not an Automated Reasoning policy definition: {first}")
+    return definition
+
+
+@functools.cache
+def _definition_shape() -> Any:
+    """botocore's ``AutomatedReasoningPolicyDefinition`` shape, from its ``bedrock`` service model."""
+    loader = Loader()
+    model = ServiceModel(loader.load_service_model("bedrock", "service-2"), "bedrock")
+    return model.shape_for(reasoning_spec.DEFINITION_SHAPE)

@@ -41,8 +41,10 @@ from bedrock_platform.config.model import (
     VERSION_DESCRIPTION_LIMIT,
     VERSION_DESCRIPTION_MAX,
     build_guardrail,
+    reasoning_identities,
 )
 from bedrock_platform.config.typed import Checked
+from bedrock_platform.spec import automated_reasoning as reasoning_spec
 from bedrock_platform.spec import guardrail as guardrail_spec
 from bedrock_platform.spec.guardrail import CLASSIC_TIER, STANDARD_TIER
 
@@ -504,7 +506,8 @@ def _current_policy_hash(context: RuleContext, path: ConfigPath, guardrail: Mapp
     if any(_regex_action_problems(regex) for regex in regexes):
         return None
     policy_only = {key: setting for key, setting in guardrail.items() if key != "versions"}
-    return build_guardrail(policy_only, file_words.words if file_words else ()).policy_hash
+    reasoning = reasoning_identities(context.document.data)
+    return build_guardrail(policy_only, file_words.words if file_words else (), reasoning).policy_hash
 
 
 def smoke_samples_differ(checked: Checked, context: RuleContext) -> list[Issue]:
@@ -552,7 +555,7 @@ ENFORCED_WITH_PROFILE = (
 
 def enforced_guardrail(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
     """The enforced guardrail is a guardrail of the file, its version one the file publishes, and it has
-    no cross-Region profile."""
+    no cross-Region profile and no Automated Reasoning checks."""
     path: ConfigPath = ("enforced_guardrail",)
     if not isinstance(value(config, path), dict) or not context.valid(path):
         return []
@@ -572,4 +575,74 @@ def enforced_guardrail(config: Mapping[str, Any], context: RuleContext) -> list[
             issues.append(
                 context.issue((*path, "guardrail"), ENFORCED_WITH_PROFILE.format(guardrail=show(name)))
             )
+        if "automated_reasoning" in guardrail:
+            issues.append(
+                context.issue((*path, "guardrail"), ENFORCED_WITH_REASONING.format(guardrail=show(name)))
+            )
+    return issues
+
+
+DEFINITION_NOT_PINNED = (
+    "the newest entry pins {pinned}, but the definition is now {current}: a version publishes the "
+    "definition as it is; to publish the change, append an entry with definition: {current}"
+)
+POLICY_WITHOUT_VERSION = (
+    "the Automated Reasoning policy {policy} has no published version: a guardrail checks against a "
+    "numbered version; add one to its versions"
+)
+ENFORCED_WITH_REASONING = (
+    "guardrail {guardrail} has automated_reasoning: an enforced guardrail cannot carry Automated "
+    "Reasoning checks; enforce a guardrail without them"
+)
+
+
+def automated_reasoning(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """An Automated Reasoning policy's newest version pins its definition as it is; a guardrail's
+    automated_reasoning names policies of the file that have a published version, each once."""
+    issues: list[Issue] = []
+    defined: dict[str, bool] = {}
+    for path, policy in items(config, ("automated_reasoning_policies",)):
+        name = string(config, context, (*path, "name"))
+        versions = policy.get("versions") if context.valid((*path, "versions")) else None
+        if name is not None:
+            defined[name] = isinstance(versions, list) and bool(versions)
+        file = policy.get("definition")
+        definition = context.definitions.get(file) if isinstance(file, str) else None
+        if definition is None or not isinstance(versions, list) or not versions:
+            continue
+        newest = (*path, "versions", len(versions) - 1, "definition")
+        pinned = string(config, context, newest)
+        current = reasoning_spec.definition_hash(definition)
+        if pinned is not None and pinned != current:
+            issues.append(context.issue(newest, DEFINITION_NOT_PINNED.format(pinned=pinned, current=current)))
+    for path, _ in items(config, ("guardrails",)):
+        checks = (*path, "automated_reasoning", "policies")
+        names = value(config, checks)
+        if not isinstance(names, list) or not context.valid(checks):
+            continue
+        issues += _duplicates_in(context, checks, names)
+        for index, name in enumerate(names):
+            issues += reference_issues(
+                config,
+                context,
+                (*checks, index),
+                "Automated Reasoning policy",
+                "automated_reasoning_policies",
+            )
+            if isinstance(name, str) and defined.get(name) is False:
+                issues.append(
+                    context.issue((*checks, index), POLICY_WITHOUT_VERSION.format(policy=show(name)))
+                )
+    return issues
+
+
+def _duplicates_in(context: RuleContext, path: ConfigPath, names: list[Any]) -> list[Issue]:
+    seen: set[str] = set()
+    issues = []
+    for index, name in enumerate(names):
+        if not isinstance(name, str):
+            continue
+        if name in seen:
+            issues.append(context.issue((*path, index), f"{show(str(name))} is named twice"))
+        seen.add(name)
     return issues

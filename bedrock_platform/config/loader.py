@@ -9,13 +9,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bedrock_platform.config.checks import RuleContext
 from bedrock_platform.config.document import ROOT_PATH, ConfigPath, Document, parse_document
 from bedrock_platform.config.errors import ConfigError, Issue
-from bedrock_platform.config.files import FileProblem, read_text, read_word_files
+from bedrock_platform.config.files import FileProblem, read_policy_definitions, read_text, read_word_files
 from bedrock_platform.config.model import PlatformConfig, build_config
 from bedrock_platform.config.rules import check_rules
 from bedrock_platform.config.schema import check_schema
@@ -45,10 +45,11 @@ _LINE_BREAK = re.compile("\r\n|\r|\n")
 """Line breaks as PyYAML (and editors) count lines once the characters above are refused."""
 
 
-FILE_RULE, SCHEMA_RULE, WORDS_FILE_RULE, PIPELINE_FILES_RULE, INTERNAL_RULE = (
+FILE_RULE, SCHEMA_RULE, WORDS_FILE_RULE, DEFINITION_FILE_RULE, PIPELINE_FILES_RULE, INTERNAL_RULE = (
     "file",
     "schema",
     "words-file",
+    "definition-file",
     "pipeline-files",
     "internal",
 )
@@ -58,6 +59,8 @@ LOADER_CHECKS: Mapping[str, str] = {
     "alias limits",
     SCHEMA_RULE: "config/schema.json: types, required keys, enums, patterns, ranges, unknown keys",
     WORDS_FILE_RULE: "a guardrail's words_file: inside the config's folder, readable, no control characters",
+    DEFINITION_FILE_RULE: "an Automated Reasoning policy's definition: inside the config's folder, readable "
+    "JSON that botocore's AutomatedReasoningPolicyDefinition shape accepts",
     PIPELINE_FILES_RULE: "a pipeline's environments: each a valid config file next to the host's",
     INTERNAL_RULE: "a bug of the toolkit, not of the file: please report it",
 }
@@ -78,6 +81,7 @@ def load_config(path: str | os.PathLike[str]) -> PlatformConfig:
         return build_config(
             valid.data,
             word_lists=valid.word_lists,
+            definitions=valid.definitions,
             pipeline_stages=stages,
             base_dir=os.path.dirname(os.path.abspath(file)),
         )
@@ -107,6 +111,8 @@ class ValidConfig:
     data: Mapping[str, Any]
     word_lists: Mapping[str, tuple[str, ...]]
     """The words of each ``words_file``, by its value as written in the config."""
+    definitions: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """Each Automated Reasoning policy's ``definition``, by its value as written in the config."""
 
 
 def validate(document: Document) -> ValidConfig:
@@ -118,16 +124,26 @@ def validate(document: Document) -> ValidConfig:
     """
     schema = check_schema(document)
     word_files = read_word_files(document, schema.invalid_paths)
-    context = RuleContext(document, schema.invalid_paths, word_files.lists, schema_checked=True)
+    definitions = read_policy_definitions(document, schema.invalid_paths)
+    context = RuleContext(
+        document,
+        schema.invalid_paths,
+        word_files.lists,
+        schema_checked=True,
+        definitions=definitions.definitions,
+    )
     issues = [
         *(issue.with_rule(SCHEMA_RULE) for issue in schema.issues),
         *(issue.with_rule(WORDS_FILE_RULE) for issue in word_files.issues),
+        *(issue.with_rule(DEFINITION_FILE_RULE) for issue in definitions.issues),
         *check_rules(document.data, context),
     ]
     if issues:
         raise ConfigError(issues)
     data: Mapping[str, Any] = document.data
-    return ValidConfig(data, {name: words.words for name, words in word_files.lists.items()})
+    return ValidConfig(
+        data, {name: words.words for name, words in word_files.lists.items()}, definitions.definitions
+    )
 
 
 def load_pipeline_environments(document: Document, data: Mapping[str, Any]) -> dict[str, PlatformConfig]:
@@ -155,7 +171,10 @@ def load_pipeline_environments(document: Document, data: Mapping[str, Any]) -> d
             issues.append(document.issue(name_path, PIPELINE_NESTED.format(file=stage_file)))
             continue
         stages[item["name"]] = build_config(
-            stage.data, word_lists=stage.word_lists, base_dir=os.path.dirname(os.path.abspath(stage_file))
+            stage.data,
+            word_lists=stage.word_lists,
+            definitions=stage.definitions,
+            base_dir=os.path.dirname(os.path.abspath(stage_file)),
         )
     if issues:
         raise ConfigError([issue.with_rule(PIPELINE_FILES_RULE) for issue in issues])

@@ -24,6 +24,8 @@ from bedrock_platform.spec import aurora as aurora_spec
 from bedrock_platform.spec import chunking as chunking_spec
 from bedrock_platform.spec import logging as logging_spec
 from bedrock_platform.spec import s3_vectors as s3_vectors_spec
+from bedrock_platform.spec.automated_reasoning import AutomatedReasoningPolicy as AutomatedReasoningPolicy
+from bedrock_platform.spec.automated_reasoning import PolicyVersion, version_identity
 
 # Moved to bedrock_platform/spec (CDK-free and YAML-free, what the constructs take); these names
 # stay importable here for the YAML mapping below and for existing imports.
@@ -468,6 +470,7 @@ class PlatformConfig:
     guardrails: tuple[Guardrail, ...] = ()
     provisioned_throughputs: tuple[ProvisionedThroughput, ...] = ()
     inference_profiles: tuple[InferenceProfile, ...] = ()
+    automated_reasoning_policies: tuple[AutomatedReasoningPolicy, ...] = ()
     enforced_guardrail: EnforcedGuardrail | None = None
     guardrail_sharing: Mapping[str, str] = field(default_factory=dict)
     """Guardrail name to the organization id it is shared with."""
@@ -547,6 +550,7 @@ def build_config(
     raw: Mapping[str, Any],
     *,
     word_lists: Mapping[str, Sequence[str]] | None = None,
+    definitions: Mapping[str, Mapping[str, Any]] | None = None,
     pipeline_stages: Mapping[str, PlatformConfig] | None = None,
     base_dir: str | None = None,
 ) -> PlatformConfig:
@@ -582,12 +586,17 @@ def build_config(
             build_knowledge_base(item, knowledge_stacks) for item in raw.get("knowledge_bases", [])
         ),
         guardrails=tuple(
-            build_guardrail(item, _file_words(item, word_lists or {})) for item in raw.get("guardrails", [])
+            build_guardrail(item, _file_words(item, word_lists or {}), reasoning_identities(raw))
+            for item in raw.get("guardrails", [])
         ),
         provisioned_throughputs=tuple(
             build_provisioned_throughput(item) for item in raw.get("provisioned_throughputs", [])
         ),
         inference_profiles=tuple(build_inference_profile(item) for item in raw.get("inference_profiles", [])),
+        automated_reasoning_policies=tuple(
+            build_automated_reasoning_policy(item, definitions or {})
+            for item in raw.get("automated_reasoning_policies", [])
+        ),
         enforced_guardrail=(
             build_enforced_guardrail(raw["enforced_guardrail"]) if "enforced_guardrail" in raw else None
         ),
@@ -697,8 +706,46 @@ def _number(value: float | None) -> float | None:
     return None if value is None else float(value)
 
 
-def build_guardrail(raw: Mapping[str, Any], file_words: Sequence[str] = ()) -> Guardrail:
-    """A guardrail from its validated mapping and the words of its ``words_file`` (if it has one)."""
+def build_automated_reasoning_policy(
+    raw: Mapping[str, Any], definitions: Mapping[str, Mapping[str, Any]]
+) -> AutomatedReasoningPolicy:
+    """An Automated Reasoning policy from its validated mapping and its definition file, as read."""
+    if raw["definition"] not in definitions:
+        raise ValueError(
+            f"automated reasoning policy {raw['name']!r}: definition {raw['definition']!r} was not read; "
+            "pass it in definitions"
+        )
+    return AutomatedReasoningPolicy(
+        name=raw["name"],
+        description=raw.get("description"),
+        definition=definitions[raw["definition"]],
+        versions=tuple(
+            PolicyVersion(description=item["description"], definition=item["definition"])
+            for item in raw.get("versions", [])
+        ),
+    )
+
+
+def reasoning_identities(raw_config: Mapping[str, Any]) -> dict[str, str]:
+    """Each Automated Reasoning policy's newest version identity, by name (policies without a
+    version have none)."""
+    found: dict[str, str] = {}
+    policies = raw_config.get("automated_reasoning_policies")
+    for item in policies if isinstance(policies, list) else []:
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            versions = item.get("versions")
+            if isinstance(versions, list) and versions:
+                found[item["name"]] = version_identity(item["name"], len(versions))
+    return found
+
+
+def build_guardrail(
+    raw: Mapping[str, Any], file_words: Sequence[str] = (), reasoning: Mapping[str, str] | None = None
+) -> Guardrail:
+    """A guardrail from its validated mapping and the words of its ``words_file`` (if it has one);
+    ``reasoning``: the newest version identity of each Automated Reasoning policy of the config
+    (:func:`reasoning_identities`)."""
+    checks = raw.get("automated_reasoning", {})
     content = raw.get("content_filters", {})
     topics = raw.get("denied_topics", {})
     words = raw.get("word_filters", {})
@@ -736,6 +783,10 @@ def build_guardrail(raw: Mapping[str, Any], file_words: Sequence[str] = ()) -> G
             GuardrailVersion(description=version["description"], policy=version["policy"])
             for version in raw.get("versions", [])
         ),
+        automated_reasoning_policies=tuple(
+            (reasoning or {}).get(name, name) for name in checks.get("policies", [])
+        ),
+        automated_reasoning_threshold=_number(checks.get("confidence_threshold")),
         smoke_samples=SmokeSamples(
             blocked=raw.get("smoke_samples", {}).get("blocked"),
             allowed=raw.get("smoke_samples", {}).get("allowed"),

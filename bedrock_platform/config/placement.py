@@ -367,10 +367,15 @@ ENFORCED_GUARDRAIL_RESOURCES = 1
 
 
 def guardrails_stack_size(
-    versions: Sequence[int], *, with_policies: int = 0, enforced: bool = False
+    versions: Sequence[int],
+    *,
+    with_policies: int = 0,
+    enforced: bool = False,
+    reasoning_versions: Sequence[int] = (),
 ) -> StackSize:
     """The guardrails stack of guardrails with these numbers of declared versions, ``with_policies`` of
-    them with a resource policy, one of them ``enforced``."""
+    them with a resource policy, one of them ``enforced``, and Automated Reasoning policies with these
+    numbers of versions (a policy and each version, no output)."""
     resources = sum(
         GUARDRAIL_RESOURCES
         + GUARDRAIL_VERSION_RESOURCES * count
@@ -379,6 +384,7 @@ def guardrails_stack_size(
     )
     resources += GUARDRAIL_RESOURCE_POLICY_RESOURCES * with_policies
     resources += ENFORCED_GUARDRAIL_RESOURCES if enforced else 0
+    resources += sum(1 + count for count in reasoning_versions)
     return StackSize(resources, sum(len(outputs.guardrail_outputs("", count)) for count in versions))
 
 

@@ -161,6 +161,7 @@ def unique_names(config: Mapping[str, Any], context: RuleContext) -> list[Issue]
         issues += duplicates(config, context, (*guardrail_path, "sensitive_information", "regexes"), "regex")
     issues += duplicates(config, context, ("provisioned_throughputs",), "provisioned throughput")
     issues += duplicates(config, context, ("inference_profiles",), "inference profile")
+    issues += duplicates(config, context, ("automated_reasoning_policies",), "Automated Reasoning policy")
     issues += duplicates(config, context, ("evaluation_jobs",), "evaluation job")
     for job_path, _ in items(config, ("evaluation_jobs",)):
         issues += duplicates(config, context, (*job_path, "datasets"), "dataset")
@@ -586,6 +587,7 @@ RULES: tuple[Rule | TypedRule, ...] = (
     Rule("customer-managed-keys", compliance_rules.customer_managed_keys),
     Rule("inference-profile-names", profile_rules.inference_profile_names),
     Rule("enforced-guardrail", guardrail_rules.enforced_guardrail),
+    Rule("automated-reasoning", guardrail_rules.automated_reasoning),
     Rule("pipeline-environments", pipeline_rules.pipeline_environments),
     Rule("pipeline-connection", pipeline_rules.pipeline_connection),
 )

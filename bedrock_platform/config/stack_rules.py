@@ -549,9 +549,18 @@ def other_stack_sizes_of(
             declared = guardrail.get("versions")
             versions.append(len(declared) if isinstance(declared, list) else 0)
             with_policies += "share_with_organization" in guardrail or guardrail.get("name") == enforced
-        if versions:
+        reasoning = []
+        for _, policy in items(config, ("automated_reasoning_policies",)):
+            published = policy.get("versions")
+            reasoning.append(len(published) if isinstance(published, list) else 0)
+        if versions or reasoning:
             sizes[stack_name(environment, "guardrails")] = (
-                guardrails_stack_size(versions, with_policies=with_policies, enforced=enforced is not None),
+                guardrails_stack_size(
+                    versions,
+                    with_policies=with_policies,
+                    enforced=enforced is not None,
+                    reasoning_versions=reasoning,
+                ),
                 ("guardrails",),
                 FEWER_GUARDRAILS,
             )

@@ -42,6 +42,7 @@ from bedrock_platform.config.model import (
     build_knowledge_base,
     build_provisioned_throughput,
     build_vector_store,
+    reasoning_identities,
 )
 from bedrock_platform.config.placement import DEFAULT_KNOWLEDGE_STACKS
 
@@ -130,7 +131,7 @@ def checked(config: Mapping[str, Any], context: RuleContext, reported: Iterable[
         knowledge_bases=section("knowledge_bases", lambda raw: build_knowledge_base(raw, stacks)),
         guardrails=section(
             "guardrails",
-            lambda raw: build_guardrail(raw, file_words(raw)),
+            lambda raw: build_guardrail(raw, file_words(raw), reasoning_identities(config)),
             # Its words file read, and a policy in every version (rule guardrail-versions says which
             # lacks one; the rule's other findings leave the guardrail as buildable as it was).
             ready=lambda raw: (

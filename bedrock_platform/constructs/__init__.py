@@ -18,7 +18,9 @@ from bedrock_platform.constructs import Guardrail, KnowledgeBase, VectorCollecti
   :class:`PiiEntity`, :class:`RegexFilter`), and its published :class:`GuardrailVersion` s
   (declared as :class:`GuardrailVersionSpec` or added with ``Guardrail.add_version``);
   :class:`EnforcedGuardrail` applies one version to every model invocation of the account, and
-  :class:`GuardrailResourcePolicy` lets the account's callers or an organization apply it.
+  :class:`GuardrailResourcePolicy` lets the account's callers or an organization apply it;
+  :class:`AutomatedReasoningPolicy` (with its :class:`AutomatedReasoningPolicyVersion` s) is what a
+  guardrail's :class:`AutomatedReasoningChecks` check answers against.
 - Provisioned throughput: :class:`ProvisionedThroughput`, bought by the hour or for a
   :class:`CommitmentDuration`.
 - Cost allocation: :class:`ApplicationInferenceProfile`, a team's tagged handle on a model or a
@@ -47,6 +49,11 @@ Invalid arguments raise :class:`ConstructValidationError`. See docs/constructs.m
 """
 
 from bedrock_platform.constructs.aurora import AuroraVectorStore
+from bedrock_platform.constructs.automated_reasoning import (
+    AutomatedReasoningChecks,
+    AutomatedReasoningPolicy,
+    AutomatedReasoningPolicyVersion,
+)
 from bedrock_platform.constructs.bedrock_job import (
     BatchInferenceJob,
     EvaluationJob,
@@ -112,6 +119,9 @@ __all__ = [
     "AccessLogsBucket",
     "ApplicationInferenceProfile",
     "AuroraVectorStore",
+    "AutomatedReasoningChecks",
+    "AutomatedReasoningPolicy",
+    "AutomatedReasoningPolicyVersion",
     "BatchInferenceJob",
     "Chunking",
     "CommitmentDuration",

@@ -30,11 +30,12 @@ there (see :mod:`bedrock_platform.geographies`).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import warnings
 from collections.abc import Sequence
-from typing import Protocol, overload
+from typing import TYPE_CHECKING, Protocol, overload
 
 import aws_cdk as cdk
 from aws_cdk import aws_bedrock as bedrock
@@ -45,6 +46,7 @@ from constructs import Construct
 from bedrock_platform import geographies, permissions
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.nag import acknowledge_wildcard
+from bedrock_platform.spec import automated_reasoning as reasoning_spec
 from bedrock_platform.spec import guardrail as guardrail_spec
 from bedrock_platform.spec.guardrail import (
     VERSION_DESCRIPTION_MAX,
@@ -56,6 +58,9 @@ from bedrock_platform.spec.guardrail import (
 )
 from bedrock_platform.spec.guardrail import Guardrail as GuardrailProps
 from bedrock_platform.spec.guardrail import GuardrailVersion as GuardrailVersionSpec
+
+if TYPE_CHECKING:
+    from bedrock_platform.constructs.automated_reasoning import AutomatedReasoningChecks
 
 __all__ = ["Guardrail", "GuardrailProps", "GuardrailVersion", "IGuardrail"]
 
@@ -82,6 +87,8 @@ class _GuardrailBase(Construct):
     kms_key: kms.IKey | None = None
     cross_region_profile: str | None = None
     """The guardrail profile id or ARN (``eu.guardrail.v1:0``), when the guardrail has one."""
+    reasoning_version_arns: tuple[str, ...] = ()
+    """The Automated Reasoning policy versions it checks answers against, when it has any."""
 
     def grant(self, grantee: iam.IGrantable, *actions: str) -> iam.Grant:
         """Grant ``actions`` on the guardrail and every one of its versions (``<arn>:*``)."""
@@ -114,6 +121,15 @@ class _GuardrailBase(Construct):
                     grantee=grantee,
                     actions=list(permissions.GUARDRAIL_APPLY_ACTIONS),
                     resource_arns=list(self.guardrail_profile_arns()),
+                )
+            )
+        if self.reasoning_version_arns:
+            # User guide, "Permissions for Automated Reasoning policies with ApplyGuardrail".
+            grant = grant.combine(
+                iam.Grant.add_to_principal(
+                    grantee=grantee,
+                    actions=list(reasoning_spec.INVOKE_ACTIONS),
+                    resource_arns=list(self.reasoning_version_arns),
                 )
             )
         if self.kms_key is not None:
@@ -195,6 +211,7 @@ class Guardrail(_GuardrailBase):
         grounding_threshold: float | None = None,
         relevance_threshold: float | None = None,
         versions: Sequence[GuardrailVersionSpec] = (),
+        automated_reasoning: AutomatedReasoningChecks | None = None,
     ) -> None: ...
 
     @overload
@@ -230,6 +247,7 @@ class Guardrail(_GuardrailBase):
         grounding_threshold: float | None = None,
         relevance_threshold: float | None = None,
         versions: Sequence[GuardrailVersionSpec] = (),
+        automated_reasoning: AutomatedReasoningChecks | None = None,
         props: GuardrailProps | None = None,
     ) -> None:
         """Create the guardrail and the versions listed in ``versions``.
@@ -253,6 +271,8 @@ class Guardrail(_GuardrailBase):
         :param relevance_threshold: relevance threshold, 0 to 0.99. Default: none.
         :param versions: published versions, oldest first; the newest pins the current
             :attr:`policy_hash`. Default: none (add them with :meth:`add_version`).
+        :param automated_reasoning: 1 or 2 Automated Reasoning policy versions to check answers
+            against, and their confidence threshold; part of the policy. Default: none.
         :param props: deprecated, removed in the next release: the config's typed guardrail
             (``GuardrailProps``), with ``guardrail_name`` defaulting to ``props.name`` and
             ``kms_key`` to ``props.kms_key_arn``. Pass the keywords instead (docs/constructs.md,
@@ -306,6 +326,22 @@ class Guardrail(_GuardrailBase):
         assert guardrail_name is not None
         name = guardrail_name
         problems = []
+        if automated_reasoning is not None:
+            checked = automated_reasoning.versions
+            threshold = automated_reasoning.confidence_threshold
+            if not 1 <= len(checked) <= reasoning_spec.MAX_POLICIES_PER_GUARDRAIL:
+                most = reasoning_spec.MAX_POLICIES_PER_GUARDRAIL
+                problems.append(f"automated_reasoning takes 1 to {most} policy versions")
+            if threshold is not None and not (
+                reasoning_spec.CONFIDENCE_MIN <= threshold <= reasoning_spec.CONFIDENCE_MAX
+            ):
+                problems.append("automated_reasoning confidence_threshold must be 0 to 1")
+            spec = dataclasses.replace(
+                spec,
+                automated_reasoning_policies=tuple(version.identity for version in checked),
+                automated_reasoning_threshold=threshold,
+            )
+            self.reasoning_version_arns = tuple(version.version_arn for version in checked)
         # A name known at deploy time only is CloudFormation's to check.
         known = not cdk.Token.is_unresolved(name)
         if known and (not guardrail_spec.NAME_PATTERN.match(name) or len(name) > guardrail_spec.NAME_MAX):
@@ -360,6 +396,14 @@ class Guardrail(_GuardrailBase):
             word_policy_config=_word_policy(spec),
             sensitive_information_policy_config=_sensitive_information_policy(spec),
             contextual_grounding_policy_config=_grounding_policy(spec),
+            automated_reasoning_policy_config=(
+                bedrock.CfnGuardrail.AutomatedReasoningPolicyConfigProperty(
+                    policies=list(self.reasoning_version_arns),
+                    confidence_threshold=automated_reasoning.confidence_threshold,
+                )
+                if automated_reasoning is not None
+                else None
+            ),
         )
         self.guardrail_id = self.resource.attr_guardrail_id
         self.guardrail_arn = self.resource.attr_guardrail_arn

@@ -33,6 +33,7 @@ from typing import Any
 
 from bedrock_platform.review.access import compare_access
 from bedrock_platform.review.replacement import identifying_paths, replaces, replacing_paths
+from bedrock_platform.spec import automated_reasoning as reasoning_spec
 from bedrock_platform.spec import inference_profiles as inference_profiles_spec
 from bedrock_platform.spec import s3_vectors as s3_vectors_spec
 
@@ -59,6 +60,7 @@ DATA_TYPES: Mapping[str, str] = {
     BUCKET: "its objects",
     GUARDRAIL: "every version of it (DeleteGuardrail deletes them all, whatever their DeletionPolicy)",
     GUARDRAIL_VERSION: "a published version applications may pin",
+    reasoning_spec.VERSION_TYPE: "a published Automated Reasoning policy version a guardrail checks against",
     LOG_GROUP: "its log events",
     KMS_KEY: "the use of everything encrypted under it (after the key's deletion window)",
     inference_profiles_spec.RESOURCE_TYPE: (

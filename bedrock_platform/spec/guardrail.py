@@ -157,8 +157,16 @@ class SmokeSamples:
     """A text the guardrail must let through. Default: None, a neutral greeting."""
 
 
-NOT_CONSTRUCT_KEYWORDS = ("name", "kms_key_arn", "smoke_samples")
-"""The fields of :class:`Guardrail` that the construct takes otherwise, or not at all."""
+NOT_CONSTRUCT_KEYWORDS = (
+    "name",
+    "kms_key_arn",
+    "smoke_samples",
+    "automated_reasoning_policies",
+    "automated_reasoning_threshold",
+)
+"""The fields of :class:`Guardrail` that the construct takes otherwise, or not at all: the AWS name,
+a key, nothing (smoke texts), and the checks as ``automated_reasoning=AutomatedReasoningChecks(...)``
+of policy version constructs."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -201,6 +209,11 @@ class Guardrail:
     """Relevance threshold, 0 to 0.99. Default: none (no relevance check)."""
     versions: tuple[GuardrailVersion, ...] = ()
     """Published versions, oldest first. Default: none."""
+    automated_reasoning_policies: tuple[str, ...] = ()
+    """The Automated Reasoning policy versions it checks answers against, by identity (``refunds:2``,
+    :func:`bedrock_platform.spec.automated_reasoning.version_identity`). Default: none."""
+    automated_reasoning_threshold: float | None = None
+    """Their confidence threshold, 0 to 1. Default: none (the service's)."""
     smoke_samples: SmokeSamples = field(default_factory=SmokeSamples)
     """Texts of the ``smoke`` command; not part of the policy. Default: none given (both derived)."""
 
@@ -251,6 +264,17 @@ class Guardrail:
             "regexes": [_plain(regex) for regex in self.regexes],
             "grounding_threshold": _float(self.grounding_threshold),
             "relevance_threshold": _float(self.relevance_threshold),
+            # Only when given, so that the hashes of guardrails without checks stay what they were.
+            **(
+                {
+                    "automated_reasoning": {
+                        "policies": list(self.automated_reasoning_policies),
+                        "confidence_threshold": _float(self.automated_reasoning_threshold),
+                    }
+                }
+                if self.automated_reasoning_policies
+                else {}
+            ),
         }
 
     @property

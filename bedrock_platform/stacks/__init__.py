@@ -13,6 +13,7 @@ from bedrock_platform.config import PlatformConfig, placement
 from bedrock_platform.config.placement import knowledge_stack_name
 from bedrock_platform.constructs.nag import add_bedrock_checks, add_checks, add_control_tower_checks
 from bedrock_platform.nag import mark_production, require_customer_managed_keys
+from bedrock_platform.spec import automated_reasoning as reasoning_spec
 from bedrock_platform.spec import inference_profiles as profiles_spec
 from bedrock_platform.stacks.evaluation import EvaluationStack
 from bedrock_platform.stacks.guardrails import GuardrailsStack
@@ -69,7 +70,7 @@ def add_stacks(app: cdk.Stage, config: PlatformConfig) -> list[cdk.Stack]:
     knowledge = add_knowledge_stacks(app, config)
     stacks += knowledge.values()
     throughput = None
-    if config.guardrails:
+    if config.guardrails or config.automated_reasoning_policies:
         stacks.append(GuardrailsStack(app, stack_name(config, "guardrails"), config=config))
     if config.provisioned_throughputs:
         throughput = ThroughputStack(app, stack_name(config, "throughput"), config=config)
@@ -128,13 +129,20 @@ def add_knowledge_stacks(app: cdk.Stage, config: PlatformConfig) -> dict[int, cd
 def apply_tags(stack: cdk.Stack, tags: Mapping[str, str]) -> None:
     """Config tags on every taggable resource of ``stack`` except collections and inference profiles.
 
-    Collection tags are create-only: a tag change would replace the collection and lose its vectors.
+    Collection tags are create-only: a tag change would replace the collection and lose its vectors;
+    an Automated Reasoning policy version's too (a new version, the old one retained).
     An inference profile gets the config's tags with its own as properties, its own winning: they
     are what its spend is charged back by, and the stack's would override them.
     """
     for key, value in tags.items():
         cdk.Tags.of(stack).add(
-            key, value, exclude_resource_types=[COLLECTION_TYPE, profiles_spec.RESOURCE_TYPE]
+            key,
+            value,
+            exclude_resource_types=[
+                COLLECTION_TYPE,
+                profiles_spec.RESOURCE_TYPE,
+                reasoning_spec.VERSION_TYPE,
+            ],
         )
 
 

@@ -8,6 +8,7 @@ from constructs import Construct
 from bedrock_platform import outputs
 from bedrock_platform.config import PlatformConfig
 from bedrock_platform.constructs import Guardrail
+from bedrock_platform.constructs.automated_reasoning import AutomatedReasoningChecks, AutomatedReasoningPolicy
 from bedrock_platform.constructs.guardrail_governance import EnforcedGuardrail, GuardrailResourcePolicy
 from bedrock_platform.stacks import discovery
 from bedrock_platform.stacks.base import PlatformStack
@@ -26,8 +27,33 @@ class GuardrailsStack(PlatformStack):
     def __init__(self, scope: Construct, id: str, *, config: PlatformConfig) -> None:
         super().__init__(scope, id, config=config, purpose="guardrails and their published versions")
         self.guardrails: dict[str, Guardrail] = {}
+        self.reasoning_policies: dict[str, AutomatedReasoningPolicy] = {}
+        for policy in config.automated_reasoning_policies:
+            with building("AutomatedReasoningPolicy", policy.name):
+                self.reasoning_policies[policy.name] = AutomatedReasoningPolicy(
+                    self,
+                    item_id("AutomatedReasoningPolicy", policy.name),
+                    policy_name=config.prefixed(policy.name),
+                    definition=policy.definition,
+                    description=policy.description,
+                    versions=policy.versions,
+                    identity_name=policy.name,
+                )
+        published = {
+            version.identity: version
+            for policy in self.reasoning_policies.values()
+            for version in policy.versions
+        }
         for spec in config.guardrails:
             with building("Guardrail", spec.name):
+                checks = (
+                    AutomatedReasoningChecks(
+                        versions=[published[identity] for identity in spec.automated_reasoning_policies],
+                        confidence_threshold=spec.automated_reasoning_threshold,
+                    )
+                    if spec.automated_reasoning_policies
+                    else None
+                )
                 guardrail = Guardrail(
                     self,
                     item_id("Guardrail", spec.name),
@@ -37,6 +63,7 @@ class GuardrailsStack(PlatformStack):
                         if spec.kms_key_arn
                         else None
                     ),
+                    automated_reasoning=checks,
                     **spec.construct_keywords(),
                 )
             self.guardrails[spec.name] = guardrail

@@ -27,6 +27,7 @@ ITEM_KINDS: Mapping[str, str] = {
     "KnowledgeBase": "knowledge_bases",
     "DataSource": "data_sources",
     "Guardrail": "guardrails",
+    "AutomatedReasoningPolicy": "automated_reasoning_policies",
     "Throughput": "provisioned_throughputs",
     "InferenceProfile": "inference_profiles",
     "Evaluation": "evaluation_jobs",

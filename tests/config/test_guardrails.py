@@ -367,7 +367,14 @@ def test_policy_hash_is_the_documented_digest(write_config: WriteConfig) -> None
         "description",
         "versions",
         "smoke_samples",  # texts the smoke command sends, not part of the policy
+        # Only with checks (below), so that guardrails without them kept their hashes.
+        "automated_reasoning_policies",
+        "automated_reasoning_threshold",
     }
+    checked = dataclasses.replace(guardrail, automated_reasoning_policies=("refunds:1",))
+    expected = {"policies": ["refunds:1"], "confidence_threshold": None}
+    assert checked.policy()["automated_reasoning"] == expected
+    assert checked.policy_hash != guardrail.policy_hash
 
 
 def test_policy_hash_ignores_key_order_in_the_file(write_config: WriteConfig) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from bedrock_platform.config import ConfigError, load_config
 from bedrock_platform.config.catalog import (
+    AUTOMATED_REASONING_REGIONS,
     GUARDRAIL_REGIONS,
     INFERENCE_PROFILE_REGIONS,
     KNOWLEDGE_BASE_REGIONS,
@@ -40,6 +41,12 @@ def test_guardrail_regions_are_cloudformations() -> None:
         "AWS::Bedrock::Guardrail", "AWS::Bedrock::GuardrailVersion"
     )
     assert "af-south-1" not in GUARDRAIL_REGIONS
+
+
+def test_automated_reasoning_regions_are_cloudformations() -> None:
+    assert set(AUTOMATED_REASONING_REGIONS) == _regions_with(
+        "AWS::Bedrock::AutomatedReasoningPolicy", "AWS::Bedrock::AutomatedReasoningPolicyVersion"
+    )
 
 
 def test_inference_profile_regions_are_cloudformations() -> None:
