@@ -150,12 +150,23 @@ class DataSource:
 
 
 @dataclass(frozen=True, kw_only=True)
-class KnowledgeBaseLogging:
-    """Where a knowledge base's application logs go: its CloudWatch Logs log group."""
+class LogDestination:
+    """A log group or a bucket the toolkit creates for a knowledge base's application logs."""
 
     retention_days: int = DEFAULT_LOG_RETENTION_DAYS
     kms_key_arn: str | None = None
-    """The log group's key. Default: None (the stack's key, or one the toolkit creates)."""
+    """Its key. Default: None (the stack's key, else one the toolkit creates for a log group and
+    S3 managed keys for a bucket)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class KnowledgeBaseLogging:
+    """Where a knowledge base's application logs go: one or more of a log group, a bucket and a
+    Firehose stream."""
+
+    cloudwatch: LogDestination | None = None
+    s3: LogDestination | None = None
+    firehose_stream_arn: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -656,14 +667,23 @@ def build_knowledge_base(raw: Mapping[str, Any], knowledge_stacks: int) -> Knowl
         description=raw.get("description"),
         data_sources=tuple(_data_source(item) for item in raw.get("data_sources", [])),
         stack=knowledge_stack_of(raw["name"], knowledge_stacks, raw.get("stack")),
-        logging=_knowledge_base_logging(raw["logging"]["cloudwatch"]) if "logging" in raw else None,
+        logging=_knowledge_base_logging(raw["logging"]) if "logging" in raw else None,
     )
 
 
 def _knowledge_base_logging(raw: Mapping[str, Any]) -> KnowledgeBaseLogging:
+    def destination(kind: str) -> LogDestination | None:
+        if kind not in raw:
+            return None
+        return LogDestination(
+            retention_days=raw[kind].get("retention_days", DEFAULT_LOG_RETENTION_DAYS),
+            kms_key_arn=raw[kind].get("kms_key_arn"),
+        )
+
     return KnowledgeBaseLogging(
-        retention_days=raw.get("retention_days", DEFAULT_LOG_RETENTION_DAYS),
-        kms_key_arn=raw.get("kms_key_arn"),
+        cloudwatch=destination("cloudwatch"),
+        s3=destination("s3"),
+        firehose_stream_arn=raw["firehose"]["delivery_stream_arn"] if "firehose" in raw else None,
     )
 
 

@@ -69,10 +69,17 @@ VECTOR_BUCKET = (2, 1)
 output (its indexes are counted with their knowledge bases, as a collection's indexes are)."""
 EXISTING_VECTOR_BUCKET = (0, 1)
 """An S3 Vectors store on an existing vector bucket: its ARN output only."""
-LOGGED_KNOWLEDGE_BASE = (4, 0)
-"""A knowledge base with logging: its log group, delivery source, delivery destination and delivery."""
+LOGGED_KNOWLEDGE_BASE = (1, 0)
+"""A knowledge base with logging: its delivery source."""
+LOG_GROUP_DELIVERY = (3, 0)
+"""A knowledge base's logs to CloudWatch Logs: its log group, delivery destination and delivery."""
+LOG_BUCKET_DELIVERY = (4, 0)
+"""A knowledge base's logs to S3: its bucket, the bucket's policy, delivery destination and delivery."""
+LOG_STREAM_DELIVERY = (2, 0)
+"""A knowledge base's logs to Firehose: a delivery destination and a delivery."""
 LOG_DELIVERY_POLICY = (1, 0)
-"""Once per stack with a logged knowledge base: the CloudWatch Logs resource policy for the deliveries."""
+"""Once per stack with a knowledge base logged to CloudWatch Logs: the CloudWatch Logs resource policy
+for the deliveries."""
 KNOWLEDGE_BASE_LOGS_KEY = (1, 0)
 """Once per stack without a stack key whose knowledge base log groups use a key of the toolkit's."""
 STACK_KEY = (1, 0)
@@ -138,10 +145,16 @@ class KnowledgeBaseFootprint:
     """Data sources with ingest_on_deploy."""
     scheduled: int = 0
     """Data sources with a sync schedule."""
-    logged: bool = False
-    """Whether its application logs are delivered."""
+    log_destinations: frozenset[str] = frozenset()
+    """Where its application logs are delivered: ``cloudwatch``, ``s3``, ``firehose``."""
     logs_own_key: bool = False
     """Whether its log group uses a key of the toolkit's (logged, without a kms_key_arn)."""
+    log_bucket_keyed: bool = False
+    """Whether its log bucket has no kms_key_arn (the stack's key encrypts it when there is one)."""
+
+    @property
+    def logged(self) -> bool:
+        return bool(self.log_destinations)
 
 
 @dataclass(frozen=True)
@@ -218,14 +231,22 @@ def knowledge_stack_sizes(
         size += _size(CREATED_BUCKET, sum(kb.created_buckets for kb in held))
         size += _size(INGESTION, sum(kb.ingested for kb in held))
         size += _size(SCHEDULED_SYNC, sum(kb.scheduled for kb in held))
-        if any(kb.created_buckets for kb in held):
+        if any(kb.created_buckets or "s3" in kb.log_destinations for kb in held):
             size += _size(ACCESS_LOGS)
         if any(kb.ingested for kb in held):
             size += _size(INGESTION_PROVIDER)
         size += _size(LOGGED_KNOWLEDGE_BASE, sum(kb.logged for kb in held))
-        if any(kb.logged for kb in held):
+        for kind, footprint in (
+            ("cloudwatch", LOG_GROUP_DELIVERY),
+            ("s3", LOG_BUCKET_DELIVERY),
+            ("firehose", LOG_STREAM_DELIVERY),
+        ):
+            size += _size(footprint, sum(kind in kb.log_destinations for kb in held))
+        if any("cloudwatch" in kb.log_destinations for kb in held):
             size += _size(LOG_DELIVERY_POLICY)
-        if keyed and any(kb.created_buckets or kb.ingested or kb.logs_own_key for kb in held):
+        if keyed and any(
+            kb.created_buckets or kb.ingested or kb.logs_own_key or kb.log_bucket_keyed for kb in held
+        ):
             size += _size(STACK_KEY)
         elif not keyed and any(kb.logs_own_key for kb in held):
             size += _size(KNOWLEDGE_BASE_LOGS_KEY)

@@ -477,6 +477,12 @@ def kms_keys_in_region_and_account(config: Mapping[str, Any], context: RuleConte
     for section, user in KMS_KEY_USERS.items():
         for item_path, _ in items(config, (section,)):
             issues += _kms_key_issues(config, context, (*item_path, "kms_key_arn"), user)
+    for kb_path, _ in items(config, ("knowledge_bases",)):
+        for kind, user in (
+            ("cloudwatch", "a knowledge base log group"),
+            ("s3", "a knowledge base log bucket"),
+        ):
+            issues += _kms_key_issues(config, context, (*kb_path, "logging", kind, "kms_key_arn"), user)
     log_key = ("invocation_logging", "cloudwatch", "kms_key_arn")
     issues += _kms_key_issues(config, context, log_key, "the invocation log group")
     issues += _kms_key_issues(config, context, ("handler_logs", "kms_key_arn"), "a handler log group")
@@ -580,6 +586,7 @@ RULES: tuple[Rule | TypedRule, ...] = (
     Rule("job-bucket-used", job_rules.job_bucket_used),
     TypedRule("inference-profile-region", profile_rules.inference_profiles_in_region),
     Rule("logging-destinations", logging_rules.logging_destinations),
+    Rule("knowledge-base-log-destinations", logging_rules.knowledge_base_log_destinations),
     Rule("control-tower-exemptions", compliance_rules.control_tower_exemptions),
     Rule("control-tower-handler-vpc", compliance_rules.control_tower_handler_vpc),
     Rule("control-tower-log-retention", compliance_rules.control_tower_log_retention),

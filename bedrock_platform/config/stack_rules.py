@@ -43,6 +43,7 @@ from bedrock_platform.config.placement import (
     stack_name,
     throughput_stack_size,
 )
+from bedrock_platform.spec import logging as logging_spec
 from bedrock_platform.spec.s3_vectors import STORE_TYPE as S3_VECTORS_STORE
 
 PIN_OVER_COUNT = (
@@ -171,7 +172,8 @@ def _footprints(
         if not context.valid((*knowledge_base_path, "logging")):
             return None
         logging = value(config, (*knowledge_base_path, "logging"))
-        cloudwatch = logging.get("cloudwatch") if isinstance(logging, dict) else None
+        logging = logging if isinstance(logging, dict) else {}
+        cloudwatch, bucket = logging.get("cloudwatch"), logging.get("s3")
         found.append(
             KnowledgeBaseFootprint(
                 vector_store=placed.vector_store,
@@ -180,8 +182,11 @@ def _footprints(
                 created_buckets=created,
                 ingested=sum(value(config, (*path, "ingest_on_deploy")) is True for path, _ in sources),
                 scheduled=sum(isinstance(value(config, (*path, "sync")), dict) for path, _ in sources),
-                logged=isinstance(logging, dict),
+                log_destinations=frozenset(
+                    kind for kind in logging_spec.DESTINATION_KINDS if kind in logging
+                ),
                 logs_own_key=isinstance(cloudwatch, dict) and "kms_key_arn" not in cloudwatch,
+                log_bucket_keyed=isinstance(bucket, dict) and "kms_key_arn" not in bucket,
             )
         )
     return found

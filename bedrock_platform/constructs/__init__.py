@@ -13,7 +13,8 @@ from bedrock_platform.constructs import Guardrail, KnowledgeBase, VectorCollecti
   logs to an :class:`AccessLogsBucket`) or any bucket; :class:`DataSourceIngestion` starts an
   ingestion job of a data source on each deploy that creates it or changes its settings, and
   :class:`IngestionSchedule` on a schedule (EventBridge Scheduler, no Lambda);
-  :class:`KnowledgeBaseLogs` delivers a knowledge base's ingestion logs to a log group.
+  :class:`KnowledgeBaseLogs` delivers a knowledge base's ingestion logs to a log group, a bucket or a
+  Firehose stream.
 - Guardrails: :class:`Guardrail` (its policies: :class:`ContentFilter`, :class:`DeniedTopic`,
   :class:`PiiEntity`, :class:`RegexFilter`), and its published :class:`GuardrailVersion` s
   (declared as :class:`GuardrailVersionSpec` or added with ``Guardrail.add_version``);

@@ -84,9 +84,8 @@ def collect_rows(config: PlatformConfig, clients: Clients, found: Parameters) ->
         yield from _knowledge_base_rows(environment, knowledge_base, clients("bedrock-agent"), found)
         if knowledge_base.logging is not None:
             deployed = found.get(parameters.knowledge_base_id(environment, knowledge_base.name))
-            delivery = logging_spec.delivery_name(config.prefixed(knowledge_base.name))
-            delivery_read = partial(_read_delivery, clients("logs"), environment, knowledge_base.name)
-            yield _row("kb-logs", knowledge_base.name, delivery if deployed else None, delivery_read)
+            delivery_read = partial(_read_delivery, clients("bedrock-agent"), clients("logs"))
+            yield _row("kb-logs", knowledge_base.name, deployed, delivery_read)
     for guardrail in config.guardrails:
         yield from _guardrail_rows(environment, guardrail, clients("bedrock"), found)
     if config.enforced_guardrail is not None:
@@ -318,11 +317,19 @@ def _enforced_row(config: PlatformConfig, bedrock: Any, found: Parameters) -> Ro
     return Row("enforced-guardrail", name, "ENFORCED", details)
 
 
-def _read_delivery(logs_client: Any, environment: str, knowledge_base: str, name: str) -> tuple[str, str]:
-    source = logs_client.get_delivery_source(name=name)["deliverySource"]
-    log_group = logging_spec.knowledge_base_log_group(environment, knowledge_base)
+def _read_delivery(agent: Any, logs_client: Any, knowledge_base_id: str) -> tuple[str, str]:
+    """The knowledge base's delivery source (named after its AWS name) and where its deliveries go."""
+    name = agent.get_knowledge_base(knowledgeBaseId=knowledge_base_id)["knowledgeBase"]["name"]
+    source = logs_client.get_delivery_source(name=logging_spec.delivery_name(name))["deliverySource"]
+    destinations = []
+    pages = logs_client.get_paginator("describe_deliveries").paginate(deliverySourceNames=[source["name"]])
+    for page in pages:
+        for delivery in page["deliveries"]:
+            arn = delivery.get("deliveryDestinationArn", "")
+            destinations.append(f"{delivery.get('deliveryDestinationType', '?')} {arn.rsplit(':', 1)[-1]}")
     reason = source.get("statusReason")
-    return source.get("status", "unknown"), _joined(f"to {log_group}", *([reason] if reason else []))
+    where = f"to {', '.join(sorted(destinations))}" if destinations else "no delivery"
+    return source.get("status", "unknown"), _joined(where, *([reason] if reason else []))
 
 
 def _read_profile(bedrock: Any, arn: str) -> tuple[str, str]:

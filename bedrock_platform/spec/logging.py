@@ -13,6 +13,7 @@ Sources:
 from __future__ import annotations
 
 import hashlib
+import re
 
 DATA_KINDS: tuple[str, ...] = ("text", "image", "embedding", "video", "audio")
 """What invocation logging can deliver, each ``<kind>DataDeliveryEnabled``."""
@@ -75,3 +76,58 @@ def delivery_name(base: str) -> str:
         return base
     digest = hashlib.sha256(base.encode()).hexdigest()[:6]
     return f"{base[: DELIVERY_NAME_MAX - 7]}-{digest}"
+
+
+# -- where the application logs go ----------------------------------------------------------------
+# A delivery source takes several deliveries, one per destination (CloudWatch Logs API reference,
+# DeliverySource: "You can configure a single delivery source to send logs to multiple
+# destinations"). Two traps, from the CloudWatch Logs API and CloudFormation:
+# - A delivery source's ResourceArn cannot change in place ("Update to existing Delivery Source with
+#   new ResourceId is not allowed"; the resource schema does not mark it create-only, so
+#   CloudFormation would try), and one resource has at most one delivery source: the source is named
+#   after the knowledge base's AWS name, which changes whenever the knowledge base is replaced, so a
+#   replaced knowledge base gets a new source and the old one goes with the old knowledge base.
+# - CreateDelivery on a source that another CreateDelivery is changing fails with
+#   ConflictException: the deliveries of one source are created one after another.
+# A destination's Name and DestinationResourceArn are create-only: a destination name carries the
+# kind and, for a stream the config names, a digest of its ARN, so a new stream is a new destination.
+DESTINATION_KINDS: tuple[str, ...] = ("cloudwatch", "s3", "firehose")
+"""The ``logging`` keys of a knowledge base, in the order its deliveries are created."""
+DESTINATION_SUFFIXES: dict[str, str] = {"cloudwatch": "", "s3": "-s3", "firehose": "-firehose"}
+"""What each kind's destination name adds to the delivery name (the log group's has none)."""
+DELIVERY_S3_ACTIONS: tuple[str, ...] = ("s3:PutObject",)
+DELIVERY_S3_ACL_ACTIONS: tuple[str, ...] = ("s3:GetBucketAcl", "s3:ListBucket")
+"""CloudWatch Logs user guide, "Logs sent to Amazon S3": the bucket policy lets
+delivery.logs.amazonaws.com put objects with the bucket-owner-full-control ACL, and read the bucket's
+ACL and list it (without ListBucket, CloudTrail shows AccessDenied), for this account's deliveries."""
+DELIVERY_S3_ACL = "bucket-owner-full-control"
+DELIVERY_KEY_ACTIONS: tuple[str, ...] = (
+    "kms:Encrypt",
+    "kms:Decrypt",
+    "kms:ReEncrypt*",
+    "kms:GenerateDataKey*",
+    "kms:DescribeKey",
+)
+"""CloudWatch Logs user guide, "Logs sent to Amazon S3" > "Amazon S3 bucket server-side encryption":
+what the delivery service does with a bucket's customer managed key (in the key policy)."""
+FIREHOSE_STREAM_PATTERN = (
+    r"^arn:aws[a-z-]*:firehose:[a-z0-9-]+:[0-9]{12}:deliverystream/[a-zA-Z0-9_.-]{1,64}$"
+)
+"""A Firehose stream's ARN (stream names: 1 to 64 of letters, digits, ``_``, ``.``, ``-``); the schema's
+``firehose.delivery_stream_arn`` pattern (a test compares)."""
+FIREHOSE_STREAM_ARN = re.compile(FIREHOSE_STREAM_PATTERN)
+
+
+def stream_place(arn: str) -> tuple[str, str]:
+    """(account, Region) of a Firehose stream ARN that matches :data:`FIREHOSE_STREAM_ARN`."""
+    parts = arn.split(":")
+    return parts[4], parts[3]
+
+
+def destination_name(delivery: str, kind: str, resource: str = "") -> str:
+    """The delivery destination name of ``kind`` for the delivery name ``delivery``; ``resource`` (a
+    Firehose stream's ARN) adds 6 hex digits of itself."""
+    suffix = DESTINATION_SUFFIXES[kind]
+    if resource:
+        suffix += "-" + hashlib.sha256(resource.encode()).hexdigest()[:6]
+    return delivery_name(delivery + suffix)

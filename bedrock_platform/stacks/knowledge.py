@@ -23,7 +23,7 @@ from bedrock_platform.config import PlatformConfig
 from bedrock_platform.config.catalog import embedding_model
 from bedrock_platform.config.model import Chunking as ChunkingConfig
 from bedrock_platform.config.model import DataSource as DataSourceConfig
-from bedrock_platform.config.model import ExistingBucket
+from bedrock_platform.config.model import ExistingBucket, LogDestination
 from bedrock_platform.config.model import KnowledgeBase as KnowledgeBaseConfig
 from bedrock_platform.config.model import KnowledgeBaseLogging as KnowledgeBaseLoggingConfig
 from bedrock_platform.constructs import (
@@ -274,7 +274,21 @@ class KnowledgeBasesHost(PlatformStack):
     def _logs(
         self, scope: Construct, name: str, knowledge_base: KnowledgeBase, spec: KnowledgeBaseLoggingConfig
     ) -> None:
-        """The knowledge base's log group and the delivery of its application logs to it."""
+        """The knowledge base's log group and log bucket, if asked for, and the delivery of its
+        application logs to them and to its Firehose stream."""
+        log_group = self._log_group(scope, name, spec.cloudwatch) if spec.cloudwatch else None
+        bucket = self._log_bucket(scope, spec.s3) if spec.s3 else None
+        KnowledgeBaseLogs(
+            scope,
+            "LogDelivery",
+            knowledge_base=knowledge_base,
+            delivery_name=logging_spec.delivery_name(self.config.prefixed(name)),
+            log_group=log_group,
+            bucket=bucket,
+            delivery_stream_arn=spec.firehose_stream_arn,
+        )
+
+    def _log_group(self, scope: Construct, name: str, spec: LogDestination) -> logs.LogGroup:
         environment = self.config.environment
         # As the invocation log group: in prod it outlives the stack, but not a failed first deploy
         # (a fixed name kept through the create's rollback would make the retry fail).
@@ -296,13 +310,20 @@ class KnowledgeBasesHost(PlatformStack):
         resource = log_group.node.default_child
         assert isinstance(resource, logs.CfnLogGroup)
         resource.retention_in_days = spec.retention_days
-        KnowledgeBaseLogs(
-            scope,
-            "LogDelivery",
-            knowledge_base=knowledge_base,
-            log_group=log_group,
-            delivery_name=logging_spec.delivery_name(self.config.prefixed(name)),
+        return log_group
+
+    def _log_bucket(self, scope: Construct, spec: LogDestination) -> DocumentBucket:
+        """A bucket for the knowledge base's log objects, expiring them after ``retention_days``."""
+        key = (
+            kms.Key.from_key_arn(scope, "LogBucketKey", spec.kms_key_arn)
+            if spec.kms_key_arn
+            else stack_key(self)
         )
+        bucket = DocumentBucket(
+            scope, "LogBucket", access_logs_bucket=self._access_logs_bucket(), encryption_key=key
+        )
+        bucket.add_lifecycle_rule(id="ExpireLogs", expiration=cdk.Duration.days(spec.retention_days))
+        return bucket
 
     def _knowledge_base_logs_key(self, removal: cdk.RemovalPolicy) -> kms.IKey:
         """One key for the knowledge base log groups of this stack (without a stack key)."""

@@ -19,7 +19,7 @@ from tests.deploy_proof.assembly import Assembly
 from tests.deploy_proof.conftest import ASSEMBLIES
 from tests.deploy_proof.iam import Request, as_list, decide
 from tests.deploy_proof.simulate import role_statements
-from tests.deploy_proof.test_service_roles import _service_statements
+from tests.deploy_proof.test_service_roles import _bucket_key, _created_key, _service_statements
 
 LAMBDA_VPC = (
     "Lambda developer guide, 'Giving Lambda functions access to resources in an Amazon VPC': the "
@@ -58,14 +58,16 @@ class Need:
     where: str
     """``<stack>/<logical id>`` of the resource that needs it."""
     policy: str
-    """``role`` (the role's identity policies), ``key`` (the key policy, as the service principal) or
-    ``trust`` (the role's trust policy)."""
+    """``role`` (the role's identity policies), ``key`` (the key policy, as the service principal),
+    ``logs`` (the CloudWatch Logs resource policies of the account and Region) or ``bucket`` (the
+    bucket policy, as the service principal)."""
     principal: str
     """The role ARN, or the service principal."""
     request: Request
     section: str
     key: str = ""
-    """The ARN of the key whose policy must allow a ``key`` need."""
+    """The ARN of the key whose policy must allow a ``key`` need; the bucket's name for a ``bucket``
+    need."""
 
 
 def lambda_vpc_needs(assembly: Assembly) -> Iterator[Need]:
@@ -125,11 +127,19 @@ LOG_DELIVERY = (
     "log group's resource policy allows, with aws:SourceAccount and aws:SourceArn (the delivery source); "
     "Bedrock user guide, 'Monitor knowledge bases using CloudWatch Logs'"
 )
+LOG_DELIVERY_S3 = (
+    "CloudWatch Logs user guide, 'Enable logging from AWS services' > 'Logs sent to Amazon S3': "
+    "delivery.logs.amazonaws.com puts objects with the bucket-owner-full-control ACL and reads the "
+    "bucket's ACL, as the bucket policy allows, with aws:SourceAccount and aws:SourceArn; with SSE-KMS, "
+    "the key policy lets it generate data keys ('Amazon S3 bucket server-side encryption')"
+)
 
 
 def log_delivery_needs(assembly: Assembly) -> Iterator[Need]:
-    """A vended log delivery to a log group: CloudWatch Logs' delivery service may create streams and
-    put events in that log group, for that delivery source of this account."""
+    """A vended log delivery: to a log group, CloudWatch Logs' delivery service may create streams and
+    put events in it; to a bucket, it may put objects and read the bucket's ACL, and use the bucket's
+    key when the assembly creates it; for that delivery source of this account. (To a Firehose stream
+    it writes with its service-linked role, which no template holds.)"""
     for stack, logical_id, resource in assembly.resources():
         if resource["Type"] != "AWS::Logs::Delivery":
             continue
@@ -140,14 +150,41 @@ def log_delivery_needs(assembly: Assembly) -> Iterator[Need]:
             if candidate["Type"] == "AWS::Logs::DeliveryDestination"
             and assembly.get_att(other, candidate_id, "Arn") == properties["DeliveryDestinationArn"]
         )
-        log_group = destination["DestinationResourceArn"].removesuffix(":*")
+        target = str(destination["DestinationResourceArn"])
         source = (
             f"arn:aws:logs:{stack.region}:{stack.account}:delivery-source:{properties['DeliverySourceName']}"
         )
         context = {"aws:SourceAccount": stack.account, "aws:SourceArn": source}
-        for action in ("logs:CreateLogStream", "logs:PutLogEvents"):
-            request = Request(action, f"{log_group}:log-stream:ingestion", context)
-            yield Need(f"{stack.name}/{logical_id}", "logs", DELIVERY_SERVICE, request, LOG_DELIVERY)
+        where = f"{stack.name}/{logical_id}"
+        if target.startswith("arn:aws:logs:"):
+            log_group = target.removesuffix(":*")
+            for action in ("logs:CreateLogStream", "logs:PutLogEvents"):
+                request = Request(action, f"{log_group}:log-stream:ingestion", context)
+                yield Need(where, "logs", DELIVERY_SERVICE, request, LOG_DELIVERY)
+        elif target.startswith("arn:aws:s3:::"):
+            bucket = target.removeprefix("arn:aws:s3:::")
+            put = {**context, "s3:x-amz-acl": "bucket-owner-full-control"}
+            key_name = f"AWSLogs/{stack.account}/bedrock/{properties['DeliverySourceName']}/log.json.gz"
+            yield Need(
+                where,
+                "bucket",
+                DELIVERY_SERVICE,
+                Request("s3:PutObject", f"{target}/{key_name}", put),
+                LOG_DELIVERY_S3,
+                key=bucket,
+            )
+            yield Need(
+                where,
+                "bucket",
+                DELIVERY_SERVICE,
+                Request("s3:GetBucketAcl", target, context),
+                LOG_DELIVERY_S3,
+                key=bucket,
+            )
+            key = _bucket_key(assembly, bucket)
+            if key is not None and _created_key(assembly, key) is not None:
+                request = Request("kms:GenerateDataKey", key, context)
+                yield Need(where, "key", DELIVERY_SERVICE, request, LOG_DELIVERY_S3, key=key)
 
 
 DELIVERY_SERVICE = "delivery.logs.amazonaws.com"
@@ -190,6 +227,18 @@ def _key_policy(assembly: Assembly, key_arn: str) -> list[dict[str, Any]]:
     raise AssertionError(f"no key {key_arn} in the assembly")
 
 
+def _bucket_policy(assembly: Assembly, bucket: str) -> list[dict[str, Any]]:
+    """The statements of the policy of the bucket named ``bucket``; none when it has none."""
+    for stack, _, resource in assembly.resources():
+        if (
+            resource["Type"] == "AWS::S3::BucketPolicy"
+            and assembly.resolve(stack.name, resource["Properties"]["Bucket"]) == bucket
+        ):
+            document = assembly.resolve(stack.name, resource["Properties"]["PolicyDocument"])
+            return as_list(document["Statement"])
+    return []
+
+
 def _logs_resource_policies(assembly: Assembly, stack_name: str) -> list[dict[str, Any]]:
     """Every CloudWatch Logs resource policy statement in the account and Region of ``stack_name``."""
     where = assembly.stacks[stack_name]
@@ -208,6 +257,8 @@ def allowed(assembly: Assembly, need: Need) -> bool:
     stack = need.where.split("/", 1)[0]
     if need.policy == "role":
         return decide(role_statements(assembly, stack, need.principal), need.request)
+    if need.policy == "bucket":
+        return decide(_service_statements(_bucket_policy(assembly, need.key), need.principal), need.request)
     if need.policy == "logs":
         return decide(
             _service_statements(_logs_resource_policies(assembly, stack), need.principal), need.request
@@ -236,6 +287,31 @@ def test_prod_has_each_kind_of_need(assemblies: dict[str, Assembly]) -> None:
     prod = assemblies["config/prod"]
     assert all(any(needs(prod)) for needs in NEEDS if needs is not enforcement_needs)
     assert any(enforcement_needs(assemblies["template/governed-account"]))
+
+
+def test_prod_delivers_knowledge_base_logs_to_a_keyed_bucket_and_another_source_is_refused(
+    assemblies: dict[str, Assembly],
+) -> None:
+    """prod archives product-docs' logs in a bucket under its stack key: the bucket and key needs are
+    checked, and the check refuses a request from another account's delivery source."""
+    prod = assemblies["config/prod"]
+    needs = [need for need in log_delivery_needs(prod) if need.policy in ("bucket", "key")]
+    assert {need.request.action for need in needs} == {
+        "s3:PutObject",
+        "s3:GetBucketAcl",
+        "kms:GenerateDataKey",
+    }
+    for need in needs:
+        assert allowed(prod, need)
+        elsewhere = {**need.request.context, "aws:SourceAccount": "999999999999"}
+        request = Request(need.request.action, need.request.resource, elsewhere)
+        assert not allowed(
+            prod, Need(need.where, need.policy, need.principal, request, need.section, need.key)
+        )
+    put = next(need for need in needs if need.request.action == "s3:PutObject")
+    without_acl = {k: v for k, v in put.request.context.items() if k != "s3:x-amz-acl"}
+    request = Request(put.request.action, put.request.resource, without_acl)
+    assert not allowed(prod, Need(put.where, put.policy, put.principal, request, put.section, put.key))
 
 
 def test_a_role_without_apply_guardrail_would_be_refused(assemblies: dict[str, Assembly]) -> None:

@@ -704,7 +704,13 @@ GOVERNED = {
             "name": "policies",
             "embedding_model": "amazon.titan-embed-text-v2:0",
             "vector_store": "docs",
-            "logging": {"cloudwatch": {}},
+            "logging": {
+                "cloudwatch": {},
+                "s3": {},
+                "firehose": {
+                    "delivery_stream_arn": "arn:aws:firehose:us-east-1:111111111111:deliverystream/kb-logs"
+                },
+            },
         }
     ],
     "guardrails": [
@@ -787,10 +793,26 @@ def test_the_enforced_guardrail_and_knowledge_base_logs_show_their_live_state(
         "bedrock-agent", "get_knowledge_base", knowledge_base("KBPOLICIES1"), knowledgeBaseId="KBPOLICIES1"
     )
     aws.expect(
+        "bedrock-agent", "get_knowledge_base", knowledge_base("KBPOLICIES1"), knowledgeBaseId="KBPOLICIES1"
+    )
+    # The source is named after the knowledge base's AWS name (a replaced one gets a new source).
+    aws.expect(
         "logs",
         "get_delivery_source",
-        {"deliverySource": {"name": "test-policies", "logType": "APPLICATION_LOGS", "status": "ACTIVE"}},
-        name="test-policies",
+        {"deliverySource": {"name": "test-KBPOLICIES1", "logType": "APPLICATION_LOGS", "status": "ACTIVE"}},
+        name="test-KBPOLICIES1",
+    )
+    destination = "arn:aws:logs:us-east-1:111111111111:delivery-destination:"
+    aws.expect(
+        "logs",
+        "describe_deliveries",
+        {
+            "deliveries": [
+                {"deliveryDestinationArn": f"{destination}test-policies", "deliveryDestinationType": "CWL"},
+                {"deliveryDestinationArn": f"{destination}test-policies-s3", "deliveryDestinationType": "S3"},
+            ]
+        },
+        deliverySourceNames=["test-KBPOLICIES1"],
     )
     aws.expect("bedrock", "get_guardrail", guardrail(), guardrailIdentifier="grbaseline01")
     aws.expect(
@@ -812,5 +834,5 @@ def test_the_enforced_guardrail_and_knowledge_base_logs_show_their_live_state(
     assert status(config, aws.session(), out) == 0
     rows = {tuple(line.split()[:2]): line for line in out.getvalue().splitlines()[1:]}
     assert "ACTIVE" in rows[("kb-logs", "policies")]
-    assert "to /aws/vendedlogs/bedrock/test/knowledge-bases/policies" in rows[("kb-logs", "policies")]
+    assert "to CWL test-policies, S3 test-policies-s3" in rows[("kb-logs", "policies")]
     assert rows[("enforced-guardrail", "baseline/1")].split()[2] == state.split()[0]

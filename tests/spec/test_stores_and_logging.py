@@ -156,3 +156,17 @@ def test_delivery_names_fit_cloudformations_limit() -> None:
         resource_schema("AWS::Logs::DeliverySource")["properties"]["LogType"]["pattern"].lstrip("^"),
         logging.KNOWLEDGE_BASE_LOG_TYPE,
     )
+
+
+def test_knowledge_base_log_destinations_are_the_schemas() -> None:
+    """spec/logging.py holds the destination kinds and the stream ARN pattern; the schema has both."""
+    logging_schema = load_schema()["$defs"]["knowledge_base"]["properties"]["logging"]["properties"]
+    assert tuple(logging_schema) == logging.DESTINATION_KINDS
+    stream = logging_schema["firehose"]["properties"]["delivery_stream_arn"]
+    assert stream["pattern"] == logging.FIREHOSE_STREAM_PATTERN
+    assert logging.stream_place("arn:aws:firehose:eu-west-1:222222222222:deliverystream/x") == (
+        "222222222222",
+        "eu-west-1",
+    )
+    retention = logging_schema["s3"]["properties"]["retention_days"]
+    assert f"Default: {logging.DEFAULT_RETENTION_DAYS}." in retention["description"]
