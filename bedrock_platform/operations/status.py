@@ -88,6 +88,8 @@ def collect_rows(config: PlatformConfig, clients: Clients, found: Parameters) ->
             yield _row("kb-logs", knowledge_base.name, deployed, delivery_read)
     for guardrail in config.guardrails:
         yield from _guardrail_rows(environment, guardrail, clients("bedrock"), found)
+    if config.automated_reasoning_policies:
+        yield from _reasoning_rows(config, clients("bedrock"))
     if config.enforced_guardrail is not None:
         yield _enforced_row(config, clients("bedrock"), found)
     for throughput in config.provisioned_throughputs:
@@ -170,6 +172,41 @@ def _guardrail_rows(environment: str, guardrail: Guardrail, bedrock: Any, found:
             yield _row(
                 "guardrail-version", name, version, partial(_read_version, bedrock, guardrail_id, latest)
             )
+
+
+def _reasoning_rows(config: PlatformConfig, bedrock: Any) -> Iterator[Row]:
+    """Each Automated Reasoning policy, found by its AWS name (``<env>-<name>``), with its published
+    versions against the declared ones: ``CURRENT`` when they match, ``BEHIND`` when a deploy has yet
+    to publish some, ``AHEAD`` when more were published outside this config."""
+    try:
+        pages = bedrock.get_paginator("list_automated_reasoning_policies").paginate()
+        live = {
+            summary["name"]: summary
+            for page in pages
+            for summary in page["automatedReasoningPolicySummaries"]
+        }
+    except ClientError as error:
+        for policy in config.automated_reasoning_policies:
+            yield _failed("reasoning-policy", policy.name, error)
+        return
+    for policy in config.automated_reasoning_policies:
+        summary = live.get(config.prefixed(policy.name))
+        arn = summary["policyArn"] if summary else None
+        read = partial(_read_reasoning_policy, bedrock, len(policy.versions))
+        yield _row("reasoning-policy", policy.name, arn, read)
+
+
+def _read_reasoning_policy(bedrock: Any, declared: int, arn: str) -> tuple[str, str]:
+    pages = bedrock.get_paginator("list_automated_reasoning_policies").paginate(policyArn=arn)
+    published = sorted(
+        int(summary["version"])
+        for page in pages
+        for summary in page["automatedReasoningPolicySummaries"]
+        if str(summary.get("version", "")).isdigit()
+    )
+    state = "CURRENT" if len(published) == declared else "BEHIND" if len(published) < declared else "AHEAD"
+    versions = ", ".join(map(str, published)) or "none"
+    return state, f"{arn.rpartition('/')[2]}; versions published: {versions} (declared {declared})"
 
 
 def _collection_rows(config: PlatformConfig, clients: Clients) -> Iterator[Row]:

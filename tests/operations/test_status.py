@@ -836,3 +836,81 @@ def test_the_enforced_guardrail_and_knowledge_base_logs_show_their_live_state(
     assert "ACTIVE" in rows[("kb-logs", "policies")]
     assert "to CWL test-policies, S3 test-policies-s3" in rows[("kb-logs", "policies")]
     assert rows[("enforced-guardrail", "baseline/1")].split()[2] == state.split()[0]
+
+
+DEFINITION = {"version": "1.0", "types": [], "rules": [], "variables": []}
+
+
+@pytest.mark.parametrize(
+    ("published", "state"),
+    [((1, 2), "CURRENT"), ((1,), "BEHIND"), ((1, 2, 3), "AHEAD")],
+)
+def test_an_automated_reasoning_policy_shows_its_published_versions_against_the_declared_ones(
+    aws: Aws, published: tuple[int, ...], state: str
+) -> None:
+    """Issue 23: the policy found by its AWS name (ListAutomatedReasoningPolicies), then its versions
+    (the same call with its ARN); one declared but not deployed is shown as such."""
+    from bedrock_platform.spec.automated_reasoning import definition_hash
+
+    pinned = definition_hash(DEFINITION)
+    config = build_config(
+        {
+            "environment": "test",
+            "account": "111111111111",
+            "region": "us-east-1",
+            "automated_reasoning_policies": [
+                {
+                    "name": "refunds",
+                    "definition": "refunds.json",
+                    "versions": [
+                        {"description": "First", "definition": pinned},
+                        {"description": "Second", "definition": pinned},
+                    ],
+                },
+                {"name": "later", "definition": "refunds.json"},
+            ],
+        },
+        definitions={"refunds.json": DEFINITION},
+    )
+    aws.parameters(all_parameters(config), {})
+    arn = "arn:aws:bedrock:us-east-1:111111111111:automated-reasoning-policy/a1b2c3d4e5f6"
+
+    def summary(name: str, version: str, policy_arn: str = arn) -> dict[str, Any]:
+        return {
+            "policyArn": policy_arn,
+            "name": name,
+            "version": version,
+            "policyId": "a1b2c3d4e5f6",
+            "createdAt": NOW,
+            "updatedAt": NOW,
+        }
+
+    other = "arn:aws:bedrock:us-east-1:111111111111:automated-reasoning-policy/zzzzzzzzzzzz"
+    aws.expect(
+        "bedrock",
+        "list_automated_reasoning_policies",
+        {
+            "automatedReasoningPolicySummaries": [
+                summary("test-refunds", "DRAFT"),
+                summary("prod-refunds", "DRAFT", other),
+            ]
+        },
+    )
+    aws.expect(
+        "bedrock",
+        "list_automated_reasoning_policies",
+        {
+            "automatedReasoningPolicySummaries": [
+                summary("test-refunds", "DRAFT"),
+                *(summary("test-refunds", str(number)) for number in published),
+            ]
+        },
+        policyArn=arn,
+    )
+    out = io.StringIO()
+    assert status(config, aws.session(), out) == 0
+    rows = {tuple(line.split()[:2]): line for line in out.getvalue().splitlines()[1:]}
+    refunds = rows[("reasoning-policy", "refunds")]
+    assert refunds.split()[2] == state
+    assert f"versions published: {', '.join(map(str, published))} (declared 2)" in refunds
+    assert "not deployed" in rows[("reasoning-policy", "later")]
