@@ -26,6 +26,8 @@ COLLECTION_API_ACTIONS: tuple[str, ...] = ("aoss:APIAccessAll",)
 
 S3_LIST_ACTIONS: tuple[str, ...] = ("s3:ListBucket",)
 S3_READ_ACTIONS: tuple[str, ...] = ("s3:GetObject",)
+MULTIMODAL_STORAGE_ACTIONS: tuple[str, ...] = ("s3:GetObject", "s3:PutObject", "s3:DeleteObject")
+"""A knowledge base's role on the objects of its multimodal (supplemental) storage bucket."""
 KMS_DECRYPT_ACTIONS: tuple[str, ...] = ("kms:Decrypt",)
 
 # OpenSearch Serverless data access policy permissions (not IAM actions).

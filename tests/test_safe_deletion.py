@@ -116,6 +116,9 @@ PROD: Mapping[str, Decision] = {
     ),
     "AWS::Logs::Delivery": Decision(NOTHING_TO_LOSE, "pairs the two; the logs are in the retained log group"),
     "AWS::Logs::ResourcePolicy": Decision(NOTHING_TO_LOSE, "the toolkit's log delivery permission"),
+    "AWS::Scheduler::Schedule": Decision(
+        NOTHING_TO_LOSE, "when a data source syncs, configuration from the file; the vectors are the store's"
+    ),
     "AWS::Bedrock::ApplicationInferenceProfile": Decision(
         NOTHING_TO_LOSE, "configuration from the file; its spend history stays in Billing under its tags"
     ),

@@ -22,6 +22,7 @@ from bedrock_platform.config.catalog import (
 from bedrock_platform.config.placement import DEFAULT_KNOWLEDGE_STACKS, knowledge_stack_of
 from bedrock_platform.spec import aurora as aurora_spec
 from bedrock_platform.spec import chunking as chunking_spec
+from bedrock_platform.spec import data_sources as data_sources_spec
 from bedrock_platform.spec import logging as logging_spec
 from bedrock_platform.spec import s3_vectors as s3_vectors_spec
 from bedrock_platform.spec.automated_reasoning import AutomatedReasoningPolicy as AutomatedReasoningPolicy
@@ -132,11 +133,74 @@ class ExistingBucket:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ObjectFilter:
+    """What a connector crawls of one object type."""
+
+    object_type: str
+    inclusion_filters: tuple[str, ...] = ()
+    exclusion_filters: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class WebCrawl:
+    """A web crawler's seed URLs, scope, filters and limits."""
+
+    seed_urls: tuple[str, ...]
+    scope: str | None = None
+    """``host_only`` or ``subdomains``. Default: None (the seed's host and path)."""
+    inclusion_filters: tuple[str, ...] = ()
+    exclusion_filters: tuple[str, ...] = ()
+    rate_limit: int | None = None
+    max_pages: int | None = None
+    user_agent: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Connector:
+    """A Confluence, SharePoint or Salesforce connector: where, and the secret it signs in with."""
+
+    credentials_secret_arn: str
+    auth_type: str
+    """The config's spelling (``basic``, ``oauth2_client_credentials``), defaulted per kind."""
+    host_url: str | None = None
+    domain: str | None = None
+    site_urls: tuple[str, ...] = ()
+    tenant_id: str | None = None
+    secret_kms_key_arn: str | None = None
+    filters: tuple[ObjectFilter, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Parsing:
+    """How a data source's documents are parsed: ``foundation_model`` or ``data_automation``."""
+
+    strategy: str
+    model: str | None = None
+    prompt: str | None = None
+    multimodal: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomTransformation:
+    """A Lambda function run after chunking, and its intermediate bucket."""
+
+    lambda_arn: str
+    intermediate_bucket: CreatedBucket | ExistingBucket
+
+
+@dataclass(frozen=True, kw_only=True)
 class DataSource:
-    """An S3 data source of a knowledge base."""
+    """A data source of a knowledge base: an S3 bucket, a web crawler, a connector, or custom."""
 
     name: str
-    bucket: CreatedBucket | ExistingBucket
+    type: str = data_sources_spec.DEFAULT_TYPE
+    bucket: CreatedBucket | ExistingBucket | None = None
+    """An s3 data source's bucket."""
+    web: WebCrawl | None = None
+    connector: Connector | None = None
+    parsing: Parsing | None = None
+    """Default: None (the service's text parser)."""
+    custom_transformation: CustomTransformation | None = None
     description: str | None = None
     inclusion_prefixes: tuple[str, ...] = ()
     chunking: Chunking = field(default_factory=Chunking)
@@ -184,6 +248,8 @@ class KnowledgeBase:
     to (:func:`bedrock_platform.config.placement.knowledge_stack_of`). Default: 1."""
     logging: KnowledgeBaseLogging | None = None
     """Its application logs' destination. Default: None (not delivered)."""
+    multimodal_storage: CreatedBucket | ExistingBucket | None = None
+    """Where multimodal parsing keeps extracted images. Default: None."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -668,6 +734,7 @@ def build_knowledge_base(raw: Mapping[str, Any], knowledge_stacks: int) -> Knowl
         data_sources=tuple(_data_source(item) for item in raw.get("data_sources", [])),
         stack=knowledge_stack_of(raw["name"], knowledge_stacks, raw.get("stack")),
         logging=_knowledge_base_logging(raw["logging"]) if "logging" in raw else None,
+        multimodal_storage=build_bucket(raw["multimodal_storage"]) if "multimodal_storage" in raw else None,
     )
 
 
@@ -697,9 +764,33 @@ def build_bucket(raw: Mapping[str, Any]) -> CreatedBucket | ExistingBucket:
 
 
 def _data_source(raw: Mapping[str, Any]) -> DataSource:
+    kind = raw.get("type", data_sources_spec.DEFAULT_TYPE)
+    parsing = raw.get("parsing", {})
+    transformation = raw.get("custom_transformation")
     return DataSource(
         name=raw["name"],
-        bucket=build_bucket(raw["bucket"]),
+        type=kind,
+        bucket=build_bucket(raw["bucket"]) if "bucket" in raw else None,
+        web=_web_crawl(raw) if kind == "web" else None,
+        connector=_connector(kind, raw) if kind in data_sources_spec.AUTH_TYPES else None,
+        parsing=(
+            Parsing(
+                strategy=parsing["strategy"],
+                model=parsing.get("model"),
+                prompt=parsing.get("prompt"),
+                multimodal=parsing.get("multimodal", False),
+            )
+            if parsing.get("strategy", "default") != "default"
+            else None
+        ),
+        custom_transformation=(
+            CustomTransformation(
+                lambda_arn=transformation["lambda_arn"],
+                intermediate_bucket=build_bucket(transformation["intermediate_bucket"]),
+            )
+            if transformation
+            else None
+        ),
         description=raw.get("description"),
         inclusion_prefixes=tuple(raw.get("inclusion_prefixes", [])),
         chunking=Chunking.from_mapping(raw.get("chunking")),
@@ -707,6 +798,38 @@ def _data_source(raw: Mapping[str, Any]) -> DataSource:
         ingest_on_deploy=raw.get("ingest_on_deploy", False),
         sync_schedule=raw.get("sync", {}).get("schedule"),
         sync_timezone=raw.get("sync", {}).get("timezone"),
+    )
+
+
+def _web_crawl(raw: Mapping[str, Any]) -> WebCrawl:
+    return WebCrawl(
+        seed_urls=tuple(raw["seed_urls"]),
+        scope=raw.get("crawl_scope"),
+        inclusion_filters=tuple(raw.get("inclusion_filters", [])),
+        exclusion_filters=tuple(raw.get("exclusion_filters", [])),
+        rate_limit=raw.get("rate_limit"),
+        max_pages=raw.get("max_pages"),
+        user_agent=raw.get("user_agent"),
+    )
+
+
+def _connector(kind: str, raw: Mapping[str, Any]) -> Connector:
+    return Connector(
+        credentials_secret_arn=raw["credentials_secret_arn"],
+        auth_type=raw.get("auth_type", data_sources_spec.AUTH_TYPES[kind][0]),
+        host_url=raw.get("host_url"),
+        domain=raw.get("domain"),
+        site_urls=tuple(raw.get("site_urls", [])),
+        tenant_id=raw.get("tenant_id"),
+        secret_kms_key_arn=raw.get("secret_kms_key_arn"),
+        filters=tuple(
+            ObjectFilter(
+                object_type=item["object_type"],
+                inclusion_filters=tuple(item.get("inclusion_filters", [])),
+                exclusion_filters=tuple(item.get("exclusion_filters", [])),
+            )
+            for item in raw.get("filters", [])
+        ),
     )
 
 

@@ -48,6 +48,9 @@ DATA_SOURCE = (2, 1)
 """A data source and its id parameter; its id output."""
 CREATED_BUCKET = (2, 1)
 """A bucket the toolkit creates, and its bucket policy; its name output."""
+OTHER_CREATED_BUCKET = (2, 0)
+"""A bucket the toolkit creates without an output (an intermediate bucket, a multimodal storage), and
+its bucket policy."""
 ACCESS_LOGS = (2, 0)
 """Once per stack with a created bucket: the access log bucket and its bucket policy."""
 SCHEDULED_SYNC = (3, 0)
@@ -141,6 +144,9 @@ class KnowledgeBaseFootprint:
     data_sources: int = 0
     created_buckets: int = 0
     """Data sources on a bucket the toolkit creates."""
+    other_created_buckets: int = 0
+    """Other buckets the toolkit creates for it: intermediate buckets of custom transformations, and its
+    multimodal storage."""
     ingested: int = 0
     """Data sources with ingest_on_deploy."""
     scheduled: int = 0
@@ -229,9 +235,10 @@ def knowledge_stack_sizes(
         size += _size(TABLE_KNOWLEDGE_BASE, len([kb for kb in held if kb.vector_store in tables]))
         size += _size(DATA_SOURCE, sum(kb.data_sources for kb in held))
         size += _size(CREATED_BUCKET, sum(kb.created_buckets for kb in held))
+        size += _size(OTHER_CREATED_BUCKET, sum(kb.other_created_buckets for kb in held))
         size += _size(INGESTION, sum(kb.ingested for kb in held))
         size += _size(SCHEDULED_SYNC, sum(kb.scheduled for kb in held))
-        if any(kb.created_buckets or "s3" in kb.log_destinations for kb in held):
+        if any(kb.created_buckets or kb.other_created_buckets or "s3" in kb.log_destinations for kb in held):
             size += _size(ACCESS_LOGS)
         if any(kb.ingested for kb in held):
             size += _size(INGESTION_PROVIDER)
@@ -245,7 +252,12 @@ def knowledge_stack_sizes(
         if any("cloudwatch" in kb.log_destinations for kb in held):
             size += _size(LOG_DELIVERY_POLICY)
         if keyed and any(
-            kb.created_buckets or kb.ingested or kb.logs_own_key or kb.log_bucket_keyed for kb in held
+            kb.created_buckets
+            or kb.other_created_buckets
+            or kb.ingested
+            or kb.logs_own_key
+            or kb.log_bucket_keyed
+            for kb in held
         ):
             size += _size(STACK_KEY)
         elif not keyed and any(kb.logs_own_key for kb in held):

@@ -26,6 +26,7 @@ from bedrock_platform.config import (
     logging_rules,
     pipeline_rules,
     profile_rules,
+    source_rules,
     stack_rules,
     throughput_rules,
     vector_store_rules,
@@ -483,6 +484,9 @@ def kms_keys_in_region_and_account(config: Mapping[str, Any], context: RuleConte
             ("s3", "a knowledge base log bucket"),
         ):
             issues += _kms_key_issues(config, context, (*kb_path, "logging", kind, "kms_key_arn"), user)
+        for source_path, _ in items(config, (*kb_path, "data_sources")):
+            key_path = (*source_path, "secret_kms_key_arn")
+            issues += _kms_key_issues(config, context, key_path, "a connector's secret")
     log_key = ("invocation_logging", "cloudwatch", "kms_key_arn")
     issues += _kms_key_issues(config, context, log_key, "the invocation log group")
     issues += _kms_key_issues(config, context, ("handler_logs", "kms_key_arn"), "a handler log group")
@@ -500,7 +504,11 @@ def _bucket_paths(config: Mapping[str, Any]) -> list[ConfigPath]:
     """Where a bucket (``{create: true}`` or ``{arn: ...}``) can be: jobs, invocation logs, data sources."""
     paths: list[ConfigPath] = [("job_bucket",), ("invocation_logging", "s3", "bucket")]
     for kb_path, _ in items(config, ("knowledge_bases",)):
-        paths += [(*source_path, "bucket") for source_path, _ in items(config, (*kb_path, "data_sources"))]
+        for source_path, _ in items(config, (*kb_path, "data_sources")):
+            paths += [
+                (*source_path, "bucket"),
+                (*source_path, "custom_transformation", "intermediate_bucket"),
+            ]
     return paths
 
 
@@ -587,6 +595,10 @@ RULES: tuple[Rule | TypedRule, ...] = (
     TypedRule("inference-profile-region", profile_rules.inference_profiles_in_region),
     Rule("logging-destinations", logging_rules.logging_destinations),
     Rule("knowledge-base-log-destinations", logging_rules.knowledge_base_log_destinations),
+    Rule("data-source-fields", source_rules.data_source_fields, gates=True),
+    Rule("data-source-connectors", source_rules.data_source_connectors),
+    Rule("data-source-parsing", source_rules.data_source_parsing),
+    Rule("data-source-transformations", source_rules.data_source_transformations),
     Rule("control-tower-exemptions", compliance_rules.control_tower_exemptions),
     Rule("control-tower-handler-vpc", compliance_rules.control_tower_handler_vpc),
     Rule("control-tower-log-retention", compliance_rules.control_tower_log_retention),

@@ -163,12 +163,25 @@ def _footprints(
         if not context.valid((*knowledge_base_path, "data_sources")):
             return None
         sources = items(config, (*knowledge_base_path, "data_sources"))
-        created = 0
-        for source_path, _ in sources:
-            bucket = value(config, (*source_path, "bucket"))
-            if not isinstance(bucket, dict) or not context.valid((*source_path, "bucket")):
+        created = other_buckets = 0
+        for source_path, source in sources:
+            if not context.valid((*source_path, "type")):
                 return None
-            created += "create" in bucket
+            if source.get("type", "s3") == "s3":
+                bucket = value(config, (*source_path, "bucket"))
+                if not isinstance(bucket, dict) or not context.valid((*source_path, "bucket")):
+                    return None
+                created += "create" in bucket
+            transformation = (*source_path, "custom_transformation", "intermediate_bucket")
+            intermediate = value(config, transformation)
+            if intermediate is not None and not context.valid(transformation):
+                return None
+            other_buckets += isinstance(intermediate, dict) and "create" in intermediate
+        storage_path = (*knowledge_base_path, "multimodal_storage")
+        storage = value(config, storage_path)
+        if storage is not None and not context.valid(storage_path):
+            return None
+        other_buckets += isinstance(storage, dict) and "create" in storage
         if not context.valid((*knowledge_base_path, "logging")):
             return None
         logging = value(config, (*knowledge_base_path, "logging"))
@@ -180,6 +193,7 @@ def _footprints(
                 stack=placed.stack,
                 data_sources=len(sources),
                 created_buckets=created,
+                other_created_buckets=other_buckets,
                 ingested=sum(value(config, (*path, "ingest_on_deploy")) is True for path, _ in sources),
                 scheduled=sum(isinstance(value(config, (*path, "sync")), dict) for path, _ in sources),
                 log_destinations=frozenset(

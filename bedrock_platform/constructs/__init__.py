@@ -9,8 +9,11 @@ from bedrock_platform.constructs import Guardrail, KnowledgeBase, VectorCollecti
   vector bucket, :class:`S3VectorStore` (or ``S3VectorStore.from_vector_bucket_arn``), with an
   :class:`S3VectorIndex`, or a table of an existing Aurora PostgreSQL cluster,
   :class:`AuroraVectorStore`; :class:`KnowledgeBase`,
-  :class:`S3DataSource` with its :class:`Chunking`, on a :class:`DocumentBucket` (server access
-  logs to an :class:`AccessLogsBucket`) or any bucket; :class:`DataSourceIngestion` starts an
+  :class:`DataSource` (an :class:`S3Source`, :class:`WebSource`, :class:`ConfluenceSource`,
+  :class:`SharePointSource`, :class:`SalesforceSource` or :class:`CustomSource`, with its
+  :class:`Parsing` and :class:`CustomTransformation`) and :class:`S3DataSource` with its
+  :class:`Chunking`, on a :class:`DocumentBucket` (server access logs to an
+  :class:`AccessLogsBucket`) or any bucket; :class:`DataSourceIngestion` starts an
   ingestion job of a data source on each deploy that creates it or changes its settings, and
   :class:`IngestionSchedule` on a schedule (EventBridge Scheduler, no Lambda);
   :class:`KnowledgeBaseLogs` delivers a knowledge base's ingestion logs to a log group, a bucket or a
@@ -61,7 +64,23 @@ from bedrock_platform.constructs.bedrock_job import (
     JobBucket,
     JobModel,
 )
-from bedrock_platform.constructs.data_source import AccessLogsBucket, Chunking, DocumentBucket, S3DataSource
+from bedrock_platform.constructs.data_source import (
+    AccessLogsBucket,
+    Chunking,
+    ConfluenceSource,
+    CustomSource,
+    CustomTransformation,
+    DataSource,
+    DataSourceKind,
+    DocumentBucket,
+    ObjectFilter,
+    Parsing,
+    S3DataSource,
+    S3Source,
+    SalesforceSource,
+    SharePointSource,
+    WebSource,
+)
 from bedrock_platform.constructs.encryption import log_group_key, stack_key, use_stack_key
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.guardrail import Guardrail, GuardrailProps, GuardrailVersion, IGuardrail
@@ -126,9 +145,14 @@ __all__ = [
     "BatchInferenceJob",
     "Chunking",
     "CommitmentDuration",
+    "ConfluenceSource",
     "ConstructValidationError",
     "ContentFilter",
+    "CustomSource",
+    "CustomTransformation",
+    "DataSource",
     "DataSourceIngestion",
+    "DataSourceKind",
     "DeniedTopic",
     "DocumentBucket",
     "EnforcedGuardrail",
@@ -155,16 +179,22 @@ __all__ = [
     "JobModel",
     "KnowledgeBase",
     "KnowledgeBaseLogs",
+    "ObjectFilter",
+    "Parsing",
     "PiiEntity",
     "ProvisionedThroughput",
     "ProvisionedThroughputProps",
     "RegexFilter",
     "S3DataSource",
+    "S3Source",
     "S3VectorIndex",
     "S3VectorIndexBase",
     "S3VectorStore",
+    "SalesforceSource",
+    "SharePointSource",
     "VectorCollection",
     "VectorIndex",
+    "WebSource",
     "acknowledge_control_tower",
     "acknowledge_role_policy",
     "add_checks",

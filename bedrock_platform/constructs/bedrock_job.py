@@ -24,7 +24,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from bedrock_platform import geographies, permissions
+from bedrock_platform import permissions
 from bedrock_platform.constructs.data_source import DocumentBucket
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.handler_provider import HandlerProvider
@@ -38,7 +38,10 @@ from bedrock_platform.constructs.nag import (
     skip_checkov,
 )
 from bedrock_platform.constructs.provisioned_throughput import IProvisionedThroughput
-from bedrock_platform.constructs.service_role import bedrock_service_role, foundation_model_arn
+from bedrock_platform.constructs.service_role import (
+    bedrock_service_role,
+    invoked_model_arns,
+)
 from bedrock_platform.spec import jobs as jobs_spec
 from bedrock_platform.spec.jobs import EvaluationDataset
 
@@ -99,26 +102,8 @@ class JobModel:
     @classmethod
     def of(cls, scope: Construct, model: str) -> JobModel:
         """A base model id (``anthropic.claude...``), inference profile id (``us.anthropic...``) or ARN."""
-        stack = cdk.Stack.of(scope)
-        if model.startswith("arn:"):
-            return cls(identifier=model, arn=model, invoke_arns=(model,))
-        if geographies.inference_profile_geography(model) is not None:
-            profile = stack.format_arn(
-                service="bedrock",
-                resource="inference-profile",
-                resource_name=model,
-                arn_format=cdk.ArnFormat.SLASH_RESOURCE_NAME,
-            )
-            # User guide, "IAM policy requirements for Geographic cross-Region inference": the
-            # profile, and the model in the source Region and in each destination Region of the
-            # profile's geography from there; for a global profile ("IAM policy requirements for
-            # global cross-Region inference"), the model in the source Region and the Region-less
-            # global model ARN. See bedrock_platform.geographies.
-            region = None if cdk.Token.is_unresolved(stack.region) else stack.region
-            models = geographies.inference_profile_model_arns(stack.partition, region, model)
-            return cls(identifier=model, arn=profile, invoke_arns=(profile, *models), profile_arn=profile)
-        foundation = foundation_model_arn(scope, model)
-        return cls(identifier=model, arn=foundation, invoke_arns=(foundation,))
+        arn, invoke_arns, profile = invoked_model_arns(scope, model)
+        return cls(identifier=model, arn=arn, invoke_arns=invoke_arns, profile_arn=profile)
 
     @classmethod
     def from_inference_profile(cls, profile: _InferenceProfile) -> JobModel:

@@ -1,4 +1,5 @@
-"""S3 data sources of knowledge bases, their chunking, and the document buckets the toolkit creates."""
+"""Data sources of knowledge bases (S3, web crawlers, Confluence, SharePoint, Salesforce, custom), their
+chunking, parsing and custom transformation, and the document buckets the toolkit creates."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import aws_cdk as cdk
 from aws_cdk import aws_bedrock as bedrock
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
@@ -18,7 +20,9 @@ from bedrock_platform import permissions
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.knowledge_base import KnowledgeBase
 from bedrock_platform.constructs.nag import acknowledge_bucket, acknowledge_wildcard
+from bedrock_platform.constructs.service_role import grant_bucket_key, invoked_model_arns
 from bedrock_platform.spec import chunking as chunking_spec
+from bedrock_platform.spec import data_sources as spec
 from bedrock_platform.spec import knowledge_base as knowledge_base_spec
 from bedrock_platform.spec import names as names_spec
 
@@ -131,17 +135,629 @@ class Chunking:
         return hashlib.sha256(text.encode()).hexdigest()[:6]
 
 
-class S3DataSource(Construct):
-    """An S3 data source of a knowledge base.
+def _secret_grants(role: iam.IRole, secret_arn: str, key: kms.IKey | None, *, write: bool) -> None:
+    """The guide's "Permissions to access your data sources" for a connector: read (and for a rotated
+    OAuth token, write) exactly its secret, and decrypt with the secret's key through Secrets Manager
+    only."""
+    actions = [*spec.SECRET_READ_ACTIONS, *(spec.SECRET_WRITE_ACTIONS if write else ())]
+    role.add_to_principal_policy(iam.PolicyStatement(actions=actions, resources=[secret_arn]))
+    if key is not None:
+        stack = cdk.Stack.of(role)
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=list(spec.SECRET_KEY_ACTIONS),
+                resources=[key.key_arn],
+                conditions={
+                    "StringEquals": {"kms:ViaService": f"secretsmanager.{stack.region}.{stack.url_suffix}"}
+                },
+            )
+        )
 
-    The AWS name is ``<data_source_name>-<fingerprint of the chunking>``: chunking is create-only,
-    so a change replaces the data source, and the new name keeps CloudFormation from failing with
-    "already exists" while the old one is still there. The knowledge base role gets read access to
-    the bucket (only under the inclusion prefix), only while the bucket belongs to the account that
-    owns it (``aws:ResourceAccount``), and decrypt on its key only through S3
-    (``kms:ViaService``), as the user guide's knowledge base service role gives them ("Création d'un
-    rôle de service pour les bases de connaissances d'Amazon Bedrock", "Autorisations requises pour
-    le rôle de base de connaissances").
+
+@dataclass(frozen=True)
+class ObjectFilter:
+    """What a connector crawls of one object type (``Page``, ``Attachment``...): names matching an
+    inclusion pattern, but not an exclusion one (regular expressions)."""
+
+    object_type: str
+    inclusion_filters: Sequence[str] = ()
+    exclusion_filters: Sequence[str] = ()
+
+    def to_cfn(self) -> bedrock.CfnDataSource.PatternObjectFilterProperty:
+        return bedrock.CfnDataSource.PatternObjectFilterProperty(
+            object_type=self.object_type,
+            inclusion_filters=list(self.inclusion_filters) or None,
+            exclusion_filters=list(self.exclusion_filters) or None,
+        )
+
+
+def _crawler(
+    filters: Sequence[ObjectFilter],
+) -> bedrock.CfnDataSource.CrawlFilterConfigurationProperty | None:
+    if not filters:
+        return None
+    return bedrock.CfnDataSource.CrawlFilterConfigurationProperty(
+        type="PATTERN",
+        pattern_object_filter=bedrock.CfnDataSource.PatternObjectFilterConfigurationProperty(
+            filters=[item.to_cfn() for item in filters]
+        ),
+    )
+
+
+class DataSourceKind(Protocol):
+    """A kind of source: what CloudFormation is told, and what the knowledge base's role needs."""
+
+    @property
+    def type(self) -> str:
+        """CloudFormation's ``DataSourceConfiguration.Type``."""
+        ...
+
+    def problems(self) -> list[str]: ...
+
+    def configuration(self, scope: Construct) -> bedrock.CfnDataSource.DataSourceConfigurationProperty: ...
+
+    def grant(self, knowledge_base: KnowledgeBase) -> None: ...
+
+
+@dataclass(frozen=True)
+class S3Source:
+    """Documents in a bucket, under at most one prefix. The role reads the bucket (under the prefix)
+    only while it belongs to ``owner_account``, and decrypts with its key only through S3.
+
+    :param kms_key: the key the objects are encrypted with. Default: the bucket's own key, if any.
+    :param owner_account: the account that owns the bucket (an S3 ARN names none). Default: the
+        stack's account.
+    """
+
+    bucket: s3.IBucket
+    inclusion_prefixes: Sequence[str] = ()
+    kms_key: kms.IKey | None = None
+    owner_account: str | None = None
+    type: str = field(default="S3", init=False)
+
+    def problems(self) -> list[str]:
+        if len(self.inclusion_prefixes) > 1:
+            return [f"inclusion_prefixes has {len(self.inclusion_prefixes)} entries, at most 1"]
+        return []
+
+    def configuration(self, scope: Construct) -> bedrock.CfnDataSource.DataSourceConfigurationProperty:
+        return bedrock.CfnDataSource.DataSourceConfigurationProperty(
+            type=self.type,
+            s3_configuration=bedrock.CfnDataSource.S3DataSourceConfigurationProperty(
+                bucket_arn=self.bucket.bucket_arn,
+                inclusion_prefixes=list(self.inclusion_prefixes) or None,
+            ),
+        )
+
+    def grant(self, knowledge_base: KnowledgeBase) -> None:
+        _grant_bucket_read(
+            knowledge_base,
+            self.bucket,
+            self.inclusion_prefixes,
+            self.kms_key or self.bucket.encryption_key,
+            self.owner_account or cdk.Stack.of(knowledge_base).account,
+        )
+
+
+@dataclass(frozen=True)
+class WebSource:
+    """Pages a crawler reaches from ``seed_urls`` (1 to 100): on their hosts (``scope="HOST_ONLY"``),
+    their subdomains too (``"SUBDOMAINS"``), or by default the seed's host and path; URLs matching an
+    inclusion pattern and no exclusion one; ``rate_limit`` URLs a minute and host (1 to 300), at most
+    ``max_pages`` pages (1 to 25,000). The crawler needs no permission of the role."""
+
+    seed_urls: Sequence[str]
+    scope: str | None = None
+    inclusion_filters: Sequence[str] = ()
+    exclusion_filters: Sequence[str] = ()
+    rate_limit: int | None = None
+    max_pages: int | None = None
+    user_agent: str | None = None
+    type: str = field(default="WEB", init=False)
+
+    def problems(self) -> list[str]:
+        problems = []
+        if not 1 <= len(self.seed_urls) <= spec.MAX_URLS:
+            problems.append(f"seed_urls has {len(self.seed_urls)} entries, 1 to {spec.MAX_URLS}")
+        if self.scope is not None and self.scope not in spec.CRAWL_SCOPES.values():
+            problems.append(f"scope {self.scope!r} must be one of {', '.join(spec.CRAWL_SCOPES.values())}")
+        if self.rate_limit is not None and not spec.MIN_RATE_LIMIT <= self.rate_limit <= spec.MAX_RATE_LIMIT:
+            problems.append(
+                f"rate_limit {self.rate_limit} must be {spec.MIN_RATE_LIMIT} to {spec.MAX_RATE_LIMIT}"
+            )
+        if self.max_pages is not None and not 1 <= self.max_pages <= spec.MAX_PAGES:
+            problems.append(f"max_pages {self.max_pages} must be 1 to {spec.MAX_PAGES}")
+        low, high = spec.USER_AGENT_LIMITS
+        if self.user_agent is not None and not low <= len(self.user_agent) <= high:
+            problems.append(f"user_agent must be {low} to {high} characters")
+        problems += _filter_problems((*self.inclusion_filters, *self.exclusion_filters))
+        return problems
+
+    def configuration(self, scope: Construct) -> bedrock.CfnDataSource.DataSourceConfigurationProperty:
+        prop = bedrock.CfnDataSource
+        limits = (
+            prop.WebCrawlerLimitsProperty(max_pages=self.max_pages, rate_limit=self.rate_limit)
+            if self.max_pages is not None or self.rate_limit is not None
+            else None
+        )
+        crawler = prop.WebCrawlerConfigurationProperty(
+            crawler_limits=limits,
+            scope=self.scope,
+            inclusion_filters=list(self.inclusion_filters) or None,
+            exclusion_filters=list(self.exclusion_filters) or None,
+            user_agent=self.user_agent,
+        )
+        return prop.DataSourceConfigurationProperty(
+            type=self.type,
+            web_configuration=prop.WebDataSourceConfigurationProperty(
+                source_configuration=prop.WebSourceConfigurationProperty(
+                    url_configuration=prop.UrlConfigurationProperty(
+                        seed_urls=[prop.SeedUrlProperty(url=url) for url in self.seed_urls]
+                    )
+                ),
+                crawler_configuration=crawler,
+            ),
+        )
+
+    def grant(self, knowledge_base: KnowledgeBase) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class ConfluenceSource:
+    """A Confluence Cloud site (``https://<site>.atlassian.net``), signed in to with a Secrets Manager
+    secret: ``auth_type="BASIC"`` (keys ``username``, ``password``: an API token) or
+    ``"OAUTH2_CLIENT_CREDENTIALS"`` (``confluenceAppKey``, ``confluenceAppSecret``,
+    ``confluenceAccessToken``, ``confluenceRefreshToken``; the service writes refreshed tokens back,
+    so the role may also put that secret's value)."""
+
+    host_url: str
+    credentials_secret_arn: str
+    auth_type: str = "BASIC"
+    secret_key: kms.IKey | None = None
+    filters: Sequence[ObjectFilter] = ()
+    type: str = field(default="CONFLUENCE", init=False)
+
+    def problems(self) -> list[str]:
+        return _connector_problems("confluence", self.auth_type, self.filters)
+
+    def configuration(self, scope: Construct) -> bedrock.CfnDataSource.DataSourceConfigurationProperty:
+        prop = bedrock.CfnDataSource
+        return prop.DataSourceConfigurationProperty(
+            type=self.type,
+            confluence_configuration=prop.ConfluenceDataSourceConfigurationProperty(
+                source_configuration=prop.ConfluenceSourceConfigurationProperty(
+                    host_url=self.host_url,
+                    host_type="SAAS",
+                    auth_type=self.auth_type,
+                    credentials_secret_arn=self.credentials_secret_arn,
+                ),
+                crawler_configuration=(
+                    prop.ConfluenceCrawlerConfigurationProperty(filter_configuration=_crawler(self.filters))
+                    if self.filters
+                    else None
+                ),
+            ),
+        )
+
+    def grant(self, knowledge_base: KnowledgeBase) -> None:
+        rotated = ("confluence", self.auth_type.lower()) in spec.ROTATED_SECRETS
+        _secret_grants(knowledge_base.role, self.credentials_secret_arn, self.secret_key, write=rotated)
+
+
+@dataclass(frozen=True)
+class SharePointSource:
+    """SharePoint Online sites of ``domain`` (``<domain>.sharepoint.com``), signed in to as a Microsoft
+    Entra ID app (``OAUTH2_CLIENT_CREDENTIALS``: secret keys ``clientId``, ``clientSecret``; the app
+    needs Microsoft Graph's ``Sites.Read.All``)."""
+
+    domain: str
+    site_urls: Sequence[str]
+    credentials_secret_arn: str
+    tenant_id: str | None = None
+    auth_type: str = "OAUTH2_CLIENT_CREDENTIALS"
+    secret_key: kms.IKey | None = None
+    filters: Sequence[ObjectFilter] = ()
+    type: str = field(default="SHAREPOINT", init=False)
+
+    def problems(self) -> list[str]:
+        problems = _connector_problems("sharepoint", self.auth_type, self.filters)
+        if not 1 <= len(self.site_urls) <= spec.MAX_URLS:
+            problems.append(f"site_urls has {len(self.site_urls)} entries, 1 to {spec.MAX_URLS}")
+        return problems
+
+    def configuration(self, scope: Construct) -> bedrock.CfnDataSource.DataSourceConfigurationProperty:
+        prop = bedrock.CfnDataSource
+        return prop.DataSourceConfigurationProperty(
+            type=self.type,
+            share_point_configuration=prop.SharePointDataSourceConfigurationProperty(
+                source_configuration=prop.SharePointSourceConfigurationProperty(
+                    domain=self.domain,
+                    site_urls=list(self.site_urls),
+                    tenant_id=self.tenant_id,
+                    host_type="ONLINE",
+                    auth_type=self.auth_type,
+                    credentials_secret_arn=self.credentials_secret_arn,
+                ),
+                crawler_configuration=(
+                    prop.SharePointCrawlerConfigurationProperty(filter_configuration=_crawler(self.filters))
+                    if self.filters
+                    else None
+                ),
+            ),
+        )
+
+    def grant(self, knowledge_base: KnowledgeBase) -> None:
+        _secret_grants(knowledge_base.role, self.credentials_secret_arn, self.secret_key, write=False)
+
+
+@dataclass(frozen=True)
+class SalesforceSource:
+    """A Salesforce instance, signed in to as a connected app (``OAUTH2_CLIENT_CREDENTIALS``: secret keys
+    ``consumerKey``, ``consumerSecret``, ``authenticationUrl``)."""
+
+    host_url: str
+    credentials_secret_arn: str
+    secret_key: kms.IKey | None = None
+    filters: Sequence[ObjectFilter] = ()
+    auth_type: str = field(default="OAUTH2_CLIENT_CREDENTIALS", init=False)
+    type: str = field(default="SALESFORCE", init=False)
+
+    def problems(self) -> list[str]:
+        return _connector_problems("salesforce", self.auth_type, self.filters)
+
+    def configuration(self, scope: Construct) -> bedrock.CfnDataSource.DataSourceConfigurationProperty:
+        prop = bedrock.CfnDataSource
+        return prop.DataSourceConfigurationProperty(
+            type=self.type,
+            salesforce_configuration=prop.SalesforceDataSourceConfigurationProperty(
+                source_configuration=prop.SalesforceSourceConfigurationProperty(
+                    host_url=self.host_url,
+                    auth_type=self.auth_type,
+                    credentials_secret_arn=self.credentials_secret_arn,
+                ),
+                crawler_configuration=(
+                    prop.SalesforceCrawlerConfigurationProperty(filter_configuration=_crawler(self.filters))
+                    if self.filters
+                    else None
+                ),
+            ),
+        )
+
+    def grant(self, knowledge_base: KnowledgeBase) -> None:
+        _secret_grants(knowledge_base.role, self.credentials_secret_arn, self.secret_key, write=False)
+
+
+@dataclass(frozen=True)
+class CustomSource:
+    """Documents an application pushes with ``IngestKnowledgeBaseDocuments`` (inline, or from S3 with
+    its own permissions on the objects); nothing of the role."""
+
+    type: str = field(default="CUSTOM", init=False)
+
+    def problems(self) -> list[str]:
+        return []
+
+    def configuration(self, scope: Construct) -> bedrock.CfnDataSource.DataSourceConfigurationProperty:
+        return bedrock.CfnDataSource.DataSourceConfigurationProperty(type=self.type)
+
+    def grant(self, knowledge_base: KnowledgeBase) -> None:
+        return None
+
+
+def _filter_problems(patterns: Sequence[str]) -> list[str]:
+    problems = []
+    if any(len(pattern) > spec.MAX_FILTER_LENGTH for pattern in patterns):
+        problems.append(f"a filter pattern is longer than {spec.MAX_FILTER_LENGTH} characters")
+    for pattern in patterns:
+        problem = spec.filter_problem(pattern)
+        if problem:
+            problems.append(f"filter {pattern!r} {problem}")
+    return problems
+
+
+def _connector_problems(kind: str, auth_type: str, filters: Sequence[ObjectFilter]) -> list[str]:
+    problems = []
+    allowed = [auth.upper() for auth in spec.AUTH_TYPES[kind]]
+    if auth_type not in allowed:
+        problems.append(f"auth_type {auth_type!r} must be one of {', '.join(allowed)}")
+    if len(filters) > spec.MAX_OBJECT_FILTERS:
+        problems.append(f"filters has {len(filters)} entries, at most {spec.MAX_OBJECT_FILTERS}")
+    for item in filters:
+        if item.object_type not in spec.OBJECT_TYPES[kind]:
+            problems.append(
+                f"object type {item.object_type!r} must be one of {', '.join(spec.OBJECT_TYPES[kind])}"
+            )
+        problems += _filter_problems((*item.inclusion_filters, *item.exclusion_filters))
+    return problems
+
+
+@dataclass(frozen=True)
+class Parsing:
+    """How documents are parsed before chunking: build it with :meth:`foundation_model` or
+    :meth:`data_automation` (without one, the service's text parser)."""
+
+    strategy: str
+    model_arn: str | None = None
+    """What the data source names (a foundation model's or a system inference profile's ARN)."""
+    invoke_arns: tuple[str, ...] = ()
+    """What the role may invoke for it."""
+    model_id: str | None = None
+    prompt: str | None = None
+    multimodal: bool = False
+
+    @classmethod
+    def foundation_model(
+        cls, scope: Construct, model_id: str, *, prompt: str | None = None, multimodal: bool = False
+    ) -> Parsing:
+        """A vision model (:data:`bedrock_platform.spec.data_sources.PARSING_MODELS`, or the system
+        inference profile of one) reads each PDF and image; the role may invoke it (through a
+        profile: the profile and the model in each destination Region)."""
+        arn, invoke_arns, _ = invoked_model_arns(scope, model_id)
+        return cls(
+            "BEDROCK_FOUNDATION_MODEL",
+            model_arn=arn,
+            invoke_arns=invoke_arns,
+            model_id=model_id,
+            prompt=prompt,
+            multimodal=multimodal,
+        )
+
+    @classmethod
+    def data_automation(cls, *, multimodal: bool = False) -> Parsing:
+        """Bedrock Data Automation parses each document (where its parser is offered:
+        :data:`bedrock_platform.spec.data_sources.DATA_AUTOMATION_PARSING_REGIONS`)."""
+        return cls("BEDROCK_DATA_AUTOMATION", multimodal=multimodal)
+
+    def problems(self) -> list[str]:
+        if self.prompt is not None and not 1 <= len(self.prompt) <= spec.MAX_PARSING_PROMPT:
+            return [f"parsing prompt must be 1 to {spec.MAX_PARSING_PROMPT} characters"]
+        return []
+
+    def to_cfn(self) -> bedrock.CfnDataSource.ParsingConfigurationProperty:
+        prop = bedrock.CfnDataSource
+        modality = spec.MULTIMODAL_MODALITY if self.multimodal else None
+        if self.model_arn is not None:
+            return prop.ParsingConfigurationProperty(
+                parsing_strategy=self.strategy,
+                bedrock_foundation_model_configuration=prop.BedrockFoundationModelConfigurationProperty(
+                    model_arn=self.model_arn,
+                    parsing_prompt=(
+                        prop.ParsingPromptProperty(parsing_prompt_text=self.prompt) if self.prompt else None
+                    ),
+                    parsing_modality=modality,
+                ),
+            )
+        return prop.ParsingConfigurationProperty(
+            parsing_strategy=self.strategy,
+            bedrock_data_automation_configuration=prop.BedrockDataAutomationConfigurationProperty(
+                parsing_modality=modality
+            ),
+        )
+
+    def identity(self) -> dict[str, Any]:
+        """What the data source's name fingerprint covers (plain values)."""
+        return {
+            "strategy": self.strategy,
+            "model": self.model_id,
+            "prompt": self.prompt,
+            "multimodal": self.multimodal,
+        }
+
+    def grant(self, role: iam.IRole) -> None:
+        stack = cdk.Stack.of(role)
+        if self.model_arn is not None:
+            role.add_to_principal_policy(
+                iam.PolicyStatement(
+                    actions=list(permissions.MODEL_INVOKE_ACTIONS), resources=list(self.invoke_arns)
+                )
+            )
+            return
+        # User guide, "Permissions for multimodal content" (Bedrock Data Automation). The guide writes
+        # the profile and invocation ARNs with an empty account; the IAM reference's resource types
+        # carry the account: both forms are granted.
+        profiles = [
+            stack.format_arn(
+                service="bedrock", account=account, resource="data-automation-profile", resource_name="*"
+            )
+            for account in ("", stack.account)
+        ]
+        project = stack.format_arn(
+            service="bedrock",
+            account="aws",
+            resource="data-automation-project",
+            resource_name=spec.DATA_AUTOMATION_PROJECT,
+        )
+        invocations = [
+            stack.format_arn(
+                service="bedrock", account=account, resource="data-automation-invocation", resource_name="*"
+            )
+            for account in ("", stack.account)
+        ]
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=list(spec.DATA_AUTOMATION_INVOKE_ACTIONS), resources=[project, *profiles]
+            )
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=list(spec.DATA_AUTOMATION_STATUS_ACTIONS), resources=invocations)
+        )
+        for arn in (*profiles, *invocations):
+            acknowledge_wildcard(
+                role,
+                arn,
+                "Bedrock Data Automation picks the profile and numbers each invocation at run time; the "
+                "user guide grants these on '*' of the account and Region.",
+            )
+
+
+@dataclass(frozen=True)
+class CustomTransformation:
+    """A Lambda function run on each batch of chunks (``POST_CHUNKING``), reading and writing the
+    batches in ``intermediate_bucket``: the role may invoke exactly that function (and its versions
+    and aliases) and use exactly that bucket; the function's own role needs the bucket too."""
+
+    function_arn: str
+    intermediate_bucket: s3.IBucket
+
+    def to_cfn(self) -> bedrock.CfnDataSource.CustomTransformationConfigurationProperty:
+        prop = bedrock.CfnDataSource
+        return prop.CustomTransformationConfigurationProperty(
+            intermediate_storage=prop.IntermediateStorageProperty(
+                s3_location=prop.S3LocationProperty(uri=f"s3://{self.intermediate_bucket.bucket_name}")
+            ),
+            transformations=[
+                prop.TransformationProperty(
+                    step_to_apply=spec.TRANSFORMATION_STEP,
+                    transformation_function=prop.TransformationFunctionProperty(
+                        transformation_lambda_configuration=prop.TransformationLambdaConfigurationProperty(
+                            lambda_arn=self.function_arn
+                        )
+                    ),
+                )
+            ],
+        )
+
+    def grant(self, role: iam.IRole) -> None:
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=list(spec.LAMBDA_INVOKE_ACTIONS),
+                resources=[self.function_arn, f"{self.function_arn}:*"],
+            )
+        )
+        acknowledge_wildcard(
+            role,
+            f"{self.function_arn}:*",
+            "The versions and aliases of this one transformation function.",
+        )
+        bucket = self.intermediate_bucket
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=list(permissions.S3_LIST_ACTIONS), resources=[bucket.bucket_arn])
+        )
+        objects = bucket.arn_for_objects("*")
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=list(spec.INTERMEDIATE_OBJECT_ACTIONS), resources=[objects])
+        )
+        acknowledge_wildcard(
+            role, objects, "The ingestion batches the service and the function exchange in this one bucket."
+        )
+        if bucket.encryption_key is not None:
+            grant_bucket_key(role, bucket.encryption_key)
+
+
+class DataSource(Construct):
+    """A data source of a knowledge base: ``source`` says where the documents come from
+    (:class:`S3Source`, :class:`WebSource`, :class:`ConfluenceSource`, :class:`SharePointSource`,
+    :class:`SalesforceSource`, :class:`CustomSource`), and the knowledge base's role gets what that
+    source, the ``parsing`` and the ``custom_transformation`` need, nothing more.
+
+    The AWS name is ``<data_source_name>-<fingerprint>``, six hex digits over the create-only settings
+    (chunking, parsing, and the source's type but for S3): a change replaces the data source, and the
+    new name keeps CloudFormation from failing with "already exists" while the old one is still there.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        knowledge_base: KnowledgeBase,
+        data_source_name: str,
+        source: DataSourceKind,
+        chunking: Chunking | None = None,
+        parsing: Parsing | None = None,
+        custom_transformation: CustomTransformation | None = None,
+        data_deletion_policy: str = "DELETE",
+        description: str | None = None,
+    ) -> None:
+        """Create the data source.
+
+        :param knowledge_base: the knowledge base it feeds; its service role gets what the source,
+            parsing and transformation need.
+        :param data_source_name: the name before the fingerprint; at most 93 characters.
+        :param source: where the documents come from: an :class:`S3Source`, :class:`WebSource`,
+            :class:`ConfluenceSource`, :class:`SharePointSource`, :class:`SalesforceSource` or
+            :class:`CustomSource`.
+        :param chunking: Default ``Chunking.fixed_size()`` (300 tokens, 20 % overlap).
+        :param parsing: Default: the service's text parser.
+        :param custom_transformation: Default: none.
+        :param data_deletion_policy: ``DELETE`` (default) or ``RETAIN`` the vectors when the data
+            source goes away.
+        :param description: 1 to 200 characters. Default: none.
+        """
+        super().__init__(scope, id)
+        chunking = chunking or Chunking.fixed_size()
+        self.fingerprint = data_source_fingerprint(chunking, parsing, source.type)
+        name = f"{data_source_name}-{self.fingerprint}"
+        problems = [*source.problems(), *(parsing.problems() if parsing else [])]
+        if not cdk.Token.is_unresolved(data_source_name) and not _NAME.match(name):
+            problems.append(f"data source name '{name}' must match {_NAME.pattern}")
+        if data_deletion_policy not in ("DELETE", "RETAIN"):
+            problems.append(f"data_deletion_policy '{data_deletion_policy}' must be DELETE or RETAIN")
+        if parsing is not None and parsing.multimodal and source.type.lower() not in spec.MULTIMODAL_TYPES:
+            problems.append(f"multimodal parsing takes S3 and custom sources only, not {source.type}")
+        description_problem = knowledge_base_spec.description_problem(description)
+        if description_problem:
+            problems.append(description_problem)
+        if problems:
+            raise ConstructValidationError(f"{type(self).__name__} '{id}': " + "; ".join(problems))
+
+        self.chunking = chunking
+        self.parsing = parsing
+        self.source = source
+        self.knowledge_base = knowledge_base
+        source.grant(knowledge_base)
+        if parsing is not None:
+            parsing.grant(knowledge_base.role)
+        if custom_transformation is not None:
+            custom_transformation.grant(knowledge_base.role)
+        self.resource = bedrock.CfnDataSource(
+            self,
+            "Resource",
+            name=name,
+            description=description,
+            knowledge_base_id=knowledge_base.knowledge_base_id,
+            data_deletion_policy=data_deletion_policy,
+            data_source_configuration=source.configuration(self),
+            vector_ingestion_configuration=bedrock.CfnDataSource.VectorIngestionConfigurationProperty(
+                chunking_configuration=chunking.to_cfn(),
+                parsing_configuration=parsing.to_cfn() if parsing else None,
+                custom_transformation_configuration=(
+                    custom_transformation.to_cfn() if custom_transformation else None
+                ),
+            ),
+        )
+        # Bedrock checks what the role may do when it creates the data source: the grants above are in
+        # the role's policy, which the knowledge base (and so this data source) is created after.
+        self.data_source_name = name
+        self.data_source_id = self.resource.attr_data_source_id
+
+
+def data_source_fingerprint(chunking: Chunking, parsing: Parsing | None, source_type: str) -> str:
+    """Six hex digits over a data source's create-only settings: the chunking's own fingerprint when
+    it is an S3 source with the default parser (the names data sources had before parsing and source
+    kinds existed), else over chunking, parsing and type."""
+    if parsing is None and source_type == "S3":
+        return chunking.fingerprint()
+    text = json.dumps(
+        {
+            "chunking": {"strategy": chunking.strategy, **chunking.parameters},
+            "parsing": parsing.identity() if parsing else None,
+            "type": source_type,
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:6]
+
+
+class S3DataSource(DataSource):
+    """An S3 data source of a knowledge base: a :class:`DataSource` of an :class:`S3Source`.
+
+    The knowledge base role gets read access to the bucket (only under the inclusion prefix), only
+    while the bucket belongs to the account that owns it (``aws:ResourceAccount``), and decrypt on
+    its key only through S3 (``kms:ViaService``), as the user guide's knowledge base service role
+    gives them ("Création d'un rôle de service pour les bases de connaissances d'Amazon Bedrock",
+    "Autorisations requises pour le rôle de base de connaissances").
     """
 
     def __init__(
@@ -154,6 +770,8 @@ class S3DataSource(Construct):
         bucket: s3.IBucket,
         inclusion_prefixes: Sequence[str] = (),
         chunking: Chunking | None = None,
+        parsing: Parsing | None = None,
+        custom_transformation: CustomTransformation | None = None,
         data_deletion_policy: str = "DELETE",
         description: str | None = None,
         kms_key: kms.IKey | None = None,
@@ -162,10 +780,12 @@ class S3DataSource(Construct):
         """Create the data source.
 
         :param knowledge_base: the knowledge base it feeds; its service role gets read access.
-        :param data_source_name: the name before the chunking fingerprint; at most 93 characters.
+        :param data_source_name: the name before the fingerprint; at most 93 characters.
         :param bucket: where the documents are.
         :param inclusion_prefixes: at most one prefix to ingest from. Default: the whole bucket.
         :param chunking: Default ``Chunking.fixed_size()`` (300 tokens, 20 % overlap).
+        :param parsing: Default: the service's text parser.
+        :param custom_transformation: Default: none.
         :param data_deletion_policy: ``DELETE`` (default) or ``RETAIN`` the vectors when the data
             source goes away.
         :param description: 1 to 200 characters. Default: none.
@@ -174,96 +794,69 @@ class S3DataSource(Construct):
             the role may read the bucket only while it belongs to that account. Default: this
             stack's account.
         """
-        super().__init__(scope, id)
-        chunking = chunking or Chunking.fixed_size()
-        name = f"{data_source_name}-{chunking.fingerprint()}"
-        problems = []
-        if not cdk.Token.is_unresolved(data_source_name) and not _NAME.match(name):
-            problems.append(f"data source name '{name}' must match {_NAME.pattern}")
-        if len(inclusion_prefixes) > 1:
-            problems.append(f"inclusion_prefixes has {len(inclusion_prefixes)} entries, at most 1")
-        if data_deletion_policy not in ("DELETE", "RETAIN"):
-            problems.append(f"data_deletion_policy '{data_deletion_policy}' must be DELETE or RETAIN")
-        description_problem = knowledge_base_spec.description_problem(description)
-        if description_problem:
-            problems.append(description_problem)
-        if problems:
-            raise ConstructValidationError(f"S3DataSource '{id}': " + "; ".join(problems))
-
-        self.chunking = chunking
-        self.bucket = bucket
-        self.knowledge_base = knowledge_base
-        self.bucket_owner_account = bucket_owner_account or cdk.Stack.of(self).account
-        self._grant_read(
-            knowledge_base,
-            bucket,
-            inclusion_prefixes,
-            kms_key or bucket.encryption_key,
-            self.bucket_owner_account,
+        source = S3Source(
+            bucket=bucket,
+            inclusion_prefixes=tuple(inclusion_prefixes),
+            kms_key=kms_key,
+            owner_account=bucket_owner_account,
         )
-        self.resource = bedrock.CfnDataSource(
-            self,
-            "Resource",
-            name=name,
-            description=description,
-            knowledge_base_id=knowledge_base.knowledge_base_id,
+        super().__init__(
+            scope,
+            id,
+            knowledge_base=knowledge_base,
+            data_source_name=data_source_name,
+            source=source,
+            chunking=chunking,
+            parsing=parsing,
+            custom_transformation=custom_transformation,
             data_deletion_policy=data_deletion_policy,
-            data_source_configuration=bedrock.CfnDataSource.DataSourceConfigurationProperty(
-                type="S3",
-                s3_configuration=bedrock.CfnDataSource.S3DataSourceConfigurationProperty(
-                    bucket_arn=bucket.bucket_arn,
-                    inclusion_prefixes=list(inclusion_prefixes) or None,
-                ),
-            ),
-            vector_ingestion_configuration=bedrock.CfnDataSource.VectorIngestionConfigurationProperty(
-                chunking_configuration=chunking.to_cfn()
-            ),
+            description=description,
         )
-        self.data_source_name = name
-        self.data_source_id = self.resource.attr_data_source_id
+        self.bucket = bucket
+        self.bucket_owner_account = source.owner_account or cdk.Stack.of(self).account
 
-    @staticmethod
-    def _grant_read(
-        knowledge_base: KnowledgeBase,
-        bucket: s3.IBucket,
-        inclusion_prefixes: Sequence[str],
-        key: kms.IKey | None,
-        owner_account: str,
-    ) -> None:
-        # The guide's "Autorisations requises pour le rôle de base de connaissances": S3ListBucket
-        # and S3GetObject statements with "aws:ResourceAccount": "bucketOwnerAccountId", and
-        # KmsDecryptStatement with "kms:ViaService": "s3.region.amazonaws.com".
-        role = knowledge_base.role
-        owner = {"StringEquals": {"aws:ResourceAccount": owner_account}}
+
+def _grant_bucket_read(
+    knowledge_base: KnowledgeBase,
+    bucket: s3.IBucket,
+    inclusion_prefixes: Sequence[str],
+    key: kms.IKey | None,
+    owner_account: str,
+) -> None:
+    # The guide's "Autorisations requises pour le rôle de base de connaissances": S3ListBucket
+    # and S3GetObject statements with "aws:ResourceAccount": "bucketOwnerAccountId", and
+    # KmsDecryptStatement with "kms:ViaService": "s3.region.amazonaws.com".
+    role = knowledge_base.role
+    owner = {"StringEquals": {"aws:ResourceAccount": owner_account}}
+    role.add_to_principal_policy(
+        cdk.aws_iam.PolicyStatement(
+            actions=list(permissions.S3_LIST_ACTIONS), resources=[bucket.bucket_arn], conditions=owner
+        )
+    )
+    objects = [bucket.arn_for_objects(f"{prefix}*") for prefix in inclusion_prefixes] or [
+        bucket.arn_for_objects("*")
+    ]
+    role.add_to_principal_policy(
+        cdk.aws_iam.PolicyStatement(
+            actions=list(permissions.S3_READ_ACTIONS), resources=objects, conditions=owner
+        )
+    )
+    for arn in objects:
+        acknowledge_wildcard(
+            role,
+            arn,
+            "Bedrock ingestion reads every object under the data source's inclusion prefix "
+            "of this one bucket; object keys are not known in advance.",
+        )
+    if key is not None:
+        stack = cdk.Stack.of(role)
         role.add_to_principal_policy(
             cdk.aws_iam.PolicyStatement(
-                actions=list(permissions.S3_LIST_ACTIONS), resources=[bucket.bucket_arn], conditions=owner
+                actions=list(permissions.KMS_DECRYPT_ACTIONS),
+                resources=[key.key_arn],
+                conditions={"StringEquals": {"kms:ViaService": f"s3.{stack.region}.{stack.url_suffix}"}},
             )
         )
-        objects = [bucket.arn_for_objects(f"{prefix}*") for prefix in inclusion_prefixes] or [
-            bucket.arn_for_objects("*")
-        ]
-        role.add_to_principal_policy(
-            cdk.aws_iam.PolicyStatement(
-                actions=list(permissions.S3_READ_ACTIONS), resources=objects, conditions=owner
-            )
-        )
-        for arn in objects:
-            acknowledge_wildcard(
-                role,
-                arn,
-                "Bedrock ingestion reads every object under the data source's inclusion prefix "
-                "of this one bucket; object keys are not known in advance.",
-            )
-        if key is not None:
-            stack = cdk.Stack.of(role)
-            role.add_to_principal_policy(
-                cdk.aws_iam.PolicyStatement(
-                    actions=list(permissions.KMS_DECRYPT_ACTIONS),
-                    resources=[key.key_arn],
-                    conditions={"StringEquals": {"kms:ViaService": f"s3.{stack.region}.{stack.url_suffix}"}},
-                )
-            )
 
 
 class AccessLogsBucket(s3.Bucket):

@@ -12,7 +12,7 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from bedrock_platform import permissions
-from bedrock_platform.constructs.data_source import S3DataSource
+from bedrock_platform.constructs.data_source import DataSource
 from bedrock_platform.constructs.handler_provider import HandlerProvider
 from bedrock_platform.spec.hashing import short_hash
 
@@ -47,7 +47,7 @@ class DataSourceIngestion(Construct):
     :param data_source: the data source to ingest.
     """
 
-    def __init__(self, scope: Construct, id: str, *, data_source: S3DataSource) -> None:
+    def __init__(self, scope: Construct, id: str, *, data_source: DataSource) -> None:
         super().__init__(scope, id)
         self.data_source = data_source
         self.provider = HandlerProvider.of(
@@ -82,7 +82,7 @@ class DataSourceIngestion(Construct):
         return self.resource.get_att_string("IngestionJobId")
 
 
-def settings_hash(data_source: S3DataSource) -> str:
+def settings_hash(data_source: DataSource) -> str:
     """Six hex characters over what ``data_source`` synthesizes that decides what is ingested.
 
     Its name, bucket, inclusion prefix and chunking, as they resolve in the template (a bucket of

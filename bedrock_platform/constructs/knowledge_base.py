@@ -8,6 +8,7 @@ from typing import Protocol
 import aws_cdk as cdk
 from aws_cdk import aws_bedrock as bedrock
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
 from constructs import Construct, IConstruct
 
 from bedrock_platform import permissions
@@ -15,7 +16,11 @@ from bedrock_platform.constructs.aurora import AuroraVectorStore
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.nag import acknowledge_wildcard
 from bedrock_platform.constructs.s3_vectors import S3VectorIndexBase
-from bedrock_platform.constructs.service_role import bedrock_service_role, foundation_model_arn
+from bedrock_platform.constructs.service_role import (
+    bedrock_service_role,
+    foundation_model_arn,
+    grant_bucket_key,
+)
 from bedrock_platform.constructs.vector_index import VectorIndex
 from bedrock_platform.spec import knowledge_base as knowledge_base_spec
 from bedrock_platform.spec import names as names_spec
@@ -102,6 +107,7 @@ class KnowledgeBase(_KnowledgeBaseBase):
         description: str | None = None,
         configure_dimensions: bool = True,
         tags: dict[str, str] | None = None,
+        multimodal_storage: s3.IBucket | None = None,
     ) -> None:
         """Create the knowledge base, its role and its data access grant.
 
@@ -115,6 +121,9 @@ class KnowledgeBase(_KnowledgeBaseBase):
         :param configure_dimensions: pass the index's dimensions to the embedding model (for models
             with a choice of dimensions). Default: True.
         :param tags: tags of the knowledge base itself. Default: none (stack tags still apply).
+        :param multimodal_storage: the bucket where multimodal parsing keeps the images and figures it
+            extracts (the knowledge base's supplemental data storage, create-only); the role may read,
+            write and delete objects in it. Default: none.
         """
         super().__init__(scope, id)
         dimensions = vector_index.dimensions if configure_dimensions else None
@@ -127,6 +136,7 @@ class KnowledgeBase(_KnowledgeBaseBase):
                 index=index,
                 fields=fields,
                 storage=storage_type,
+                supplemental_storage=_storage_identity(multimodal_storage),
             )
         else:
             collection = vector_index.collection
@@ -138,6 +148,7 @@ class KnowledgeBase(_KnowledgeBaseBase):
                 else collection.collection_name,
                 index=vector_index.index_name,
                 fields=(vector_index.vector_field, vector_index.text_field, vector_index.metadata_field),
+                supplemental_storage=_storage_identity(multimodal_storage),
             )
         name = f"{knowledge_base_name}-{self.fingerprint}"
         problems = []
@@ -185,6 +196,19 @@ class KnowledgeBase(_KnowledgeBaseBase):
             )
             storage = _opensearch_storage(vector_index)
 
+        supplemental = None
+        if multimodal_storage is not None:
+            self._grant_multimodal_storage(multimodal_storage)
+            supplemental = bedrock.CfnKnowledgeBase.SupplementalDataStorageConfigurationProperty(
+                supplemental_data_storage_locations=[
+                    bedrock.CfnKnowledgeBase.SupplementalDataStorageLocationProperty(
+                        supplemental_data_storage_location_type="S3",
+                        s3_location=bedrock.CfnKnowledgeBase.S3LocationProperty(
+                            uri=f"s3://{multimodal_storage.bucket_name}"
+                        ),
+                    )
+                ]
+            )
         embedding_configuration = None
         if configure_dimensions:
             embedding_configuration = bedrock.CfnKnowledgeBase.EmbeddingModelConfigurationProperty(
@@ -203,6 +227,7 @@ class KnowledgeBase(_KnowledgeBaseBase):
                 vector_knowledge_base_configuration=bedrock.CfnKnowledgeBase.VectorKnowledgeBaseConfigurationProperty(
                     embedding_model_arn=self.embedding_model_arn,
                     embedding_model_configuration=embedding_configuration,
+                    supplemental_data_storage_configuration=supplemental,
                 ),
             ),
             storage_configuration=storage,
@@ -219,6 +244,23 @@ class KnowledgeBase(_KnowledgeBaseBase):
         """The knowledge base's AWS name: ``<knowledge_base_name>-<fingerprint>``."""
         self.knowledge_base_id = self.resource.attr_knowledge_base_id
         self.knowledge_base_arn = self.resource.attr_knowledge_base_arn
+
+    def _grant_multimodal_storage(self, bucket: s3.IBucket) -> None:
+        """The role reads, writes and deletes the extracted images in the bucket (the user guide's
+        "Multimodal storage permissions": standard S3 permissions on the storage bucket), and uses its
+        key; Bedrock checks them when it creates the knowledge base, after the role's policy."""
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(actions=list(permissions.S3_LIST_ACTIONS), resources=[bucket.bucket_arn])
+        )
+        objects = bucket.arn_for_objects("*")
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(actions=list(permissions.MULTIMODAL_STORAGE_ACTIONS), resources=[objects])
+        )
+        acknowledge_wildcard(
+            self.role, objects, "The images and figures multimodal parsing extracts into this one bucket."
+        )
+        if bucket.encryption_key is not None:
+            grant_bucket_key(self.role, bucket.encryption_key)
 
     @classmethod
     def from_knowledge_base_attributes(
@@ -258,3 +300,14 @@ class _ImportedKnowledgeBase(_KnowledgeBaseBase):
         self.knowledge_base_arn = cdk.Stack.of(self).format_arn(
             service="bedrock", resource="knowledge-base", resource_name=knowledge_base_id
         )
+
+
+def _storage_identity(bucket: s3.IBucket | None) -> str | None:
+    """What the name fingerprint knows of a multimodal storage bucket: its name, or its construct path in
+    its stack when the name is known at deploy time only (the same in an app and in a pipeline stage)."""
+    if bucket is None:
+        return None
+    if cdk.Token.is_unresolved(bucket.bucket_name):
+        stack = cdk.Stack.of(bucket).node.path
+        return bucket.node.path.removeprefix(f"{stack}/")
+    return bucket.bucket_name

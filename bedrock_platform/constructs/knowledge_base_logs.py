@@ -141,7 +141,7 @@ class KnowledgeBaseLogs(Construct):
             delivery_destination_arn=destination.attr_arn,
         )
         if self.deliveries:
-            delivery.add_dependency(self.deliveries[-1])
+            delivery.node.add_dependency(self.deliveries[-1])
         self.deliveries.append(delivery)
         return delivery
 

@@ -4,12 +4,39 @@ from __future__ import annotations
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from bedrock_platform import permissions
+from bedrock_platform import geographies, permissions
 from bedrock_platform.constructs.nag import acknowledge_role_policy
 
-__all__ = ["bedrock_service_role", "foundation_model_arn"]
+__all__ = ["bedrock_service_role", "foundation_model_arn", "grant_bucket_key", "invoked_model_arns"]
+
+
+def invoked_model_arns(scope: Construct, model: str) -> tuple[str, tuple[str, ...], str | None]:
+    """What a request naming ``model`` (a base model id, a system inference profile id or an ARN)
+    names, what IAM must allow for it, and the profile's ARN if it is a system profile.
+
+    A system profile: the profile, and the model in the source Region and in each destination Region
+    of the profile's geography from there; a global profile, the model in the source Region and the
+    Region-less global model ARN (user guide, "IAM policy requirements for Geographic cross-Region
+    inference" and "... for global cross-Region inference"; see bedrock_platform.geographies).
+    """
+    stack = cdk.Stack.of(scope)
+    if model.startswith("arn:"):
+        return model, (model,), None
+    if geographies.inference_profile_geography(model) is not None:
+        profile = stack.format_arn(
+            service="bedrock",
+            resource="inference-profile",
+            resource_name=model,
+            arn_format=cdk.ArnFormat.SLASH_RESOURCE_NAME,
+        )
+        region = None if cdk.Token.is_unresolved(stack.region) else stack.region
+        models = geographies.inference_profile_model_arns(stack.partition, region, model)
+        return profile, (profile, *models), profile
+    foundation = foundation_model_arn(scope, model)
+    return foundation, (foundation,), None
 
 
 def foundation_model_arn(scope: Construct, model_id: str) -> str:
@@ -51,3 +78,16 @@ def bedrock_service_role(scope: Construct, id: str, *, source_resource: str, des
     )
     acknowledge_role_policy(role)
     return role
+
+
+def grant_bucket_key(role: iam.IRole, key: kms.IKey) -> None:
+    """Let ``role`` read and write objects encrypted with ``key`` in S3: decrypt and generate data keys,
+    through S3 only (``kms:ViaService``)."""
+    stack = cdk.Stack.of(role)
+    role.add_to_principal_policy(
+        iam.PolicyStatement(
+            actions=list(permissions.KMS_ENCRYPT_DECRYPT_ACTIONS),
+            resources=[key.key_arn],
+            conditions={"StringEquals": {"kms:ViaService": f"s3.{stack.region}.{stack.url_suffix}"}},
+        )
+    )

@@ -7,7 +7,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_scheduler as scheduler
 from constructs import Construct
 
-from bedrock_platform.constructs.data_source import S3DataSource
+from bedrock_platform.constructs.data_source import DataSource
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.nag import (
     BEDROCK_PACK,
@@ -39,7 +39,7 @@ class IngestionSchedule(Construct):
         scope: Construct,
         id: str,
         *,
-        data_source: S3DataSource,
+        data_source: DataSource,
         schedule_name: str,
         schedule: str,
         timezone: str | None = None,

@@ -36,6 +36,7 @@ def name_fingerprint(
     index: str,
     fields: tuple[str, ...],
     storage: str | None = None,
+    supplemental_storage: str | None = None,
 ) -> str:
     """The hex digits over a knowledge base's create-only settings.
 
@@ -45,7 +46,8 @@ def name_fingerprint(
     name is known at deploy time only. ``storage`` is the store type for a store other than
     OpenSearch Serverless (left out for it, so that its knowledge bases keep their names);
     ``collection`` is then the store's container (an S3 Vectors bucket) and ``fields`` what the
-    index keeps beside the vectors.
+    index keeps beside the vectors. ``supplemental_storage`` names the multimodal storage bucket
+    (left out without one).
     """
     create_only = {
         "embedding_model": embedding_model,
@@ -56,4 +58,6 @@ def name_fingerprint(
     }
     if storage is not None:
         create_only["storage"] = storage
+    if supplemental_storage is not None:
+        create_only["supplemental_storage"] = supplemental_storage
     return hashlib.sha256(json.dumps(create_only, sort_keys=True).encode()).hexdigest()[:FINGERPRINT_LENGTH]

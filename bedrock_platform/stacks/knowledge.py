@@ -22,8 +22,8 @@ from bedrock_platform import outputs
 from bedrock_platform.config import PlatformConfig
 from bedrock_platform.config.catalog import embedding_model
 from bedrock_platform.config.model import Chunking as ChunkingConfig
+from bedrock_platform.config.model import CreatedBucket, ExistingBucket, LogDestination
 from bedrock_platform.config.model import DataSource as DataSourceConfig
-from bedrock_platform.config.model import ExistingBucket, LogDestination
 from bedrock_platform.config.model import KnowledgeBase as KnowledgeBaseConfig
 from bedrock_platform.config.model import KnowledgeBaseLogging as KnowledgeBaseLoggingConfig
 from bedrock_platform.constructs import (
@@ -33,11 +33,23 @@ from bedrock_platform.constructs import (
     DocumentBucket,
     IVectorCollection,
     KnowledgeBase,
-    S3DataSource,
     VectorCollection,
     VectorIndex,
 )
 from bedrock_platform.constructs.aurora import AuroraVectorStore
+from bedrock_platform.constructs.data_source import (
+    ConfluenceSource,
+    CustomSource,
+    CustomTransformation,
+    DataSource,
+    DataSourceKind,
+    ObjectFilter,
+    Parsing,
+    S3Source,
+    SalesforceSource,
+    SharePointSource,
+    WebSource,
+)
 from bedrock_platform.constructs.encryption import log_group_key, stack_key
 from bedrock_platform.constructs.guardrail_governance import allow_enforced_guardrail
 from bedrock_platform.constructs.knowledge_base_logs import KnowledgeBaseLogs
@@ -48,6 +60,7 @@ from bedrock_platform.constructs.s3_vectors import (
     S3VectorStore,
 )
 from bedrock_platform.constructs.sync import IngestionSchedule
+from bedrock_platform.spec import data_sources as data_sources_spec
 from bedrock_platform.spec import logging as logging_spec
 from bedrock_platform.spec.s3_vectors import index_base, vector_bucket_name
 from bedrock_platform.spec.sync import schedule_name
@@ -55,6 +68,10 @@ from bedrock_platform.spec.vector_stores import collection_name
 from bedrock_platform.stacks import discovery
 from bedrock_platform.stacks.base import PlatformStack
 from bedrock_platform.stacks.sources import building, item_id
+
+INTERMEDIATE_DAYS = 7
+"""When the objects of a custom transformation's intermediate bucket the toolkit creates expire: the
+batches of an ingestion job are needed while it runs."""
 
 
 def chunking_from_config(chunking: ChunkingConfig) -> Chunking:
@@ -83,7 +100,7 @@ class KnowledgeBasesHost(PlatformStack):
         super().__init__(scope, id, config=config, purpose=purpose)
         self.number = number
         self.knowledge_bases: dict[str, KnowledgeBase] = {}
-        self.data_sources: dict[tuple[str, str], S3DataSource] = {}
+        self.data_sources: dict[tuple[str, str], DataSource] = {}
         self._access_logs: AccessLogsBucket | None = None
         self._s3_stores: dict[str, IS3VectorStore] = {}
 
@@ -182,6 +199,11 @@ class KnowledgeBasesHost(PlatformStack):
             embedding_model_id=kb.embedding_model,
             description=kb.description,
             configure_dimensions=model is not None and len(model.dimensions) > 1,
+            multimodal_storage=(
+                self._bucket(scope, "MultimodalStorage", kb.multimodal_storage)[0]
+                if kb.multimodal_storage is not None
+                else None
+            ),
         )
         self.knowledge_bases[kb.name] = knowledge_base
         if self.config.enforced_guardrail is not None:
@@ -220,43 +242,43 @@ class KnowledgeBasesHost(PlatformStack):
 
     def _data_source(
         self, scope: Construct, kb_name: str, knowledge_base: KnowledgeBase, source: DataSourceConfig
-    ) -> S3DataSource:
-        key: kms.IKey | None = None
-        bucket: s3.IBucket
-        owner_account: str | None = None
-        if isinstance(source.bucket, ExistingBucket):
-            owner_account = source.bucket.owner_account
-            bucket = s3.Bucket.from_bucket_arn(scope, f"{source.name}-Bucket", source.bucket.arn)
-            if source.bucket.kms_key_arn:
-                key = kms.Key.from_key_arn(scope, f"{source.name}-BucketKey", source.bucket.kms_key_arn)
-        else:
-            bucket = DocumentBucket(
-                scope,
-                f"{source.name}-Bucket",
-                access_logs_bucket=self._access_logs_bucket(),
-                encryption_key=(
-                    kms.Key.from_key_arn(scope, f"{source.name}-BucketKey", source.bucket.kms_key_arn)
-                    if source.bucket.kms_key_arn
-                    else stack_key(self)
-                ),
+    ) -> DataSource:
+        transformation = None
+        if source.custom_transformation is not None:
+            spec = source.custom_transformation
+            transformation = CustomTransformation(
+                function_arn=spec.lambda_arn,
+                intermediate_bucket=self._bucket(
+                    scope, f"{source.name}-Intermediate", spec.intermediate_bucket
+                )[0],
             )
-            self.output(
-                outputs.data_source_outputs(kb_name, source.name, created_bucket=True)[1],
-                value=bucket.bucket_name,
-                description=f"Bucket of data source {source.name}: upload documents here",
+            if isinstance(transformation.intermediate_bucket, DocumentBucket):
+                transformation.intermediate_bucket.add_lifecycle_rule(
+                    id="ExpireBatches", expiration=cdk.Duration.days(INTERMEDIATE_DAYS)
+                )
+        parsing = None
+        if source.parsing is not None:
+            parsing = (
+                Parsing.foundation_model(
+                    scope,
+                    source.parsing.model or "",
+                    prompt=source.parsing.prompt,
+                    multimodal=source.parsing.multimodal,
+                )
+                if source.parsing.strategy == "foundation_model"
+                else Parsing.data_automation(multimodal=source.parsing.multimodal)
             )
-        data_source = S3DataSource(
+        data_source = DataSource(
             scope,
             item_id("DataSource", source.name),
             knowledge_base=knowledge_base,
             data_source_name=source.name,
-            bucket=bucket,
-            inclusion_prefixes=source.inclusion_prefixes,
+            source=self._source_kind(scope, kb_name, source),
             chunking=chunking_from_config(source.chunking),
+            parsing=parsing,
+            custom_transformation=transformation,
             data_deletion_policy=source.data_deletion_policy.upper(),
             description=source.description,
-            kms_key=key,
-            bucket_owner_account=owner_account,
         )
         if source.ingest_on_deploy:
             DataSourceIngestion(data_source, "Ingestion", data_source=data_source)
@@ -270,6 +292,86 @@ class KnowledgeBasesHost(PlatformStack):
                 timezone=source.sync_timezone,
             )
         return data_source
+
+    def _source_kind(self, scope: Construct, kb_name: str, source: DataSourceConfig) -> DataSourceKind:
+        """Where ``source``'s documents come from, as the construct takes it."""
+        if source.bucket is not None:
+            bucket, key, owner = self._bucket(scope, f"{source.name}-Bucket", source.bucket)
+            if isinstance(source.bucket, CreatedBucket):
+                self.output(
+                    outputs.data_source_outputs(kb_name, source.name, created_bucket=True)[1],
+                    value=bucket.bucket_name,
+                    description=f"Bucket of data source {source.name}: upload documents here",
+                )
+            return S3Source(
+                bucket=bucket, inclusion_prefixes=source.inclusion_prefixes, kms_key=key, owner_account=owner
+            )
+        if source.web is not None:
+            web = source.web
+            return WebSource(
+                seed_urls=web.seed_urls,
+                scope=data_sources_spec.CRAWL_SCOPES[web.scope] if web.scope else None,
+                inclusion_filters=web.inclusion_filters,
+                exclusion_filters=web.exclusion_filters,
+                rate_limit=web.rate_limit,
+                max_pages=web.max_pages,
+                user_agent=web.user_agent,
+            )
+        connector = source.connector
+        if connector is None:
+            return CustomSource()
+        key = (
+            kms.Key.from_key_arn(scope, f"{source.name}-SecretKey", connector.secret_kms_key_arn)
+            if connector.secret_kms_key_arn
+            else None
+        )
+        filters = tuple(
+            ObjectFilter(item.object_type, item.inclusion_filters, item.exclusion_filters)
+            for item in connector.filters
+        )
+        secret = connector.credentials_secret_arn
+        if source.type == "confluence":
+            return ConfluenceSource(
+                host_url=connector.host_url or "",
+                credentials_secret_arn=secret,
+                auth_type=connector.auth_type.upper(),
+                secret_key=key,
+                filters=filters,
+            )
+        if source.type == "sharepoint":
+            return SharePointSource(
+                domain=connector.domain or "",
+                site_urls=connector.site_urls,
+                credentials_secret_arn=secret,
+                tenant_id=connector.tenant_id,
+                auth_type=connector.auth_type.upper(),
+                secret_key=key,
+                filters=filters,
+            )
+        return SalesforceSource(
+            host_url=connector.host_url or "", credentials_secret_arn=secret, secret_key=key, filters=filters
+        )
+
+    def _bucket(
+        self, scope: Construct, id: str, spec: CreatedBucket | ExistingBucket
+    ) -> tuple[s3.IBucket, kms.IKey | None, str | None]:
+        """A bucket the config names or one the toolkit creates; the key its objects are encrypted with
+        when the config names it, and the account that owns an existing one."""
+        if isinstance(spec, ExistingBucket):
+            bucket = s3.Bucket.from_bucket_arn(scope, id, spec.arn)
+            key = kms.Key.from_key_arn(scope, f"{id}Key", spec.kms_key_arn) if spec.kms_key_arn else None
+            return bucket, key, spec.owner_account
+        created = DocumentBucket(
+            scope,
+            id,
+            access_logs_bucket=self._access_logs_bucket(),
+            encryption_key=(
+                kms.Key.from_key_arn(scope, f"{id}Key", spec.kms_key_arn)
+                if spec.kms_key_arn
+                else stack_key(self)
+            ),
+        )
+        return created, None, None
 
     def _logs(
         self, scope: Construct, name: str, knowledge_base: KnowledgeBase, spec: KnowledgeBaseLoggingConfig

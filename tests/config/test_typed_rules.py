@@ -94,4 +94,5 @@ def test_the_gating_rules_are_the_ones_the_builders_rely_on() -> None:
         "evaluation-builtin-datasets",
         "evaluation-metrics",
         "regex-actions",
+        "data-source-fields",  # a data source's builder reads the keys its kind needs
     }

@@ -12,7 +12,13 @@ import yaml
 
 from bedrock_platform.config import PlatformConfig, build_config, load_config
 from bedrock_platform.config.files import parse_word_list
-from bedrock_platform.config.model import Chunking, CreatedBucket, ExistingBucket
+from bedrock_platform.config.model import (
+    Chunking,
+    CreatedBucket,
+    CustomTransformation,
+    ExistingBucket,
+    Parsing,
+)
 from tests.config.helpers import HEADER, WriteConfig
 
 MINIMAL_KNOWLEDGE_BASE = """\
@@ -49,11 +55,25 @@ def test_dev_config_objects() -> None:
         None,
         False,  # no network policy: IAM alone decides
     )
-    (knowledge_base,) = config.knowledge_bases
+    knowledge_base, guides = config.knowledge_bases
     (source,) = knowledge_base.data_sources
-    assert source.bucket == CreatedBucket()
+    assert (source.type, source.bucket, source.parsing) == ("s3", CreatedBucket(), None)
     assert source.chunking == Chunking(strategy="fixed_size", max_tokens=300, overlap_percentage=20)
     assert source.ingest_on_deploy is True
+    # Issue 22: a parsed, transformed S3 source and a custom one on a knowledge base with multimodal storage.
+    assert guides.multimodal_storage == CreatedBucket()
+    scans, notes = guides.data_sources
+    assert scans.parsing == Parsing(
+        strategy="foundation_model",
+        model="anthropic.claude-3-5-sonnet-20241022-v2:0",
+        prompt="Transcribe the page. Render tables as Markdown and describe each figure in one sentence.",
+        multimodal=True,
+    )
+    assert scans.custom_transformation == CustomTransformation(
+        lambda_arn="arn:aws:lambda:us-east-1:111111111111:function:field-guide-metadata",
+        intermediate_bucket=CreatedBucket(),
+    )
+    assert (notes.type, notes.bucket, notes.web, notes.connector) == ("custom", None, None, None)
 
 
 def test_prod_config_objects() -> None:

@@ -181,6 +181,7 @@ def knowledge_base_needs(assembly: Assembly) -> Iterator[Need]:
                 Request("bedrock:InvokeModel", vector["EmbeddingModelArn"]),
                 KB_MODELS,
             )
+        yield from _multimodal_storage_needs(assembly, stack, role, vector)
         storage = properties.get("StorageConfiguration", {})
         vectors = storage.get("S3VectorsConfiguration")
         if vectors:
@@ -225,8 +226,11 @@ def knowledge_base_needs(assembly: Assembly) -> Iterator[Need]:
             if source["Type"] != "AWS::Bedrock::DataSource":
                 continue
             source_properties = assembly.resolve(source_stack.name, source["Properties"])
+            if source_properties["KnowledgeBaseId"] != kb_id:
+                continue
+            yield from _data_source_needs(assembly, stack, role, source_properties)
             s3 = source_properties["DataSourceConfiguration"].get("S3Configuration")
-            if source_properties["KnowledgeBaseId"] != kb_id or s3 is None:
+            if s3 is None:
                 continue
             bucket = s3["BucketArn"].removeprefix("arn:aws:s3:::")
             owner = s3.get("BucketOwnerAccountId", stack.account)
@@ -241,6 +245,104 @@ def knowledge_base_needs(assembly: Assembly) -> Iterator[Need]:
                     Request("kms:Decrypt", key, {"kms:ViaService": f"s3.{stack.region}.amazonaws.com"}),
                     KB_S3_KMS,
                 )
+
+
+KB_CONNECTOR_SECRET = (
+    "Bedrock user guide, 'Permissions to access your data sources' (Confluence, SharePoint, Salesforce): "
+    "secretsmanager:GetSecretValue on the connector's secret, and PutSecretValue for Confluence with "
+    "OAuth 2.0, whose refreshed tokens the service writes back"
+)
+KB_PARSING_MODEL = (
+    "Bedrock user guide, 'Parsing options for your data source' and 'Prerequisites for inference profiles': "
+    "the knowledge base invokes the parsing model with its role, through a profile the profile and the model "
+    "in each Region it routes to"
+)
+KB_DATA_AUTOMATION = (
+    "Bedrock user guide, 'Permissions for multimodal content' (Bedrock Data Automation): "
+    "InvokeDataAutomationAsync on the public RAG project and a data automation profile, "
+    "GetDataAutomationStatus on its invocations"
+)
+KB_TRANSFORMATION = (
+    "Bedrock user guide, 'Use a custom transformation Lambda function': the knowledge base invokes the "
+    "function and exchanges the batches through the intermediate S3 location, with its role"
+)
+KB_MULTIMODAL_STORAGE = (
+    "Bedrock user guide, 'Prerequisites for multimodal knowledge bases' (multimodal storage permissions): "
+    "the role reads and writes the extracted images in the supplemental storage bucket"
+)
+CONNECTOR_CONFIGURATIONS = ("ConfluenceConfiguration", "SharePointConfiguration", "SalesforceConfiguration")
+
+
+def _data_source_needs(
+    assembly: Assembly, stack: Stack, role: str, properties: Mapping[str, Any]
+) -> Iterator[Need]:
+    """What a data source's kind, parsing and custom transformation need of its knowledge base's role."""
+    configuration = properties["DataSourceConfiguration"]
+    for kind in CONNECTOR_CONFIGURATIONS:
+        if kind in configuration:
+            source = configuration[kind]["SourceConfiguration"]
+            secret = source["CredentialsSecretArn"]
+            actions = ["secretsmanager:GetSecretValue"]
+            if kind == "ConfluenceConfiguration" and source["AuthType"] == "OAUTH2_CLIENT_CREDENTIALS":
+                actions.append("secretsmanager:PutSecretValue")
+            for action in actions:
+                yield Need("identity", stack.name, role, Request(action, secret), KB_CONNECTOR_SECRET)
+    ingestion = properties.get("VectorIngestionConfiguration", {})
+    parsing = ingestion.get("ParsingConfiguration")
+    if parsing and parsing["ParsingStrategy"] == "BEDROCK_FOUNDATION_MODEL":
+        arn = parsing["BedrockFoundationModelConfiguration"]["ModelArn"]
+        identifier = arn.rpartition("/")[2]
+        for model in _model_arns(identifier, stack):
+            yield Need("identity", stack.name, role, Request("bedrock:InvokeModel", model), KB_PARSING_MODEL)
+    if parsing and parsing["ParsingStrategy"] == "BEDROCK_DATA_AUTOMATION":
+        where = f"arn:aws:bedrock:{stack.region}"
+        for request in (
+            Request(
+                "bedrock:InvokeDataAutomationAsync", f"{where}:aws:data-automation-project/public-rag-default"
+            ),
+            Request(
+                "bedrock:InvokeDataAutomationAsync",
+                f"{where}:{stack.account}:data-automation-profile/us.data-automation-v1",
+            ),
+            Request(
+                "bedrock:GetDataAutomationStatus",
+                f"{where}:{stack.account}:data-automation-invocation/abc123",
+            ),
+        ):
+            yield Need("identity", stack.name, role, request, KB_DATA_AUTOMATION)
+    transformation = ingestion.get("CustomTransformationConfiguration")
+    if transformation:
+        for step in transformation["Transformations"]:
+            function = step["TransformationFunction"]["TransformationLambdaConfiguration"]["LambdaArn"]
+            yield Need(
+                "identity", stack.name, role, Request("lambda:InvokeFunction", function), KB_TRANSFORMATION
+            )
+        uri = transformation["IntermediateStorage"]["S3Location"]["URI"]
+        bucket = uri.removeprefix("s3://").split("/", 1)[0]
+        for request in (
+            Request("s3:ListBucket", f"arn:aws:s3:::{bucket}"),
+            Request("s3:GetObject", f"arn:aws:s3:::{bucket}/batch/input.json"),
+            Request("s3:PutObject", f"arn:aws:s3:::{bucket}/batch/output.json"),
+        ):
+            yield Need("identity", stack.name, role, request, KB_TRANSFORMATION)
+        yield from _key_needs(assembly, stack, role, bucket, WRITE_KMS)
+
+
+def _multimodal_storage_needs(
+    assembly: Assembly, stack: Stack, role: str, vector: Mapping[str, Any]
+) -> Iterator[Need]:
+    storage = vector.get("SupplementalDataStorageConfiguration")
+    if not storage:
+        return
+    for location in storage["SupplementalDataStorageLocations"]:
+        bucket = location["S3Location"]["URI"].removeprefix("s3://").split("/", 1)[0]
+        for request in (
+            Request("s3:ListBucket", f"arn:aws:s3:::{bucket}"),
+            Request("s3:GetObject", f"arn:aws:s3:::{bucket}/aws/bedrock/image.png"),
+            Request("s3:PutObject", f"arn:aws:s3:::{bucket}/aws/bedrock/image.png"),
+        ):
+            yield Need("identity", stack.name, role, request, KB_MULTIMODAL_STORAGE)
+        yield from _key_needs(assembly, stack, role, bucket, WRITE_KMS)
 
 
 def _key_needs(
@@ -618,3 +720,32 @@ def test_a_vector_bucket_admits_its_knowledge_bases_and_no_other_account(
         target=need.target,
     )
     assert not allowed(dev, other)
+
+
+def test_each_kind_of_data_source_need_is_checked_and_another_secret_is_refused(
+    assemblies: dict[str, Assembly],
+) -> None:
+    """Issue 22: the shipped configs, starters and the proof's sources config hold a connector secret
+    (one written back), a parsing model, Data Automation, a custom transformation and a multimodal
+    storage, so the test above checks each; and a role's grant on one secret does not pass for another."""
+    needs = [need for assembly in assemblies.values() for need in knowledge_base_needs(assembly)]
+    sections = {need.section for need in needs}
+    assert {
+        KB_CONNECTOR_SECRET,
+        KB_PARSING_MODEL,
+        KB_DATA_AUTOMATION,
+        KB_TRANSFORMATION,
+        KB_MULTIMODAL_STORAGE,
+    } <= sections
+    sources = assemblies["proof/sources"]
+    written = [
+        need
+        for need in knowledge_base_needs(sources)
+        if need.request.action == "secretsmanager:PutSecretValue"
+    ]
+    assert len(written) == 1
+    need = written[0]
+    other = Request("secretsmanager:GetSecretValue", need.request.resource.replace("confluence", "other"))
+    statements = role_statements(sources, need.stack, need.principal)
+    assert decide(statements, need.request)
+    assert not decide(statements, other)

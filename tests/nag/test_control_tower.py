@@ -56,6 +56,7 @@ EXPECTED: Mapping[str, Mapping[str, str]] = {
     },
     "template/minimal-rag": {"s3_bucket_default_encryption_kms_check": KMS},
     "template/s3-vectors-rag": {"s3_bucket_default_encryption_kms_check": KMS},
+    "template/wiki-rag": {},
     "template/private-rag": {},
     "template/regulated-guardrail": {},
     "template/governed-account": {

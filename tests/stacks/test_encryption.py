@@ -28,8 +28,15 @@ def _skips(resource: dict[str, Any]) -> list[str]:
 def with_keys(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     """dev.yaml with a key on every bucket it creates and on the handlers' log groups."""
     raw = yaml.safe_load((ROOT / "config" / "dev.yaml").read_text())
-    for source in raw["knowledge_bases"][0]["data_sources"]:
-        source["bucket"] = {"create": True, "kms_key_arn": DATA_KEY}
+    keyed = {"create": True, "kms_key_arn": DATA_KEY}
+    for knowledge_base in raw["knowledge_bases"]:
+        if "multimodal_storage" in knowledge_base:
+            knowledge_base["multimodal_storage"] = keyed
+        for source in knowledge_base["data_sources"]:
+            if "bucket" in source:
+                source["bucket"] = keyed
+            if "custom_transformation" in source:
+                source["custom_transformation"]["intermediate_bucket"] = keyed
     raw["job_bucket"] = {"create": True, "kms_key_arn": DATA_KEY}
     raw["invocation_logging"]["s3"] = {"bucket": {"create": True, "kms_key_arn": DATA_KEY}}
     raw["handler_logs"] = {"kms_key_arn": LOGS_KEY}
@@ -51,9 +58,15 @@ def test_buckets_the_toolkit_creates_use_the_configured_key(with_keys: Synthesiz
             )
     kms = ({"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": DATA_KEY}, True)
     sse_s3 = ({"SSEAlgorithm": "AES256"}, False)
-    data = {where.split("/")[0]: value for where, value in encrypted.items() if "AccessLogs" not in where}
-    # The data source bucket, the job bucket and the invocation log bucket.
-    assert data == {f"dev-bedrock-{part}": kms for part in ("knowledge", "evaluation", "logging")}
+    data = {where: value for where, value in encrypted.items() if "AccessLogs" not in where}
+    # The data source buckets, a custom transformation's intermediate bucket, a multimodal storage,
+    # the job bucket and the invocation log bucket.
+    assert all(value == kms for value in data.values())
+    assert sorted(where.split("/")[0].removeprefix("dev-bedrock-") for where in data) == [
+        "evaluation",
+        *["knowledge"] * 4,
+        "logging",
+    ]
     # S3 delivers server access logs only to SSE-S3 buckets.
     assert [value for where, value in encrypted.items() if "AccessLogs" in where] == [sse_s3] * 3
 
@@ -70,7 +83,11 @@ def test_the_roles_that_read_and_write_those_buckets_may_use_the_key(with_keys: 
             )
         }
 
-    assert actions_on_key(with_keys.templates["dev-bedrock-knowledge"]) == {"kms:Decrypt"}
+    # Reading documents; writing multimodal storage and transformation batches.
+    assert actions_on_key(with_keys.templates["dev-bedrock-knowledge"]) == {
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+    }
     assert actions_on_key(with_keys.templates["dev-bedrock-evaluation"]) == {
         "kms:Decrypt",
         "kms:GenerateDataKey",

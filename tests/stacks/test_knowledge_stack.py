@@ -156,8 +156,16 @@ def test_existing_bucket_is_read_under_its_prefix_with_its_key(prod: dict[str, A
 def test_ingest_on_deploy_starts_an_ingestion_of_that_data_source_only(
     dev: dict[str, Any], prod: dict[str, Any]
 ) -> None:
-    (data_source,) = _resources(dev, "AWS::Bedrock::DataSource")
-    (knowledge_base,) = _resources(dev, "AWS::Bedrock::KnowledgeBase")
+    data_source = next(
+        lid
+        for lid, resource in _resources(dev, "AWS::Bedrock::DataSource").items()
+        if resource["Properties"]["Name"].startswith("manuals-")
+    )
+    knowledge_base = next(
+        lid
+        for lid, resource in _resources(dev, "AWS::Bedrock::KnowledgeBase").items()
+        if resource["Properties"]["Name"].startswith("dev-product-docs-")
+    )
     (ingestion,) = _resources(dev, "Custom::BedrockDataSourceIngestion").values()
     assert ingestion["Properties"]["KnowledgeBaseId"] == {"Fn::GetAtt": [knowledge_base, "KnowledgeBaseId"]}
     assert ingestion["Properties"]["DataSourceId"] == {"Fn::GetAtt": [data_source, "DataSourceId"]}
@@ -184,9 +192,11 @@ def test_outputs_give_every_identifier_an_application_needs(prod: dict[str, Any]
     assert sorted(prod["Outputs"]) == [
         "ProductDocsFaqBucketName",
         "ProductDocsFaqDataSourceId",
+        "ProductDocsKnowledgeArticlesDataSourceId",
         "ProductDocsKnowledgeBaseId",
         "ProductDocsManualsBucketName",
         "ProductDocsManualsDataSourceId",
+        "ProductDocsProductSiteDataSourceId",
         "SharedCollectionEndpoint",
         "SupportTicketsKnowledgeBaseId",
         "SupportTicketsTicketsDataSourceId",

@@ -96,7 +96,8 @@ def test_an_unknown_template_lists_the_known_ones(tmp_path: Path, capsys: pytest
 
     assert capsys.readouterr().err == (
         "new-env: error: unknown template 'minmal-rag' (did you mean 'minimal-rag'?); known templates: "
-        "evaluation-suite, governed-account, minimal-rag, private-rag, regulated-guardrail, s3-vectors-rag\n"
+        "evaluation-suite, governed-account, minimal-rag, private-rag, regulated-guardrail, s3-vectors-rag, "
+        "wiki-rag\n"
     )
     assert list(tmp_path.iterdir()) == []
 

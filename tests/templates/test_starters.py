@@ -24,6 +24,7 @@ EXPECTED_STACKS = {
     "evaluation-suite": {"knowledge", "evaluation"},
     "s3-vectors-rag": {"knowledge"},
     "governed-account": {"knowledge", "guardrails", "inference", "evaluation"},
+    "wiki-rag": {"knowledge"},
 }
 
 

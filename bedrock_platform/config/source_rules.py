@@ -1,0 +1,281 @@
+"""Semantic checks of data sources: the keys each kind takes, the connectors' stores, secrets, object
+types and filter patterns, parsing, custom transformation and context enrichment, from the service's
+rules (:mod:`bedrock_platform.spec.data_sources` holds them and says where each is from).
+
+All are document rules: they read the file as written, per data source, and skip what the schema
+already refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from bedrock_platform import geographies
+from bedrock_platform.config.checks import RuleContext, items, string, value
+from bedrock_platform.config.document import ConfigPath
+from bedrock_platform.config.errors import Issue
+from bedrock_platform.config.messages import did_you_mean, one_of, show
+from bedrock_platform.spec import data_sources as spec
+
+FIELD_NOT_FOR_TYPE = "{field} does not apply to a data source of type {type} (only to {other})"
+FIELD_MISSING = "missing required key {field}: a data source of type {type} needs it"
+AUTH_NOT_FOR_TYPE = "auth_type {auth} does not apply to a {type} data source: it takes {allowed}"
+OBJECT_TYPE = "object type {value} is not one a {type} data source filters on: {allowed}{hint}"
+FILTER_PATTERN = "the filter pattern {pattern} {problem}"
+NEEDS_OPENSEARCH = (
+    "a {type} data source needs its knowledge base on an OpenSearch Serverless store, and vector store "
+    "{store} is of type {store_type} (user guide: only OpenSearch Serverless is available with this "
+    "data source)"
+)
+SECRET_REGION = (
+    "the secret is in region {region}, not in the config's region {expected}: the connector reads its "
+    "secret in the knowledge base's Region"
+)
+CUSTOM_NOT_SYNCED = (
+    "{key} does not apply to a custom data source: it has no content to crawl, an application pushes its "
+    "documents with IngestKnowledgeBaseDocuments"
+)
+MANAGED_ONLY = (
+    "parsing strategy {strategy} is for managed knowledge bases (Bedrock-managed storage), which "
+    "bedrock-platform does not create; use foundation_model or data_automation"
+)
+PARSING_KEY = "{key} applies to the foundation_model strategy only, not to {strategy}"
+MODEL_MISSING = "missing required key model: the foundation_model strategy parses with a model"
+UNKNOWN_PARSER = (
+    "model {model} is not a catalogued parsing model (a vision model the user guide allows as a parser: "
+    "{allowed}, or the system inference profile of one){hint}"
+)
+PROFILE_REGION = (
+    "the {geography} inference profile {model} is not offered from region {region} (its source Regions: "
+    "{regions})"
+)
+DATA_AUTOMATION_REGION = (
+    "region {region} has no Bedrock Data Automation parser (the user guide offers it in {regions}); use "
+    "foundation_model, or a config in one of those Regions"
+)
+MULTIMODAL_TYPE = (
+    "multimodal parsing takes s3 and custom data sources only (user guide: only Amazon S3 and custom data "
+    "sources support multimodal content), not {type}"
+)
+MULTIMODAL_STORAGE = (
+    "multimodal parsing keeps images and figures in the knowledge base's multimodal storage: give knowledge "
+    "base {knowledge_base} multimodal_storage ({{create: true}} or {{arn: ...}})"
+)
+LAMBDA_ELSEWHERE = (
+    "the function is in {part} {actual}, not in the config's {part} {expected}: the knowledge base invokes a "
+    "transformation function of its own account and Region"
+)
+CONTEXT_ENRICHMENT = (
+    "context_enrichment (chunk entity extraction) is for knowledge bases on a {store} graph (GraphRAG), "
+    "which bedrock-platform does not create; none of its vector stores supports it"
+)
+
+
+def _sources(
+    config: Mapping[str, Any],
+) -> Iterator[tuple[ConfigPath, dict[str, Any], ConfigPath, dict[str, Any]]]:
+    """(source path, source, knowledge base path, knowledge base) for every data source."""
+    for kb_path, knowledge_base in items(config, ("knowledge_bases",)):
+        for source_path, source in items(config, (*kb_path, "data_sources")):
+            yield source_path, source, kb_path, knowledge_base
+
+
+def _type(
+    config: Mapping[str, Any], context: RuleContext, path: ConfigPath, source: dict[str, Any]
+) -> str | None:
+    """The source's kind, or None when the schema refused it."""
+    if "type" in source:
+        return string(config, context, (*path, "type"))
+    return spec.DEFAULT_TYPE
+
+
+def data_source_fields(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """A data source gives the keys of its kind and no other, with the ones its kind needs; a
+    connector's auth_type and object types are its own."""
+    issues = []
+    for path, source, _, _ in _sources(config):
+        kind = _type(config, context, path, source)
+        if kind is None:
+            continue
+        allowed = spec.TYPE_FIELDS[kind]
+        for field in source:
+            if field in spec.COMMON_FIELDS or field in allowed:
+                continue
+            takers = [other for other, fields in spec.TYPE_FIELDS.items() if field in fields]
+            if takers:
+                message = FIELD_NOT_FOR_TYPE.format(field=field, type=show(kind), other=one_of(takers))
+                issues.append(context.issue(path, message, key=field))
+        for field in sorted(spec.REQUIRED_FIELDS.get(kind, ())):
+            if field not in source:
+                issues.append(context.issue(path, FIELD_MISSING.format(field=show(field), type=show(kind))))
+        auth = string(config, context, (*path, "auth_type"))
+        if auth is not None and kind in spec.AUTH_TYPES and auth not in spec.AUTH_TYPES[kind]:
+            message = AUTH_NOT_FOR_TYPE.format(
+                auth=show(auth), type=kind, allowed=one_of(spec.AUTH_TYPES[kind])
+            )
+            issues.append(context.issue((*path, "auth_type"), message))
+        if kind in spec.OBJECT_TYPES:
+            for filter_path, _ in items(config, (*path, "filters")):
+                object_type = string(config, context, (*filter_path, "object_type"))
+                if object_type is not None and object_type not in spec.OBJECT_TYPES[kind]:
+                    message = OBJECT_TYPE.format(
+                        value=show(object_type),
+                        type=kind,
+                        allowed=one_of(spec.OBJECT_TYPES[kind]),
+                        hint=did_you_mean(object_type, spec.OBJECT_TYPES[kind]),
+                    )
+                    issues.append(context.issue((*filter_path, "object_type"), message))
+    return issues
+
+
+def _filter_paths(config: Mapping[str, Any], path: ConfigPath) -> Iterator[ConfigPath]:
+    for key in ("inclusion_filters", "exclusion_filters"):
+        patterns = value(config, (*path, key))
+        if isinstance(patterns, list):
+            yield from ((*path, key, index) for index in range(len(patterns)))
+    for filter_path, _ in items(config, (*path, "filters")):
+        for key in ("inclusion_filters", "exclusion_filters"):
+            patterns = value(config, (*filter_path, key))
+            if isinstance(patterns, list):
+                yield from ((*filter_path, key, index) for index in range(len(patterns)))
+
+
+def data_source_connectors(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """Crawlers and connectors are on an OpenSearch Serverless store, their secrets in the config's
+    Region, their filter patterns regular expressions the crawler takes; a custom source is not
+    crawled (no schedule, no ingestion on deploy)."""
+    stores = {
+        store["name"]: store.get("type", "opensearch_serverless")
+        for _, store in items(config, ("vector_stores",))
+        if isinstance(store.get("name"), str)
+    }
+    region = string(config, context, ("region",))
+    issues = []
+    for path, source, _, knowledge_base in _sources(config):
+        kind = _type(config, context, path, source)
+        if kind is None:
+            continue
+        store = knowledge_base.get("vector_store")
+        store_type = stores.get(store) if isinstance(store, str) else None
+        if (
+            kind in spec.OPENSEARCH_ONLY_TYPES
+            and isinstance(store_type, str)
+            and store_type != "opensearch_serverless"
+        ):
+            message = NEEDS_OPENSEARCH.format(type=kind, store=show(store), store_type=show(store_type))
+            issues.append(context.issue(path, message, key="type" if "type" in source else None))
+        secret = string(config, context, (*path, "credentials_secret_arn"))
+        if secret is not None and region is not None and spec.arn_place(secret)[1] != region:
+            message = SECRET_REGION.format(region=show(spec.arn_place(secret)[1]), expected=show(region))
+            issues.append(context.issue((*path, "credentials_secret_arn"), message))
+        for pattern_path in _filter_paths(config, path):
+            pattern = string(config, context, pattern_path)
+            problem = spec.filter_problem(pattern) if pattern is not None else None
+            if problem:
+                issues.append(
+                    context.issue(pattern_path, FILTER_PATTERN.format(pattern=show(pattern), problem=problem))
+                )
+        if kind == "custom":
+            for key in ("sync", "ingest_on_deploy"):
+                if key in source and source[key] not in (False, None):
+                    issues.append(context.issue(path, CUSTOM_NOT_SYNCED.format(key=key), key=key))
+    return issues
+
+
+def data_source_parsing(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """Parsing the service offers here: no managed-only strategy, a catalogued vision model (or its
+    system profile, offered from the config's Region) for foundation_model, the Data Automation parser
+    in its Regions, multimodal parsing only for s3 and custom sources of a knowledge base with
+    multimodal storage."""
+    region = string(config, context, ("region",))
+    issues = []
+    for path, source, _, knowledge_base in _sources(config):
+        parsing_path = (*path, "parsing")
+        strategy = string(config, context, (*parsing_path, "strategy"))
+        if strategy is None:
+            continue
+        if strategy in spec.MANAGED_ONLY_STRATEGIES:
+            issues.append(
+                context.issue((*parsing_path, "strategy"), MANAGED_ONLY.format(strategy=show(strategy)))
+            )
+            continue
+        parsing = value(config, parsing_path)
+        for key in ("model", "prompt"):
+            if key in parsing and strategy != "foundation_model":
+                issues.append(
+                    context.issue(parsing_path, PARSING_KEY.format(key=key, strategy=show(strategy)), key=key)
+                )
+        if strategy == "foundation_model":
+            model = string(config, context, (*parsing_path, "model"))
+            if "model" not in parsing:
+                issues.append(context.issue(parsing_path, MODEL_MISSING))
+            elif model is not None:
+                issues += _parsing_model_issues(context, (*parsing_path, "model"), model, region)
+        if (
+            strategy == "data_automation"
+            and region is not None
+            and region not in spec.DATA_AUTOMATION_PARSING_REGIONS
+        ):
+            message = DATA_AUTOMATION_REGION.format(
+                region=show(region), regions=", ".join(spec.DATA_AUTOMATION_PARSING_REGIONS)
+            )
+            issues.append(context.issue((*parsing_path, "strategy"), message))
+        if parsing.get("multimodal") is True:
+            kind = _type(config, context, path, source)
+            if kind is not None and kind not in spec.MULTIMODAL_TYPES:
+                issues.append(
+                    context.issue((*parsing_path, "multimodal"), MULTIMODAL_TYPE.format(type=show(kind)))
+                )
+            if "multimodal_storage" not in knowledge_base:
+                name = knowledge_base.get("name")
+                message = MULTIMODAL_STORAGE.format(knowledge_base=show(name))
+                issues.append(context.issue((*parsing_path, "multimodal"), message))
+    return issues
+
+
+def _parsing_model_issues(
+    context: RuleContext, path: ConfigPath, model: str, region: str | None
+) -> list[Issue]:
+    geography = geographies.inference_profile_geography(model)
+    base = model.split(".", 1)[1] if geography is not None else model
+    if base not in spec.PARSING_MODELS:
+        message = UNKNOWN_PARSER.format(
+            model=show(model),
+            allowed=", ".join(spec.PARSING_MODELS.values()),
+            hint=did_you_mean(base, spec.PARSING_MODELS),
+        )
+        return [context.issue(path, message)]
+    if geography is not None and geography != geographies.GLOBAL_GEOGRAPHY and region is not None:
+        sources = geographies.source_regions(geography)
+        if region not in sources:
+            message = PROFILE_REGION.format(
+                geography=geography, model=show(model), region=show(region), regions=", ".join(sources)
+            )
+            return [context.issue(path, message)]
+    return []
+
+
+def data_source_transformations(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """A custom transformation's function is in the config's account and Region; context enrichment is
+    refused with its reason."""
+    expected = {
+        "account": string(config, context, ("account",)),
+        "region": string(config, context, ("region",)),
+    }
+    issues = []
+    for path, source, _, _ in _sources(config):
+        if "context_enrichment" in source:
+            message = CONTEXT_ENRICHMENT.format(store=spec.CONTEXT_ENRICHMENT_STORE)
+            issues.append(context.issue(path, message, key="context_enrichment"))
+        arn_path = (*path, "custom_transformation", "lambda_arn")
+        arn = string(config, context, arn_path)
+        if arn is None:
+            continue
+        for part, actual in zip(("account", "region"), spec.arn_place(arn), strict=True):
+            if expected[part] is not None and actual != expected[part]:
+                message = LAMBDA_ELSEWHERE.format(
+                    part=part, actual=show(actual), expected=show(expected[part])
+                )
+                issues.append(context.issue(arn_path, message))
+    return issues

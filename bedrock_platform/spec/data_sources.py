@@ -1,0 +1,255 @@
+"""Data sources of a knowledge base: the source kinds, their keys and limits, how documents are
+parsed, and what the knowledge base's role needs for each, as the config rules, the constructs and
+the deploy proof read them.
+
+Sources:
+- ``AWS::Bedrock::DataSource`` (cfn-lint's resource schema; tests compare): the types, 1 to 100 seed
+  URLs and site URLs, a crawl rate of 1 to 300 per minute and host, user agent suffixes of 15 to 40
+  characters, 1 to 25 filter patterns of at most 1,000 characters, 1 to 25 object filters, at most one
+  transformation (``POST_CHUNKING``), a parsing prompt of at most 10,000 characters, the secret and
+  Lambda ARN patterns; ``VectorIngestionConfiguration/ParsingConfiguration`` and ``.../Chunking...``
+  and ``DataSourceConfiguration/Type`` are create-only.
+- User guide, "Connect to Confluence / SharePoint / Salesforce / a web crawler for your knowledge
+  base": the object types each connector filters on; each takes only an OpenSearch Serverless vector
+  store ("Currently, only Amazon OpenSearch Serverless vector store is available to use with this
+  data source"); the secret must be in the knowledge base's Region; a crawler crawls at most 25,000
+  pages; Microsoft retired SharePoint App-Only (ACS) authentication on 2026-04-02.
+- User guide, "Permissions to access your data sources": the role gets
+  ``secretsmanager:GetSecretValue`` on the connector's secret (and ``PutSecretValue`` for Confluence
+  with OAuth 2.0, whose refresh token the service rotates), and ``kms:Decrypt`` on the secret's key
+  through Secrets Manager only (``kms:ViaService``).
+- User guide, "Parsing options for your data source" and "Supported models and Regions for Amazon
+  Bedrock knowledge bases": a foundation model parser is a Claude, Nova or Llama 4 vision model; the
+  Bedrock Data Automation parser is offered in US West (Oregon); ``SMART_PARSING`` and
+  ``MULTI_MODAL_EMBEDDINGS`` are for managed knowledge bases (botocore's ``ParsingConfiguration``);
+  "Only Amazon S3 and custom data sources support multimodal content", which needs the knowledge
+  base's supplemental (multimodal) storage.
+- User guide, "Permissions for multimodal content" (Bedrock Data Automation):
+  ``bedrock:InvokeDataAutomationAsync`` on the public RAG project and the account's data automation
+  profiles, ``bedrock:GetDataAutomationStatus`` on its invocations.
+- User guide, "Use a custom transformation Lambda function": one function after chunking, with an
+  S3 location for the batches it reads and writes; the role invokes the function and reads and
+  writes that location.
+- User guide, "Build a graph with GraphRAG": context enrichment (chunk entity extraction) is for a
+  Neptune Analytics store.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+SOURCE_TYPES: tuple[str, ...] = ("s3", "web", "confluence", "sharepoint", "salesforce", "custom")
+"""``data_sources[].type``; CloudFormation's are the same upper-cased."""
+DEFAULT_TYPE = "s3"
+
+COMMON_FIELDS = frozenset(
+    {
+        "name",
+        "type",
+        "description",
+        "chunking",
+        "parsing",
+        "custom_transformation",
+        "context_enrichment",
+        "data_deletion_policy",
+        "sync",
+        "ingest_on_deploy",
+    }
+)
+"""The keys every kind of data source takes."""
+TYPE_FIELDS: dict[str, frozenset[str]] = {
+    "s3": frozenset({"bucket", "inclusion_prefixes"}),
+    "web": frozenset(
+        {
+            "seed_urls",
+            "crawl_scope",
+            "inclusion_filters",
+            "exclusion_filters",
+            "rate_limit",
+            "max_pages",
+            "user_agent",
+        }
+    ),
+    "confluence": frozenset(
+        {"host_url", "auth_type", "credentials_secret_arn", "secret_kms_key_arn", "filters"}
+    ),
+    "sharepoint": frozenset(
+        {
+            "domain",
+            "site_urls",
+            "tenant_id",
+            "auth_type",
+            "credentials_secret_arn",
+            "secret_kms_key_arn",
+            "filters",
+        }
+    ),
+    "salesforce": frozenset({"host_url", "credentials_secret_arn", "secret_kms_key_arn", "filters"}),
+    "custom": frozenset(),
+}
+"""The keys each kind takes besides :data:`COMMON_FIELDS` (the schema lists their union; rule
+data-source-fields holds each data source to its kind's)."""
+REQUIRED_FIELDS: dict[str, frozenset[str]] = {
+    "s3": frozenset({"bucket"}),
+    "web": frozenset({"seed_urls"}),
+    "confluence": frozenset({"host_url", "credentials_secret_arn"}),
+    "sharepoint": frozenset({"domain", "site_urls", "credentials_secret_arn"}),
+    "salesforce": frozenset({"host_url", "credentials_secret_arn"}),
+}
+"""The keys a kind needs besides ``name``."""
+
+AUTH_TYPES: Mapping[str, tuple[str, ...]] = {
+    "confluence": ("basic", "oauth2_client_credentials"),
+    "sharepoint": ("oauth2_client_credentials",),
+    "salesforce": ("oauth2_client_credentials",),
+}
+"""The authentication each connector takes, the first its default. SharePoint's App-Only
+(``OAUTH2_SHAREPOINT_APP_ONLY_CLIENT_CREDENTIALS``, still in CloudFormation's enum) is left out:
+Microsoft retired it on 2026-04-02."""
+SECRET_KEYS: Mapping[tuple[str, str], tuple[str, ...]] = {
+    ("confluence", "basic"): ("username", "password"),
+    ("confluence", "oauth2_client_credentials"): (
+        "confluenceAppKey",
+        "confluenceAppSecret",
+        "confluenceAccessToken",
+        "confluenceRefreshToken",
+    ),
+    ("sharepoint", "oauth2_client_credentials"): ("clientId", "clientSecret"),
+    ("salesforce", "oauth2_client_credentials"): ("consumerKey", "consumerSecret", "authenticationUrl"),
+}
+"""The keys of the secret's JSON for each connector and authentication (the README lists them)."""
+ROTATED_SECRETS = frozenset({("confluence", "oauth2_client_credentials")})
+"""The connectors whose secret the service writes back (refreshed OAuth 2.0 tokens)."""
+SECRET_READ_ACTIONS: tuple[str, ...] = ("secretsmanager:GetSecretValue",)
+SECRET_WRITE_ACTIONS: tuple[str, ...] = ("secretsmanager:PutSecretValue",)
+SECRET_KEY_ACTIONS: tuple[str, ...] = ("kms:Decrypt",)
+
+OBJECT_TYPES: Mapping[str, tuple[str, ...]] = {
+    "confluence": ("Space", "Page", "Blog", "Comment", "Attachment"),
+    "sharepoint": ("Page", "Event", "File"),
+    "salesforce": (
+        "Account",
+        "Attachment",
+        "Campaign",
+        "ContentVersion",
+        "Partner",
+        "Pricebook2",
+        "Case",
+        "Contact",
+        "Contract",
+        "Document",
+        "Idea",
+        "Lead",
+        "Opportunity",
+        "Product2",
+        "Solution",
+        "Task",
+        "FeedItem",
+        "FeedComment",
+        "Knowledge__kav",
+        "User",
+        "CollaborationGroup",
+    ),
+}
+"""What each connector's filters can name (``filters[].object_type``)."""
+
+OPENSEARCH_ONLY_TYPES = frozenset({"web", "confluence", "sharepoint", "salesforce"})
+"""The kinds whose knowledge base must be on an OpenSearch Serverless vector store."""
+MULTIMODAL_TYPES = frozenset({"s3", "custom"})
+"""The kinds that can carry multimodal content (images, figures) into the knowledge base."""
+
+MAX_URLS = 100
+MIN_RATE_LIMIT, MAX_RATE_LIMIT = 1, 300
+MAX_PAGES = 25_000
+USER_AGENT_LIMITS = (15, 40)
+MAX_FILTERS = 25
+MAX_FILTER_LENGTH = 1000
+MAX_OBJECT_FILTERS = 25
+MAX_PARSING_PROMPT = 10_000
+CRAWL_SCOPES: Mapping[str, str] = {"host_only": "HOST_ONLY", "subdomains": "SUBDOMAINS"}
+"""``crawl_scope`` and CloudFormation's; without it, the crawler stays on the seed's host and path."""
+
+SECRET_ARN_PATTERN = (
+    r"^arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}$"
+)
+"""A Secrets Manager secret's ARN (CloudFormation's ``CredentialsSecretArn``; the schema's
+``credentials_secret_arn``)."""
+LAMBDA_ARN_PATTERN = (
+    r"^arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\d{1}:\d{12}:function:[a-zA-Z0-9-_\.]+"
+    r"(:(\$LATEST|[a-zA-Z0-9-_]+))?$"
+)
+"""A Lambda function's ARN, qualified or not (CloudFormation's ``LambdaArn``)."""
+HTTPS_URL_PATTERN = r"^https://[A-Za-z0-9][^\s]*$"
+SEED_URL_PATTERN = r"^https?://[A-Za-z0-9][^\s]*$"
+TENANT_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+LOOKAROUND = re.compile(r"\(\?<?[=!]")
+"""A look-ahead or look-behind, which the crawlers refuse in a filter pattern."""
+
+
+def arn_place(arn: str) -> tuple[str, str]:
+    """(account, Region) of an ARN; the account may be empty."""
+    parts = arn.split(":")
+    return parts[4], parts[3]
+
+
+def filter_problem(pattern: str) -> str | None:
+    """Why a crawler would refuse ``pattern`` (it is a Java regular expression; Python's compiles the
+    common subset), or None."""
+    if LOOKAROUND.search(pattern):
+        return "uses a look-ahead or look-behind, which the crawler refuses"
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        return f"is not a regular expression: {error}"
+    return None
+
+
+# -- parsing --------------------------------------------------------------------------------------
+PARSING_STRATEGIES: Mapping[str, str | None] = {
+    "default": None,
+    "foundation_model": "BEDROCK_FOUNDATION_MODEL",
+    "data_automation": "BEDROCK_DATA_AUTOMATION",
+    "smart": "SMART_PARSING",
+    "multimodal_embeddings": "MULTI_MODAL_EMBEDDINGS",
+}
+"""``parsing.strategy`` and CloudFormation's ``ParsingStrategy`` (``default``: none, the service's
+text parser)."""
+MANAGED_ONLY_STRATEGIES = frozenset({"smart", "multimodal_embeddings"})
+"""Strategies for managed knowledge bases only, which the toolkit does not create."""
+MULTIMODAL_MODALITY = "MULTIMODAL"
+
+DATA_AUTOMATION_PARSING_REGIONS: tuple[str, ...] = ("us-west-2",)
+"""Where the Bedrock Data Automation parser is offered (user guide, "Supported models and Regions for
+Amazon Bedrock knowledge bases", parsing: "supported in US West (Oregon)", read 2026-12)."""
+DATA_AUTOMATION_PROJECT = "public-rag-default"
+"""The AWS-owned Data Automation project a knowledge base's parser runs (account ``aws``)."""
+DATA_AUTOMATION_INVOKE_ACTIONS: tuple[str, ...] = ("bedrock:InvokeDataAutomationAsync",)
+DATA_AUTOMATION_STATUS_ACTIONS: tuple[str, ...] = ("bedrock:GetDataAutomationStatus",)
+
+PARSING_MODELS: Mapping[str, str] = {
+    "anthropic.claude-3-haiku-20240307-v1:0": "Anthropic Claude 3 Haiku",
+    "anthropic.claude-3-5-sonnet-20240620-v1:0": "Anthropic Claude 3.5 Sonnet",
+    "anthropic.claude-3-5-sonnet-20241022-v2:0": "Anthropic Claude 3.5 Sonnet v2",
+    "anthropic.claude-3-7-sonnet-20250219-v1:0": "Anthropic Claude 3.7 Sonnet",
+    "anthropic.claude-haiku-4-5-20251001-v1:0": "Anthropic Claude Haiku 4.5",
+    "anthropic.claude-sonnet-4-20250514-v1:0": "Anthropic Claude Sonnet 4",
+    "anthropic.claude-sonnet-4-5-20250929-v1:0": "Anthropic Claude Sonnet 4.5",
+    "amazon.nova-lite-v1:0": "Amazon Nova Lite",
+    "amazon.nova-pro-v1:0": "Amazon Nova Pro",
+    "amazon.nova-premier-v1:0": "Amazon Nova Premier",
+    "meta.llama4-scout-17b-instruct-v1:0": "Meta Llama 4 Scout 17B Instruct",
+    "meta.llama4-maverick-17b-instruct-v1:0": "Meta Llama 4 Maverick 17B Instruct",
+}
+"""Vision models a foundation model parser may be (the guide's families: Claude, Nova and Llama 4
+vision models), by base model id; a config may name one through a system inference profile of its
+geography (``us.anthropic.claude-3-7-sonnet-20250219-v1:0``), which the role is then allowed to
+invoke in each destination Region. Add a model here, by its model card's id, to allow it."""
+
+# -- custom transformation --------------------------------------------------------------------------
+TRANSFORMATION_STEP = "POST_CHUNKING"
+LAMBDA_INVOKE_ACTIONS: tuple[str, ...] = ("lambda:InvokeFunction",)
+INTERMEDIATE_OBJECT_ACTIONS: tuple[str, ...] = ("s3:GetObject", "s3:PutObject", "s3:DeleteObject")
+"""The role on the objects of the intermediate bucket (and ``s3:ListBucket`` on the bucket)."""
+
+CONTEXT_ENRICHMENT_STORE = "Neptune Analytics"
