@@ -291,6 +291,11 @@ def inference_profile_model_arns(partition: str, source_region: str | None, mode
     return tuple(f"arn:{partition}:bedrock:{region}::foundation-model/{base}" for region in regions)
 
 
+def guardrail_profile_for(region: str) -> str | None:
+    """The guardrail profile a guardrail in ``region`` can use, or None where there is none."""
+    return next((profile for profile, sources in GUARDRAIL_PROFILES.items() if region in sources), None)
+
+
 def guardrail_profile_id(profile: str) -> str:
     """The id of a guardrail profile given by id or ARN (``eu.guardrail.v1:0``)."""
     return profile.rsplit("/", 1)[-1]

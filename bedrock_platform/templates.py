@@ -23,6 +23,7 @@ from pathlib import Path
 
 import yaml
 
+from bedrock_platform import geographies
 from bedrock_platform.config import ConfigError, load_config
 from bedrock_platform.config.errors import Issue, printable
 from bedrock_platform.config.messages import did_you_mean
@@ -89,7 +90,8 @@ def render_template(
     - the ``environment:``, ``account:`` and ``region:`` lines hold the new values (a trailing
       comment stays);
     - the template's placeholder account id and Region are replaced wherever else they stand
-      (key, role and bucket ARNs), so references stay in the environment's account and Region.
+      (key, role and bucket ARNs), so references stay in the environment's account and Region, and
+      a guardrail profile (``us.guardrail.v1:0``) becomes the new Region's.
 
     Raises :class:`NewEnvError` when the template lacks the schema line or one of the three lines.
     """
@@ -100,11 +102,24 @@ def render_template(
 
     text = re.sub(rf"(?<![0-9]){re.escape(old_account)}(?![0-9])", account, text)
     text = re.sub(rf"(?<![a-z0-9-]){re.escape(old_region)}(?![a-z0-9-])", region, text)
+    text = "\n".join(_regional_profiles(line, region) for line in text.split("\n"))
     for key, value in (("environment", environment), ("account", f'"{account}"'), ("region", region)):
         setting = _top_level(text, key, template)
         line = f"{key}: {value}{setting['rest'] or ''}"
         text = text[: setting.start()] + line + text[setting.end() :]
     return SCHEMA_LINE.sub(f"# yaml-language-server: $schema={schema_path}\n", text, count=1)
+
+
+def _regional_profiles(line: str, region: str) -> str:
+    """``line`` with a guardrail profile of another geography replaced by the new Region's (comments
+    are left as written)."""
+    profile = geographies.guardrail_profile_for(region)
+    if profile is None or line.lstrip().startswith("#"):
+        return line
+    for other, sources in geographies.GUARDRAIL_PROFILES.items():
+        if other != profile and region not in sources:
+            line = re.sub(rf"(?<![a-z.-]){re.escape(other)}", profile, line)
+    return line
 
 
 def _relative_schema_path(template_file: Path, text: str, out_dir: Path) -> str:

@@ -25,6 +25,8 @@ from typing import Any
 from botocore.loaders import Loader
 from botocore.model import ServiceModel
 from botocore.validate import ParamValidator
+from jsonschema import Draft7Validator
+from jsonschema.exceptions import best_match
 
 from bedrock_platform.config.document import ConfigPath, Document
 from bedrock_platform.config.errors import Issue
@@ -242,7 +244,40 @@ def _read_definition(config_file: str, file: str) -> Mapping[str, Any]:
     if report.has_errors():
         first = report.generate_report().splitlines()[0]
         raise FileProblem(f"{name} is not an Automated Reasoning policy definition: {first}")
+    # CloudFormation's limits are tighter than the API's (fewer rules, types and variables; bounded
+    # lengths and patterns, which botocore does not check): its resource schema decides too.
+    refusal = best_match(
+        _cloudformation_definition_validator().iter_errors(reasoning_spec.to_cloudformation(definition))
+    )
+    if refusal is not None:
+        where = "/".join(str(part) for part in refusal.absolute_path) or "the definition"
+        why = (
+            refusal.message
+            if len(refusal.message) <= MAX_REFUSAL
+            else f"breaks its {refusal.validator} of {refusal.validator_value}"
+        )
+        raise FileProblem(
+            f"{name} is not a definition CloudFormation takes ({reasoning_spec.POLICY_TYPE}): "
+            f"at {where}: {why}"
+        )
     return definition
+
+
+MAX_REFUSAL = 160
+"""A schema refusal longer than this (it quotes the value) is said by the schema's rule instead."""
+
+
+@functools.cache
+def _cloudformation_definition_validator() -> Draft7Validator:
+    """``PolicyDefinition`` of ``AWS::Bedrock::AutomatedReasoningPolicy``, from cfn-lint's resource
+    schema; without cfn-lint (the library installed alone), one that accepts any definition (the
+    synth's schema validation still checks it)."""
+    try:
+        from bedrock_platform.review.replacement import resource_schema
+    except ImportError:
+        return Draft7Validator({})
+    definitions = resource_schema(reasoning_spec.POLICY_TYPE)["definitions"]
+    return Draft7Validator({"$ref": "#/definitions/PolicyDefinition", "definitions": definitions})
 
 
 @functools.cache

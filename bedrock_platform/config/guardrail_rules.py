@@ -590,6 +590,12 @@ POLICY_WITHOUT_VERSION = (
     "the Automated Reasoning policy {policy} has no published version: a guardrail checks against a "
     "numbered version; add one to its versions"
 )
+REASONING_WITHOUT_PROFILE = (
+    "a guardrail with automated_reasoning needs cross_region_profile (the guardrail profile of the config's "
+    "Region's geography, such as us.guardrail.v1:0): Automated Reasoning checks run through cross-Region "
+    "inference, and CreateGuardrail refuses such a guardrail without one (user guide, 'Deploy your "
+    "Automated Reasoning policy in your application')"
+)
 ENFORCED_WITH_REASONING = (
     "guardrail {guardrail} has automated_reasoning: an enforced guardrail cannot carry Automated "
     "Reasoning checks; enforce a guardrail without them"
@@ -598,7 +604,8 @@ ENFORCED_WITH_REASONING = (
 
 def automated_reasoning(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
     """An Automated Reasoning policy's newest version pins its definition as it is; a guardrail's
-    automated_reasoning names policies of the file that have a published version, each once."""
+    automated_reasoning names policies of the file that have a published version, each once, and the
+    guardrail has a cross-Region profile."""
     issues: list[Issue] = []
     defined: dict[str, bool] = {}
     for path, policy in items(config, ("automated_reasoning_policies",)):
@@ -615,7 +622,9 @@ def automated_reasoning(config: Mapping[str, Any], context: RuleContext) -> list
         current = reasoning_spec.definition_hash(definition)
         if pinned is not None and pinned != current:
             issues.append(context.issue(newest, DEFINITION_NOT_PINNED.format(pinned=pinned, current=current)))
-    for path, _ in items(config, ("guardrails",)):
+    for path, guardrail in items(config, ("guardrails",)):
+        if "automated_reasoning" in guardrail and "cross_region_profile" not in guardrail:
+            issues.append(context.issue(path, REASONING_WITHOUT_PROFILE, key="automated_reasoning"))
         checks = (*path, "automated_reasoning", "policies")
         names = value(config, checks)
         if not isinstance(names, list) or not context.valid(checks):

@@ -97,6 +97,10 @@ class AutomatedReasoningPolicy(Construct):
         )
         # As CloudFormation spells it (the L1's typed properties take Python spellings).
         self.resource.add_property_override("PolicyDefinition", spec.to_cloudformation(dict(definition)))
+        if versions:
+            # Its published versions are retained (guardrail versions check against them), and a
+            # policy with versions cannot be deleted without deleting them (ForceDelete): it stays too.
+            self.resource.apply_removal_policy(cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE)
         self.policy_arn = self.resource.attr_policy_arn
         self.identity_name = identity_name or policy_name
         self.versions: list[AutomatedReasoningPolicyVersion] = []

@@ -336,6 +336,12 @@ class Guardrail(_GuardrailBase):
                 reasoning_spec.CONFIDENCE_MIN <= threshold <= reasoning_spec.CONFIDENCE_MAX
             ):
                 problems.append("automated_reasoning confidence_threshold must be 0 to 1")
+            if spec.cross_region_profile is None:
+                # User guide, "Deploy your Automated Reasoning policy in your application".
+                problems.append(
+                    "automated_reasoning needs cross_region_profile: CreateGuardrail refuses Automated "
+                    "Reasoning checks without a guardrail profile"
+                )
             spec = dataclasses.replace(
                 spec,
                 automated_reasoning_policies=tuple(version.identity for version in checked),

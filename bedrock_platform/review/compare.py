@@ -183,6 +183,15 @@ def compare_templates(
     for logical_id in sorted(replaced):
         before, after = old_resources[logical_id], new_resources[logical_id]
         changes[logical_id] = _named_replacement(changes[logical_id], before, after, replaced)
+    for logical_id, after in new_resources.items():
+        before = old_resources.get(logical_id)
+        if before is None or after["Type"] != DELIVERY_SOURCE:
+            continue
+        # A source whose own text is unchanged still moves when the resource it names is replaced.
+        unchanged = Change(stack, logical_id, DELIVERY_SOURCE, "modified", Severity.ROUTINE)
+        changed = _delivery_source_change(changes.get(logical_id, unchanged), before, after, replaced)
+        if changed is not unchanged:
+            changes[logical_id] = changed
     _worst_of_chains(changes)
     return [changes[logical_id] for logical_id in sorted(changes)]
 
@@ -491,6 +500,37 @@ def _named_replacement(
         "custom-named resource requires replacing'); change the name with the setting, or remove the "
         "resource in one deploy and add it back in the next"
     )
+    return replace(change, severity=Severity.DEPLOY_FAILURE, reasons=(reason, *change.reasons))
+
+
+DELIVERY_SOURCE = "AWS::Logs::DeliverySource"
+MOVED_SOURCE = (
+    "cannot deploy: the delivery source would move to another resource in place, which CloudWatch Logs "
+    "refuses ('Update to existing Delivery Source with new ResourceId is not allowed'; its schema does not "
+    "say ResourceArn is create-only); its name must change with the resource"
+)
+SECOND_SOURCE = (
+    "cannot deploy: the new delivery source is on the same resource as the old one, and CloudWatch Logs "
+    "takes one delivery source per resource ('This ResourceId has already been used in another Delivery "
+    "Source'); CloudFormation creates the new one first. Remove the knowledge base's logging in one "
+    "deploy and add it back in the next"
+)
+
+
+def _delivery_source_change(
+    change: Change, before: Mapping[str, Any], after: Mapping[str, Any], replaced: set[str]
+) -> Change:
+    """The service's rules on a delivery source that the resource schema leaves out: its resource
+    cannot change in place, and a resource has one source."""
+    old_arn = before.get("Properties", {}).get("ResourceArn")
+    new_arn = after.get("Properties", {}).get("ResourceArn")
+    moved = old_arn != new_arn or bool(references(new_arn) & replaced)
+    if moved and not change.replacement:
+        reason = MOVED_SOURCE
+    elif change.replacement and not moved:
+        reason = SECOND_SOURCE
+    else:
+        return change
     return replace(change, severity=Severity.DEPLOY_FAILURE, reasons=(reason, *change.reasons))
 
 

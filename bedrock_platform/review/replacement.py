@@ -56,6 +56,12 @@ def _schema(resource_type: str, region: str) -> Mapping[str, Any]:
     return schema
 
 
+def resource_schema(resource_type: str, region: str = DEFAULT_REGION) -> Mapping[str, Any]:
+    """The CloudFormation resource schema of ``resource_type`` that the installed cfn-lint ships;
+    empty for a type it does not know."""
+    return _schema(resource_type, region)
+
+
 @cache
 def replacing_paths(resource_type: str, region: str = DEFAULT_REGION) -> tuple[str, ...]:
     """JSON pointers (``/properties/...``) whose change replaces a resource of this type."""

@@ -83,6 +83,7 @@ def test_a_guardrail_checks_the_newest_version_and_grant_apply_may_invoke_it() -
         automated_reasoning=AutomatedReasoningChecks(
             versions=[policy.latest_version], confidence_threshold=0.8
         ),
+        cross_region_profile="us.guardrail.v1:0",
     )
     assert (
         guardrail.policy_hash
@@ -93,6 +94,7 @@ def test_a_guardrail_checks_the_newest_version_and_grant_apply_may_invoke_it() -
             blocked_input_message="No.",
             blocked_output_message="No.",
             words=["contoso"],
+            cross_region_profile="us.guardrail.v1:0",
         ).policy_hash
     )
     role = iam.Role(stack, "App", assumed_by=iam.AccountRootPrincipal())
@@ -103,6 +105,20 @@ def test_a_guardrail_checks_the_newest_version_and_grant_apply_may_invoke_it() -
     ]["AutomatedReasoningPolicyConfig"]
     assert config["ConfidenceThreshold"] == 0.8
     (version_arn,) = config["Policies"]
+    # The newest version's own ARN (``automated-reasoning-policy/<id>:<n>``), not the policy's.
+    versions = template.find_resources(spec.VERSION_TYPE)
+    newest = stack.get_logical_id(policy.latest_version.resource)
+    (policy_id,) = template.find_resources(spec.POLICY_TYPE)
+    assert newest in versions
+    assert version_arn == {
+        "Fn::Join": [":", [{"Fn::GetAtt": [policy_id, "PolicyArn"]}, {"Fn::GetAtt": [newest, "Version"]}]]
+    }
+    assert (
+        "CrossRegionConfig"
+        in template.find_resources("AWS::Bedrock::Guardrail")[stack.get_logical_id(guardrail.resource)][
+            "Properties"
+        ]
+    )
     (policy_statement,) = [
         s
         for p in template.find_resources("AWS::IAM::Policy").values()
@@ -110,6 +126,24 @@ def test_a_guardrail_checks_the_newest_version_and_grant_apply_may_invoke_it() -
         if s["Action"] == "bedrock:InvokeAutomatedReasoningPolicy"
     ]
     assert policy_statement["Resource"] == version_arn
+
+
+def test_checks_need_a_guardrail_profile() -> None:
+    """User guide, "Deploy your Automated Reasoning policy in your application": CreateGuardrail refuses
+    Automated Reasoning checks without a cross-Region (guardrail) profile."""
+    stack = new_stack()
+    policy = _policy(stack)
+    assert policy.latest_version is not None
+    with pytest.raises(ConstructValidationError, match="automated_reasoning needs cross_region_profile"):
+        Guardrail(
+            stack,
+            "Answers",
+            guardrail_name="dev-answers",
+            blocked_input_message="No.",
+            blocked_output_message="No.",
+            words=["contoso"],
+            automated_reasoning=AutomatedReasoningChecks(versions=[policy.latest_version]),
+        )
 
 
 @pytest.mark.parametrize(("count", "threshold"), [(0, None), (3, None), (1, 1.5)])

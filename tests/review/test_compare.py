@@ -287,3 +287,59 @@ def test_a_new_model_source_makes_a_new_inference_profile_arn_and_a_tag_change_d
     retagged["Resources"]["Profile"]["Properties"]["Tags"] = [{"Key": "team", "Value": "care"}]
     (tagged,) = compare_templates("dev-bedrock-inference", template(Profile=INFERENCE_PROFILE), retagged)
     assert (tagged.replacement, tagged.severity) == (False, Severity.ROUTINE)
+
+
+KNOWLEDGE_BASE: dict[str, Any] = {
+    "Type": "AWS::Bedrock::KnowledgeBase",
+    "Properties": {
+        "Name": "dev-docs-1a2b3c",
+        "RoleArn": "arn:aws:iam::111111111111:role/kb",
+        "KnowledgeBaseConfiguration": {
+            "Type": "VECTOR",
+            "VectorKnowledgeBaseConfiguration": {
+                "EmbeddingModelArn": "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2"
+            },
+        },
+    },
+}
+DELIVERY_SOURCE: dict[str, Any] = {
+    "Type": "AWS::Logs::DeliverySource",
+    "Properties": {
+        "Name": "dev-docs-1a2b3c",
+        "LogType": "APPLICATION_LOGS",
+        "ResourceArn": {"Fn::GetAtt": ["KnowledgeBase", "KnowledgeBaseArn"]},
+    },
+}
+
+
+def test_a_delivery_source_renamed_on_the_same_knowledge_base_cannot_deploy() -> None:
+    """CloudWatch Logs takes one delivery source per resource, and CloudFormation creates the renamed
+    one before it deletes the old: the review says the deploy fails (issue 23's review found it)."""
+    after = template(KnowledgeBase=KNOWLEDGE_BASE, Source=DELIVERY_SOURCE)
+    after["Resources"]["Source"]["Properties"]["Name"] = "dev-docs"
+    (change,) = compare_templates(
+        "dev-bedrock-knowledge", template(KnowledgeBase=KNOWLEDGE_BASE, Source=DELIVERY_SOURCE), after
+    )
+    assert (change.replacement, change.severity) == (True, Severity.DEPLOY_FAILURE)
+    assert "one delivery source per resource" in change.reasons[0]
+
+
+def test_a_source_kept_while_its_knowledge_base_is_replaced_cannot_deploy_and_a_renamed_one_can() -> None:
+    before = template(KnowledgeBase=KNOWLEDGE_BASE, Source=DELIVERY_SOURCE)
+    after = template(KnowledgeBase=KNOWLEDGE_BASE, Source=DELIVERY_SOURCE)
+    after["Resources"]["KnowledgeBase"]["Properties"]["Name"] = "dev-docs-4d5e6f"
+    embedding = after["Resources"]["KnowledgeBase"]["Properties"]["KnowledgeBaseConfiguration"]
+    embedding["VectorKnowledgeBaseConfiguration"]["EmbeddingModelArn"] += "-other"
+    changes = {
+        change.logical_id: change for change in compare_templates("dev-bedrock-knowledge", before, after)
+    }
+    assert changes["KnowledgeBase"].replacement
+    assert changes["Source"].severity == Severity.DEPLOY_FAILURE
+    assert "move to another resource in place" in changes["Source"].reasons[0]
+
+    after["Resources"]["Source"]["Properties"]["Name"] = "dev-docs-4d5e6f"  # what the toolkit names it
+    changes = {
+        change.logical_id: change for change in compare_templates("dev-bedrock-knowledge", before, after)
+    }
+    assert changes["Source"].replacement
+    assert changes["Source"].severity != Severity.DEPLOY_FAILURE
