@@ -159,6 +159,8 @@ OPENSEARCH_ONLY_TYPES = frozenset({"web", "confluence", "sharepoint", "salesforc
 MULTIMODAL_TYPES = frozenset({"s3", "custom"})
 """The kinds that can carry multimodal content (images, figures) into the knowledge base."""
 
+MAX_DATA_SOURCES = 5
+"""Data sources per knowledge base (the service's quota, not adjustable); the schema's maxItems."""
 MAX_URLS = 100
 MIN_RATE_LIMIT, MAX_RATE_LIMIT = 1, 300
 MAX_PAGES = 25_000

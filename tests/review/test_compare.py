@@ -343,3 +343,17 @@ def test_a_source_kept_while_its_knowledge_base_is_replaced_cannot_deploy_and_a_
     }
     assert changes["Source"].replacement
     assert changes["Source"].severity != Severity.DEPLOY_FAILURE
+
+
+def test_a_parsing_change_replaces_the_data_source_and_loses_data_like_chunking() -> None:
+    """Issue 22: ParsingConfiguration is create-only (cfn-lint's schema): a new parser means a new data
+    source and a re-ingestion; the data source's new name (its fingerprint covers parsing) lets it."""
+    before = template(DataSource=DATA_SOURCE)
+    after = template(DataSource=DATA_SOURCE)
+    after["Resources"]["DataSource"]["Properties"]["Name"] = "manuals-4d5e6f"
+    after["Resources"]["DataSource"]["Properties"]["VectorIngestionConfiguration"]["ParsingConfiguration"] = {
+        "ParsingStrategy": "BEDROCK_DATA_AUTOMATION"
+    }
+    (change,) = compare_templates("dev-bedrock-knowledge", before, after)
+    assert (change.replacement, change.severity) == (True, Severity.DATA_LOSS)
+    assert any(prop.path.endswith("/ParsingConfiguration") and prop.replaces for prop in change.properties)

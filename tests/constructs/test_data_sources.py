@@ -1,0 +1,349 @@
+"""DataSource of every kind, with parsing and a custom transformation, through the construct API (no
+YAML): what CloudFormation is told, and what the knowledge base's role is allowed (issue 22)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from aws_cdk.assertions import Template
+
+from bedrock_platform.constructs import (
+    AccessLogsBucket,
+    Chunking,
+    ConfluenceSource,
+    ConstructValidationError,
+    CustomSource,
+    CustomTransformation,
+    DataSource,
+    DocumentBucket,
+    KnowledgeBase,
+    ObjectFilter,
+    Parsing,
+    S3DataSource,
+    SalesforceSource,
+    SharePointSource,
+    VectorCollection,
+    VectorIndex,
+    WebSource,
+)
+from tests.constructs.conftest import new_stack, render
+
+MODEL = "amazon.titan-embed-text-v2:0"
+SECRET = "arn:aws:secretsmanager:us-east-1:111111111111:secret:bedrock/wiki-AbCdEf"
+KEY = "arn:aws:kms:us-east-1:111111111111:key/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
+FUNCTION = "arn:aws:lambda:us-east-1:111111111111:function:enrich"
+
+
+def _knowledge_base(stack: cdk.Stack, multimodal_storage: s3.IBucket | None = None) -> KnowledgeBase:
+    collection = VectorCollection(stack, "Store", collection_name="dev-docs")
+    index = VectorIndex(stack, "Index", collection=collection, index_name="manuals", dimensions=512)
+    return KnowledgeBase(
+        stack,
+        "KB",
+        knowledge_base_name="dev-manuals",
+        vector_index=index,
+        embedding_model_id=MODEL,
+        multimodal_storage=multimodal_storage,
+    )
+
+
+def _with_knowledge_base(stack: cdk.Stack) -> cdk.Stack:
+    _knowledge_base(stack)
+    return stack
+
+
+def _role_statements(stack: cdk.Stack) -> list[dict[str, Any]]:
+    template = Template.from_stack(stack).to_json()
+    return [
+        statement
+        for logical_id, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::IAM::Policy" and "KBServiceRole" in logical_id
+        for statement in resource["Properties"]["PolicyDocument"]["Statement"]
+    ]
+
+
+def _allowed(statements: list[dict[str, Any]], action: str) -> list[str]:
+    """Every resource the statements allow ``action`` on (as rendered text)."""
+    found = []
+    for statement in statements:
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        if action in actions:
+            resources = (
+                statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            )
+            found += [render(resource) for resource in resources]
+    return found
+
+
+def _data_source(stack: cdk.Stack) -> dict[str, Any]:
+    (source,) = [
+        resource["Properties"]
+        for resource in Template.from_stack(stack).to_json()["Resources"].values()
+        if resource["Type"] == "AWS::Bedrock::DataSource"
+    ]
+    return source
+
+
+def test_confluence_with_oauth_may_read_and_write_back_its_secret_and_decrypt_through_secrets_manager() -> (
+    None
+):
+    stack = new_stack()
+    DataSource(
+        stack,
+        "Wiki",
+        knowledge_base=_knowledge_base(stack),
+        data_source_name="wiki",
+        source=ConfluenceSource(
+            host_url="https://example.atlassian.net",
+            credentials_secret_arn=SECRET,
+            auth_type="OAUTH2_CLIENT_CREDENTIALS",
+            secret_key=kms.Key.from_key_arn(stack, "SecretKey", KEY),
+            filters=[ObjectFilter("Space", inclusion_filters=["^ENG$"])],
+        ),
+    )
+    configuration = _data_source(stack)["DataSourceConfiguration"]
+    assert configuration["Type"] == "CONFLUENCE"
+    source = configuration["ConfluenceConfiguration"]["SourceConfiguration"]
+    assert source == {
+        "HostUrl": "https://example.atlassian.net",
+        "HostType": "SAAS",
+        "AuthType": "OAUTH2_CLIENT_CREDENTIALS",
+        "CredentialsSecretArn": SECRET,
+    }
+    statements = _role_statements(stack)
+    assert _allowed(statements, "secretsmanager:GetSecretValue") == [SECRET]
+    assert _allowed(statements, "secretsmanager:PutSecretValue") == [SECRET]
+    (decrypt,) = [s for s in statements if s["Resource"] == KEY]
+    assert render(decrypt["Condition"]["StringEquals"]["kms:ViaService"]).startswith(
+        "secretsmanager.us-east-1."
+    )
+
+
+def test_sharepoint_and_salesforce_only_read_their_secret() -> None:
+    stack = new_stack()
+    kb = _knowledge_base(stack)
+    DataSource(
+        stack,
+        "Site",
+        knowledge_base=kb,
+        data_source_name="site",
+        source=SharePointSource(
+            domain="example",
+            site_urls=["https://example.sharepoint.com/sites/docs"],
+            credentials_secret_arn=SECRET,
+        ),
+    )
+    other = SECRET.replace("wiki", "crm")
+    DataSource(
+        stack,
+        "Crm",
+        knowledge_base=kb,
+        data_source_name="crm",
+        source=SalesforceSource(host_url="https://example.my.salesforce.com", credentials_secret_arn=other),
+    )
+    statements = _role_statements(stack)
+    assert sorted(_allowed(statements, "secretsmanager:GetSecretValue")) == sorted([SECRET, other])
+    assert _allowed(statements, "secretsmanager:PutSecretValue") == []
+
+
+def test_a_web_crawler_and_a_custom_source_need_nothing_of_the_role() -> None:
+    before = len(_role_statements(_with_knowledge_base(new_stack("Bare"))))
+    stack = new_stack()
+    kb = _knowledge_base(stack)
+    DataSource(
+        stack,
+        "Site",
+        knowledge_base=kb,
+        data_source_name="site",
+        source=WebSource(
+            seed_urls=["https://docs.example.com/"],
+            scope="HOST_ONLY",
+            exclusion_filters=[".*/archive/.*"],
+            rate_limit=60,
+            max_pages=500,
+        ),
+    )
+    DataSource(stack, "Pushed", knowledge_base=kb, data_source_name="pushed", source=CustomSource())
+    assert len(_role_statements(stack)) == before
+    template = Template.from_stack(stack).to_json()["Resources"]
+    web = next(
+        r["Properties"]
+        for r in template.values()
+        if r["Type"] == "AWS::Bedrock::DataSource"
+        and r["Properties"]["DataSourceConfiguration"]["Type"] == "WEB"
+    )["DataSourceConfiguration"]["WebConfiguration"]
+    assert web["SourceConfiguration"] == {
+        "UrlConfiguration": {"SeedUrls": [{"Url": "https://docs.example.com/"}]}
+    }
+    assert web["CrawlerConfiguration"]["CrawlerLimits"] == {"MaxPages": 500, "RateLimit": 60}
+    assert "UserAgentHeader" not in web["CrawlerConfiguration"]  # read-only in CloudFormation
+
+
+def test_a_foundation_model_parser_through_a_profile_may_be_invoked_in_each_region_it_routes_to() -> None:
+    stack = new_stack()
+    bucket = DocumentBucket(stack, "Docs", access_logs_bucket=AccessLogsBucket(stack, "Logs"))
+    profile = "us.anthropic.claude-3-7-sonnet-20250219-v1:0"
+    S3DataSource(
+        stack,
+        "Scans",
+        knowledge_base=_knowledge_base(stack),
+        data_source_name="scans",
+        bucket=bucket,
+        parsing=Parsing.foundation_model(stack, profile, prompt="Transcribe.", multimodal=True),
+    )
+    parsing = _data_source(stack)["VectorIngestionConfiguration"]["ParsingConfiguration"]
+    assert parsing["ParsingStrategy"] == "BEDROCK_FOUNDATION_MODEL"
+    model = parsing["BedrockFoundationModelConfiguration"]
+    assert model["ModelArn"] == f"arn:aws:bedrock:us-east-1:111111111111:inference-profile/{profile}"
+    assert (model["ParsingPrompt"], model["ParsingModality"]) == (
+        {"ParsingPromptText": "Transcribe."},
+        "MULTIMODAL",
+    )
+    invoked = set(_allowed(_role_statements(stack), "bedrock:InvokeModel"))
+    base = profile.removeprefix("us.")
+    assert {
+        model["ModelArn"],
+        *(
+            f"arn:aws:bedrock:{region}::foundation-model/{base}"
+            for region in ("us-east-1", "us-east-2", "us-west-2")
+        ),
+    } <= invoked
+
+
+def test_data_automation_may_run_the_public_project_and_read_its_invocations() -> None:
+    stack = new_stack()
+    bucket = DocumentBucket(stack, "Docs", access_logs_bucket=AccessLogsBucket(stack, "Logs"))
+    S3DataSource(
+        stack,
+        "Scans",
+        knowledge_base=_knowledge_base(stack),
+        data_source_name="scans",
+        bucket=bucket,
+        parsing=Parsing.data_automation(),
+    )
+    statements = _role_statements(stack)
+    assert "arn:aws:bedrock:us-east-1:aws:data-automation-project/public-rag-default" in _allowed(
+        statements, "bedrock:InvokeDataAutomationAsync"
+    )
+    assert "arn:aws:bedrock:us-east-1:111111111111:data-automation-invocation/*" in _allowed(
+        statements, "bedrock:GetDataAutomationStatus"
+    )
+
+
+def test_a_custom_transformation_may_invoke_exactly_its_function_and_use_its_bucket() -> None:
+    stack = new_stack()
+    docs = DocumentBucket(stack, "Docs", access_logs_bucket=AccessLogsBucket(stack, "Logs"))
+    batches = s3.Bucket.from_bucket_name(stack, "Batches", "acme-batches")
+    S3DataSource(
+        stack,
+        "Manuals",
+        knowledge_base=_knowledge_base(stack),
+        data_source_name="manuals",
+        bucket=docs,
+        custom_transformation=CustomTransformation(function_arn=FUNCTION, intermediate_bucket=batches),
+    )
+    transformation = _data_source(stack)["VectorIngestionConfiguration"]["CustomTransformationConfiguration"]
+    assert transformation["IntermediateStorage"] == {"S3Location": {"URI": "s3://acme-batches"}}
+    (step,) = transformation["Transformations"]
+    assert step["StepToApply"] == "POST_CHUNKING"
+    statements = _role_statements(stack)
+    assert sorted(_allowed(statements, "lambda:InvokeFunction")) == [FUNCTION, f"{FUNCTION}:*"]
+    assert "arn:aws:s3:::acme-batches/*" in _allowed(statements, "s3:PutObject")
+    assert "arn:aws:s3:::acme-batches" in _allowed(statements, "s3:ListBucket")
+
+
+def test_names_cover_every_create_only_setting_and_keep_the_s3_names_of_before() -> None:
+    stack = new_stack()
+    kb = _knowledge_base(stack)
+    bucket = DocumentBucket(stack, "Docs", access_logs_bucket=AccessLogsBucket(stack, "Logs"))
+    plain = S3DataSource(stack, "Plain", knowledge_base=kb, data_source_name="docs", bucket=bucket)
+    assert plain.data_source_name == f"docs-{Chunking.fixed_size().fingerprint()}"  # as before issue 22
+    parsed = S3DataSource(
+        stack,
+        "Parsed",
+        knowledge_base=kb,
+        data_source_name="docs",
+        bucket=bucket,
+        parsing=Parsing.data_automation(),
+    )
+    pushed = DataSource(stack, "Pushed", knowledge_base=kb, data_source_name="docs", source=CustomSource())
+    prompted = S3DataSource(
+        stack,
+        "Prompted",
+        knowledge_base=kb,
+        data_source_name="docs",
+        bucket=bucket,
+        parsing=Parsing.foundation_model(stack, "anthropic.claude-3-haiku-20240307-v1:0", prompt="Read."),
+    )
+    names = {
+        plain.data_source_name,
+        parsed.data_source_name,
+        pushed.data_source_name,
+        prompted.data_source_name,
+    }
+    assert len(names) == 4
+
+
+def test_multimodal_storage_is_the_knowledge_bases_and_part_of_its_name() -> None:
+    stack = new_stack()
+    media = s3.Bucket.from_bucket_name(stack, "Media", "acme-media")
+    kb = _knowledge_base(stack, multimodal_storage=media)
+    resource = next(
+        r["Properties"]
+        for r in Template.from_stack(stack).to_json()["Resources"].values()
+        if r["Type"] == "AWS::Bedrock::KnowledgeBase"
+    )
+    vector = resource["KnowledgeBaseConfiguration"]["VectorKnowledgeBaseConfiguration"]
+    assert vector["SupplementalDataStorageConfiguration"] == {
+        "SupplementalDataStorageLocations": [
+            {"SupplementalDataStorageLocationType": "S3", "S3Location": {"URI": "s3://acme-media"}}
+        ]
+    }
+    statements = _role_statements(stack)
+    assert "arn:aws:s3:::acme-media/*" in _allowed(statements, "s3:PutObject")
+    assert kb.fingerprint != _knowledge_base(new_stack("Other")).fingerprint
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (WebSource(seed_urls=[]), "seed_urls has 0 entries, 1 to 100"),
+        (WebSource(seed_urls=["https://a.example"], rate_limit=500), "rate_limit 500 must be 1 to 300"),
+        (WebSource(seed_urls=["https://a.example"], inclusion_filters=["(?=x)"]), "look-ahead"),
+        (
+            ConfluenceSource(
+                host_url="https://a.atlassian.net", credentials_secret_arn=SECRET, auth_type="NTLM"
+            ),
+            "auth_type 'NTLM' must be one of BASIC, OAUTH2_CLIENT_CREDENTIALS",
+        ),
+        (
+            SalesforceSource(
+                host_url="https://a.my.salesforce.com",
+                credentials_secret_arn=SECRET,
+                filters=[ObjectFilter("Page")],
+            ),
+            "object type 'Page' must be one of Account",
+        ),
+    ],
+)
+def test_a_source_the_service_would_refuse_is_refused(source: Any, message: str) -> None:
+    stack = new_stack()
+    with pytest.raises(ConstructValidationError, match=message):
+        DataSource(stack, "Bad", knowledge_base=_knowledge_base(stack), data_source_name="bad", source=source)
+
+
+def test_multimodal_parsing_of_a_crawler_is_refused() -> None:
+    stack = new_stack()
+    with pytest.raises(ConstructValidationError, match="multimodal parsing takes S3 and custom sources only"):
+        DataSource(
+            stack,
+            "Bad",
+            knowledge_base=_knowledge_base(stack),
+            data_source_name="bad",
+            source=WebSource(seed_urls=["https://a.example"]),
+            parsing=Parsing.data_automation(multimodal=True),
+        )
