@@ -29,11 +29,18 @@ def knowledge_base_outputs(knowledge_base: str) -> tuple[str]:
     return (f"{output_id(knowledge_base)}KnowledgeBaseId",)
 
 
-def data_source_outputs(knowledge_base: str, data_source: str, *, created_bucket: bool) -> tuple[str, ...]:
-    """A data source's outputs in its knowledge base's stack: its id, and the name of a bucket the
-    toolkit creates for it."""
+def data_source_outputs(
+    knowledge_base: str, data_source: str, *, created_bucket: bool, intermediate_bucket: bool = False
+) -> tuple[str, ...]:
+    """A data source's outputs in its knowledge base's stack: its id, the name of a bucket the
+    toolkit creates for it, and of the intermediate bucket it creates for its custom transformation
+    (the function's own role needs it)."""
     prefix = output_id(knowledge_base, data_source)
-    return (f"{prefix}DataSourceId",) + ((f"{prefix}BucketName",) if created_bucket else ())
+    return (
+        (f"{prefix}DataSourceId",)
+        + ((f"{prefix}BucketName",) if created_bucket else ())
+        + ((f"{prefix}IntermediateBucketName",) if intermediate_bucket else ())
+    )
 
 
 def guardrail_own_outputs(guardrail: str) -> tuple[str, str]:

@@ -49,8 +49,9 @@ DATA_SOURCE = (2, 1)
 CREATED_BUCKET = (2, 1)
 """A bucket the toolkit creates, and its bucket policy; its name output."""
 OTHER_CREATED_BUCKET = (2, 0)
-"""A bucket the toolkit creates without an output (an intermediate bucket, a multimodal storage), and
-its bucket policy."""
+"""A bucket the toolkit creates without an output (a multimodal storage), and its bucket policy."""
+INTERMEDIATE_BUCKET = (2, 1)
+"""A custom transformation's intermediate bucket the toolkit creates, its bucket policy; its name output."""
 ACCESS_LOGS = (2, 0)
 """Once per stack with a created bucket: the access log bucket and its bucket policy."""
 SCHEDULED_SYNC = (3, 0)
@@ -145,8 +146,9 @@ class KnowledgeBaseFootprint:
     created_buckets: int = 0
     """Data sources on a bucket the toolkit creates."""
     other_created_buckets: int = 0
-    """Other buckets the toolkit creates for it: intermediate buckets of custom transformations, and its
-    multimodal storage."""
+    """Other buckets the toolkit creates for it: its multimodal storage."""
+    intermediate_buckets: int = 0
+    """Intermediate buckets the toolkit creates for its data sources' custom transformations."""
     ingested: int = 0
     """Data sources with ingest_on_deploy."""
     scheduled: int = 0
@@ -236,9 +238,16 @@ def knowledge_stack_sizes(
         size += _size(DATA_SOURCE, sum(kb.data_sources for kb in held))
         size += _size(CREATED_BUCKET, sum(kb.created_buckets for kb in held))
         size += _size(OTHER_CREATED_BUCKET, sum(kb.other_created_buckets for kb in held))
+        size += _size(INTERMEDIATE_BUCKET, sum(kb.intermediate_buckets for kb in held))
         size += _size(INGESTION, sum(kb.ingested for kb in held))
         size += _size(SCHEDULED_SYNC, sum(kb.scheduled for kb in held))
-        if any(kb.created_buckets or kb.other_created_buckets or "s3" in kb.log_destinations for kb in held):
+        if any(
+            kb.created_buckets
+            or kb.other_created_buckets
+            or kb.intermediate_buckets
+            or "s3" in kb.log_destinations
+            for kb in held
+        ):
             size += _size(ACCESS_LOGS)
         if any(kb.ingested for kb in held):
             size += _size(INGESTION_PROVIDER)
@@ -254,6 +263,7 @@ def knowledge_stack_sizes(
         if keyed and any(
             kb.created_buckets
             or kb.other_created_buckets
+            or kb.intermediate_buckets
             or kb.ingested
             or kb.logs_own_key
             or kb.log_bucket_keyed

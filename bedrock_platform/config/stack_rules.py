@@ -163,7 +163,7 @@ def _footprints(
         if not context.valid((*knowledge_base_path, "data_sources")):
             return None
         sources = items(config, (*knowledge_base_path, "data_sources"))
-        created = other_buckets = 0
+        created = other_buckets = intermediate_buckets = 0
         for source_path, source in sources:
             if not context.valid((*source_path, "type")):
                 return None
@@ -176,7 +176,7 @@ def _footprints(
             intermediate = value(config, transformation)
             if intermediate is not None and not context.valid(transformation):
                 return None
-            other_buckets += isinstance(intermediate, dict) and "create" in intermediate
+            intermediate_buckets += isinstance(intermediate, dict) and "create" in intermediate
         storage_path = (*knowledge_base_path, "multimodal_storage")
         storage = value(config, storage_path)
         if storage is not None and not context.valid(storage_path):
@@ -194,6 +194,7 @@ def _footprints(
                 data_sources=len(sources),
                 created_buckets=created,
                 other_created_buckets=other_buckets,
+                intermediate_buckets=intermediate_buckets,
                 ingested=sum(value(config, (*path, "ingest_on_deploy")) is True for path, _ in sources),
                 scheduled=sum(isinstance(value(config, (*path, "sync")), dict) for path, _ in sources),
                 log_destinations=frozenset(
@@ -449,6 +450,9 @@ def _item_outputs(config: Mapping[str, Any], context: RuleContext) -> list[_Outp
                 continue
             bucket = source.get("bucket")
             created = isinstance(bucket, dict) and "create" in bucket
+            transformation = source.get("custom_transformation")
+            batches = transformation.get("intermediate_bucket") if isinstance(transformation, dict) else None
+            intermediate = isinstance(batches, dict) and "create" in batches
             item = f"data source {show(source_name)} of {kb_item}"
             found += [
                 _Output(
@@ -458,7 +462,9 @@ def _item_outputs(config: Mapping[str, Any], context: RuleContext) -> list[_Outp
                     item,
                     (*source_path, "name"),
                 )
-                for output in outputs.data_source_outputs(placed.name, source_name, created_bucket=created)
+                for output in outputs.data_source_outputs(
+                    placed.name, source_name, created_bucket=created, intermediate_bucket=intermediate
+                )
             ]
     for path, guardrail, name in _named_items(config, context, "guardrails"):
         versions = guardrail.get("versions")

@@ -145,7 +145,7 @@ def _secret_grants(role: iam.IRole, secret_arn: str, key: kms.IKey | None, *, wr
         stack = cdk.Stack.of(role)
         role.add_to_principal_policy(
             iam.PolicyStatement(
-                actions=list(spec.SECRET_KEY_ACTIONS),
+                actions=[*spec.SECRET_KEY_ACTIONS, *(spec.SECRET_KEY_WRITE_ACTIONS if write else ())],
                 resources=[key.key_arn],
                 conditions={
                     "StringEquals": {"kms:ViaService": f"secretsmanager.{stack.region}.{stack.url_suffix}"}
@@ -229,12 +229,17 @@ class S3Source:
             ),
         )
 
+    @property
+    def key(self) -> kms.IKey | None:
+        """The key the documents are encrypted with, if any."""
+        return self.kms_key or self.bucket.encryption_key
+
     def grant(self, knowledge_base: KnowledgeBase) -> None:
         _grant_bucket_read(
             knowledge_base,
             self.bucket,
             self.inclusion_prefixes,
-            self.kms_key or self.bucket.encryption_key,
+            self.key,
             self.owner_account or cdk.Stack.of(knowledge_base).account,
         )
 
@@ -696,6 +701,11 @@ class DataSource(Construct):
             problems.append(f"data_deletion_policy '{data_deletion_policy}' must be DELETE or RETAIN")
         if parsing is not None and parsing.multimodal and source.type.lower() not in spec.MULTIMODAL_TYPES:
             problems.append(f"multimodal parsing takes S3 and custom sources only, not {source.type}")
+        if parsing is not None and parsing.multimodal and knowledge_base.multimodal_storage is None:
+            problems.append(
+                "multimodal parsing keeps the images it extracts in the knowledge base's multimodal_storage, "
+                "which it has none of"
+            )
         description_problem = knowledge_base_spec.description_problem(description)
         if description_problem:
             problems.append(description_problem)
@@ -709,6 +719,9 @@ class DataSource(Construct):
         source.grant(knowledge_base)
         if parsing is not None:
             parsing.grant(knowledge_base.role)
+            if parsing.strategy == "BEDROCK_DATA_AUTOMATION":
+                keys = [getattr(source, "key", None), knowledge_base.multimodal_storage_key]
+                _grant_data_automation_keys(knowledge_base.role, [key for key in keys if key is not None])
         if custom_transformation is not None:
             custom_transformation.grant(knowledge_base.role)
         self.resource = bedrock.CfnDataSource(
@@ -731,6 +744,26 @@ class DataSource(Construct):
         # the role's policy, which the knowledge base (and so this data source) is created after.
         self.data_source_name = name
         self.data_source_id = self.resource.attr_data_source_id
+
+
+def _grant_data_automation_keys(role: iam.IRole, keys: Sequence[kms.IKey]) -> None:
+    """Bedrock Data Automation reads the documents and writes the extracted media with the role, through
+    Bedrock: the user guide's statement for customer managed keys."""
+    if not keys:
+        return
+    stack = cdk.Stack.of(role)
+    role.add_to_principal_policy(
+        iam.PolicyStatement(
+            actions=list(spec.DATA_AUTOMATION_KEY_ACTIONS),
+            resources=[key.key_arn for key in keys],
+            conditions={
+                "StringEquals": {
+                    "aws:ResourceAccount": stack.account,
+                    "kms:ViaService": f"bedrock.{stack.region}.{stack.url_suffix}",
+                }
+            },
+        )
+    )
 
 
 def data_source_fingerprint(chunking: Chunking, parsing: Parsing | None, source_type: str) -> str:

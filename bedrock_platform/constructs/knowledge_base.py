@@ -197,6 +197,9 @@ class KnowledgeBase(_KnowledgeBaseBase):
             storage = _opensearch_storage(vector_index)
 
         supplemental = None
+        self.multimodal_storage = multimodal_storage
+        self.multimodal_storage_key = multimodal_storage.encryption_key if multimodal_storage else None
+        """The key of the multimodal storage bucket, if any (Data Automation parsing needs it too)."""
         if multimodal_storage is not None:
             self._grant_multimodal_storage(multimodal_storage)
             supplemental = bedrock.CfnKnowledgeBase.SupplementalDataStorageConfigurationProperty(

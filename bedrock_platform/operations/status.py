@@ -29,6 +29,7 @@ from bedrock_platform import parameters
 from bedrock_platform.config import PlatformConfig
 from bedrock_platform.config.catalog import throughput_model
 from bedrock_platform.config.model import Guardrail, KnowledgeBase
+from bedrock_platform.geographies import inference_profile_geography
 from bedrock_platform.operations.clients import Clients, describe, error_code
 from bedrock_platform.operations.discovery import (
     BATCH_INFERENCE_JOBS,
@@ -113,12 +114,18 @@ def collect_rows(config: PlatformConfig, clients: Clients, found: Parameters) ->
 def catalogued_models(config: PlatformConfig) -> dict[str, list[str]]:
     """The catalogued models the config uses, in config order, each with what uses it.
 
-    A throughput's base model (a custom model is not catalogued) and each knowledge base's
-    embedding model.
+    A throughput's base model (a custom model is not catalogued), each knowledge base's embedding
+    model and each data source's parsing model (the base model of a system profile).
     """
     models: dict[str, list[str]] = {}
     for knowledge_base in config.knowledge_bases:
         models.setdefault(knowledge_base.embedding_model, []).append(f"knowledge base {knowledge_base.name}")
+        for source in knowledge_base.data_sources:
+            if source.parsing is not None and source.parsing.model is not None:
+                model = source.parsing.model
+                base = model.split(".", 1)[1] if inference_profile_geography(model) is not None else model
+                user = f"data source {knowledge_base.name}/{source.name} (parsing)"
+                models.setdefault(base, []).append(user)
     for throughput in config.provisioned_throughputs:
         if throughput_model(throughput.model) is not None:
             models.setdefault(throughput.model, []).append(f"throughput {throughput.name}")

@@ -34,6 +34,7 @@ from typing import Any
 from bedrock_platform.review.access import compare_access
 from bedrock_platform.review.replacement import identifying_paths, replaces, replacing_paths
 from bedrock_platform.spec import automated_reasoning as reasoning_spec
+from bedrock_platform.spec import data_sources as data_sources_spec
 from bedrock_platform.spec import inference_profiles as inference_profiles_spec
 from bedrock_platform.spec import s3_vectors as s3_vectors_spec
 
@@ -183,6 +184,7 @@ def compare_templates(
     for logical_id in sorted(replaced):
         before, after = old_resources[logical_id], new_resources[logical_id]
         changes[logical_id] = _named_replacement(changes[logical_id], before, after, replaced)
+    _full_knowledge_bases(changes, new_resources)
     for logical_id, after in new_resources.items():
         before = old_resources.get(logical_id)
         if before is None or after["Type"] != DELIVERY_SOURCE:
@@ -501,6 +503,33 @@ def _named_replacement(
         "resource in one deploy and add it back in the next"
     )
     return replace(change, severity=Severity.DEPLOY_FAILURE, reasons=(reason, *change.reasons))
+
+
+DATA_SOURCE = "AWS::Bedrock::DataSource"
+FULL_KNOWLEDGE_BASE = (
+    "cannot deploy: its knowledge base has {count} data sources, the most it may have, and CloudFormation "
+    "creates the replacement before it deletes this one (quota 'Data sources per knowledge base', not "
+    "adjustable); remove a data source in one deploy, or replace this one in two (remove it, then add it)"
+)
+
+
+def _full_knowledge_bases(changes: dict[str, Change], new_resources: Mapping[str, Any]) -> None:
+    """A data source replaced on a knowledge base that already has the most data sources it may have."""
+    counts: dict[str, int] = {}
+    for resource in new_resources.values():
+        if resource.get("Type") == DATA_SOURCE:
+            owner = json.dumps(resource.get("Properties", {}).get("KnowledgeBaseId"), sort_keys=True)
+            counts[owner] = counts.get(owner, 0) + 1
+    for logical_id, change in changes.items():
+        resource = new_resources.get(logical_id)
+        if resource is None or resource.get("Type") != DATA_SOURCE or not change.replacement:
+            continue
+        owner = json.dumps(resource.get("Properties", {}).get("KnowledgeBaseId"), sort_keys=True)
+        if counts.get(owner, 0) >= data_sources_spec.MAX_DATA_SOURCES:
+            reason = FULL_KNOWLEDGE_BASE.format(count=counts[owner])
+            changes[logical_id] = replace(
+                change, severity=Severity.DEPLOY_FAILURE, reasons=(reason, *change.reasons)
+            )
 
 
 DELIVERY_SOURCE = "AWS::Logs::DeliverySource"

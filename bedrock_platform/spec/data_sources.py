@@ -124,6 +124,9 @@ ROTATED_SECRETS = frozenset({("confluence", "oauth2_client_credentials")})
 SECRET_READ_ACTIONS: tuple[str, ...] = ("secretsmanager:GetSecretValue",)
 SECRET_WRITE_ACTIONS: tuple[str, ...] = ("secretsmanager:PutSecretValue",)
 SECRET_KEY_ACTIONS: tuple[str, ...] = ("kms:Decrypt",)
+SECRET_KEY_WRITE_ACTIONS: tuple[str, ...] = ("kms:GenerateDataKey",)
+"""What writing a secret's value needs of its key besides decrypting (Secrets Manager user guide,
+"Secret encryption and decryption": PutSecretValue asks for a new data key)."""
 
 OBJECT_TYPES: Mapping[str, tuple[str, ...]] = {
     "confluence": ("Space", "Page", "Blog", "Comment", "Attachment"),
@@ -228,12 +231,16 @@ DATA_AUTOMATION_PROJECT = "public-rag-default"
 """The AWS-owned Data Automation project a knowledge base's parser runs (account ``aws``)."""
 DATA_AUTOMATION_INVOKE_ACTIONS: tuple[str, ...] = ("bedrock:InvokeDataAutomationAsync",)
 DATA_AUTOMATION_STATUS_ACTIONS: tuple[str, ...] = ("bedrock:GetDataAutomationStatus",)
+DATA_AUTOMATION_KEY_ACTIONS: tuple[str, ...] = (
+    "kms:GenerateDataKey",
+    "kms:Decrypt",
+    "kms:DescribeKey",
+    "kms:CreateGrant",
+)
+"""User guide, "Permissions for multimodal content" (Bedrock Data Automation with customer managed
+keys): on each key of the documents and the multimodal storage, through Bedrock, for this account."""
 
 PARSING_MODELS: Mapping[str, str] = {
-    "anthropic.claude-3-haiku-20240307-v1:0": "Anthropic Claude 3 Haiku",
-    "anthropic.claude-3-5-sonnet-20240620-v1:0": "Anthropic Claude 3.5 Sonnet",
-    "anthropic.claude-3-5-sonnet-20241022-v2:0": "Anthropic Claude 3.5 Sonnet v2",
-    "anthropic.claude-3-7-sonnet-20250219-v1:0": "Anthropic Claude 3.7 Sonnet",
     "anthropic.claude-haiku-4-5-20251001-v1:0": "Anthropic Claude Haiku 4.5",
     "anthropic.claude-sonnet-4-20250514-v1:0": "Anthropic Claude Sonnet 4",
     "anthropic.claude-sonnet-4-5-20250929-v1:0": "Anthropic Claude Sonnet 4.5",
@@ -244,9 +251,12 @@ PARSING_MODELS: Mapping[str, str] = {
     "meta.llama4-maverick-17b-instruct-v1:0": "Meta Llama 4 Maverick 17B Instruct",
 }
 """Vision models a foundation model parser may be (the guide's families: Claude, Nova and Llama 4
-vision models), by base model id; a config may name one through a system inference profile of its
-geography (``us.anthropic.claude-3-7-sonnet-20250219-v1:0``), which the role is then allowed to
-invoke in each destination Region. Add a model here, by its model card's id, to allow it."""
+vision models), Active ones only (the Claude 3 and 3.5 models are Legacy: see
+:mod:`bedrock_platform.config.catalog`), by base model id; a config may name one through a system
+inference profile of its geography (``us.anthropic.claude-sonnet-4-5-20250929-v1:0``), which the
+role is then allowed to invoke in each destination Region. Which Regions serve each model on demand
+is not catalogued: ``status`` reads each parsing model's live state. Add a model here, by its model
+card's id, to allow it."""
 
 # -- custom transformation --------------------------------------------------------------------------
 TRANSFORMATION_STEP = "POST_CHUNKING"

@@ -253,8 +253,22 @@ class KnowledgeBasesHost(PlatformStack):
                 )[0],
             )
             if isinstance(transformation.intermediate_bucket, DocumentBucket):
+                # Versioned like every bucket the toolkit creates: the expired batches' versions go a
+                # day later, not after the document buckets' 90 days.
                 transformation.intermediate_bucket.add_lifecycle_rule(
-                    id="ExpireBatches", expiration=cdk.Duration.days(INTERMEDIATE_DAYS)
+                    id="ExpireBatches",
+                    expiration=cdk.Duration.days(INTERMEDIATE_DAYS),
+                    noncurrent_version_expiration=cdk.Duration.days(1),
+                )
+                self.output(
+                    outputs.data_source_outputs(
+                        kb_name, source.name, created_bucket=False, intermediate_bucket=True
+                    )[1],
+                    value=transformation.intermediate_bucket.bucket_name,
+                    description=(
+                        f"Intermediate bucket of data source {source.name}: grant its function's role "
+                        "read and write"
+                    ),
                 )
         parsing = None
         if source.parsing is not None:
@@ -358,8 +372,9 @@ class KnowledgeBasesHost(PlatformStack):
         """A bucket the config names or one the toolkit creates; the key its objects are encrypted with
         when the config names it, and the account that owns an existing one."""
         if isinstance(spec, ExistingBucket):
-            bucket = s3.Bucket.from_bucket_arn(scope, id, spec.arn)
             key = kms.Key.from_key_arn(scope, f"{id}Key", spec.kms_key_arn) if spec.kms_key_arn else None
+            # The key rides with the bucket: whatever is granted on the bucket covers its key too.
+            bucket = s3.Bucket.from_bucket_attributes(scope, id, bucket_arn=spec.arn, encryption_key=key)
             return bucket, key, spec.owner_account
         created = DocumentBucket(
             scope,

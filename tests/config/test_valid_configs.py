@@ -65,7 +65,7 @@ def test_dev_config_objects() -> None:
     scans, notes = guides.data_sources
     assert scans.parsing == Parsing(
         strategy="foundation_model",
-        model="anthropic.claude-3-5-sonnet-20241022-v2:0",
+        model="amazon.nova-pro-v1:0",
         prompt="Transcribe the page. Render tables as Markdown and describe each figure in one sentence.",
         multimodal=True,
     )

@@ -121,6 +121,8 @@ def test_confluence_with_oauth_may_read_and_write_back_its_secret_and_decrypt_th
     assert render(decrypt["Condition"]["StringEquals"]["kms:ViaService"]).startswith(
         "secretsmanager.us-east-1."
     )
+    # Secrets Manager user guide, "Secret encryption and decryption": PutSecretValue asks for a data key.
+    assert sorted(decrypt["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey"]
 
 
 def test_sharepoint_and_salesforce_only_read_their_secret() -> None:
@@ -186,11 +188,13 @@ def test_a_web_crawler_and_a_custom_source_need_nothing_of_the_role() -> None:
 def test_a_foundation_model_parser_through_a_profile_may_be_invoked_in_each_region_it_routes_to() -> None:
     stack = new_stack()
     bucket = DocumentBucket(stack, "Docs", access_logs_bucket=AccessLogsBucket(stack, "Logs"))
-    profile = "us.anthropic.claude-3-7-sonnet-20250219-v1:0"
+    profile = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
     S3DataSource(
         stack,
         "Scans",
-        knowledge_base=_knowledge_base(stack),
+        knowledge_base=_knowledge_base(
+            stack, multimodal_storage=s3.Bucket.from_bucket_name(stack, "Media", "media")
+        ),
         data_source_name="scans",
         bucket=bucket,
         parsing=Parsing.foundation_model(stack, profile, prompt="Transcribe.", multimodal=True),
@@ -277,7 +281,7 @@ def test_names_cover_every_create_only_setting_and_keep_the_s3_names_of_before()
         knowledge_base=kb,
         data_source_name="docs",
         bucket=bucket,
-        parsing=Parsing.foundation_model(stack, "anthropic.claude-3-haiku-20240307-v1:0", prompt="Read."),
+        parsing=Parsing.foundation_model(stack, "amazon.nova-pro-v1:0", prompt="Read."),
     )
     names = {
         plain.data_source_name,
@@ -345,5 +349,53 @@ def test_multimodal_parsing_of_a_crawler_is_refused() -> None:
             knowledge_base=_knowledge_base(stack),
             data_source_name="bad",
             source=WebSource(seed_urls=["https://a.example"]),
+            parsing=Parsing.data_automation(multimodal=True),
+        )
+
+
+def test_data_automation_may_use_the_keys_of_the_documents_and_the_multimodal_storage_through_bedrock() -> (
+    None
+):
+    """User guide, "Permissions for multimodal content": with customer managed keys, Data Automation
+    needs GenerateDataKey, Decrypt, DescribeKey and CreateGrant on them through Bedrock. An existing
+    bucket's key (``from_bucket_attributes``) counts as the bucket's."""
+    stack = new_stack()
+    documents_key = kms.Key.from_key_arn(stack, "DocsKey", KEY)
+    media_key_arn = KEY.replace("1a2b3c4d", "9f8e7d6c")
+    media = s3.Bucket.from_bucket_attributes(
+        stack,
+        "Media",
+        bucket_arn="arn:aws:s3:::acme-media",
+        encryption_key=kms.Key.from_key_arn(stack, "MediaKey", media_key_arn),
+    )
+    docs = s3.Bucket.from_bucket_attributes(
+        stack, "Docs", bucket_arn="arn:aws:s3:::acme-docs", encryption_key=documents_key
+    )
+    S3DataSource(
+        stack,
+        "Scans",
+        knowledge_base=_knowledge_base(stack, multimodal_storage=media),
+        data_source_name="scans",
+        bucket=docs,
+        parsing=Parsing.data_automation(multimodal=True),
+    )
+    statements = _role_statements(stack)
+    (automation,) = [s for s in statements if "kms:CreateGrant" in s["Action"]]
+    assert sorted(automation["Resource"]) == sorted([KEY, media_key_arn])
+    assert render(automation["Condition"]["StringEquals"]["kms:ViaService"]).startswith("bedrock.us-east-1.")
+    # The multimodal storage's own key: the role writes the extracted images through S3.
+    assert media_key_arn in _allowed(statements, "kms:GenerateDataKey")
+
+
+def test_multimodal_parsing_needs_the_knowledge_bases_multimodal_storage() -> None:
+    stack = new_stack()
+    bucket = DocumentBucket(stack, "Docs", access_logs_bucket=AccessLogsBucket(stack, "Logs"))
+    with pytest.raises(ConstructValidationError, match="multimodal parsing keeps the images"):
+        S3DataSource(
+            stack,
+            "Scans",
+            knowledge_base=_knowledge_base(stack),
+            data_source_name="scans",
+            bucket=bucket,
             parsing=Parsing.data_automation(multimodal=True),
         )

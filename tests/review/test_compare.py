@@ -357,3 +357,25 @@ def test_a_parsing_change_replaces_the_data_source_and_loses_data_like_chunking(
     (change,) = compare_templates("dev-bedrock-knowledge", before, after)
     assert (change.replacement, change.severity) == (True, Severity.DATA_LOSS)
     assert any(prop.path.endswith("/ParsingConfiguration") and prop.replaces for prop in change.properties)
+
+
+def test_replacing_a_data_source_of_a_full_knowledge_base_cannot_deploy() -> None:
+    """A knowledge base takes at most 5 data sources, and CloudFormation creates a replacement before
+    it deletes the old one: with 5, a replaced data source would be the sixth (found by a review)."""
+    sources = {f"Source{n}": copy.deepcopy(DATA_SOURCE) for n in range(5)}
+    for n, source in enumerate(sources.values()):
+        source["Properties"]["Name"] = f"docs{n}-1a2b3c"
+    before = template(**sources)
+    after = template(**sources)
+    changed = after["Resources"]["Source0"]["Properties"]
+    changed["Name"] = "docs0-4d5e6f"
+    changed["VectorIngestionConfiguration"]["ChunkingConfiguration"]["FixedSizeChunkingConfiguration"][
+        "MaxTokens"
+    ] = 500
+    (change,) = compare_templates("dev-bedrock-knowledge", before, after)
+    assert change.severity == Severity.DEPLOY_FAILURE
+    assert "has 5 data sources" in change.reasons[0]
+
+    del before["Resources"]["Source4"], after["Resources"]["Source4"]
+    (change,) = compare_templates("dev-bedrock-knowledge", before, after)
+    assert change.severity == Severity.DATA_LOSS  # room for the replacement

@@ -83,11 +83,24 @@ def test_the_roles_that_read_and_write_those_buckets_may_use_the_key(with_keys: 
             )
         }
 
-    # Reading documents; writing multimodal storage and transformation batches.
-    assert actions_on_key(with_keys.templates["dev-bedrock-knowledge"]) == {
-        "kms:Decrypt",
-        "kms:GenerateDataKey",
+    knowledge = with_keys.templates["dev-bedrock-knowledge"]
+    # product-docs only reads its documents; field-guides also writes its multimodal storage and the
+    # transformation's batches.
+    by_role = {
+        logical_id: {
+            action
+            for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+            if statement["Resource"] == DATA_KEY
+            for action in (
+                [statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"]
+            )
+        }
+        for logical_id, policy in _resources(knowledge, "AWS::IAM::Policy").items()
+        if "ServiceRole" in logical_id
     }
+    assert {
+        ("productdocs" in lid, "fieldguides" in lid): actions for lid, actions in by_role.items() if actions
+    } == {(True, False): {"kms:Decrypt"}, (False, True): {"kms:Decrypt", "kms:GenerateDataKey"}}
     assert actions_on_key(with_keys.templates["dev-bedrock-evaluation"]) == {
         "kms:Decrypt",
         "kms:GenerateDataKey",
