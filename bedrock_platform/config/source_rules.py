@@ -32,6 +32,10 @@ SECRET_REGION = (
     "the secret is in region {region}, not in the config's region {expected}: the connector reads its "
     "secret in the knowledge base's Region"
 )
+PARTIAL_SECRET_ARN = (
+    "give the secret's full ARN, ending with the hyphen and six characters Secrets Manager adds to its "
+    "name: the role's grant names that ARN, and a partial one matches no secret"
+)
 CUSTOM_NOT_SYNCED = (
     "{key} does not apply to a custom data source: it has no content to crawl, an application pushes its "
     "documents with IngestKnowledgeBaseDocuments"
@@ -169,6 +173,8 @@ def data_source_connectors(config: Mapping[str, Any], context: RuleContext) -> l
         if secret is not None and region is not None and spec.arn_place(secret)[1] != region:
             message = SECRET_REGION.format(region=show(spec.arn_place(secret)[1]), expected=show(region))
             issues.append(context.issue((*path, "credentials_secret_arn"), message))
+        if secret is not None and not spec.SECRET_SUFFIX.search(secret):
+            issues.append(context.issue((*path, "credentials_secret_arn"), PARTIAL_SECRET_ARN))
         for pattern_path in _filter_paths(config, path):
             pattern = string(config, context, pattern_path)
             problem = spec.filter_problem(pattern) if pattern is not None else None

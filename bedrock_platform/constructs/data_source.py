@@ -16,7 +16,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from bedrock_platform import permissions
+from bedrock_platform import geographies, permissions
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.knowledge_base import KnowledgeBase
 from bedrock_platform.constructs.nag import acknowledge_bucket, acknowledge_wildcard
@@ -360,6 +360,7 @@ class SharePointSource:
     site_urls: Sequence[str]
     credentials_secret_arn: str
     tenant_id: str | None = None
+    """The Microsoft 365 tenant's id (needed: the default None is refused)."""
     auth_type: str = "OAUTH2_CLIENT_CREDENTIALS"
     secret_key: kms.IKey | None = None
     filters: Sequence[ObjectFilter] = ()
@@ -367,6 +368,8 @@ class SharePointSource:
 
     def problems(self) -> list[str]:
         problems = _connector_problems("sharepoint", self.auth_type, self.filters)
+        if self.tenant_id is None:
+            problems.append("tenant_id is needed: the Microsoft Entra ID app signs in to its tenant")
         if not 1 <= len(self.site_urls) <= spec.MAX_URLS:
             problems.append(f"site_urls has {len(self.site_urls)} entries, 1 to {spec.MAX_URLS}")
         return problems
@@ -554,17 +557,25 @@ class Parsing:
         if self.model_arn is not None:
             role.add_to_principal_policy(
                 iam.PolicyStatement(
-                    actions=list(permissions.MODEL_INVOKE_ACTIONS), resources=list(self.invoke_arns)
+                    actions=list(spec.PARSING_MODEL_ACTIONS), resources=list(self.invoke_arns)
                 )
             )
             return
         # User guide, "Permissions for multimodal content" (Bedrock Data Automation). The guide writes
         # the profile and invocation ARNs with an empty account; the IAM reference's resource types
         # carry the account: both forms are granted.
+        # A Data Automation profile (``us.data-automation-v1``) routes across its geography's Regions:
+        # the profiles are allowed there too, as AWS's own samples grant them.
+        regions = data_automation_regions(stack.region)
         profiles = [
             stack.format_arn(
-                service="bedrock", account=account, resource="data-automation-profile", resource_name="*"
+                service="bedrock",
+                region=region,
+                account=account,
+                resource="data-automation-profile",
+                resource_name="*",
             )
+            for region in regions
             for account in ("", stack.account)
         ]
         project = stack.format_arn(
@@ -744,6 +755,19 @@ class DataSource(Construct):
         # the role's policy, which the knowledge base (and so this data source) is created after.
         self.data_source_name = name
         self.data_source_id = self.resource.attr_data_source_id
+
+
+def data_automation_regions(region: str) -> tuple[str, ...]:
+    """The stack's Region and every Region its geography's cross-Region profiles route to (AWS's
+    samples allow ``us.data-automation-v1`` in each US Region); just the stack's when unknown at
+    synth or outside every geography."""
+    if cdk.Token.is_unresolved(region):
+        return (region,)
+    for table in geographies.INFERENCE_PROFILE_GEOGRAPHIES.values():
+        if region in table:
+            routed = sorted({destination for destinations in table.values() for destination in destinations})
+            return tuple(dict.fromkeys((region, *routed)))
+    return (region,)
 
 
 def _grant_data_automation_keys(role: iam.IRole, keys: Sequence[kms.IKey]) -> None:

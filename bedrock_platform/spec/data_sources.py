@@ -94,7 +94,7 @@ REQUIRED_FIELDS: dict[str, frozenset[str]] = {
     "s3": frozenset({"bucket"}),
     "web": frozenset({"seed_urls"}),
     "confluence": frozenset({"host_url", "credentials_secret_arn"}),
-    "sharepoint": frozenset({"domain", "site_urls", "credentials_secret_arn"}),
+    "sharepoint": frozenset({"domain", "site_urls", "tenant_id", "credentials_secret_arn"}),
     "salesforce": frozenset({"host_url", "credentials_secret_arn"}),
 }
 """The keys a kind needs besides ``name``."""
@@ -192,6 +192,11 @@ LOOKAROUND = re.compile(r"\(\?<?[=!]")
 """A look-ahead or look-behind, which the crawlers refuse in a filter pattern."""
 
 
+SECRET_SUFFIX = re.compile(r"-[a-zA-Z0-9]{6}$")
+"""The six characters Secrets Manager appends to a secret's name in its ARN: a grant on an ARN
+without them (a partial ARN) matches no secret."""
+
+
 def arn_place(arn: str) -> tuple[str, str]:
     """(account, Region) of an ARN; the account may be empty."""
     parts = arn.split(":")
@@ -229,6 +234,8 @@ DATA_AUTOMATION_PARSING_REGIONS: tuple[str, ...] = ("us-west-2",)
 Amazon Bedrock knowledge bases", parsing: "supported in US West (Oregon)", read 2026-12)."""
 DATA_AUTOMATION_PROJECT = "public-rag-default"
 """The AWS-owned Data Automation project a knowledge base's parser runs (account ``aws``)."""
+PARSING_MODEL_ACTIONS: tuple[str, ...] = ("bedrock:InvokeModel",)
+"""What parsing with a foundation model needs of it (no streaming)."""
 DATA_AUTOMATION_INVOKE_ACTIONS: tuple[str, ...] = ("bedrock:InvokeDataAutomationAsync",)
 DATA_AUTOMATION_STATUS_ACTIONS: tuple[str, ...] = ("bedrock:GetDataAutomationStatus",)
 DATA_AUTOMATION_KEY_ACTIONS: tuple[str, ...] = (

@@ -137,6 +137,7 @@ def test_sharepoint_and_salesforce_only_read_their_secret() -> None:
             domain="example",
             site_urls=["https://example.sharepoint.com/sites/docs"],
             credentials_secret_arn=SECRET,
+            tenant_id="8a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d",
         ),
     )
     other = SECRET.replace("wiki", "crm")
@@ -207,7 +208,9 @@ def test_a_foundation_model_parser_through_a_profile_may_be_invoked_in_each_regi
         {"ParsingPromptText": "Transcribe."},
         "MULTIMODAL",
     )
-    invoked = set(_allowed(_role_statements(stack), "bedrock:InvokeModel"))
+    statements = _role_statements(stack)
+    invoked = set(_allowed(statements, "bedrock:InvokeModel"))
+    assert _allowed(statements, "bedrock:InvokeModelWithResponseStream") == []  # parsing does not stream
     base = profile.removeprefix("us.")
     assert {
         model["ModelArn"],
@@ -230,9 +233,12 @@ def test_data_automation_may_run_the_public_project_and_read_its_invocations() -
         parsing=Parsing.data_automation(),
     )
     statements = _role_statements(stack)
-    assert "arn:aws:bedrock:us-east-1:aws:data-automation-project/public-rag-default" in _allowed(
-        statements, "bedrock:InvokeDataAutomationAsync"
-    )
+    invoked = _allowed(statements, "bedrock:InvokeDataAutomationAsync")
+    assert "arn:aws:bedrock:us-east-1:aws:data-automation-project/public-rag-default" in invoked
+    # The US Data Automation profile routes over the US Regions: allowed in each (AWS's samples).
+    for region in ("us-east-1", "us-east-2", "us-west-1", "us-west-2"):
+        assert f"arn:aws:bedrock:{region}:111111111111:data-automation-profile/*" in invoked
+    assert not any("eu-" in arn for arn in invoked)
     assert "arn:aws:bedrock:us-east-1:111111111111:data-automation-invocation/*" in _allowed(
         statements, "bedrock:GetDataAutomationStatus"
     )

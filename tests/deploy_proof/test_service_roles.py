@@ -270,6 +270,7 @@ KB_MULTIMODAL_STORAGE = (
     "Bedrock user guide, 'Prerequisites for multimodal knowledge bases' (multimodal storage permissions): "
     "the role reads and writes the extracted images in the supplemental storage bucket"
 )
+US_DATA_AUTOMATION_REGIONS = ("us-east-1", "us-east-2", "us-west-1", "us-west-2")
 CONNECTOR_CONFIGURATIONS = ("ConfluenceConfiguration", "SharePointConfiguration", "SalesforceConfiguration")
 
 
@@ -296,19 +297,26 @@ def _data_source_needs(
             yield Need("identity", stack.name, role, Request("bedrock:InvokeModel", model), KB_PARSING_MODEL)
     if parsing and parsing["ParsingStrategy"] == "BEDROCK_DATA_AUTOMATION":
         where = f"arn:aws:bedrock:{stack.region}"
-        for request in (
+        requests = [
             Request(
                 "bedrock:InvokeDataAutomationAsync", f"{where}:aws:data-automation-project/public-rag-default"
-            ),
-            Request(
-                "bedrock:InvokeDataAutomationAsync",
-                f"{where}:{stack.account}:data-automation-profile/us.data-automation-v1",
             ),
             Request(
                 "bedrock:GetDataAutomationStatus",
                 f"{where}:{stack.account}:data-automation-invocation/abc123",
             ),
-        ):
+        ]
+        # AWS's sample knowledge base role (amazon-bedrock-samples, kb_role_stack.py) allows the US
+        # Data Automation profile in each US Region it routes to.
+        regions = US_DATA_AUTOMATION_REGIONS if stack.region.startswith("us-") else (stack.region,)
+        requests += [
+            Request(
+                "bedrock:InvokeDataAutomationAsync",
+                f"arn:aws:bedrock:{region}:{stack.account}:data-automation-profile/us.data-automation-v1",
+            )
+            for region in regions
+        ]
+        for request in requests:
             yield Need("identity", stack.name, role, request, KB_DATA_AUTOMATION)
     transformation = ingestion.get("CustomTransformationConfiguration")
     if transformation:
