@@ -171,6 +171,12 @@ class ObjectFilter:
         )
 
 
+def _crawler_configuration(kind: Any, filters: Sequence[ObjectFilter]) -> Any:
+    """A connector's crawler configuration (``kind``, its CloudFormation property class) with these
+    filters; none without filters."""
+    return kind(filter_configuration=_crawler(filters)) if filters else None
+
+
 def _crawler(
     filters: Sequence[ObjectFilter],
 ) -> bedrock.CfnDataSource.CrawlFilterConfigurationProperty | None:
@@ -337,10 +343,8 @@ class ConfluenceSource:
                     auth_type=self.auth_type,
                     credentials_secret_arn=self.credentials_secret_arn,
                 ),
-                crawler_configuration=(
-                    prop.ConfluenceCrawlerConfigurationProperty(filter_configuration=_crawler(self.filters))
-                    if self.filters
-                    else None
+                crawler_configuration=_crawler_configuration(
+                    prop.ConfluenceCrawlerConfigurationProperty, self.filters
                 ),
             ),
         )
@@ -387,10 +391,8 @@ class SharePointSource:
                     auth_type=self.auth_type,
                     credentials_secret_arn=self.credentials_secret_arn,
                 ),
-                crawler_configuration=(
-                    prop.SharePointCrawlerConfigurationProperty(filter_configuration=_crawler(self.filters))
-                    if self.filters
-                    else None
+                crawler_configuration=_crawler_configuration(
+                    prop.SharePointCrawlerConfigurationProperty, self.filters
                 ),
             ),
         )
@@ -424,10 +426,8 @@ class SalesforceSource:
                     auth_type=self.auth_type,
                     credentials_secret_arn=self.credentials_secret_arn,
                 ),
-                crawler_configuration=(
-                    prop.SalesforceCrawlerConfigurationProperty(filter_configuration=_crawler(self.filters))
-                    if self.filters
-                    else None
+                crawler_configuration=_crawler_configuration(
+                    prop.SalesforceCrawlerConfigurationProperty, self.filters
                 ),
             ),
         )
