@@ -27,7 +27,7 @@ def test_validate_invalid_file_exits_1_with_file_line_errors(
     assert main(["validate", str(bad)]) == 1
     err = capsys.readouterr().err
     assert (
-        f"{bad}:20:5: error: knowledge_bases[product-docs]: unknown key 'embeding_model' "
+        f"{bad}:23:5: error: knowledge_bases[product-docs]: unknown key 'embeding_model' "
         "(did you mean 'embedding_model'?) [schema]\n"
     ) in err
     assert "Traceback" not in err

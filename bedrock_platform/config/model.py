@@ -293,12 +293,19 @@ class VectorStore:
         return self.type == s3_vectors_spec.STORE_TYPE
 
     @property
+    def managed(self) -> bool:
+        """True for Bedrock-managed storage (a MANAGED knowledge base)."""
+        return self.type == "managed"
+
+    @property
     def public(self) -> bool:
         """True when the collection is reachable from the internet (no VPC endpoints); False for an
         S3 Vectors store, which has no network policy (IAM decides who reaches it)."""
         if self.existing_collection_arn is not None:
             return not self.existing_collection_private
-        return not self.s3_vectors and not self.aurora_postgresql and not self.vpc_endpoints
+        return (
+            not self.s3_vectors and not self.aurora_postgresql and not self.managed and not self.vpc_endpoints
+        )
 
 
 @dataclass(frozen=True, kw_only=True)

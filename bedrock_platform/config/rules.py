@@ -60,8 +60,7 @@ from bedrock_platform.config.model import CHUNKING_DEFAULTS, PROD_ENVIRONMENT
 from bedrock_platform.config.typed import Checked, TypedRule, checked
 from bedrock_platform.spec import chunking as chunking_spec
 from bedrock_platform.spec import names as names_spec
-from bedrock_platform.spec.s3_vectors import STORE_TYPE as S3_VECTORS_STORE
-from bedrock_platform.spec.vector_stores import COLLECTION_INDEX_REGIONS
+from bedrock_platform.spec.vector_stores import COLLECTION_INDEX_REGIONS, NO_COLLECTION_TYPES
 
 COLLECTION_NAME_LENGTH = (
     "the collection name {name} is {length} characters, {bound} {limit} "
@@ -245,7 +244,7 @@ def prod_private_network(config: Mapping[str, Any], context: RuleContext) -> lis
         return []
     issues = []
     for store_path, store in items(config, ("vector_stores",)):
-        if store.get("type") in (S3_VECTORS_STORE, "aurora_postgresql"):
+        if store.get("type") in NO_COLLECTION_TYPES:
             continue  # no collection network policy: IAM (and the cluster's network) decide
         if "allow_public_network" in store or _public_network(config, context, store_path) is not True:
             continue  # acknowledged (a wrong acknowledgment is the schema's to report), or not public
@@ -599,6 +598,7 @@ RULES: tuple[Rule | TypedRule, ...] = (
     Rule("data-source-connectors", source_rules.data_source_connectors),
     Rule("data-source-parsing", source_rules.data_source_parsing),
     Rule("data-source-transformations", source_rules.data_source_transformations),
+    Rule("managed-knowledge-bases", source_rules.managed_knowledge_bases),
     Rule("control-tower-exemptions", compliance_rules.control_tower_exemptions),
     Rule("control-tower-handler-vpc", compliance_rules.control_tower_handler_vpc),
     Rule("control-tower-log-retention", compliance_rules.control_tower_log_retention),

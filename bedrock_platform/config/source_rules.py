@@ -17,6 +17,7 @@ from bedrock_platform.config.document import ConfigPath
 from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.messages import did_you_mean, one_of, show
 from bedrock_platform.spec import data_sources as spec
+from bedrock_platform.spec import vector_stores as stores_spec
 
 FIELD_NOT_FOR_TYPE = "{field} does not apply to a data source of type {type} (only to {other})"
 FIELD_MISSING = "missing required key {field}: a data source of type {type} needs it"
@@ -284,4 +285,54 @@ def data_source_transformations(config: Mapping[str, Any], context: RuleContext)
                     part=part, actual=show(actual), expected=show(expected[part])
                 )
                 issues.append(context.issue(arn_path, message))
+    return issues
+
+
+MANAGED_REGION = (
+    "region {region} has no managed knowledge bases (the user guide offers them in {regions}), which vector "
+    "store {store} of type 'managed' needs"
+)
+MANAGED_KIND = (
+    "a managed knowledge base takes s3 and custom data sources here, not {type} (its connectors' parameters "
+    "are the service's own)"
+)
+MANAGED_KEY = (
+    "{key} does not apply to a data source of a managed knowledge base: the service parses and chunks "
+    "(it refuses a chunking configuration with its embedding model)"
+)
+MANAGED_RETAIN = (
+    "a managed knowledge base's data source deletes its content with it: data_deletion_policy takes only "
+    "'delete' there"
+)
+
+
+def managed_knowledge_bases(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """A managed store is in a Region that offers managed knowledge bases, and its knowledge bases'
+    data sources are the kinds it takes, without ingestion settings of their own."""
+    region = string(config, context, ("region",))
+    managed = set()
+    issues = []
+    for path, _ in items(config, ("vector_stores",)):
+        if string(config, context, (*path, "type")) != stores_spec.MANAGED_STORE_TYPE:
+            continue
+        name = string(config, context, (*path, "name"))
+        if name is not None:
+            managed.add(name)
+        if region is not None and region not in stores_spec.MANAGED_REGIONS:
+            message = MANAGED_REGION.format(
+                region=show(region), regions=", ".join(stores_spec.MANAGED_REGIONS), store=show(name)
+            )
+            issues.append(context.issue((*path, "type"), message))
+    for path, source, _, knowledge_base in _sources(config):
+        store = knowledge_base.get("vector_store")
+        if not isinstance(store, str) or store not in managed:
+            continue
+        kind = _type(config, context, path, source)
+        if kind is not None and kind not in spec.MANAGED_SOURCE_TYPES:
+            issues.append(context.issue(path, MANAGED_KIND.format(type=show(kind)), key="type"))
+        for key in spec.MANAGED_REFUSES:
+            if key in source:
+                issues.append(context.issue(path, MANAGED_KEY.format(key=key), key=key))
+        if source.get("data_deletion_policy") == "retain":
+            issues.append(context.issue((*path, "data_deletion_policy"), MANAGED_RETAIN))
     return issues

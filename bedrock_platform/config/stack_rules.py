@@ -45,6 +45,7 @@ from bedrock_platform.config.placement import (
 )
 from bedrock_platform.spec import logging as logging_spec
 from bedrock_platform.spec.s3_vectors import STORE_TYPE as S3_VECTORS_STORE
+from bedrock_platform.spec.vector_stores import NO_COLLECTION_TYPES, NO_INDEX_TYPES
 
 PIN_OVER_COUNT = (
     "stack {pin} does not exist with knowledge_stacks {count}{default}: pin to {choices}, or raise "
@@ -246,7 +247,7 @@ def knowledge_stack_sizes_of(
         tables={
             str(store["name"])
             for _, store in items(config, ("vector_stores",))
-            if (store.get("type") == "aurora_postgresql" or "index_arn" in store)
+            if (store.get("type") in NO_INDEX_TYPES or "index_arn" in store)
             and isinstance(store.get("name"), str)
         },
     )
@@ -297,7 +298,7 @@ def access_policy_bounds_of(
         stacks.setdefault(knowledge_base.stack, []).append(knowledge_base.name)
     bounds = {}
     for store_path, store in items(config, ("vector_stores",)):
-        if store.get("type") in (S3_VECTORS_STORE, "aurora_postgresql"):
+        if store.get("type") in NO_COLLECTION_TYPES:
             continue  # no data access policy: IAM alone authorizes an S3 Vectors index or a table
         name = string(config, context, (*store_path, "name"))
         principals_path = (*store_path, "data_access_principals")
@@ -420,7 +421,7 @@ def _item_outputs(config: Mapping[str, Any], context: RuleContext) -> list[_Outp
         existing_index = isinstance(store, dict) and "index_arn" in store
         store_outputs: tuple[str, ...] = (
             ()
-            if store_type == "aurora_postgresql" or existing_index
+            if store_type in NO_INDEX_TYPES or existing_index
             else outputs.vector_bucket_outputs(name)
             if store_type == S3_VECTORS_STORE
             else outputs.collection_outputs(name)

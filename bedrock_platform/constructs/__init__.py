@@ -8,7 +8,8 @@ from bedrock_platform.constructs import Guardrail, KnowledgeBase, VectorCollecti
   ``VectorCollection.from_collection_attributes``) with a :class:`VectorIndex`, or an Amazon S3
   vector bucket, :class:`S3VectorStore` (or ``S3VectorStore.from_vector_bucket_arn``), with an
   :class:`S3VectorIndex`, or a table of an existing Aurora PostgreSQL cluster,
-  :class:`AuroraVectorStore`; :class:`KnowledgeBase`,
+  :class:`AuroraVectorStore`, or the service's own storage, :class:`ManagedStorage` (a MANAGED
+  knowledge base); :class:`KnowledgeBase`,
   :class:`DataSource` (an :class:`S3Source`, :class:`WebSource`, :class:`ConfluenceSource`,
   :class:`SharePointSource`, :class:`SalesforceSource` or :class:`CustomSource`, with its
   :class:`Parsing` and :class:`CustomTransformation`) and :class:`S3DataSource` with its
@@ -105,6 +106,7 @@ from bedrock_platform.constructs.invocation_logging import InvocationLogging
 from bedrock_platform.constructs.job_data import JobData, JobDataUploader
 from bedrock_platform.constructs.knowledge_base import IKnowledgeBase, KnowledgeBase
 from bedrock_platform.constructs.knowledge_base_logs import KnowledgeBaseLogs
+from bedrock_platform.constructs.managed_storage import ManagedStorage
 from bedrock_platform.constructs.nag import (
     acknowledge_control_tower,
     acknowledge_role_policy,
@@ -179,6 +181,7 @@ __all__ = [
     "JobModel",
     "KnowledgeBase",
     "KnowledgeBaseLogs",
+    "ManagedStorage",
     "ObjectFilter",
     "Parsing",
     "PiiEntity",

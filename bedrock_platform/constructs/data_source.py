@@ -240,6 +240,21 @@ class S3Source:
         """The key the documents are encrypted with, if any."""
         return self.kms_key or self.bucket.encryption_key
 
+    def managed_parameters(self, scope: Construct) -> dict[str, Any]:
+        """The managed connector's ``connectorParameters`` (user guide, managed knowledge bases,
+        "Amazon S3": connector parameters)."""
+        parameters: dict[str, Any] = {
+            "type": spec.MANAGED_SOURCE_TYPES["s3"],
+            "version": spec.MANAGED_CONNECTOR_VERSION,
+            "connectionConfiguration": {
+                "bucketName": self.bucket.bucket_name,
+                "bucketOwnerAccountId": self.owner_account or cdk.Stack.of(scope).account,
+            },
+        }
+        if self.inclusion_prefixes:
+            parameters["filterConfiguration"] = {"inclusionPrefixes": list(self.inclusion_prefixes)}
+        return parameters
+
     def grant(self, knowledge_base: KnowledgeBase) -> None:
         _grant_bucket_read(
             knowledge_base,
@@ -445,6 +460,10 @@ class CustomSource:
 
     def problems(self) -> list[str]:
         return []
+
+    def managed_parameters(self, scope: Construct) -> dict[str, Any]:
+        """A managed knowledge base's custom source is a connector of type ``CUSTOM``."""
+        return {"type": spec.MANAGED_SOURCE_TYPES["custom"], "version": spec.MANAGED_CONNECTOR_VERSION}
 
     def configuration(self, scope: Construct) -> bedrock.CfnDataSource.DataSourceConfigurationProperty:
         return bedrock.CfnDataSource.DataSourceConfigurationProperty(type=self.type)
@@ -702,10 +721,27 @@ class DataSource(Construct):
         :param description: 1 to 200 characters. Default: none.
         """
         super().__init__(scope, id)
+        managed = knowledge_base.managed
+        problems: list[str] = []
+        if managed:
+            # The service's parsing and chunking: a managed knowledge base refuses a chunking
+            # configuration with its embedding model, and parses with SMART_PARSING.
+            given = {"chunking": chunking, "parsing": parsing, "custom_transformation": custom_transformation}
+            problems += [
+                f"{name} does not apply to a managed knowledge base" for name, v in given.items() if v
+            ]
+            if not hasattr(source, "managed_parameters"):
+                problems.append(f"a managed knowledge base takes S3 and custom sources, not {source.type}")
+            if data_deletion_policy != "DELETE":
+                problems.append("a managed knowledge base's data source deletes its content (DELETE only)")
         chunking = chunking or Chunking.fixed_size()
-        self.fingerprint = data_source_fingerprint(chunking, parsing, source.type)
+        self.fingerprint = (
+            managed_fingerprint(source.type)
+            if managed
+            else data_source_fingerprint(chunking, parsing, source.type)
+        )
         name = f"{data_source_name}-{self.fingerprint}"
-        problems = [*source.problems(), *(parsing.problems() if parsing else [])]
+        problems += [*source.problems(), *(parsing.problems() if parsing else [])]
         if not cdk.Token.is_unresolved(data_source_name) and not _NAME.match(name):
             problems.append(f"data source name '{name}' must match {_NAME.pattern}")
         if data_deletion_policy not in ("DELETE", "RETAIN"):
@@ -742,13 +778,26 @@ class DataSource(Construct):
             description=description,
             knowledge_base_id=knowledge_base.knowledge_base_id,
             data_deletion_policy=data_deletion_policy,
-            data_source_configuration=source.configuration(self),
-            vector_ingestion_configuration=bedrock.CfnDataSource.VectorIngestionConfigurationProperty(
-                chunking_configuration=chunking.to_cfn(),
-                parsing_configuration=parsing.to_cfn() if parsing else None,
-                custom_transformation_configuration=(
-                    custom_transformation.to_cfn() if custom_transformation else None
-                ),
+            data_source_configuration=(
+                bedrock.CfnDataSource.DataSourceConfigurationProperty(
+                    type=spec.MANAGED_CONNECTOR_TYPE,
+                    managed_knowledge_base_connector_configuration=bedrock.CfnDataSource.ManagedKnowledgeBaseConnectorConfigurationProperty(
+                        connector_parameters=source.managed_parameters(self)  # type: ignore[attr-defined]
+                    ),
+                )
+                if managed
+                else source.configuration(self)
+            ),
+            vector_ingestion_configuration=(
+                None
+                if managed
+                else bedrock.CfnDataSource.VectorIngestionConfigurationProperty(
+                    chunking_configuration=chunking.to_cfn(),
+                    parsing_configuration=parsing.to_cfn() if parsing else None,
+                    custom_transformation_configuration=(
+                        custom_transformation.to_cfn() if custom_transformation else None
+                    ),
+                )
             ),
         )
         # Bedrock checks what the role may do when it creates the data source: the grants above are in
@@ -788,6 +837,12 @@ def _grant_data_automation_keys(role: iam.IRole, keys: Sequence[kms.IKey]) -> No
             },
         )
     )
+
+
+def managed_fingerprint(source_type: str) -> str:
+    """Six hex digits over a managed connector's create-only settings: its kind."""
+    text = json.dumps({"connector": spec.MANAGED_CONNECTOR_TYPE, "type": source_type}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:6]
 
 
 def data_source_fingerprint(chunking: Chunking, parsing: Parsing | None, source_type: str) -> str:

@@ -14,6 +14,7 @@ from constructs import Construct, IConstruct
 from bedrock_platform import permissions
 from bedrock_platform.constructs.aurora import AuroraVectorStore
 from bedrock_platform.constructs.errors import ConstructValidationError
+from bedrock_platform.constructs.managed_storage import ManagedStorage
 from bedrock_platform.constructs.nag import acknowledge_wildcard
 from bedrock_platform.constructs.s3_vectors import S3VectorIndexBase
 from bedrock_platform.constructs.service_role import (
@@ -102,7 +103,7 @@ class KnowledgeBase(_KnowledgeBaseBase):
         id: str,
         *,
         knowledge_base_name: str,
-        vector_index: VectorIndex | S3VectorIndexBase | AuroraVectorStore,
+        vector_index: VectorIndex | S3VectorIndexBase | AuroraVectorStore | ManagedStorage,
         embedding_model_id: str,
         description: str | None = None,
         configure_dimensions: bool = True,
@@ -127,7 +128,7 @@ class KnowledgeBase(_KnowledgeBaseBase):
         """
         super().__init__(scope, id)
         dimensions = vector_index.dimensions if configure_dimensions else None
-        if isinstance(vector_index, S3VectorIndexBase | AuroraVectorStore):
+        if isinstance(vector_index, S3VectorIndexBase | AuroraVectorStore | ManagedStorage):
             container, index, fields, storage_type = vector_index.fingerprint_parts()
             self.fingerprint = knowledge_base_spec.name_fingerprint(
                 embedding_model=embedding_model_id,
@@ -184,7 +185,12 @@ class KnowledgeBase(_KnowledgeBaseBase):
             "ListFoundationModels and ListCustomModels (read-only, in the user guide's knowledge base "
             "role) are authorized on no resource type.",
         )
-        if isinstance(vector_index, S3VectorIndexBase | AuroraVectorStore):
+        storage: bedrock.CfnKnowledgeBase.StorageConfigurationProperty | None
+        self.managed = isinstance(vector_index, ManagedStorage)
+        """Whether it is a MANAGED knowledge base (the service's storage, managed connectors)."""
+        if isinstance(vector_index, ManagedStorage):
+            storage = None
+        elif isinstance(vector_index, S3VectorIndexBase | AuroraVectorStore):
             vector_index.grant_knowledge_base(self.role)
             storage = vector_index.storage_configuration()
         else:
@@ -225,13 +231,25 @@ class KnowledgeBase(_KnowledgeBaseBase):
             name=name,
             description=description,
             role_arn=self.role.role_arn,
-            knowledge_base_configuration=bedrock.CfnKnowledgeBase.KnowledgeBaseConfigurationProperty(
-                type="VECTOR",
-                vector_knowledge_base_configuration=bedrock.CfnKnowledgeBase.VectorKnowledgeBaseConfigurationProperty(
-                    embedding_model_arn=self.embedding_model_arn,
-                    embedding_model_configuration=embedding_configuration,
-                    supplemental_data_storage_configuration=supplemental,
-                ),
+            knowledge_base_configuration=(
+                bedrock.CfnKnowledgeBase.KnowledgeBaseConfigurationProperty(
+                    type="MANAGED",
+                    managed_knowledge_base_configuration=bedrock.CfnKnowledgeBase.ManagedKnowledgeBaseConfigurationProperty(
+                        embedding_model_type="CUSTOM",
+                        embedding_model_arn=self.embedding_model_arn,
+                        embedding_model_configuration=embedding_configuration,
+                        supplemental_data_storage_configuration=supplemental,
+                    ),
+                )
+                if self.managed
+                else bedrock.CfnKnowledgeBase.KnowledgeBaseConfigurationProperty(
+                    type="VECTOR",
+                    vector_knowledge_base_configuration=bedrock.CfnKnowledgeBase.VectorKnowledgeBaseConfigurationProperty(
+                        embedding_model_arn=self.embedding_model_arn,
+                        embedding_model_configuration=embedding_configuration,
+                        supplemental_data_storage_configuration=supplemental,
+                    ),
+                )
             ),
             storage_configuration=storage,
             tags=tags,

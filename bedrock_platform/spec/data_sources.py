@@ -158,6 +158,15 @@ OBJECT_TYPES: Mapping[str, tuple[str, ...]] = {
 """What each connector's filters can name (``filters[].object_type``)."""
 
 OPENSEARCH_ONLY_TYPES = frozenset({"web", "confluence", "sharepoint", "salesforce"})
+MANAGED_CONNECTOR_TYPE = "MANAGED_KNOWLEDGE_BASE_CONNECTOR"
+MANAGED_SOURCE_TYPES: Mapping[str, str] = {"s3": "S3", "custom": "CUSTOM"}
+"""The kinds a managed knowledge base takes here, and their ``connectorParameters.type`` (user guide,
+"Connect a data source" and "Amazon S3" of managed knowledge bases; a plain ``CUSTOM`` data source
+type is refused by a managed knowledge base: its custom source is a connector too)."""
+MANAGED_CONNECTOR_VERSION = "1"
+MANAGED_REFUSES = ("chunking", "parsing", "custom_transformation")
+"""What a managed knowledge base's data source does not take: it parses with SMART_PARSING and
+refuses a chunking configuration with a managed embedding model (its ingestion is the service's)."""
 """The kinds whose knowledge base must be on an OpenSearch Serverless vector store."""
 MULTIMODAL_TYPES = frozenset({"s3", "custom"})
 """The kinds that can carry multimodal content (images, figures) into the knowledge base."""

@@ -126,7 +126,7 @@ def index_fingerprint(
     return hashlib.sha256(json.dumps(fixed, sort_keys=True).encode()).hexdigest()[:6]
 
 
-STORE_TYPES: tuple[str, ...] = ("opensearch_serverless", "s3_vectors", "aurora_postgresql")
+STORE_TYPES: tuple[str, ...] = ("opensearch_serverless", "s3_vectors", "aurora_postgresql", "managed")
 """``vector_stores[].type``: the first is the default."""
 TYPE_FIELDS: dict[str, frozenset[str]] = {
     "opensearch_serverless": frozenset(
@@ -142,8 +142,28 @@ TYPE_FIELDS: dict[str, frozenset[str]] = {
     ),
     "s3_vectors": frozenset({"encryption", "distance_metric", "vector_bucket_arn", "index_arn"}),
     "aurora_postgresql": frozenset({"aurora"}),
+    "managed": frozenset(),
 }
 """The keys of a vector store each type takes, besides ``name`` and ``type`` (the schema lists their
 union; rule vector-store-fields holds each store to its type's)."""
 REQUIRED_FIELDS: dict[str, frozenset[str]] = {"aurora_postgresql": frozenset({"aurora"})}
+NO_COLLECTION_TYPES = frozenset({"s3_vectors", "aurora_postgresql", "managed"})
+"""The store types without a collection (no network or data access policy)."""
+NO_INDEX_TYPES = frozenset({"aurora_postgresql", "managed"})
+"""The store types whose knowledge bases have no index resource of the toolkit's."""
+
+MANAGED_STORE_TYPE = "managed"
+MANAGED_REGIONS: tuple[str, ...] = (
+    "us-east-1",
+    "us-west-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-central-1",
+    "ap-northeast-1",
+    "ap-southeast-2",
+    "us-gov-west-1",
+)
+"""Where Bedrock offers managed knowledge bases (user guide, "Supported Regions for managed knowledge
+bases", kb-managed-regions.html, read 2026-12; us-gov-west-1 takes S3 sources only). cfn-lint's
+schema has the type in more Regions: it cannot tell."""
 """The keys a type needs besides ``name``."""

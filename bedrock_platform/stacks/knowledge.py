@@ -53,6 +53,7 @@ from bedrock_platform.constructs.data_source import (
 from bedrock_platform.constructs.encryption import log_group_key, stack_key
 from bedrock_platform.constructs.guardrail_governance import allow_enforced_guardrail
 from bedrock_platform.constructs.knowledge_base_logs import KnowledgeBaseLogs
+from bedrock_platform.constructs.managed_storage import ManagedStorage
 from bedrock_platform.constructs.s3_vectors import (
     IS3VectorStore,
     S3VectorIndex,
@@ -143,8 +144,10 @@ class KnowledgeBasesHost(PlatformStack):
     def _knowledge_base(self, kb: KnowledgeBaseConfig) -> None:
         scope = Construct(self, item_id("KnowledgeBase", kb.name))
         store = self.config.vector_store(kb.vector_store)
-        index: VectorIndex | S3VectorIndexBase | AuroraVectorStore
-        if store.aurora_postgresql:
+        index: VectorIndex | S3VectorIndexBase | AuroraVectorStore | ManagedStorage
+        if store.managed:
+            index = ManagedStorage(dimensions=kb.dimensions)
+        elif store.aurora_postgresql:
             assert store.aurora is not None, "validated: an Aurora store has its table"
             aurora = store.aurora
             index = AuroraVectorStore(
@@ -288,7 +291,7 @@ class KnowledgeBasesHost(PlatformStack):
             knowledge_base=knowledge_base,
             data_source_name=source.name,
             source=self._source_kind(scope, kb_name, source),
-            chunking=chunking_from_config(source.chunking),
+            chunking=None if knowledge_base.managed else chunking_from_config(source.chunking),
             parsing=parsing,
             custom_transformation=transformation,
             data_deletion_policy=source.data_deletion_policy.upper(),
@@ -476,8 +479,8 @@ class KnowledgeStack(KnowledgeBasesHost):
         self.collections: dict[str, IVectorCollection] = {}
         elsewhere = {kb.vector_store for kb in config.knowledge_bases if kb.stack != 1}
         for store in config.vector_stores:
-            if store.aurora_postgresql or store.index_arn is not None:
-                continue  # nothing to create: its one knowledge base names its table or index
+            if store.aurora_postgresql or store.index_arn is not None or store.managed:
+                continue  # nothing to create: its knowledge base names its table or index, or is managed
             if store.s3_vectors:
                 with building("VectorBucket", store.name):
                     self._s3_vector_bucket(store.name)

@@ -55,7 +55,13 @@ def test_dev_config_objects() -> None:
         None,
         False,  # no network policy: IAM alone decides
     )
-    knowledge_base, guides = config.knowledge_bases
+    knowledge_base, guides, handbook = config.knowledge_bases
+    # Issue 21: a managed knowledge base (its store is the service's) with an S3 and a custom source.
+    assert config.vector_store(handbook.vector_store).managed
+    assert [(source.type, source.parsing) for source in handbook.data_sources] == [
+        ("s3", None),
+        ("custom", None),
+    ]
     (source,) = knowledge_base.data_sources
     assert (source.type, source.bucket, source.parsing) == ("s3", CreatedBucket(), None)
     assert source.chunking == Chunking(strategy="fixed_size", max_tokens=300, overlap_percentage=20)

@@ -21,6 +21,7 @@ from bedrock_platform.constructs import (
     DataSource,
     DocumentBucket,
     KnowledgeBase,
+    ManagedStorage,
     ObjectFilter,
     Parsing,
     S3DataSource,
@@ -405,3 +406,67 @@ def test_multimodal_parsing_needs_the_knowledge_bases_multimodal_storage() -> No
             bucket=bucket,
             parsing=Parsing.data_automation(multimodal=True),
         )
+
+
+def test_a_managed_knowledge_base_has_no_store_and_its_sources_are_managed_connectors() -> None:
+    """Issue 21: ``ManagedStorage`` makes a MANAGED knowledge base; an S3 source becomes a managed
+    connector naming its bucket, without ingestion settings (the service parses and chunks)."""
+    stack = new_stack()
+    kb = KnowledgeBase(
+        stack,
+        "KB",
+        knowledge_base_name="dev-handbook",
+        vector_index=ManagedStorage(dimensions=512),
+        embedding_model_id=MODEL,
+    )
+    bucket = s3.Bucket.from_bucket_name(stack, "PagesBucket", "acme-pages")
+    S3DataSource(
+        stack, "Pages", knowledge_base=kb, data_source_name="pages", bucket=bucket, inclusion_prefixes=["hb/"]
+    )
+    resources = Template.from_stack(stack).to_json()["Resources"]
+    (knowledge_base,) = [
+        r["Properties"] for r in resources.values() if r["Type"] == "AWS::Bedrock::KnowledgeBase"
+    ]
+    assert knowledge_base["KnowledgeBaseConfiguration"]["Type"] == "MANAGED"
+    assert (
+        knowledge_base["KnowledgeBaseConfiguration"]["ManagedKnowledgeBaseConfiguration"][
+            "EmbeddingModelType"
+        ]
+        == "CUSTOM"
+    )
+    assert "StorageConfiguration" not in knowledge_base
+    source = _data_source(stack)
+    assert "VectorIngestionConfiguration" not in source
+    configuration = source["DataSourceConfiguration"]
+    assert configuration["Type"] == "MANAGED_KNOWLEDGE_BASE_CONNECTOR"
+    assert configuration["ManagedKnowledgeBaseConnectorConfiguration"]["ConnectorParameters"] == {
+        "type": "S3",
+        "version": "1",
+        "connectionConfiguration": {"bucketName": "acme-pages", "bucketOwnerAccountId": "111111111111"},
+        "filterConfiguration": {"inclusionPrefixes": ["hb/"]},
+    }
+    statements = _role_statements(stack)
+    assert _allowed(statements, "aoss:APIAccessAll") == []
+    assert "arn:aws:s3:::acme-pages/hb/*" in _allowed(statements, "s3:GetObject")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"chunking": Chunking.none()}, "chunking does not apply to a managed knowledge base"),
+        ({"data_deletion_policy": "RETAIN"}, "DELETE only"),
+        ({"source": WebSource(seed_urls=["https://a.example"])}, "takes S3 and custom sources, not WEB"),
+    ],
+)
+def test_a_managed_knowledge_base_refuses_what_the_service_owns(kwargs: dict[str, Any], message: str) -> None:
+    stack = new_stack()
+    kb = KnowledgeBase(
+        stack,
+        "KB",
+        knowledge_base_name="dev-handbook",
+        vector_index=ManagedStorage(dimensions=512),
+        embedding_model_id=MODEL,
+    )
+    arguments: dict[str, Any] = {"source": CustomSource(), **kwargs}
+    with pytest.raises(ConstructValidationError, match=message):
+        DataSource(stack, "Bad", knowledge_base=kb, data_source_name="bad", **arguments)

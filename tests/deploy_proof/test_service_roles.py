@@ -229,7 +229,21 @@ def knowledge_base_needs(assembly: Assembly) -> Iterator[Need]:
             if source_properties["KnowledgeBaseId"] != kb_id:
                 continue
             yield from _data_source_needs(assembly, stack, role, source_properties)
-            s3 = source_properties["DataSourceConfiguration"].get("S3Configuration")
+            configuration = source_properties["DataSourceConfiguration"]
+            s3 = configuration.get("S3Configuration")
+            connector = configuration.get("ManagedKnowledgeBaseConnectorConfiguration", {}).get(
+                "ConnectorParameters", {}
+            )
+            if connector.get("type") == "S3":
+                # A managed knowledge base's S3 connector (user guide, managed knowledge bases,
+                # "Permissions to access your Amazon S3 data source": the same statements).
+                connection = connector["connectionConfiguration"]
+                prefixes = connector.get("filterConfiguration", {}).get("inclusionPrefixes")
+                s3 = {
+                    "BucketArn": f"arn:aws:s3:::{connection['bucketName']}",
+                    "BucketOwnerAccountId": connection.get("bucketOwnerAccountId", stack.account),
+                    "InclusionPrefixes": prefixes,
+                }
             if s3 is None:
                 continue
             bucket = s3["BucketArn"].removeprefix("arn:aws:s3:::")
@@ -756,4 +770,25 @@ def test_each_kind_of_data_source_need_is_checked_and_another_secret_is_refused(
     other = Request("secretsmanager:GetSecretValue", need.request.resource.replace("confluence", "other"))
     statements = role_statements(sources, need.stack, need.principal)
     assert decide(statements, need.request)
+    assert not decide(statements, other)
+
+
+def test_a_managed_knowledge_bases_s3_connector_is_checked_like_an_s3_source(
+    assemblies: dict[str, Assembly],
+) -> None:
+    """Issue 21: dev's handbook is a managed knowledge base whose S3 source is a managed connector;
+    the role's reads of its bucket are checked, and another bucket's are refused."""
+    dev = assemblies["config/dev"]
+    needs = [
+        need
+        for need in knowledge_base_needs(dev)
+        if need.section == KB_S3 and "handbook" in need.request.resource
+    ]
+    assert {need.request.action for need in needs} == {"s3:GetObject", "s3:ListBucket"}
+    need = next(n for n in needs if n.request.action == "s3:GetObject")
+    statements = role_statements(dev, need.stack, need.principal)
+    assert decide(statements, need.request)
+    other = Request(
+        need.request.action, need.request.resource.replace("handbook/", "private/"), need.request.context
+    )
     assert not decide(statements, other)

@@ -59,12 +59,12 @@ def test_buckets_the_toolkit_creates_use_the_configured_key(with_keys: Synthesiz
     kms = ({"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": DATA_KEY}, True)
     sse_s3 = ({"SSEAlgorithm": "AES256"}, False)
     data = {where: value for where, value in encrypted.items() if "AccessLogs" not in where}
-    # The data source buckets, a custom transformation's intermediate bucket, a multimodal storage,
-    # the job bucket and the invocation log bucket.
+    # The data source buckets (three), a custom transformation's intermediate bucket, a multimodal
+    # storage, the job bucket and the invocation log bucket.
     assert all(value == kms for value in data.values())
     assert sorted(where.split("/")[0].removeprefix("dev-bedrock-") for where in data) == [
         "evaluation",
-        *["knowledge"] * 4,
+        *["knowledge"] * 5,
         "logging",
     ]
     # S3 delivers server access logs only to SSE-S3 buckets.
@@ -100,7 +100,11 @@ def test_the_roles_that_read_and_write_those_buckets_may_use_the_key(with_keys: 
     }
     assert {
         ("productdocs" in lid, "fieldguides" in lid): actions for lid, actions in by_role.items() if actions
-    } == {(True, False): {"kms:Decrypt"}, (False, True): {"kms:Decrypt", "kms:GenerateDataKey"}}
+    } == {
+        (True, False): {"kms:Decrypt"},
+        (False, True): {"kms:Decrypt", "kms:GenerateDataKey"},
+        (False, False): {"kms:Decrypt"},  # handbook, a managed knowledge base: it reads its S3 source
+    }
     assert actions_on_key(with_keys.templates["dev-bedrock-evaluation"]) == {
         "kms:Decrypt",
         "kms:GenerateDataKey",
