@@ -189,6 +189,18 @@ class CustomTransformation:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ManagedConnector:
+    """A managed knowledge base's connector settings: the service's schedule, deletion protection and
+    media extraction."""
+
+    schedule: str | Mapping[str, Any] | None = None
+    """``daily``, ``{weekly: <DAY>}`` or ``{monthly: <1-28> | last}``; None: no service schedule."""
+    deletion_protection_threshold: int | None = None
+    """None: deletion protection off."""
+    media_extraction: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
 class DataSource:
     """A data source of a knowledge base: an S3 bucket, a web crawler, a connector, or custom."""
 
@@ -201,6 +213,8 @@ class DataSource:
     parsing: Parsing | None = None
     """Default: None (the service's text parser)."""
     custom_transformation: CustomTransformation | None = None
+    connector_settings: ManagedConnector | None = None
+    """A managed knowledge base's data source: its connector's settings. Default: None."""
     description: str | None = None
     inclusion_prefixes: tuple[str, ...] = ()
     chunking: Chunking = field(default_factory=Chunking)
@@ -774,7 +788,23 @@ def _data_source(raw: Mapping[str, Any]) -> DataSource:
     kind = raw.get("type", data_sources_spec.DEFAULT_TYPE)
     parsing = raw.get("parsing", {})
     transformation = raw.get("custom_transformation")
+    connector = raw.get("connector")
     return DataSource(
+        connector_settings=(
+            ManagedConnector(
+                schedule=connector.get("schedule"),
+                deletion_protection_threshold=(
+                    connector["deletion_protection"].get(
+                        "threshold", data_sources_spec.DEFAULT_DELETION_PROTECTION_THRESHOLD
+                    )
+                    if "deletion_protection" in connector
+                    else None
+                ),
+                media_extraction=tuple(connector.get("media_extraction", [])),
+            )
+            if connector is not None
+            else None
+        ),
         name=raw["name"],
         type=kind,
         bucket=build_bucket(raw["bucket"]) if "bucket" in raw else None,

@@ -244,7 +244,7 @@ def prod_private_network(config: Mapping[str, Any], context: RuleContext) -> lis
         return []
     issues = []
     for store_path, store in items(config, ("vector_stores",)):
-        if store.get("type") in NO_COLLECTION_TYPES:
+        if str(store.get("type")) in NO_COLLECTION_TYPES:
             continue  # no collection network policy: IAM (and the cluster's network) decide
         if "allow_public_network" in store or _public_network(config, context, store_path) is not True:
             continue  # acknowledged (a wrong acknowledgment is the schema's to report), or not public

@@ -300,6 +300,17 @@ MANAGED_KEY = (
     "{key} does not apply to a data source of a managed knowledge base: the service parses and chunks "
     "(it refuses a chunking configuration with its embedding model)"
 )
+CUSTOM_CONNECTOR = (
+    "{key} does not apply to a custom source: the service has nothing of its own to sync or delete"
+)
+TWO_SCHEDULERS = (
+    "sync and connector.schedule both schedule this source's ingestion: keep one (sync: EventBridge "
+    "Scheduler at the times you give; connector.schedule: the service's own)"
+)
+CONNECTOR_NOT_MANAGED = (
+    "connector applies to a data source of a managed knowledge base, and vector store {store} is not of type "
+    "'managed'"
+)
 MANAGED_RETAIN = (
     "a managed knowledge base's data source deletes its content with it: data_deletion_policy takes only "
     "'delete' there"
@@ -335,4 +346,20 @@ def managed_knowledge_bases(config: Mapping[str, Any], context: RuleContext) -> 
                 issues.append(context.issue(path, MANAGED_KEY.format(key=key), key=key))
         if source.get("data_deletion_policy") == "retain":
             issues.append(context.issue((*path, "data_deletion_policy"), MANAGED_RETAIN))
+        connector = source.get("connector")
+        if isinstance(connector, dict):
+            if kind == "custom":
+                for key in spec.CUSTOM_CONNECTOR_REFUSES:
+                    if key in connector:
+                        issues.append(
+                            context.issue((*path, "connector"), CUSTOM_CONNECTOR.format(key=key), key=key)
+                        )
+            if "schedule" in connector and "sync" in source:
+                issues.append(context.issue(path, TWO_SCHEDULERS, key="sync"))
+    for path, source, _, knowledge_base in _sources(config):
+        store = knowledge_base.get("vector_store")
+        if "connector" in source and isinstance(store, str) and store not in managed:
+            issues.append(
+                context.issue(path, CONNECTOR_NOT_MANAGED.format(store=show(store)), key="connector")
+            )
     return issues

@@ -247,7 +247,7 @@ def knowledge_stack_sizes_of(
         tables={
             str(store["name"])
             for _, store in items(config, ("vector_stores",))
-            if (store.get("type") in NO_INDEX_TYPES or "index_arn" in store)
+            if (str(store.get("type")) in NO_INDEX_TYPES or "index_arn" in store)
             and isinstance(store.get("name"), str)
         },
     )
@@ -298,7 +298,7 @@ def access_policy_bounds_of(
         stacks.setdefault(knowledge_base.stack, []).append(knowledge_base.name)
     bounds = {}
     for store_path, store in items(config, ("vector_stores",)):
-        if store.get("type") in NO_COLLECTION_TYPES:
+        if str(store.get("type")) in NO_COLLECTION_TYPES:
             continue  # no data access policy: IAM alone authorizes an S3 Vectors index or a table
         name = string(config, context, (*store_path, "name"))
         principals_path = (*store_path, "data_access_principals")
@@ -421,7 +421,7 @@ def _item_outputs(config: Mapping[str, Any], context: RuleContext) -> list[_Outp
         existing_index = isinstance(store, dict) and "index_arn" in store
         store_outputs: tuple[str, ...] = (
             ()
-            if store_type in NO_INDEX_TYPES or existing_index
+            if str(store_type) in NO_INDEX_TYPES or existing_index
             else outputs.vector_bucket_outputs(name)
             if store_type == S3_VECTORS_STORE
             else outputs.collection_outputs(name)

@@ -704,9 +704,12 @@ class DataSource(Construct):
         custom_transformation: CustomTransformation | None = None,
         data_deletion_policy: str = "DELETE",
         description: str | None = None,
+        connector_settings: ConnectorSettings | None = None,
     ) -> None:
         """Create the data source.
 
+        :param connector_settings: a managed knowledge base's data source: its connector's own
+            schedule, deletion protection and media extraction. Default: none.
         :param knowledge_base: the knowledge base it feeds; its service role gets what the source,
             parsing and transformation need.
         :param data_source_name: the name before the fingerprint; at most 93 characters.
@@ -734,6 +737,10 @@ class DataSource(Construct):
                 problems.append(f"a managed knowledge base takes S3 and custom sources, not {source.type}")
             if data_deletion_policy != "DELETE":
                 problems.append("a managed knowledge base's data source deletes its content (DELETE only)")
+            if connector_settings is not None:
+                problems += connector_settings.problems(source.type)
+        elif connector_settings is not None:
+            problems.append("connector_settings applies to a data source of a managed knowledge base only")
         chunking = chunking or Chunking.fixed_size()
         self.fingerprint = (
             managed_fingerprint(source.type)
@@ -782,7 +789,8 @@ class DataSource(Construct):
                 bedrock.CfnDataSource.DataSourceConfigurationProperty(
                     type=spec.MANAGED_CONNECTOR_TYPE,
                     managed_knowledge_base_connector_configuration=bedrock.CfnDataSource.ManagedKnowledgeBaseConnectorConfigurationProperty(
-                        connector_parameters=source.managed_parameters(self)  # type: ignore[attr-defined]
+                        connector_parameters=source.managed_parameters(self),  # type: ignore[attr-defined]
+                        **(connector_settings.to_cfn() if connector_settings else {}),
                     ),
                 )
                 if managed
@@ -839,6 +847,79 @@ def _grant_data_automation_keys(role: iam.IRole, keys: Sequence[kms.IKey]) -> No
     )
 
 
+@dataclass(frozen=True)
+class ConnectorSettings:
+    """A managed knowledge base connector's own settings (its ``ManagedKnowledgeBaseConnectorConfiguration``
+    beside the parameters): ``schedule`` ``"DAILY"``, ``("WEEKLY", "MONDAY")`` or ``("MONTHLY", 1..28 |
+    "LAST")``; deletion protection at ``deletion_protection_threshold`` percent (None: off); the media
+    it extracts (``"image"``, ``"audio"``, ``"video"``). The custom connector takes media only."""
+
+    schedule: str | tuple[str, str | int] | None = None
+    deletion_protection_threshold: int | None = None
+    media_extraction: Sequence[str] = ()
+
+    def problems(self, source_type: str) -> list[str]:
+        problems = []
+        if source_type == "CUSTOM" and (
+            self.schedule is not None or self.deletion_protection_threshold is not None
+        ):
+            problems.append("the custom connector takes no schedule and no deletion protection")
+        threshold = self.deletion_protection_threshold
+        if threshold is not None and not 0 <= threshold <= 100:
+            problems.append(f"deletion_protection_threshold {threshold} must be 0 to 100")
+        unknown = [kind for kind in self.media_extraction if kind not in spec.MEDIA_KINDS]
+        if unknown:
+            problems.append(f"media_extraction takes {', '.join(spec.MEDIA_KINDS)}, not {', '.join(unknown)}")
+        return problems
+
+    def to_cfn(self) -> dict[str, Any]:
+        """The settings as CloudFormation's ManagedKnowledgeBaseConnectorConfiguration members."""
+        prop = bedrock.CfnDataSource
+        settings: dict[str, Any] = {}
+        if self.schedule == "DAILY":
+            settings["sync_schedule"] = prop.SyncScheduleProperty(daily={})
+        elif isinstance(self.schedule, tuple) and self.schedule[0] == "WEEKLY":
+            settings["sync_schedule"] = prop.SyncScheduleProperty(
+                weekly=prop.WeeklyScheduleProperty(day_of_week=str(self.schedule[1]))
+            )
+        elif isinstance(self.schedule, tuple):
+            day = self.schedule[1]
+            settings["sync_schedule"] = prop.SyncScheduleProperty(
+                monthly=prop.MonthlyScheduleProperty(
+                    day_of_month=(
+                        prop.DayOfMonthProperty(last_day_of_month={})
+                        if day == "LAST"
+                        else prop.DayOfMonthProperty(day_number=int(day))
+                    )
+                )
+            )
+        if self.deletion_protection_threshold is not None:
+            settings["deletion_protection_configuration"] = prop.DeletionProtectionConfigurationProperty(
+                deletion_protection_status="ENABLED",
+                deletion_protection_threshold=self.deletion_protection_threshold,
+            )
+        if self.media_extraction:
+            media = set(self.media_extraction)
+            settings["media_extraction_configuration"] = prop.MediaExtractionConfigurationProperty(
+                image_extraction_configuration=(
+                    prop.ImageExtractionConfigurationProperty(image_extraction_status="ENABLED")
+                    if "image" in media
+                    else None
+                ),
+                audio_extraction_configuration=(
+                    prop.AudioExtractionConfigurationProperty(audio_extraction_status="ENABLED")
+                    if "audio" in media
+                    else None
+                ),
+                video_extraction_configuration=(
+                    prop.VideoExtractionConfigurationProperty(video_extraction_status="ENABLED")
+                    if "video" in media
+                    else None
+                ),
+            )
+        return settings
+
+
 def managed_fingerprint(source_type: str) -> str:
     """Six hex digits over a managed connector's create-only settings: its kind."""
     text = json.dumps({"connector": spec.MANAGED_CONNECTOR_TYPE, "type": source_type}, sort_keys=True)
@@ -888,6 +969,7 @@ class S3DataSource(DataSource):
         description: str | None = None,
         kms_key: kms.IKey | None = None,
         bucket_owner_account: str | None = None,
+        connector_settings: ConnectorSettings | None = None,
     ) -> None:
         """Create the data source.
 
@@ -905,6 +987,8 @@ class S3DataSource(DataSource):
         :param bucket_owner_account: the account that owns the bucket (an S3 bucket ARN names none):
             the role may read the bucket only while it belongs to that account. Default: this
             stack's account.
+        :param connector_settings: on a managed knowledge base: its connector's own settings.
+            Default: none.
         """
         source = S3Source(
             bucket=bucket,
@@ -923,6 +1007,7 @@ class S3DataSource(DataSource):
             custom_transformation=custom_transformation,
             data_deletion_policy=data_deletion_policy,
             description=description,
+            connector_settings=connector_settings,
         )
         self.bucket = bucket
         self.bucket_owner_account = source.owner_account or cdk.Stack.of(self).account

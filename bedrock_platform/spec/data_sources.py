@@ -52,6 +52,7 @@ COMMON_FIELDS = frozenset(
         "parsing",
         "custom_transformation",
         "context_enrichment",
+        "connector",
         "data_deletion_policy",
         "sync",
         "ingest_on_deploy",
@@ -164,6 +165,15 @@ MANAGED_SOURCE_TYPES: Mapping[str, str] = {"s3": "S3", "custom": "CUSTOM"}
 "Connect a data source" and "Amazon S3" of managed knowledge bases; a plain ``CUSTOM`` data source
 type is refused by a managed knowledge base: its custom source is a connector too)."""
 MANAGED_CONNECTOR_VERSION = "1"
+DAYS_OF_WEEK: tuple[str, ...] = ("SUNDAY", "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY")
+MAX_DAY_OF_MONTH = 28
+"""A monthly connector sync's day: 1 to 28, or the month's last day (CloudFormation's ``DayOfMonth``)."""
+MEDIA_KINDS: tuple[str, ...] = ("image", "audio", "video")
+"""What a managed connector may extract from files (``MediaExtractionConfiguration``)."""
+DEFAULT_DELETION_PROTECTION_THRESHOLD = 15
+"""The most documents, in percent, one sync may delete before it skips its delete phase."""
+CUSTOM_CONNECTOR_REFUSES = ("schedule", "deletion_protection")
+"""What the custom connector does not take (botocore: "Not supported for the Custom connector")."""
 MANAGED_REFUSES = ("chunking", "parsing", "custom_transformation")
 """What a managed knowledge base's data source does not take: it parses with SMART_PARSING and
 refuses a chunking configuration with a managed embedding model (its ingestion is the service's)."""

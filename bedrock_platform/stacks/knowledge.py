@@ -10,6 +10,7 @@ Nothing crosses stacks but those parameters: no export, and stack 1 never refers
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from typing import cast
 
 import aws_cdk as cdk
@@ -26,6 +27,7 @@ from bedrock_platform.config.model import CreatedBucket, ExistingBucket, LogDest
 from bedrock_platform.config.model import DataSource as DataSourceConfig
 from bedrock_platform.config.model import KnowledgeBase as KnowledgeBaseConfig
 from bedrock_platform.config.model import KnowledgeBaseLogging as KnowledgeBaseLoggingConfig
+from bedrock_platform.config.model import ManagedConnector as ManagedConnectorConfig
 from bedrock_platform.constructs import (
     AccessLogsBucket,
     Chunking,
@@ -39,6 +41,7 @@ from bedrock_platform.constructs import (
 from bedrock_platform.constructs.aurora import AuroraVectorStore
 from bedrock_platform.constructs.data_source import (
     ConfluenceSource,
+    ConnectorSettings,
     CustomSource,
     CustomTransformation,
     DataSource,
@@ -73,6 +76,25 @@ from bedrock_platform.stacks.sources import building, item_id
 INTERMEDIATE_DAYS = 7
 """When the objects of a custom transformation's intermediate bucket the toolkit creates expire: the
 batches of an ingestion job are needed while it runs."""
+
+
+def connector_settings(settings: ManagedConnectorConfig | None) -> ConnectorSettings | None:
+    """The construct's connector settings for the config's."""
+    if settings is None:
+        return None
+    schedule: str | tuple[str, str | int] | None = None
+    if settings.schedule == "daily":
+        schedule = "DAILY"
+    elif isinstance(settings.schedule, Mapping) and "weekly" in settings.schedule:
+        schedule = ("WEEKLY", str(settings.schedule["weekly"]))
+    elif isinstance(settings.schedule, Mapping):
+        day = settings.schedule["monthly"]
+        schedule = ("MONTHLY", "LAST" if day == "last" else int(day))
+    return ConnectorSettings(
+        schedule=schedule,
+        deletion_protection_threshold=settings.deletion_protection_threshold,
+        media_extraction=settings.media_extraction,
+    )
 
 
 def chunking_from_config(chunking: ChunkingConfig) -> Chunking:
@@ -296,6 +318,7 @@ class KnowledgeBasesHost(PlatformStack):
             custom_transformation=transformation,
             data_deletion_policy=source.data_deletion_policy.upper(),
             description=source.description,
+            connector_settings=connector_settings(source.connector_settings),
         )
         if source.ingest_on_deploy:
             DataSourceIngestion(data_source, "Ingestion", data_source=data_source)

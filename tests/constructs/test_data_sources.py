@@ -15,6 +15,7 @@ from bedrock_platform.constructs import (
     AccessLogsBucket,
     Chunking,
     ConfluenceSource,
+    ConnectorSettings,
     ConstructValidationError,
     CustomSource,
     CustomTransformation,
@@ -470,3 +471,47 @@ def test_a_managed_knowledge_base_refuses_what_the_service_owns(kwargs: dict[str
     arguments: dict[str, Any] = {"source": CustomSource(), **kwargs}
     with pytest.raises(ConstructValidationError, match=message):
         DataSource(stack, "Bad", knowledge_base=kb, data_source_name="bad", **arguments)
+
+
+def test_a_managed_connectors_own_schedule_deletion_protection_and_media() -> None:
+    stack = new_stack()
+    kb = KnowledgeBase(
+        stack,
+        "KB",
+        knowledge_base_name="dev-handbook",
+        vector_index=ManagedStorage(dimensions=512),
+        embedding_model_id=MODEL,
+    )
+    S3DataSource(
+        stack,
+        "Pages",
+        knowledge_base=kb,
+        data_source_name="pages",
+        bucket=s3.Bucket.from_bucket_name(stack, "PagesBucket", "acme-pages"),
+        connector_settings=ConnectorSettings(
+            schedule=("MONTHLY", "LAST"),
+            deletion_protection_threshold=10,
+            media_extraction=["image", "video"],
+        ),
+    )
+    configuration = _data_source(stack)["DataSourceConfiguration"][
+        "ManagedKnowledgeBaseConnectorConfiguration"
+    ]
+    assert configuration["SyncSchedule"] == {"Monthly": {"DayOfMonth": {"LastDayOfMonth": {}}}}
+    assert configuration["DeletionProtectionConfiguration"] == {
+        "DeletionProtectionStatus": "ENABLED",
+        "DeletionProtectionThreshold": 10,
+    }
+    assert configuration["MediaExtractionConfiguration"] == {
+        "ImageExtractionConfiguration": {"ImageExtractionStatus": "ENABLED"},
+        "VideoExtractionConfiguration": {"VideoExtractionStatus": "ENABLED"},
+    }
+    with pytest.raises(ConstructValidationError, match="the custom connector takes no schedule"):
+        DataSource(
+            stack,
+            "Pushed",
+            knowledge_base=kb,
+            data_source_name="pushed",
+            source=CustomSource(),
+            connector_settings=ConnectorSettings(schedule="DAILY"),
+        )
