@@ -42,8 +42,13 @@ CUSTOM_NOT_SYNCED = (
     "documents with IngestKnowledgeBaseDocuments"
 )
 MANAGED_ONLY = (
-    "parsing strategy {strategy} is for managed knowledge bases (Bedrock-managed storage), which "
-    "bedrock-platform does not create; use foundation_model or data_automation"
+    "parsing strategy 'smart' is for data sources of managed knowledge bases (a vector store of type "
+    "'managed'); use foundation_model or data_automation here"
+)
+MULTIMODAL_EMBEDDINGS = (
+    "parsing strategy 'multimodal_embeddings' is for managed knowledge bases with a native multimodal "
+    "embedding model (Nova Multimodal Embeddings, TwelveLabs Marengo), which the catalog does not hold; "
+    "use smart"
 )
 PARSING_KEY = "{key} applies to the foundation_model strategy only, not to {strategy}"
 MODEL_MISSING = "missing required key model: the foundation_model strategy parses with a model"
@@ -202,10 +207,12 @@ def data_source_parsing(config: Mapping[str, Any], context: RuleContext) -> list
         strategy = string(config, context, (*parsing_path, "strategy"))
         if strategy is None:
             continue
-        if strategy in spec.MANAGED_ONLY_STRATEGIES:
-            issues.append(
-                context.issue((*parsing_path, "strategy"), MANAGED_ONLY.format(strategy=show(strategy)))
-            )
+        if strategy == "multimodal_embeddings":
+            issues.append(context.issue((*parsing_path, "strategy"), MULTIMODAL_EMBEDDINGS))
+            continue
+        if strategy == "smart":
+            if str(knowledge_base.get("vector_store")) not in managed_stores(config):
+                issues.append(context.issue((*parsing_path, "strategy"), MANAGED_ONLY))
             continue
         parsing = value(config, parsing_path)
         for key in ("model", "prompt"):
@@ -297,8 +304,8 @@ MANAGED_KIND = (
     "are the service's own)"
 )
 MANAGED_KEY = (
-    "{key} does not apply to a data source of a managed knowledge base: the service parses and chunks "
-    "(it refuses a chunking configuration with its embedding model)"
+    "{key} does not apply to a data source of a managed knowledge base: the service parses (parsing takes "
+    "strategy smart only) and chunks (it refuses a chunking configuration with its embedding model)"
 )
 CUSTOM_CONNECTOR = (
     "{key} does not apply to a custom source: the service has nothing of its own to sync or delete"
@@ -315,6 +322,15 @@ MANAGED_RETAIN = (
     "a managed knowledge base's data source deletes its content with it: data_deletion_policy takes only "
     "'delete' there"
 )
+
+
+def managed_stores(config: Mapping[str, Any]) -> set[str]:
+    """The names of the config's vector stores of type managed."""
+    return {
+        store["name"]
+        for _, store in items(config, ("vector_stores",))
+        if store.get("type") == stores_spec.MANAGED_STORE_TYPE and isinstance(store.get("name"), str)
+    }
 
 
 def managed_knowledge_bases(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
@@ -342,7 +358,12 @@ def managed_knowledge_bases(config: Mapping[str, Any], context: RuleContext) -> 
         if kind is not None and kind not in spec.MANAGED_SOURCE_TYPES:
             issues.append(context.issue(path, MANAGED_KIND.format(type=show(kind)), key="type"))
         for key in spec.MANAGED_REFUSES:
-            if key in source:
+            smart = (
+                key == "parsing"
+                and isinstance(source.get("parsing"), dict)
+                and source["parsing"].get("strategy") in ("smart", "default")
+            )
+            if key in source and not smart:
                 issues.append(context.issue(path, MANAGED_KEY.format(key=key), key=key))
         if source.get("data_deletion_policy") == "retain":
             issues.append(context.issue((*path, "data_deletion_policy"), MANAGED_RETAIN))

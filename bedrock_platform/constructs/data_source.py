@@ -531,6 +531,12 @@ class Parsing:
         )
 
     @classmethod
+    def smart(cls) -> Parsing:
+        """A managed knowledge base's own parser (``SMART_PARSING``, its default): for data sources of
+        a managed knowledge base only."""
+        return cls("SMART_PARSING")
+
+    @classmethod
     def data_automation(cls, *, multimodal: bool = False) -> Parsing:
         """Bedrock Data Automation parses each document (where its parser is offered:
         :data:`bedrock_platform.spec.data_sources.DATA_AUTOMATION_PARSING_REGIONS`)."""
@@ -544,6 +550,8 @@ class Parsing:
     def to_cfn(self) -> bedrock.CfnDataSource.ParsingConfigurationProperty:
         prop = bedrock.CfnDataSource
         modality = spec.MULTIMODAL_MODALITY if self.multimodal else None
+        if self.strategy == "SMART_PARSING":
+            return prop.ParsingConfigurationProperty(parsing_strategy=self.strategy)
         if self.model_arn is not None:
             return prop.ParsingConfigurationProperty(
                 parsing_strategy=self.strategy,
@@ -573,6 +581,8 @@ class Parsing:
 
     def grant(self, role: iam.IRole) -> None:
         stack = cdk.Stack.of(role)
+        if self.strategy == "SMART_PARSING":
+            return  # the managed knowledge base's own parser
         if self.model_arn is not None:
             role.add_to_principal_policy(
                 iam.PolicyStatement(
@@ -729,7 +739,12 @@ class DataSource(Construct):
         if managed:
             # The service's parsing and chunking: a managed knowledge base refuses a chunking
             # configuration with its embedding model, and parses with SMART_PARSING.
-            given = {"chunking": chunking, "parsing": parsing, "custom_transformation": custom_transformation}
+            smart = parsing is not None and parsing.strategy == "SMART_PARSING"
+            given = {
+                "chunking": chunking,
+                "parsing": None if smart else parsing,
+                "custom_transformation": custom_transformation,
+            }
             problems += [
                 f"{name} does not apply to a managed knowledge base" for name, v in given.items() if v
             ]
@@ -741,9 +756,11 @@ class DataSource(Construct):
                 problems += connector_settings.problems(source.type)
         elif connector_settings is not None:
             problems.append("connector_settings applies to a data source of a managed knowledge base only")
+        if not managed and parsing is not None and parsing.strategy == "SMART_PARSING":
+            problems.append("Parsing.smart() is for data sources of a managed knowledge base only")
         chunking = chunking or Chunking.fixed_size()
         self.fingerprint = (
-            managed_fingerprint(source.type)
+            managed_fingerprint(source.type, parsing)
             if managed
             else data_source_fingerprint(chunking, parsing, source.type)
         )
@@ -797,7 +814,13 @@ class DataSource(Construct):
                 else source.configuration(self)
             ),
             vector_ingestion_configuration=(
-                None
+                (
+                    bedrock.CfnDataSource.VectorIngestionConfigurationProperty(
+                        parsing_configuration=parsing.to_cfn()
+                    )
+                    if parsing is not None
+                    else None
+                )
                 if managed
                 else bedrock.CfnDataSource.VectorIngestionConfigurationProperty(
                     chunking_configuration=chunking.to_cfn(),
@@ -920,9 +943,13 @@ class ConnectorSettings:
         return settings
 
 
-def managed_fingerprint(source_type: str) -> str:
-    """Six hex digits over a managed connector's create-only settings: its kind."""
-    text = json.dumps({"connector": spec.MANAGED_CONNECTOR_TYPE, "type": source_type}, sort_keys=True)
+def managed_fingerprint(source_type: str, parsing: Parsing | None = None) -> str:
+    """Six hex digits over a managed connector's create-only settings: its kind (and parsing, when
+    given)."""
+    fixed: dict[str, Any] = {"connector": spec.MANAGED_CONNECTOR_TYPE, "type": source_type}
+    if parsing is not None:
+        fixed["parsing"] = parsing.identity()
+    text = json.dumps(fixed, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:6]
 
 

@@ -245,7 +245,8 @@ PARSING_STRATEGIES: Mapping[str, str | None] = {
 """``parsing.strategy`` and CloudFormation's ``ParsingStrategy`` (``default``: none, the service's
 text parser)."""
 MANAGED_ONLY_STRATEGIES = frozenset({"smart", "multimodal_embeddings"})
-"""Strategies for managed knowledge bases only, which the toolkit does not create."""
+"""Strategies for managed knowledge bases only (botocore's ParsingConfiguration: MULTI_MODAL_EMBEDDINGS
+with a native multimodal embedding model, SMART_PARSING otherwise)."""
 MULTIMODAL_MODALITY = "MULTIMODAL"
 
 DATA_AUTOMATION_PARSING_REGIONS: tuple[str, ...] = ("us-west-2",)

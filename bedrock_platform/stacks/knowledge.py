@@ -296,7 +296,9 @@ class KnowledgeBasesHost(PlatformStack):
                     ),
                 )
         parsing = None
-        if source.parsing is not None:
+        if source.parsing is not None and source.parsing.strategy == "smart":
+            parsing = Parsing.smart()
+        elif source.parsing is not None:
             parsing = (
                 Parsing.foundation_model(
                     scope,

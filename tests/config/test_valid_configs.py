@@ -59,7 +59,7 @@ def test_dev_config_objects() -> None:
     # Issue 21: a managed knowledge base (its store is the service's) with an S3 and a custom source.
     assert config.vector_store(handbook.vector_store).managed
     assert [(source.type, source.parsing) for source in handbook.data_sources] == [
-        ("s3", None),
+        ("s3", Parsing(strategy="smart")),
         ("custom", None),
     ]
     (source,) = knowledge_base.data_sources

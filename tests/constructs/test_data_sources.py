@@ -422,7 +422,13 @@ def test_a_managed_knowledge_base_has_no_store_and_its_sources_are_managed_conne
     )
     bucket = s3.Bucket.from_bucket_name(stack, "PagesBucket", "acme-pages")
     S3DataSource(
-        stack, "Pages", knowledge_base=kb, data_source_name="pages", bucket=bucket, inclusion_prefixes=["hb/"]
+        stack,
+        "Pages",
+        knowledge_base=kb,
+        data_source_name="pages",
+        bucket=bucket,
+        inclusion_prefixes=["hb/"],
+        parsing=Parsing.smart(),
     )
     resources = Template.from_stack(stack).to_json()["Resources"]
     (knowledge_base,) = [
@@ -437,7 +443,10 @@ def test_a_managed_knowledge_base_has_no_store_and_its_sources_are_managed_conne
     )
     assert "StorageConfiguration" not in knowledge_base
     source = _data_source(stack)
-    assert "VectorIngestionConfiguration" not in source
+    # The managed knowledge base's own parser, said explicitly; no chunking (the service refuses one).
+    assert source["VectorIngestionConfiguration"] == {
+        "ParsingConfiguration": {"ParsingStrategy": "SMART_PARSING"}
+    }
     configuration = source["DataSourceConfiguration"]
     assert configuration["Type"] == "MANAGED_KNOWLEDGE_BASE_CONNECTOR"
     assert configuration["ManagedKnowledgeBaseConnectorConfiguration"]["ConnectorParameters"] == {
