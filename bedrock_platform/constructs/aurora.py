@@ -14,8 +14,8 @@ from aws_cdk import aws_bedrock as bedrock
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 
-from bedrock_platform import permissions
 from bedrock_platform.constructs.errors import ConstructValidationError
+from bedrock_platform.constructs.service_role import grant_secret
 from bedrock_platform.spec import aurora as spec
 
 
@@ -107,15 +107,4 @@ class AuroraVectorStore:
         role.add_to_principal_policy(
             iam.PolicyStatement(actions=list(spec.CLUSTER_ACTIONS), resources=[self.cluster_arn])
         )
-        role.add_to_principal_policy(
-            iam.PolicyStatement(actions=list(spec.SECRET_ACTIONS), resources=[self.secret_arn])
-        )
-        if self.secret_key is not None:
-            region = cdk.Stack.of(role).region
-            role.add_to_principal_policy(
-                iam.PolicyStatement(
-                    actions=list(permissions.KMS_DECRYPT_ACTIONS),
-                    resources=[self.secret_key.key_arn],
-                    conditions={"StringEquals": {"kms:ViaService": f"secretsmanager.{region}.amazonaws.com"}},
-                )
-            )
+        grant_secret(role, self.secret_arn, self.secret_key)

@@ -20,7 +20,7 @@ from bedrock_platform import geographies, permissions
 from bedrock_platform.constructs.errors import ConstructValidationError
 from bedrock_platform.constructs.knowledge_base import KnowledgeBase
 from bedrock_platform.constructs.nag import acknowledge_bucket, acknowledge_wildcard
-from bedrock_platform.constructs.service_role import grant_bucket_key, invoked_model_arns
+from bedrock_platform.constructs.service_role import grant_bucket_key, grant_secret, invoked_model_arns
 from bedrock_platform.spec import chunking as chunking_spec
 from bedrock_platform.spec import data_sources as spec
 from bedrock_platform.spec import knowledge_base as knowledge_base_spec
@@ -133,25 +133,6 @@ class Chunking:
         """Six hex characters over the strategy and its parameters (plain values, no tokens)."""
         text = json.dumps({"strategy": self.strategy, **self.parameters}, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:6]
-
-
-def _secret_grants(role: iam.IRole, secret_arn: str, key: kms.IKey | None, *, write: bool) -> None:
-    """The guide's "Permissions to access your data sources" for a connector: read (and for a rotated
-    OAuth token, write) exactly its secret, and decrypt with the secret's key through Secrets Manager
-    only."""
-    actions = [*spec.SECRET_READ_ACTIONS, *(spec.SECRET_WRITE_ACTIONS if write else ())]
-    role.add_to_principal_policy(iam.PolicyStatement(actions=actions, resources=[secret_arn]))
-    if key is not None:
-        stack = cdk.Stack.of(role)
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=[*spec.SECRET_KEY_ACTIONS, *(spec.SECRET_KEY_WRITE_ACTIONS if write else ())],
-                resources=[key.key_arn],
-                conditions={
-                    "StringEquals": {"kms:ViaService": f"secretsmanager.{stack.region}.{stack.url_suffix}"}
-                },
-            )
-        )
 
 
 @dataclass(frozen=True)
@@ -366,7 +347,7 @@ class ConfluenceSource:
 
     def grant(self, knowledge_base: KnowledgeBase) -> None:
         rotated = ("confluence", self.auth_type.lower()) in spec.ROTATED_SECRETS
-        _secret_grants(knowledge_base.role, self.credentials_secret_arn, self.secret_key, write=rotated)
+        grant_secret(knowledge_base.role, self.credentials_secret_arn, self.secret_key, write=rotated)
 
 
 @dataclass(frozen=True)
@@ -413,7 +394,7 @@ class SharePointSource:
         )
 
     def grant(self, knowledge_base: KnowledgeBase) -> None:
-        _secret_grants(knowledge_base.role, self.credentials_secret_arn, self.secret_key, write=False)
+        grant_secret(knowledge_base.role, self.credentials_secret_arn, self.secret_key)
 
 
 @dataclass(frozen=True)
@@ -448,7 +429,7 @@ class SalesforceSource:
         )
 
     def grant(self, knowledge_base: KnowledgeBase) -> None:
-        _secret_grants(knowledge_base.role, self.credentials_secret_arn, self.secret_key, write=False)
+        grant_secret(knowledge_base.role, self.credentials_secret_arn, self.secret_key)
 
 
 @dataclass(frozen=True)

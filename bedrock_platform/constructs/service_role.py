@@ -10,7 +10,13 @@ from constructs import Construct
 from bedrock_platform import geographies, permissions
 from bedrock_platform.constructs.nag import acknowledge_role_policy
 
-__all__ = ["bedrock_service_role", "foundation_model_arn", "grant_bucket_key", "invoked_model_arns"]
+__all__ = [
+    "bedrock_service_role",
+    "foundation_model_arn",
+    "grant_bucket_key",
+    "grant_secret",
+    "invoked_model_arns",
+]
 
 
 def invoked_model_arns(scope: Construct, model: str) -> tuple[str, tuple[str, ...], str | None]:
@@ -91,3 +97,30 @@ def grant_bucket_key(role: iam.IRole, key: kms.IKey) -> None:
             conditions={"StringEquals": {"kms:ViaService": f"s3.{stack.region}.{stack.url_suffix}"}},
         )
     )
+
+
+SECRET_READ_ACTIONS: tuple[str, ...] = ("secretsmanager:GetSecretValue",)
+SECRET_WRITE_ACTIONS: tuple[str, ...] = ("secretsmanager:PutSecretValue",)
+SECRET_KEY_READ_ACTIONS: tuple[str, ...] = ("kms:Decrypt",)
+SECRET_KEY_WRITE_ACTIONS: tuple[str, ...] = ("kms:GenerateDataKey",)
+"""Writing a secret's value needs a new data key of its key besides decrypting (Secrets Manager user
+guide, "Secret encryption and decryption")."""
+
+
+def grant_secret(role: iam.IRole, secret_arn: str, key: kms.IKey | None, *, write: bool = False) -> None:
+    """Let ``role`` read exactly the secret ``secret_arn`` (and put its value with ``write``), and use
+    its customer managed ``key`` through Secrets Manager only (``kms:ViaService``), as the user guide's
+    knowledge base role statements for Aurora and for connectors give them."""
+    actions = [*SECRET_READ_ACTIONS, *(SECRET_WRITE_ACTIONS if write else ())]
+    role.add_to_principal_policy(iam.PolicyStatement(actions=actions, resources=[secret_arn]))
+    if key is not None:
+        stack = cdk.Stack.of(role)
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=[*SECRET_KEY_READ_ACTIONS, *(SECRET_KEY_WRITE_ACTIONS if write else ())],
+                resources=[key.key_arn],
+                conditions={
+                    "StringEquals": {"kms:ViaService": f"secretsmanager.{stack.region}.{stack.url_suffix}"}
+                },
+            )
+        )

@@ -38,7 +38,6 @@ CLUSTER_ACTIONS: tuple[str, ...] = (
     "rds-data:ExecuteStatement",
     "rds:DescribeDBClusters",
 )
-SECRET_ACTIONS: tuple[str, ...] = ("secretsmanager:GetSecretValue",)
 
 ONLY_FIELDS: tuple[str, ...] = ("aurora",)
 """The keys of a vector store that only an Aurora store takes (and must)."""

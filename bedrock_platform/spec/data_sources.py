@@ -122,13 +122,6 @@ SECRET_KEYS: Mapping[tuple[str, str], tuple[str, ...]] = {
 """The keys of the secret's JSON for each connector and authentication (the README lists them)."""
 ROTATED_SECRETS = frozenset({("confluence", "oauth2_client_credentials")})
 """The connectors whose secret the service writes back (refreshed OAuth 2.0 tokens)."""
-SECRET_READ_ACTIONS: tuple[str, ...] = ("secretsmanager:GetSecretValue",)
-SECRET_WRITE_ACTIONS: tuple[str, ...] = ("secretsmanager:PutSecretValue",)
-SECRET_KEY_ACTIONS: tuple[str, ...] = ("kms:Decrypt",)
-SECRET_KEY_WRITE_ACTIONS: tuple[str, ...] = ("kms:GenerateDataKey",)
-"""What writing a secret's value needs of its key besides decrypting (Secrets Manager user guide,
-"Secret encryption and decryption": PutSecretValue asks for a new data key)."""
-
 OBJECT_TYPES: Mapping[str, tuple[str, ...]] = {
     "confluence": ("Space", "Page", "Blog", "Comment", "Attachment"),
     "sharepoint": ("Page", "Event", "File"),
