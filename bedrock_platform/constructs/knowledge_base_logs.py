@@ -114,23 +114,21 @@ class KnowledgeBaseLogs(Construct):
             if writer is not None:
                 delivery.node.add_dependency(writer)
         if delivery_stream_arn is not None:
-            name = spec.destination_name(
-                delivery_name,
-                "firehose",
-                "" if cdk.Token.is_unresolved(delivery_stream_arn) else delivery_stream_arn,
-            )
-            self._deliver("firehose", "Firehose", delivery_stream_arn, name, named=True)
+            # A new stream is a new destination (its name and resource are create-only).
+            named_by = "" if cdk.Token.is_unresolved(delivery_stream_arn) else delivery_stream_arn
+            self._deliver("firehose", "Firehose", delivery_stream_arn, delivery_name, named_by=named_by)
         self.delivery = self.deliveries[0]
         """The first delivery (the log group's when there is one)."""
 
     def _deliver(
-        self, kind: str, prefix: str, resource_arn: str, delivery_name: str, *, named: bool = False
+        self, kind: str, prefix: str, resource_arn: str, delivery_name: str, *, named_by: str = ""
     ) -> logs.CfnDelivery:
-        """A destination of ``kind`` on ``resource_arn`` and its delivery, after the previous one."""
+        """A destination of ``kind`` on ``resource_arn`` (named with 6 hex digits of ``named_by`` when
+        given) and its delivery, after the previous one."""
         destination = logs.CfnDeliveryDestination(
             self,
             f"{prefix}Destination",
-            name=delivery_name if named else spec.destination_name(delivery_name, kind),
+            name=spec.destination_name(delivery_name, kind, named_by),
             destination_resource_arn=resource_arn,
             output_format=spec.DELIVERY_OUTPUT_FORMAT,
         )
