@@ -61,6 +61,7 @@ __all__ = [
     "guardrail_profile_id",
     "inference_profile_geography",
     "inference_profile_model_arns",
+    "region_geography",
     "source_regions",
 ]
 
@@ -245,6 +246,14 @@ def inference_profile_geography(model: str) -> str | None:
     if geography == GLOBAL_GEOGRAPHY or geography in INFERENCE_PROFILE_GEOGRAPHIES:
         return geography
     return None
+
+
+def region_geography(region: str) -> str | None:
+    """The geography whose system inference profiles may be called from ``region`` (``eu`` for
+    eu-west-1), or None outside every geography."""
+    return next(
+        (geography for geography, table in INFERENCE_PROFILE_GEOGRAPHIES.items() if region in table), None
+    )
 
 
 def source_regions(geography: str) -> tuple[str, ...]:

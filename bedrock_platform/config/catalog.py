@@ -88,6 +88,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from bedrock_platform.geographies import region_geography
+from bedrock_platform.spec import knowledge_base as knowledge_base_spec
+
 KNOWLEDGE_BASE_REGIONS: tuple[str, ...] = (
     "ap-northeast-1",
     "ap-northeast-2",
@@ -310,6 +313,22 @@ class EmbeddingModel:
     max_input_tokens: int
     """The most tokens one input embeds: a chunk longer than this is cut off (see the module docstring)."""
     lifecycle: Lifecycle = ACTIVE
+    profile_regions: tuple[str, ...] = ()
+    """Regions where the model is invoked synchronously through its geography's system inference
+    profile only: a knowledge base there names the profile (``<geography>.<model id>``)."""
+
+    def knowledge_base_model_id(self, region: str) -> str:
+        """What a knowledge base in ``region`` names: the model, or where it is invoked synchronously
+        through a profile only, its geography's system profile (user guide, "Native multimodal
+        processing": "In these Regions, specify an inference profile when you create the knowledge
+        base")."""
+        geography = region_geography(region) if region in self.profile_regions else None
+        return f"{geography}.{self.model_id}" if geography else self.model_id
+
+    @property
+    def native_multimodal(self) -> bool:
+        """Whether a managed knowledge base sends whole files to it (native multimodal processing)."""
+        return knowledge_base_spec.is_native_multimodal(self.model_id)
 
 
 EMBEDDING_MODELS: tuple[EmbeddingModel, ...] = (
@@ -393,6 +412,20 @@ EMBEDDING_MODELS: tuple[EmbeddingModel, ...] = (
             "us-west-2",
         ),
         max_input_tokens=512,
+    ),
+    # User guide, "TwelveLabs Marengo Embed 3.0" (read 2026-12): 512 dimensions; InvokeModel in US
+    # East (N. Virginia) on the base model and profiles, in Europe (Ireland) through profiles only,
+    # StartAsyncInvoke on the base model there; text inputs of at most 500 tokens. "Native multimodal
+    # processing": the only model a managed knowledge base embeds whole files with, and the Regions
+    # of managed knowledge bases (spec.vector_stores.MANAGED_REGIONS) that offer it are these two.
+    EmbeddingModel(
+        model_id="twelvelabs.marengo-embed-3-0-v1:0",
+        name="TwelveLabs Marengo Embed 3.0",
+        dimensions=(512,),
+        default_dimensions=512,
+        regions=("eu-west-1", "us-east-1"),
+        max_input_tokens=500,
+        profile_regions=("eu-west-1",),
     ),
 )
 """Embedding models offered for knowledge bases, by model id."""

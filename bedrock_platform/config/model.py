@@ -264,6 +264,9 @@ class KnowledgeBase:
     """Its application logs' destination. Default: None (not delivered)."""
     multimodal_storage: CreatedBucket | ExistingBucket | None = None
     """Where multimodal parsing keeps extracted images. Default: None."""
+    segmentation: Mapping[str, tuple[str, int]] | None = None
+    """A native multimodal embedding model's segmentation per medium: (method, seconds). Default: None
+    (the model's defaults)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -756,6 +759,11 @@ def build_knowledge_base(raw: Mapping[str, Any], knowledge_stacks: int) -> Knowl
         stack=knowledge_stack_of(raw["name"], knowledge_stacks, raw.get("stack")),
         logging=_knowledge_base_logging(raw["logging"]) if "logging" in raw else None,
         multimodal_storage=build_bucket(raw["multimodal_storage"]) if "multimodal_storage" in raw else None,
+        segmentation=(
+            {medium: next(iter(method.items())) for medium, method in raw["segmentation"].items()}
+            if "segmentation" in raw
+            else None
+        ),
     )
 
 

@@ -17,6 +17,7 @@ from bedrock_platform.config.document import ConfigPath
 from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.messages import did_you_mean, one_of, show
 from bedrock_platform.spec import data_sources as spec
+from bedrock_platform.spec import knowledge_base as knowledge_base_spec
 from bedrock_platform.spec import vector_stores as stores_spec
 
 FIELD_NOT_FOR_TYPE = "{field} does not apply to a data source of type {type} (only to {other})"
@@ -46,9 +47,34 @@ MANAGED_ONLY = (
     "'managed'); use foundation_model or data_automation here"
 )
 MULTIMODAL_EMBEDDINGS = (
-    "parsing strategy 'multimodal_embeddings' is for managed knowledge bases with a native multimodal "
-    "embedding model (Nova Multimodal Embeddings, TwelveLabs Marengo), which the catalog does not hold; "
-    "use smart"
+    "parsing strategy 'multimodal_embeddings' is for a knowledge base whose embedding model is a native "
+    "multimodal one ({models}), and {model} is not"
+)
+NATIVE_PARSING = (
+    "knowledge base {knowledge_base} embeds whole files with {model}, a native multimodal embedding model: "
+    "its data sources parse with multimodal_embeddings only (user guide, native multimodal processing: "
+    "the only strategy supported); leave parsing out or give that"
+)
+NATIVE_STORE = (
+    "{model} is a native multimodal embedding model, for managed knowledge bases only (a vector store of "
+    "type 'managed'), and vector store {store} is not one"
+)
+NATIVE_STORAGE = (
+    "missing key multimodal_storage: a knowledge base with a native multimodal embedding model ({model}) "
+    "processes its files in a multimodal storage destination ({{create: true}} or {{arn: ...}})"
+)
+SEGMENTATION_MODEL = (
+    "segmentation applies to a native multimodal embedding model ({models}), not to {model}: a text "
+    "model's data sources are chunked instead"
+)
+SEGMENTATION_VALUE = "{problem}"
+STORAGE_IS_SOURCE = (
+    "the multimodal storage bucket is the bucket of data source {source}: give the knowledge base a "
+    "different bucket (user guide: use a different bucket from your data source bucket)"
+)
+NATIVE_GENERATION = (
+    "knowledge base {knowledge_base} embeds whole files with a native multimodal embedding model, which "
+    "supports Retrieve only, not RetrieveAndGenerate: use rag_type retrieve"
 )
 PARSING_KEY = "{key} applies to the foundation_model strategy only, not to {strategy}"
 MODEL_MISSING = "missing required key model: the foundation_model strategy parses with a model"
@@ -208,7 +234,12 @@ def data_source_parsing(config: Mapping[str, Any], context: RuleContext) -> list
         if strategy is None:
             continue
         if strategy == "multimodal_embeddings":
-            issues.append(context.issue((*parsing_path, "strategy"), MULTIMODAL_EMBEDDINGS))
+            model = knowledge_base.get("embedding_model")
+            if isinstance(model, str) and not knowledge_base_spec.is_native_multimodal(model):
+                message = MULTIMODAL_EMBEDDINGS.format(
+                    models=", ".join(knowledge_base_spec.NATIVE_MULTIMODAL_MODELS), model=show(model)
+                )
+                issues.append(context.issue((*parsing_path, "strategy"), message))
             continue
         if strategy == "smart":
             if str(knowledge_base.get("vector_store")) not in managed_stores(config):
@@ -305,7 +336,8 @@ MANAGED_KIND = (
 )
 MANAGED_KEY = (
     "{key} does not apply to a data source of a managed knowledge base: the service parses (parsing takes "
-    "strategy smart only) and chunks (it refuses a chunking configuration with its embedding model)"
+    "strategy smart, or multimodal_embeddings with a native multimodal embedding model) and chunks (it "
+    "refuses a chunking configuration with its embedding model)"
 )
 CUSTOM_CONNECTOR = (
     "{key} does not apply to a custom source: the service has nothing of its own to sync or delete"
@@ -361,7 +393,7 @@ def managed_knowledge_bases(config: Mapping[str, Any], context: RuleContext) -> 
             smart = (
                 key == "parsing"
                 and isinstance(source.get("parsing"), dict)
-                and source["parsing"].get("strategy") in ("smart", "default")
+                and source["parsing"].get("strategy") in ("smart", "default", "multimodal_embeddings")
             )
             if key in source and not smart:
                 issues.append(context.issue(path, MANAGED_KEY.format(key=key), key=key))
@@ -383,4 +415,85 @@ def managed_knowledge_bases(config: Mapping[str, Any], context: RuleContext) -> 
             issues.append(
                 context.issue(path, CONNECTOR_NOT_MANAGED.format(store=show(store)), key="connector")
             )
+    return issues
+
+
+def native_multimodal(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """A native multimodal embedding model (user guide, "Native multimodal processing"): on a managed
+    store, with multimodal storage, its data sources parsed with multimodal_embeddings, queried with
+    Retrieve only; segmentation for it alone, within the model's ranges; and no knowledge base's
+    multimodal storage is one of its data sources' buckets."""
+    managed = managed_stores(config)
+    natives: set[str] = set()
+    issues = []
+    for path, knowledge_base in items(config, ("knowledge_bases",)):
+        model = string(config, context, (*path, "embedding_model"))
+        native = model is not None and knowledge_base_spec.is_native_multimodal(model)
+        if native:
+            name = knowledge_base.get("name")
+            if isinstance(name, str):
+                natives.add(name)
+            store = knowledge_base.get("vector_store")
+            if isinstance(store, str) and store not in managed:
+                message = NATIVE_STORE.format(model=show(model), store=show(store))
+                issues.append(context.issue((*path, "vector_store"), message))
+            if "multimodal_storage" not in knowledge_base:
+                issues.append(context.issue(path, NATIVE_STORAGE.format(model=show(model))))
+        if "segmentation" in knowledge_base and model is not None and not native:
+            message = SEGMENTATION_MODEL.format(
+                models=", ".join(knowledge_base_spec.NATIVE_MULTIMODAL_MODELS), model=show(model)
+            )
+            issues.append(context.issue(path, message, key="segmentation"))
+        for medium, methods in _segmentation(config, context, path):
+            for method, seconds in methods:
+                for problem in knowledge_base_spec.segmentation_problems(medium, method, seconds):
+                    where = (*path, "segmentation", medium, method)
+                    issues.append(context.issue(where, SEGMENTATION_VALUE.format(problem=problem)))
+        issues += _storage_not_a_source(config, context, path, knowledge_base)
+    for path, source, _, knowledge_base in _sources(config):
+        name = knowledge_base.get("name")
+        if not isinstance(name, str) or name not in natives or not isinstance(source.get("parsing"), dict):
+            continue
+        strategy = string(config, context, (*path, "parsing", "strategy"))
+        if strategy is not None and strategy != "multimodal_embeddings":
+            message = NATIVE_PARSING.format(
+                knowledge_base=show(knowledge_base.get("name")),
+                model=show(knowledge_base.get("embedding_model")),
+            )
+            issues.append(context.issue((*path, "parsing", "strategy"), message))
+    for path, job in items(config, ("evaluation_jobs",)):
+        target = job.get("knowledge_base")
+        if isinstance(target, str) and target in natives and job.get("rag_type") == "retrieve_and_generate":
+            message = NATIVE_GENERATION.format(knowledge_base=show(job["knowledge_base"]))
+            issues.append(context.issue((*path, "rag_type"), message))
+    return issues
+
+
+def _segmentation(
+    config: Mapping[str, Any], context: RuleContext, path: ConfigPath
+) -> Iterator[tuple[str, list[tuple[str, int]]]]:
+    """(medium, [(method, seconds)]) of a knowledge base's segmentation, as far as the schema let it."""
+    segmentation = value(config, (*path, "segmentation"))
+    if not isinstance(segmentation, dict) or not context.valid_tree((*path, "segmentation")):
+        return
+    for medium, methods in segmentation.items():
+        if isinstance(methods, dict):
+            yield (
+                medium,
+                [(method, seconds) for method, seconds in methods.items() if isinstance(seconds, int)],
+            )
+
+
+def _storage_not_a_source(
+    config: Mapping[str, Any], context: RuleContext, path: ConfigPath, knowledge_base: dict[str, Any]
+) -> list[Issue]:
+    storage = knowledge_base.get("multimodal_storage")
+    if not isinstance(storage, dict) or not isinstance(storage.get("arn"), str):
+        return []
+    issues = []
+    for _, source in items(config, (*path, "data_sources")):
+        bucket = source.get("bucket")
+        if isinstance(bucket, dict) and bucket.get("arn") == storage["arn"]:
+            message = STORAGE_IS_SOURCE.format(source=show(source.get("name")))
+            issues.append(context.issue((*path, "multimodal_storage", "arn"), message))
     return issues

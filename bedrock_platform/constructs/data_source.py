@@ -518,6 +518,12 @@ class Parsing:
         return cls("SMART_PARSING")
 
     @classmethod
+    def multimodal_embeddings(cls) -> Parsing:
+        """Files go whole to a native multimodal embedding model (``MULTI_MODAL_EMBEDDINGS``): the only
+        strategy of a managed knowledge base with one, which its data sources get without being told."""
+        return cls(spec.PARSING_STRATEGIES["multimodal_embeddings"] or "")
+
+    @classmethod
     def data_automation(cls, *, multimodal: bool = False) -> Parsing:
         """Bedrock Data Automation parses each document (where its parser is offered:
         :data:`bedrock_platform.spec.data_sources.DATA_AUTOMATION_PARSING_REGIONS`)."""
@@ -531,7 +537,7 @@ class Parsing:
     def to_cfn(self) -> bedrock.CfnDataSource.ParsingConfigurationProperty:
         prop = bedrock.CfnDataSource
         modality = spec.MULTIMODAL_MODALITY if self.multimodal else None
-        if self.strategy == "SMART_PARSING":
+        if self.strategy in SERVICE_STRATEGIES:
             return prop.ParsingConfigurationProperty(parsing_strategy=self.strategy)
         if self.model_arn is not None:
             return prop.ParsingConfigurationProperty(
@@ -562,8 +568,8 @@ class Parsing:
 
     def grant(self, role: iam.IRole) -> None:
         stack = cdk.Stack.of(role)
-        if self.strategy == "SMART_PARSING":
-            return  # the managed knowledge base's own parser
+        if self.strategy in SERVICE_STRATEGIES:
+            return  # the managed knowledge base's own parser, or its embedding model's grant
         if self.model_arn is not None:
             role.add_to_principal_policy(
                 iam.PolicyStatement(
@@ -717,10 +723,25 @@ class DataSource(Construct):
         super().__init__(scope, id)
         managed = knowledge_base.managed
         problems: list[str] = []
+        multimodal_embeddings = spec.PARSING_STRATEGIES["multimodal_embeddings"]
+        if knowledge_base.native_multimodal:
+            # User guide, "Native multimodal processing": "Only the MULTI_MODAL_EMBEDDINGS parsing
+            # strategy is supported", so it is written whether or not it was asked for.
+            if parsing is not None and parsing.strategy != multimodal_embeddings:
+                problems.append(
+                    "a knowledge base with a native multimodal embedding model parses with "
+                    "Parsing.multimodal_embeddings() only"
+                )
+            parsing = Parsing.multimodal_embeddings()
+        elif parsing is not None and parsing.strategy == multimodal_embeddings:
+            problems.append(
+                "Parsing.multimodal_embeddings() is for a knowledge base with a native multimodal "
+                "embedding model"
+            )
         if managed:
             # The service's parsing and chunking: a managed knowledge base refuses a chunking
             # configuration with its embedding model, and parses with SMART_PARSING.
-            smart = parsing is not None and parsing.strategy == "SMART_PARSING"
+            smart = parsing is not None and parsing.strategy in SERVICE_STRATEGIES
             given = {
                 "chunking": chunking,
                 "parsing": None if smart else parsing,
@@ -816,6 +837,12 @@ class DataSource(Construct):
         # the role's policy, which the knowledge base (and so this data source) is created after.
         self.data_source_name = name
         self.data_source_id = self.resource.attr_data_source_id
+
+
+SERVICE_STRATEGIES = frozenset(
+    {spec.PARSING_STRATEGIES["smart"], spec.PARSING_STRATEGIES["multimodal_embeddings"]}
+)
+"""The managed knowledge base's own strategies: no configuration, nothing for the role to be granted."""
 
 
 def data_automation_regions(region: str) -> tuple[str, ...]:

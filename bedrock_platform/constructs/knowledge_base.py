@@ -3,6 +3,7 @@ service role."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Protocol
 
 import aws_cdk as cdk
@@ -19,8 +20,8 @@ from bedrock_platform.constructs.nag import acknowledge_wildcard
 from bedrock_platform.constructs.s3_vectors import S3VectorIndexBase
 from bedrock_platform.constructs.service_role import (
     bedrock_service_role,
-    foundation_model_arn,
     grant_bucket_key,
+    invoked_model_arns,
 )
 from bedrock_platform.constructs.vector_index import VectorIndex
 from bedrock_platform.spec import knowledge_base as knowledge_base_spec
@@ -109,6 +110,7 @@ class KnowledgeBase(_KnowledgeBaseBase):
         configure_dimensions: bool = True,
         tags: dict[str, str] | None = None,
         multimodal_storage: s3.IBucket | None = None,
+        segmentation: Mapping[str, tuple[str, int]] | None = None,
     ) -> None:
         """Create the knowledge base, its role and its data access grant.
 
@@ -124,9 +126,25 @@ class KnowledgeBase(_KnowledgeBaseBase):
         :param tags: tags of the knowledge base itself. Default: none (stack tags still apply).
         :param multimodal_storage: the bucket where multimodal parsing keeps the images and figures it
             extracts (the knowledge base's supplemental data storage, create-only); the role may read,
-            write and delete objects in it. Default: none.
+            write and delete objects in it. A native multimodal embedding model
+            (:data:`bedrock_platform.spec.knowledge_base.NATIVE_MULTIMODAL_MODELS`) needs one: the
+            knowledge base processes the files there. Default: none.
+        :param segmentation: a native multimodal embedding model's audio and video segments:
+            ``{"video": ("dynamic", 4), "audio": ("fixed", 10)}`` (method and seconds, see
+            :data:`bedrock_platform.spec.knowledge_base.SEGMENTATION_METHODS`); a medium left out gets
+            the model's default. Default: the model's defaults.
         """
         super().__init__(scope, id)
+        self.native_multimodal = knowledge_base_spec.is_native_multimodal(embedding_model_id)
+        """Whether the embedding model takes whole files (native multimodal processing: Retrieve only,
+        its data sources parse with MULTI_MODAL_EMBEDDINGS)."""
+        model_configuration = (
+            knowledge_base_spec.model_configuration(dict(segmentation or {}))
+            if self.native_multimodal
+            else None
+        )
+        if self.native_multimodal:
+            configure_dimensions = False  # one size (512), which the managed store keeps
         dimensions = vector_index.dimensions if configure_dimensions else None
         if isinstance(vector_index, S3VectorIndexBase | AuroraVectorStore | ManagedStorage):
             container, index, fields, storage_type = vector_index.fingerprint_parts()
@@ -138,6 +156,7 @@ class KnowledgeBase(_KnowledgeBaseBase):
                 fields=fields,
                 storage=storage_type,
                 supplemental_storage=_storage_identity(multimodal_storage),
+                model_configuration=model_configuration,
             )
         else:
             collection = vector_index.collection
@@ -158,11 +177,15 @@ class KnowledgeBase(_KnowledgeBaseBase):
         description_problem = knowledge_base_spec.description_problem(description)
         if description_problem:
             problems.append(description_problem)
+        problems += _native_multimodal_problems(
+            self.native_multimodal, vector_index, multimodal_storage, segmentation
+        )
         if problems:
             raise ConstructValidationError(f"KnowledgeBase '{id}': " + "; ".join(problems))
 
         self.vector_index = vector_index
-        self.embedding_model_arn = foundation_model_arn(self, embedding_model_id)
+        self.embedding_model_arn, invoked, _ = invoked_model_arns(self, embedding_model_id)
+        """What the knowledge base names: the model's ARN, or its system inference profile's."""
         self.role = bedrock_service_role(
             self,
             "ServiceRole",
@@ -170,10 +193,10 @@ class KnowledgeBase(_KnowledgeBaseBase):
             description=f"Service role of Bedrock knowledge base {name}",
         )
         self.role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=list(permissions.EMBEDDING_MODEL_ACTIONS), resources=[self.embedding_model_arn]
-            )
+            iam.PolicyStatement(actions=list(permissions.EMBEDDING_MODEL_ACTIONS), resources=list(invoked))
         )
+        if self.native_multimodal:
+            self._grant_asynchronous_invocations()
         # The guide's knowledge base role ("Autorisations d'accès aux modèles Amazon Bedrock") also
         # lists the models, which IAM authorizes on "*" only.
         self.role.add_to_principal_policy(
@@ -219,7 +242,13 @@ class KnowledgeBase(_KnowledgeBaseBase):
                 ]
             )
         embedding_configuration = None
-        if configure_dimensions:
+        if model_configuration is not None:
+            embedding_configuration = bedrock.CfnKnowledgeBase.EmbeddingModelConfigurationProperty(
+                bedrock_embedding_model_configuration=bedrock.CfnKnowledgeBase.BedrockEmbeddingModelConfigurationProperty(
+                    model_configuration=model_configuration
+                )
+            )
+        elif configure_dimensions:
             embedding_configuration = bedrock.CfnKnowledgeBase.EmbeddingModelConfigurationProperty(
                 bedrock_embedding_model_configuration=bedrock.CfnKnowledgeBase.BedrockEmbeddingModelConfigurationProperty(
                     dimensions=vector_index.dimensions
@@ -265,6 +294,29 @@ class KnowledgeBase(_KnowledgeBaseBase):
         """The knowledge base's AWS name: ``<knowledge_base_name>-<fingerprint>``."""
         self.knowledge_base_id = self.resource.attr_knowledge_base_id
         self.knowledge_base_arn = self.resource.attr_knowledge_base_arn
+
+    def _grant_asynchronous_invocations(self) -> None:
+        """A native multimodal model embeds files through asynchronous invocations (StartAsyncInvoke,
+        authorized as InvokeModel on the model and the invocation) that the knowledge base then reads
+        (GetAsyncInvoke): the user guide's managed knowledge base role, "Permissions to access Amazon
+        Bedrock models", on ``async-invoke/*`` of its account and Region."""
+        invocations = cdk.Stack.of(self).format_arn(
+            service="bedrock",
+            resource="async-invoke",
+            resource_name="*",
+            arn_format=cdk.ArnFormat.SLASH_RESOURCE_NAME,
+        )
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=list(knowledge_base_spec.ASYNC_INVOKE_ACTIONS), resources=[invocations]
+            )
+        )
+        acknowledge_wildcard(
+            self.role,
+            invocations,
+            "The asynchronous invocations the knowledge base starts to embed its files: their ids are the "
+            "service's, made at ingestion.",
+        )
 
     def _grant_multimodal_storage(self, bucket: s3.IBucket) -> None:
         """The role reads, writes and deletes the extracted images in the bucket (the user guide's
@@ -321,6 +373,30 @@ class _ImportedKnowledgeBase(_KnowledgeBaseBase):
         self.knowledge_base_arn = cdk.Stack.of(self).format_arn(
             service="bedrock", resource="knowledge-base", resource_name=knowledge_base_id
         )
+
+
+def _native_multimodal_problems(
+    native: bool,
+    vector_index: object,
+    multimodal_storage: s3.IBucket | None,
+    segmentation: Mapping[str, tuple[str, int]] | None,
+) -> list[str]:
+    """What a native multimodal embedding model needs (user guide, "Native multimodal processing"),
+    and segmentation only for one."""
+    if not native:
+        return ["segmentation applies to a native multimodal embedding model only"] if segmentation else []
+    problems = []
+    if not isinstance(vector_index, ManagedStorage):
+        problems.append(
+            "a native multimodal embedding model is for a managed knowledge base (ManagedStorage)"
+        )
+    if multimodal_storage is None:
+        problems.append(
+            "a native multimodal embedding model needs multimodal_storage (its processing destination)"
+        )
+    for medium, (method, seconds) in (segmentation or {}).items():
+        problems += knowledge_base_spec.segmentation_problems(medium, method, seconds)
+    return problems
 
 
 def _storage_identity(bucket: s3.IBucket | None) -> str | None:

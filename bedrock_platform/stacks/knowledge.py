@@ -221,8 +221,11 @@ class KnowledgeBasesHost(PlatformStack):
             "KnowledgeBase",
             knowledge_base_name=self.config.prefixed(kb.name),
             vector_index=index,
-            embedding_model_id=kb.embedding_model,
+            embedding_model_id=(
+                model.knowledge_base_model_id(self.config.region) if model is not None else kb.embedding_model
+            ),
             description=kb.description,
+            segmentation=kb.segmentation,
             configure_dimensions=model is not None and len(model.dimensions) > 1,
             multimodal_storage=(
                 self._bucket(scope, "MultimodalStorage", kb.multimodal_storage)[0]
@@ -298,6 +301,8 @@ class KnowledgeBasesHost(PlatformStack):
         parsing = None
         if source.parsing is not None and source.parsing.strategy == "smart":
             parsing = Parsing.smart()
+        elif source.parsing is not None and source.parsing.strategy == "multimodal_embeddings":
+            parsing = Parsing.multimodal_embeddings()
         elif source.parsing is not None:
             parsing = (
                 Parsing.foundation_model(

@@ -248,6 +248,7 @@ def test_embedding_models_input_limits() -> None:
         "amazon.titan-embed-text-v2:0": 8192,
         "cohere.embed-english-v3": 512,
         "cohere.embed-multilingual-v3": 512,
+        "twelvelabs.marengo-embed-3-0-v1:0": 500,  # "TwelveLabs Marengo Embed 3.0": text, 500 tokens
     }
     model = embedding_model("cohere.embed-multilingual-v3")
     assert model is not None and model.lifecycle == ACTIVE

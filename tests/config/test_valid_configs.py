@@ -55,7 +55,16 @@ def test_dev_config_objects() -> None:
         None,
         False,  # no network policy: IAM alone decides
     )
-    knowledge_base, guides, handbook = config.knowledge_bases
+    knowledge_base, guides, handbook, media = config.knowledge_bases
+    # Issue 22: native multimodal processing: Marengo embeds whole files on a managed store, with the
+    # multimodal storage it needs and its own video segmentation.
+    assert (media.embedding_model, media.multimodal_storage) == (
+        "twelvelabs.marengo-embed-3-0-v1:0",
+        CreatedBucket(),
+    )
+    assert config.vector_store(media.vector_store).managed
+    assert media.segmentation == {"video": ("fixed", 6)}
+    assert [source.parsing for source in media.data_sources] == [Parsing(strategy="multimodal_embeddings")]
     # Issue 21: a managed knowledge base (its store is the service's) with an S3 and a custom source.
     assert config.vector_store(handbook.vector_store).managed
     assert [(source.type, source.parsing) for source in handbook.data_sources] == [

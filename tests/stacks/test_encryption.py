@@ -59,12 +59,12 @@ def test_buckets_the_toolkit_creates_use_the_configured_key(with_keys: Synthesiz
     kms = ({"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": DATA_KEY}, True)
     sse_s3 = ({"SSEAlgorithm": "AES256"}, False)
     data = {where: value for where, value in encrypted.items() if "AccessLogs" not in where}
-    # The data source buckets (three), a custom transformation's intermediate bucket, a multimodal
-    # storage, the job bucket and the invocation log bucket.
+    # The data source buckets (four), a custom transformation's intermediate bucket, two multimodal
+    # storages, the job bucket and the invocation log bucket.
     assert all(value == kms for value in data.values())
     assert sorted(where.split("/")[0].removeprefix("dev-bedrock-") for where in data) == [
         "evaluation",
-        *["knowledge"] * 5,
+        *["knowledge"] * 7,
         "logging",
     ]
     # S3 delivers server access logs only to SSE-S3 buckets.
@@ -99,11 +99,15 @@ def test_the_roles_that_read_and_write_those_buckets_may_use_the_key(with_keys: 
         if "ServiceRole" in logical_id
     }
     assert {
-        ("productdocs" in lid, "fieldguides" in lid): actions for lid, actions in by_role.items() if actions
+        next(name for name in ("productdocs", "fieldguides", "handbook", "media") if name in lid): actions
+        for lid, actions in by_role.items()
+        if actions
     } == {
-        (True, False): {"kms:Decrypt"},
-        (False, True): {"kms:Decrypt", "kms:GenerateDataKey"},
-        (False, False): {"kms:Decrypt"},  # handbook, a managed knowledge base: it reads its S3 source
+        "productdocs": {"kms:Decrypt"},
+        "fieldguides": {"kms:Decrypt", "kms:GenerateDataKey"},
+        "handbook": {"kms:Decrypt"},  # a managed knowledge base: it reads its S3 source
+        # native multimodal: it reads its recordings and writes its multimodal storage
+        "media": {"kms:Decrypt", "kms:GenerateDataKey"},
     }
     assert actions_on_key(with_keys.templates["dev-bedrock-evaluation"]) == {
         "kms:Decrypt",
