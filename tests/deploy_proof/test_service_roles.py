@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from bedrock_platform.geographies import GLOBAL_GEOGRAPHY, destination_regions, inference_profile_geography
+from bedrock_platform.spec import knowledge_base as knowledge_base_spec
 from tests.deploy_proof.assembly import Assembly, Stack
 from tests.deploy_proof.conftest import ASSEMBLIES
 from tests.deploy_proof.iam import Request, as_list, decide, statement_applies
@@ -172,16 +173,14 @@ def knowledge_base_needs(assembly: Assembly) -> Iterator[Need]:
         kb_arn = assembly.get_att(stack, logical_id, "KnowledgeBaseArn")
         trust = {"aws:SourceAccount": stack.account, "aws:SourceArn": kb_arn}
         yield Need("trust", stack.name, role, Request("sts:AssumeRole", role, trust), KB_TRUST)
-        vector = properties["KnowledgeBaseConfiguration"].get("VectorKnowledgeBaseConfiguration", {})
+        configuration = properties["KnowledgeBaseConfiguration"]
+        managed = "ManagedKnowledgeBaseConfiguration" in configuration
+        vector = configuration.get("VectorKnowledgeBaseConfiguration") or configuration.get(
+            "ManagedKnowledgeBaseConfiguration", {}
+        )
         if "EmbeddingModelArn" in vector:
-            yield Need(
-                "identity",
-                stack.name,
-                role,
-                Request("bedrock:InvokeModel", vector["EmbeddingModelArn"]),
-                KB_MODELS,
-            )
-        yield from _multimodal_storage_needs(assembly, stack, role, vector)
+            yield from _embedding_model_needs(stack, role, vector["EmbeddingModelArn"])
+        yield from _multimodal_storage_needs(assembly, stack, role, vector, delete=managed)
         storage = properties.get("StorageConfiguration", {})
         vectors = storage.get("S3VectorsConfiguration")
         if vectors:
@@ -350,20 +349,59 @@ def _data_source_needs(
         yield from _key_needs(assembly, stack, role, bucket, WRITE_KMS)
 
 
+KB_NATIVE_MULTIMODAL = (
+    "Bedrock user guide, 'Create a service role for managed Amazon Bedrock Knowledge Bases' > 'Permissions "
+    "to access Amazon Bedrock models' (TwelveLabs Marengo Embed 3.0, invoked synchronously for queries, "
+    "through the inference profile where the knowledge base names one, and asynchronously to ingest: "
+    "InvokeModel on the model, the profile and async-invoke/*, GetAsyncInvoke on async-invoke/*)"
+)
+KB_MANAGED_MULTIMODAL_STORAGE = (
+    "Bedrock user guide, 'Create a service role for managed Amazon Bedrock Knowledge Bases' > 'Permissions "
+    "for your multimodal storage destination' (ListBucket, GetObject, PutObject, DeleteObject)"
+)
+
+
+def _embedding_model_needs(stack: Stack, role: str, model_arn: str) -> Iterator[Need]:
+    """The knowledge base invokes what it names: the model, or a system profile and the model in each
+    Region the profile routes to. A native multimodal model is also invoked asynchronously, on demand
+    in the knowledge base's Region, and the invocations are read back."""
+    resource = model_arn.rpartition("/")[2]
+    if ":inference-profile/" in model_arn:
+        models = _model_arns(resource, stack)
+        section = KB_NATIVE_MULTIMODAL
+    else:
+        models = [model_arn]
+        section = KB_MODELS
+    if not knowledge_base_spec.is_native_multimodal(resource):
+        for arn in models:
+            yield Need("identity", stack.name, role, Request("bedrock:InvokeModel", arn), section)
+        return
+    base = resource.split(".", 1)[1] if ":inference-profile/" in model_arn else resource
+    on_demand = f"arn:aws:bedrock:{stack.region}::foundation-model/{base}"
+    invocation = f"arn:aws:bedrock:{stack.region}:{stack.account}:async-invoke/a1b2c3d4e5f6"
+    for request in (
+        *(Request("bedrock:InvokeModel", arn) for arn in dict.fromkeys([*models, on_demand])),
+        Request("bedrock:InvokeModel", invocation),
+        Request("bedrock:GetAsyncInvoke", invocation),
+    ):
+        yield Need("identity", stack.name, role, request, KB_NATIVE_MULTIMODAL)
+
+
 def _multimodal_storage_needs(
-    assembly: Assembly, stack: Stack, role: str, vector: Mapping[str, Any]
+    assembly: Assembly, stack: Stack, role: str, vector: Mapping[str, Any], *, delete: bool = False
 ) -> Iterator[Need]:
     storage = vector.get("SupplementalDataStorageConfiguration")
     if not storage:
         return
+    section = KB_MANAGED_MULTIMODAL_STORAGE if delete else KB_MULTIMODAL_STORAGE
     for location in storage["SupplementalDataStorageLocations"]:
         bucket = location["S3Location"]["URI"].removeprefix("s3://").split("/", 1)[0]
+        objects = ("s3:GetObject", "s3:PutObject", *(("s3:DeleteObject",) if delete else ()))
         for request in (
             Request("s3:ListBucket", f"arn:aws:s3:::{bucket}"),
-            Request("s3:GetObject", f"arn:aws:s3:::{bucket}/aws/bedrock/image.png"),
-            Request("s3:PutObject", f"arn:aws:s3:::{bucket}/aws/bedrock/image.png"),
+            *(Request(action, f"arn:aws:s3:::{bucket}/aws/bedrock/image.png") for action in objects),
         ):
-            yield Need("identity", stack.name, role, request, KB_MULTIMODAL_STORAGE)
+            yield Need("identity", stack.name, role, request, section)
         yield from _key_needs(assembly, stack, role, bucket, WRITE_KMS)
 
 
@@ -792,3 +830,43 @@ def test_a_managed_knowledge_bases_s3_connector_is_checked_like_an_s3_source(
         need.request.action, need.request.resource.replace("handbook/", "private/"), need.request.context
     )
     assert not decide(statements, other)
+
+
+@pytest.mark.parametrize(
+    ("assembly_name", "profile"), [("config/dev", False), ("proof/native-multimodal", True)]
+)
+def test_a_native_multimodal_knowledge_base_reaches_its_model_both_ways(
+    assemblies: dict[str, Assembly], assembly_name: str, profile: bool
+) -> None:
+    """Issue 22, native multimodal processing: a knowledge base embedding with TwelveLabs Marengo
+    invokes it synchronously (through the eu. profile in eu-west-1, the guide's "specify an inference
+    profile") and asynchronously on demand, and reads its invocations back; the proof asks for each,
+    the role allows them, and neither another account's invocations nor another model."""
+    assembly = assemblies[assembly_name]
+    needs = [need for need in knowledge_base_needs(assembly) if need.section == KB_NATIVE_MULTIMODAL]
+    actions = {(need.request.action, need.request.resource.split(":")[5].split("/")[0]) for need in needs}
+    expected = {
+        ("bedrock:InvokeModel", "foundation-model"),
+        ("bedrock:InvokeModel", "async-invoke"),
+        ("bedrock:GetAsyncInvoke", "async-invoke"),
+    }
+    assert actions == expected | ({("bedrock:InvokeModel", "inference-profile")} if profile else set())
+    assert all(allowed(assembly, need) for need in needs)
+    need = next(n for n in needs if n.request.action == "bedrock:GetAsyncInvoke")
+    statements = role_statements(assembly, need.stack, need.principal)
+    elsewhere = need.request.resource.replace(":111111111111:", ":999999999999:")
+    assert not decide(statements, Request("bedrock:GetAsyncInvoke", elsewhere))
+    model = next(n for n in needs if "foundation-model" in n.request.resource).request.resource
+    other = model.replace("twelvelabs.marengo-embed-3-0-v1:0", "twelvelabs.pegasus-1-2-v1:0")
+    assert not decide(statements, Request("bedrock:InvokeModel", other))
+    storage = {
+        need.request.action
+        for need in knowledge_base_needs(assembly)
+        if need.section == KB_MANAGED_MULTIMODAL_STORAGE and need.principal == need_principal(needs)
+    }
+    assert storage == {"s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"}
+
+
+def need_principal(needs: list[Need]) -> str:
+    (principal,) = {need.principal for need in needs}
+    return principal
