@@ -26,6 +26,7 @@ from bedrock_platform.constructs import (
     ObjectFilter,
     Parsing,
     S3DataSource,
+    S3Source,
     SalesforceSource,
     SharePointSource,
     VectorCollection,
@@ -523,4 +524,111 @@ def test_a_managed_connectors_own_schedule_deletion_protection_and_media() -> No
             data_source_name="pushed",
             source=CustomSource(),
             connector_settings=ConnectorSettings(schedule="DAILY"),
+        )
+
+
+MARENGO = "twelvelabs.marengo-embed-3-0-v1:0"
+
+
+def _native(stack: cdk.Stack, **options: Any) -> KnowledgeBase:
+    storage = s3.Bucket.from_bucket_name(stack, "Media", "acme-media-processing")
+    return KnowledgeBase(
+        stack,
+        "KB",
+        knowledge_base_name="dev-media",
+        vector_index=ManagedStorage(dimensions=512),
+        embedding_model_id=options.pop("model", MARENGO),
+        multimodal_storage=options.pop("multimodal_storage", storage),
+        **options,
+    )
+
+
+def test_a_native_multimodal_knowledge_base_sends_whole_files_to_its_model() -> None:
+    """Issue 22, parsing multimodal_embeddings (user guide, "Native multimodal processing"): Marengo on a
+    managed knowledge base, its segmentation in modelConfiguration (the model's defaults for a medium not
+    given), no dimensions; its data sources parse with MULTI_MODAL_EMBEDDINGS without being told."""
+    stack = new_stack()
+    kb = _native(stack, segmentation={"video": ("fixed", 6)})
+    DataSource(
+        stack,
+        "Talks",
+        knowledge_base=kb,
+        data_source_name="talks",
+        source=S3Source(bucket=s3.Bucket.from_bucket_name(stack, "TalksBucket", "acme-talks")),
+    )
+    resources = Template.from_stack(stack).to_json()["Resources"]
+    (knowledge_base,) = [
+        r["Properties"] for r in resources.values() if r["Type"] == "AWS::Bedrock::KnowledgeBase"
+    ]
+    managed = knowledge_base["KnowledgeBaseConfiguration"]["ManagedKnowledgeBaseConfiguration"]
+    assert managed["EmbeddingModelConfiguration"] == {
+        "BedrockEmbeddingModelConfiguration": {
+            "ModelConfiguration": {
+                "version": "1",
+                "video": {"segmentation": {"method": "fixed", "fixed": {"durationSec": 6}}},
+                "audio": {"segmentation": {"method": "fixed", "fixed": {"durationSec": 10}}},
+            }
+        }
+    }
+    assert managed["SupplementalDataStorageConfiguration"]["SupplementalDataStorageLocations"] == [
+        {"S3Location": {"URI": "s3://acme-media-processing"}, "SupplementalDataStorageLocationType": "S3"}
+    ]
+    assert _data_source(stack)["VectorIngestionConfiguration"] == {
+        "ParsingConfiguration": {"ParsingStrategy": "MULTI_MODAL_EMBEDDINGS"}
+    }
+    # Another segmentation is another create-only configuration: another AWS name.
+    other = new_stack("Other")
+    assert _native(other).knowledge_base_name != kb.knowledge_base_name
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"multimodal_storage": None}, "needs multimodal_storage"),
+        ({"segmentation": {"video": ("dynamic", 6)}}, "video segmentation dynamic takes 1 to 5 seconds"),
+        ({"segmentation": {"audio": ("dynamic", 4)}}, "audio segmentation is fixed, not dynamic"),
+        ({"model": MODEL, "segmentation": {"video": ("fixed", 6)}}, "segmentation applies to a native"),
+    ],
+)
+def test_a_native_multimodal_knowledge_base_refuses_what_the_service_would(
+    options: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ConstructValidationError, match=message):
+        _native(new_stack(), **options)
+
+
+def test_a_native_multimodal_model_needs_a_managed_knowledge_base() -> None:
+    stack = new_stack()
+    collection = VectorCollection(stack, "Store", collection_name="dev-media")
+    index = VectorIndex(stack, "Index", collection=collection, index_name="media", dimensions=512)
+    with pytest.raises(ConstructValidationError, match="for a managed knowledge base"):
+        KnowledgeBase(
+            stack,
+            "KB",
+            knowledge_base_name="dev-media",
+            vector_index=index,
+            embedding_model_id=MARENGO,
+            configure_dimensions=False,
+            multimodal_storage=s3.Bucket.from_bucket_name(stack, "Media", "acme-media"),
+        )
+
+
+def test_its_data_sources_parse_with_multimodal_embeddings_only_and_no_other_does() -> None:
+    stack = new_stack()
+    kb = _native(stack)
+    source = S3Source(bucket=s3.Bucket.from_bucket_name(stack, "Talks", "acme-talks"))
+    with pytest.raises(ConstructValidationError, match=r"parses with Parsing\.multimodal_embeddings"):
+        DataSource(
+            stack, "Smart", knowledge_base=kb, data_source_name="s", source=source, parsing=Parsing.smart()
+        )
+    other = new_stack("Text")
+    text = _knowledge_base(other)
+    with pytest.raises(ConstructValidationError, match="is for a knowledge base with a native multimodal"):
+        DataSource(
+            other,
+            "Mm",
+            knowledge_base=text,
+            data_source_name="m",
+            source=S3Source(bucket=s3.Bucket.from_bucket_name(other, "B", "acme-b")),
+            parsing=Parsing.multimodal_embeddings(),
         )
