@@ -153,6 +153,14 @@ class WebCrawl:
     rate_limit: int | None = None
     max_pages: int | None = None
     user_agent: str | None = None
+    crawl_depth: int | None = None
+    """A managed knowledge base's crawler: links followed from the seeds. Default: the service's."""
+    max_links_per_url: int | None = None
+    crawl_attachments: bool | None = None
+    auth_type: str = "none"
+    """A managed knowledge base's crawler: ``none``, ``basic``, ``form`` or ``saml``."""
+    credentials_secret_arn: str | None = None
+    secret_kms_key_arn: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -855,6 +863,12 @@ def _web_crawl(raw: Mapping[str, Any]) -> WebCrawl:
         rate_limit=raw.get("rate_limit"),
         max_pages=raw.get("max_pages"),
         user_agent=raw.get("user_agent"),
+        crawl_depth=raw.get("crawl_depth"),
+        max_links_per_url=raw.get("max_links_per_url"),
+        crawl_attachments=raw.get("crawl_attachments"),
+        auth_type=raw.get("auth_type", next(iter(data_sources_spec.MANAGED_WEB_AUTH_TYPES))),
+        credentials_secret_arn=raw.get("credentials_secret_arn"),
+        secret_kms_key_arn=raw.get("secret_kms_key_arn"),
     )
 
 

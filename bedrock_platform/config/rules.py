@@ -600,6 +600,7 @@ RULES: tuple[Rule | TypedRule, ...] = (
     Rule("data-source-transformations", source_rules.data_source_transformations),
     Rule("managed-knowledge-bases", source_rules.managed_knowledge_bases),
     Rule("native-multimodal", source_rules.native_multimodal),
+    Rule("web-crawlers", source_rules.web_crawlers),
     Rule("control-tower-exemptions", compliance_rules.control_tower_exemptions),
     Rule("control-tower-handler-vpc", compliance_rules.control_tower_handler_vpc),
     Rule("control-tower-log-retention", compliance_rules.control_tower_log_retention),

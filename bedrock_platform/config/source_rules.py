@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from bedrock_platform import geographies
-from bedrock_platform.config.checks import RuleContext, items, string, value
+from bedrock_platform.config.checks import RuleContext, integer, items, string, value
 from bedrock_platform.config.document import ConfigPath
 from bedrock_platform.config.errors import Issue
 from bedrock_platform.config.messages import did_you_mean, one_of, show
@@ -146,10 +146,9 @@ def data_source_fields(config: Mapping[str, Any], context: RuleContext) -> list[
             if field not in source:
                 issues.append(context.issue(path, FIELD_MISSING.format(field=show(field), type=show(kind))))
         auth = string(config, context, (*path, "auth_type"))
-        if auth is not None and kind in spec.AUTH_TYPES and auth not in spec.AUTH_TYPES[kind]:
-            message = AUTH_NOT_FOR_TYPE.format(
-                auth=show(auth), type=kind, allowed=one_of(spec.AUTH_TYPES[kind])
-            )
+        takes = spec.AUTH_TYPES.get(kind) or (tuple(spec.MANAGED_WEB_AUTH_TYPES) if kind == "web" else None)
+        if auth is not None and takes is not None and auth not in takes:
+            message = AUTH_NOT_FOR_TYPE.format(auth=show(auth), type=kind, allowed=one_of(takes))
             issues.append(context.issue((*path, "auth_type"), message))
         if kind in spec.OBJECT_TYPES:
             for filter_path, _ in items(config, (*path, "filters")):
@@ -194,10 +193,12 @@ def data_source_connectors(config: Mapping[str, Any], context: RuleContext) -> l
             continue
         store = knowledge_base.get("vector_store")
         store_type = stores.get(store) if isinstance(store, str) else None
+        managed_connector = store_type == stores_spec.MANAGED_STORE_TYPE and kind in spec.MANAGED_SOURCE_TYPES
         if (
             kind in spec.OPENSEARCH_ONLY_TYPES
             and isinstance(store_type, str)
             and store_type != "opensearch_serverless"
+            and not managed_connector
         ):
             message = NEEDS_OPENSEARCH.format(type=kind, store=show(store), store_type=show(store_type))
             issues.append(context.issue(path, message, key="type" if "type" in source else None))
@@ -331,8 +332,8 @@ MANAGED_REGION = (
     "store {store} of type 'managed' needs"
 )
 MANAGED_KIND = (
-    "a managed knowledge base takes s3 and custom data sources here, not {type} (its connectors' parameters "
-    "are the service's own)"
+    "a managed knowledge base takes s3, web and custom data sources here, not {type} (its other connectors' "
+    "parameters are the service's own)"
 )
 MANAGED_KEY = (
     "{key} does not apply to a data source of a managed knowledge base: the service parses (parsing takes "
@@ -415,6 +416,65 @@ def managed_knowledge_bases(config: Mapping[str, Any], context: RuleContext) -> 
             issues.append(
                 context.issue(path, CONNECTOR_NOT_MANAGED.format(store=show(store)), key="connector")
             )
+    return issues
+
+
+MANAGED_WEB_KEY = (
+    "{key} is a setting of the web crawler of a managed knowledge base (user guide, managed knowledge "
+    "bases, Web Crawler), and vector store {store} is not managed"
+)
+VECTOR_WEB_KEY = (
+    "{key} does not apply to the web crawler of a managed knowledge base: it has no such parameter"
+)
+MANAGED_SEED_URLS = "a managed knowledge base's web crawler starts from at most {most} seed URLs, not {count}"
+WEB_RANGE = "{key} must be {low} to {high}, not {value}"
+WEB_SECRET_MISSING = (
+    "missing key credentials_secret_arn: auth_type {auth} signs in with a Secrets Manager secret "
+    "(keys: {keys})"
+)
+WEB_SECRET_UNUSED = "credentials_secret_arn does not apply with auth_type none: the crawler does not sign in"
+
+
+def web_crawlers(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """A web source takes its crawler's settings: the managed web crawler's (at most 10 seed URLs,
+    depth, links per page, attachments, sign-in with a secret) on a managed knowledge base, the other
+    crawler's (page limit, user agent) elsewhere."""
+    managed = managed_stores(config)
+    issues = []
+    for path, source, _, knowledge_base in _sources(config):
+        if _type(config, context, path, source) != "web":
+            continue
+        store = knowledge_base.get("vector_store")
+        if not isinstance(store, str):
+            continue
+        if store not in managed:
+            for key in sorted(spec.MANAGED_WEB_ONLY & set(source)):
+                issues.append(
+                    context.issue(path, MANAGED_WEB_KEY.format(key=key, store=show(store)), key=key)
+                )
+            continue
+        for key in sorted(spec.VECTOR_WEB_ONLY & set(source)):
+            issues.append(context.issue(path, VECTOR_WEB_KEY.format(key=key), key=key))
+        seeds = value(config, (*path, "seed_urls"))
+        if isinstance(seeds, list) and len(seeds) > spec.MANAGED_MAX_SEED_URLS:
+            message = MANAGED_SEED_URLS.format(most=spec.MANAGED_MAX_SEED_URLS, count=len(seeds))
+            issues.append(context.issue((*path, "seed_urls"), message))
+        for key, (low, high) in (
+            ("crawl_depth", spec.CRAWL_DEPTH_LIMITS),
+            ("max_links_per_url", spec.MAX_LINKS_PER_URL_LIMITS),
+        ):
+            number = integer(config, context, (*path, key))
+            if number is not None and not low <= number <= high:
+                message = WEB_RANGE.format(key=key, low=low, high=high, value=number)
+                issues.append(context.issue((*path, key), message))
+        auth = string(config, context, (*path, "auth_type")) if "auth_type" in source else "none"
+        if auth is None or auth not in spec.MANAGED_WEB_AUTH_TYPES:
+            continue  # data-source-fields says so
+        if auth != "none" and "credentials_secret_arn" not in source:
+            message = WEB_SECRET_MISSING.format(auth=show(auth), keys=", ".join(spec.WEB_SECRET_KEYS[auth]))
+            issues.append(context.issue(path, message))
+        if auth == "none" and "credentials_secret_arn" in source:
+            issues.append(context.issue((*path, "credentials_secret_arn"), WEB_SECRET_UNUSED))
     return issues
 
 

@@ -251,7 +251,13 @@ class WebSource:
     """Pages a crawler reaches from ``seed_urls`` (1 to 100): on their hosts (``scope="HOST_ONLY"``),
     their subdomains too (``"SUBDOMAINS"``), or by default the seed's host and path; URLs matching an
     inclusion pattern and no exclusion one; ``rate_limit`` URLs a minute and host (1 to 300), at most
-    ``max_pages`` pages (1 to 25,000). The crawler needs no permission of the role."""
+    ``max_pages`` pages (1 to 25,000). The crawler needs no permission of the role.
+
+    On a managed knowledge base it is the service's web crawler connector (user guide, managed
+    knowledge bases, "Web Crawler"): at most 10 seed URLs, no ``max_pages`` or ``user_agent``, and its
+    own ``crawl_depth`` (0 to 10), ``max_links_per_url`` (1 to 1000), ``crawl_attachments`` and
+    sign-in: ``auth_type`` ``"NO_AUTH"`` (default), ``"BASIC_AUTH"``, ``"FORM"`` or ``"SAML"`` with
+    ``credentials_secret_arn``, which the role may read (and ``secret_key`` through Secrets Manager)."""
 
     seed_urls: Sequence[str]
     scope: str | None = None
@@ -260,6 +266,12 @@ class WebSource:
     rate_limit: int | None = None
     max_pages: int | None = None
     user_agent: str | None = None
+    crawl_depth: int | None = None
+    max_links_per_url: int | None = None
+    crawl_attachments: bool | None = None
+    auth_type: str = "NO_AUTH"
+    credentials_secret_arn: str | None = None
+    secret_key: kms.IKey | None = None
     type: str = field(default="WEB", init=False)
 
     def problems(self) -> list[str]:
@@ -279,6 +291,75 @@ class WebSource:
             problems.append(f"user_agent must be {low} to {high} characters")
         problems += _filter_problems((*self.inclusion_filters, *self.exclusion_filters))
         return problems
+
+    def managed_problems(self) -> list[str]:
+        """What the managed web crawler connector does not take."""
+        problems = []
+        if len(self.seed_urls) > spec.MANAGED_MAX_SEED_URLS:
+            problems.append(f"a managed web crawler takes at most {spec.MANAGED_MAX_SEED_URLS} seed_urls")
+        problems += [
+            f"a managed web crawler has no {name}"
+            for name in ("max_pages", "user_agent")
+            if getattr(self, name)
+        ]
+        for name, (low, high) in (
+            ("crawl_depth", spec.CRAWL_DEPTH_LIMITS),
+            ("max_links_per_url", spec.MAX_LINKS_PER_URL_LIMITS),
+        ):
+            number = getattr(self, name)
+            if number is not None and not low <= number <= high:
+                problems.append(f"{name} {number} must be {low} to {high}")
+        if self.auth_type not in spec.MANAGED_WEB_AUTH_TYPES.values():
+            problems.append(
+                f"auth_type {self.auth_type!r} must be one of "
+                + ", ".join(spec.MANAGED_WEB_AUTH_TYPES.values())
+            )
+        signs_in = self.auth_type != spec.MANAGED_WEB_AUTH_TYPES["none"]
+        if signs_in != (self.credentials_secret_arn is not None):
+            problems.append("credentials_secret_arn goes with an auth_type other than NO_AUTH, and only then")
+        return problems
+
+    def vector_problems(self) -> list[str]:
+        """What only the managed web crawler takes."""
+        given = [
+            name
+            for name in ("crawl_depth", "max_links_per_url", "crawl_attachments", "credentials_secret_arn")
+            if getattr(self, name) is not None
+        ]
+        if self.auth_type != spec.MANAGED_WEB_AUTH_TYPES["none"]:
+            given.append("auth_type")
+        return [f"{name} is for the web crawler of a managed knowledge base only" for name in given]
+
+    def managed_parameters(self, scope: Construct) -> dict[str, Any]:
+        """The managed web crawler's ``connectorParameters`` (user guide, "Web Crawler", connector
+        parameters): where it starts and how it signs in, how far and fast it crawls, which URLs."""
+        connection: dict[str, Any] = {"seedUrls": list(self.seed_urls), "authType": self.auth_type}
+        if self.credentials_secret_arn is not None:
+            connection["secretArn"] = self.credentials_secret_arn
+        scopes = {spec.CRAWL_SCOPES[name]: spec.MANAGED_CRAWL_SCOPES[name] for name in spec.CRAWL_SCOPES}
+        crawl = {
+            "crawlDepth": self.crawl_depth,
+            "maxLinksPerUrl": self.max_links_per_url,
+            "maxCrawledUrlsPerMinute": self.rate_limit,
+            "syncScope": scopes.get(self.scope or ""),
+            "crawlAttachments": self.crawl_attachments,
+        }
+        patterns = {
+            "inclusionPatterns": list(self.inclusion_filters),
+            "exclusionPatterns": list(self.exclusion_filters),
+        }
+        parameters: dict[str, Any] = {
+            "type": spec.MANAGED_SOURCE_TYPES["web"],
+            "version": spec.MANAGED_CONNECTOR_VERSION,
+            "connectionConfiguration": connection,
+        }
+        if any(value is not None for value in crawl.values()):
+            parameters["crawlConfiguration"] = {
+                key: value for key, value in crawl.items() if value is not None
+            }
+        if any(patterns.values()):
+            parameters["filterConfiguration"] = {key: value for key, value in patterns.items() if value}
+        return parameters
 
     def configuration(self, scope: Construct) -> bedrock.CfnDataSource.DataSourceConfigurationProperty:
         prop = bedrock.CfnDataSource
@@ -307,7 +388,10 @@ class WebSource:
         )
 
     def grant(self, knowledge_base: KnowledgeBase) -> None:
-        return None
+        """A managed crawler that signs in reads its secret (user guide, managed knowledge bases,
+        "Permissions to access your Web Crawler data source")."""
+        if self.credentials_secret_arn is not None:
+            grant_secret(knowledge_base.role, self.credentials_secret_arn, self.secret_key)
 
 
 @dataclass(frozen=True)
@@ -751,7 +835,9 @@ class DataSource(Construct):
                 f"{name} does not apply to a managed knowledge base" for name, v in given.items() if v
             ]
             if not hasattr(source, "managed_parameters"):
-                problems.append(f"a managed knowledge base takes S3 and custom sources, not {source.type}")
+                problems.append(
+                    f"a managed knowledge base takes S3, web and custom sources, not {source.type}"
+                )
             if data_deletion_policy != "DELETE":
                 problems.append("a managed knowledge base's data source deletes its content (DELETE only)")
             if connector_settings is not None:
@@ -768,6 +854,9 @@ class DataSource(Construct):
         )
         name = f"{data_source_name}-{self.fingerprint}"
         problems += [*source.problems(), *(parsing.problems() if parsing else [])]
+        mode_problems = getattr(source, "managed_problems" if managed else "vector_problems", None)
+        if mode_problems is not None:
+            problems += mode_problems()
         if not cdk.Token.is_unresolved(data_source_name) and not _NAME.match(name):
             problems.append(f"data source name '{name}' must match {_NAME.pattern}")
         if data_deletion_policy not in ("DELETE", "RETAIN"):

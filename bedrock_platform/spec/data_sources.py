@@ -70,6 +70,12 @@ TYPE_FIELDS: dict[str, frozenset[str]] = {
             "rate_limit",
             "max_pages",
             "user_agent",
+            "crawl_depth",
+            "max_links_per_url",
+            "crawl_attachments",
+            "auth_type",
+            "credentials_secret_arn",
+            "secret_kms_key_arn",
         }
     ),
     "confluence": frozenset(
@@ -153,10 +159,66 @@ OBJECT_TYPES: Mapping[str, tuple[str, ...]] = {
 
 OPENSEARCH_ONLY_TYPES = frozenset({"web", "confluence", "sharepoint", "salesforce"})
 MANAGED_CONNECTOR_TYPE = "MANAGED_KNOWLEDGE_BASE_CONNECTOR"
-MANAGED_SOURCE_TYPES: Mapping[str, str] = {"s3": "S3", "custom": "CUSTOM"}
+MANAGED_SOURCE_TYPES: Mapping[str, str] = {"s3": "S3", "web": "WEB", "custom": "CUSTOM"}
 """The kinds a managed knowledge base takes here, and their ``connectorParameters.type`` (user guide,
-"Connect a data source" and "Amazon S3" of managed knowledge bases; a plain ``CUSTOM`` data source
-type is refused by a managed knowledge base: its custom source is a connector too)."""
+"Connect a data source", "Amazon S3" and "Web Crawler" of managed knowledge bases; a plain ``CUSTOM``
+data source type is refused by a managed knowledge base: its custom source is a connector too)."""
+MANAGED_WEB_ONLY = frozenset(
+    {
+        "crawl_depth",
+        "max_links_per_url",
+        "crawl_attachments",
+        "auth_type",
+        "credentials_secret_arn",
+        "secret_kms_key_arn",
+    }
+)
+"""A web source's keys that only a managed knowledge base's web crawler takes (user guide, managed
+knowledge bases, "Web Crawler", connector parameters)."""
+VECTOR_WEB_ONLY = frozenset({"max_pages", "user_agent"})
+"""A web source's keys that the managed web crawler has no parameter for."""
+MANAGED_MAX_SEED_URLS = 10
+"""Seed URLs of a managed web crawler ("Maximum of 10")."""
+CRAWL_DEPTH_LIMITS = (0, 10)
+"""``crawlDepth``: 0 crawls the seed URLs only; the service's default is 2."""
+MAX_LINKS_PER_URL_LIMITS = (1, 1000)
+"""``maxLinksPerUrl``; the service's default is 100."""
+MANAGED_CRAWL_SCOPES: Mapping[str, str] = {"host_only": "DOMAINS_ONLY", "subdomains": "SUB_DOMAINS"}
+"""``crawl_scope`` as the managed web crawler's ``syncScope`` (without it: PATH_SPECIFIC, the seed's
+host and path, as for the other crawler)."""
+MANAGED_WEB_AUTH_TYPES: Mapping[str, str] = {
+    "none": "NO_AUTH",
+    "basic": "BASIC_AUTH",
+    "form": "FORM",
+    "saml": "SAML",
+}
+"""A managed web crawler's ``auth_type`` and its ``authType``, the first the default; every one but
+``none`` signs in with a Secrets Manager secret (``secretArn``)."""
+WEB_SECRET_KEYS: Mapping[str, tuple[str, ...]] = {
+    "basic": ("userName", "password", "authentication"),
+    "form": (
+        "authentication",
+        "loginPageUrl",
+        "userName",
+        "password",
+        "userNameFieldXpath",
+        "passwordFieldXpath",
+        "userNameButtonXpath",
+        "passwordButtonXpath",
+    ),
+    "saml": (
+        "authentication",
+        "loginPageUrl",
+        "userName",
+        "password",
+        "userNameFieldXpath",
+        "passwordFieldXpath",
+        "userNameButtonXpath",
+        "passwordButtonXpath",
+    ),
+}
+"""The keys of the secret's JSON per sign-in ("Web Crawler", "Authentication credentials";
+``authentication`` is the authType's value)."""
 MANAGED_CONNECTOR_VERSION = "1"
 DAYS_OF_WEEK: tuple[str, ...] = ("SUNDAY", "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY")
 MAX_DAY_OF_MONTH = 28

@@ -363,6 +363,16 @@ class KnowledgeBasesHost(PlatformStack):
                 rate_limit=web.rate_limit,
                 max_pages=web.max_pages,
                 user_agent=web.user_agent,
+                crawl_depth=web.crawl_depth,
+                max_links_per_url=web.max_links_per_url,
+                crawl_attachments=web.crawl_attachments,
+                auth_type=data_sources_spec.MANAGED_WEB_AUTH_TYPES[web.auth_type],
+                credentials_secret_arn=web.credentials_secret_arn,
+                secret_key=(
+                    kms.Key.from_key_arn(scope, f"{source.name}-SecretKey", web.secret_kms_key_arn)
+                    if web.secret_kms_key_arn
+                    else None
+                ),
             )
         connector = source.connector
         if connector is None:

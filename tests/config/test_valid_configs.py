@@ -70,7 +70,17 @@ def test_dev_config_objects() -> None:
     assert [(source.type, source.parsing) for source in handbook.data_sources] == [
         ("s3", Parsing(strategy="smart")),
         ("custom", None),
+        ("web", None),
     ]
+    # Issue 22: the managed web crawler, on a public site (no sign-in), host only, two links deep.
+    crawl = handbook.data_sources[2].web
+    assert crawl is not None
+    assert (crawl.scope, crawl.crawl_depth, crawl.auth_type, crawl.credentials_secret_arn) == (
+        "host_only",
+        2,
+        "none",
+        None,
+    )
     (source,) = knowledge_base.data_sources
     assert (source.type, source.bucket, source.parsing) == ("s3", CreatedBucket(), None)
     assert source.chunking == Chunking(strategy="fixed_size", max_tokens=300, overlap_percentage=20)

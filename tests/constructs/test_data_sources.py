@@ -466,7 +466,18 @@ def test_a_managed_knowledge_base_has_no_store_and_its_sources_are_managed_conne
     [
         ({"chunking": Chunking.none()}, "chunking does not apply to a managed knowledge base"),
         ({"data_deletion_policy": "RETAIN"}, "DELETE only"),
-        ({"source": WebSource(seed_urls=["https://a.example"])}, "takes S3 and custom sources, not WEB"),
+        (
+            {
+                "source": SalesforceSource(
+                    host_url="https://acme.my.salesforce.com", credentials_secret_arn=SECRET
+                )
+            },
+            "takes S3, web and custom sources, not SALESFORCE",
+        ),
+        (
+            {"source": WebSource(seed_urls=["https://a.example"], max_pages=10)},
+            "managed web crawler has no max_pages",
+        ),
     ],
 )
 def test_a_managed_knowledge_base_refuses_what_the_service_owns(kwargs: dict[str, Any], message: str) -> None:
@@ -632,3 +643,92 @@ def test_its_data_sources_parse_with_multimodal_embeddings_only_and_no_other_doe
             source=S3Source(bucket=s3.Bucket.from_bucket_name(other, "B", "acme-b")),
             parsing=Parsing.multimodal_embeddings(),
         )
+
+
+def test_a_managed_web_crawler_is_the_services_connector_and_reads_its_secret() -> None:
+    """Issue 22, the managed web crawler (user guide, managed knowledge bases, "Web Crawler"): its
+    connectorParameters say where it starts, how it signs in, how far it crawls and which URLs; the
+    role reads exactly its secret, through Secrets Manager for the key."""
+    stack = new_stack()
+    kb = KnowledgeBase(
+        stack,
+        "KB",
+        knowledge_base_name="dev-intranet",
+        vector_index=ManagedStorage(dimensions=1024),
+        embedding_model_id=MODEL,
+    )
+    DataSource(
+        stack,
+        "Portal",
+        knowledge_base=kb,
+        data_source_name="portal",
+        source=WebSource(
+            seed_urls=["https://intranet.example.com/"],
+            scope="SUBDOMAINS",
+            exclusion_filters=[".*/archive/.*"],
+            rate_limit=30,
+            crawl_depth=0,
+            auth_type="BASIC_AUTH",
+            credentials_secret_arn=SECRET,
+            secret_key=kms.Key.from_key_arn(stack, "SecretKey", KEY),
+        ),
+    )
+    assert _data_source(stack)["DataSourceConfiguration"]["ManagedKnowledgeBaseConnectorConfiguration"] == {
+        "ConnectorParameters": {
+            "type": "WEB",
+            "version": "1",
+            "connectionConfiguration": {
+                "seedUrls": ["https://intranet.example.com/"],
+                "authType": "BASIC_AUTH",
+                "secretArn": SECRET,
+            },
+            "crawlConfiguration": {
+                "crawlDepth": 0,
+                "maxCrawledUrlsPerMinute": 30,
+                "syncScope": "SUB_DOMAINS",
+            },
+            "filterConfiguration": {"exclusionPatterns": [".*/archive/.*"]},
+        }
+    }
+    statements = [
+        statement
+        for resource in Template.from_stack(stack).to_json()["Resources"].values()
+        if resource["Type"] == "AWS::IAM::Policy"
+        for statement in resource["Properties"]["PolicyDocument"]["Statement"]
+    ]
+    assert {"Action": "secretsmanager:GetSecretValue", "Effect": "Allow", "Resource": SECRET} in statements
+    assert any(s["Resource"] == KEY and s["Action"] == "kms:Decrypt" for s in statements)
+
+
+@pytest.mark.parametrize(
+    ("source", "managed", "message"),
+    [
+        (WebSource(seed_urls=[f"https://{n}.example.com/" for n in range(11)]), True, "at most 10 seed_urls"),
+        (WebSource(seed_urls=["https://a.example/"], crawl_depth=11), True, "crawl_depth 11 must be 0 to 10"),
+        (
+            WebSource(seed_urls=["https://a.example/"], auth_type="FORM"),
+            True,
+            "credentials_secret_arn goes with",
+        ),
+        (
+            WebSource(seed_urls=["https://a.example/"], crawl_depth=2),
+            False,
+            "for the web crawler of a managed",
+        ),
+    ],
+)
+def test_each_web_crawler_refuses_the_others_settings(source: WebSource, managed: bool, message: str) -> None:
+    stack = new_stack()
+    kb = (
+        KnowledgeBase(
+            stack,
+            "KB",
+            knowledge_base_name="dev-site",
+            vector_index=ManagedStorage(dimensions=1024),
+            embedding_model_id=MODEL,
+        )
+        if managed
+        else _knowledge_base(stack)
+    )
+    with pytest.raises(ConstructValidationError, match=message):
+        DataSource(stack, "Site", knowledge_base=kb, data_source_name="site", source=source)

@@ -301,6 +301,14 @@ def _data_source_needs(
                 actions.append("secretsmanager:PutSecretValue")
             for action in actions:
                 yield Need("identity", stack.name, role, Request(action, secret), KB_CONNECTOR_SECRET)
+    managed = configuration.get("ManagedKnowledgeBaseConnectorConfiguration", {}).get(
+        "ConnectorParameters", {}
+    )
+    secret = managed.get("connectionConfiguration", {}).get("secretArn")
+    if secret:
+        # User guide, managed knowledge bases, "Permissions to access your Web Crawler data source".
+        request = Request("secretsmanager:GetSecretValue", secret)
+        yield Need("identity", stack.name, role, request, KB_MANAGED_CONNECTOR_SECRET)
     ingestion = properties.get("VectorIngestionConfiguration", {})
     parsing = ingestion.get("ParsingConfiguration")
     if parsing and parsing["ParsingStrategy"] == "BEDROCK_FOUNDATION_MODEL":
@@ -349,6 +357,10 @@ def _data_source_needs(
         yield from _key_needs(assembly, stack, role, bucket, WRITE_KMS)
 
 
+KB_MANAGED_CONNECTOR_SECRET = (
+    "Bedrock user guide, 'Create a service role for managed Amazon Bedrock Knowledge Bases' > 'Permissions "
+    "to access your Web Crawler data source' (secretsmanager:GetSecretValue on the sign-in secret)"
+)
 KB_NATIVE_MULTIMODAL = (
     "Bedrock user guide, 'Create a service role for managed Amazon Bedrock Knowledge Bases' > 'Permissions "
     "to access Amazon Bedrock models' (TwelveLabs Marengo Embed 3.0, invoked synchronously for queries, "
@@ -870,3 +882,18 @@ def test_a_native_multimodal_knowledge_base_reaches_its_model_both_ways(
 def need_principal(needs: list[Need]) -> str:
     (principal,) = {need.principal for need in needs}
     return principal
+
+
+def test_a_managed_web_crawler_reads_exactly_its_sign_in_secret(assemblies: dict[str, Assembly]) -> None:
+    """Issue 22, the managed web crawler connector: a crawler that signs in (form, in the proof's
+    managed-web config) reads its secret with the knowledge base's role; another secret is refused,
+    and dev's crawler of a public site needs none."""
+    assembly = assemblies["proof/managed-web"]
+    (need,) = [n for n in knowledge_base_needs(assembly) if n.section == KB_MANAGED_CONNECTOR_SECRET]
+    assert need.request.resource.endswith(":secret:bedrock/intranet-Qw3rTy")
+    assert allowed(assembly, need)
+    statements = role_statements(assembly, need.stack, need.principal)
+    other = need.request.resource.replace("intranet-Qw3rTy", "payroll-Qw3rTy")
+    assert not decide(statements, Request(need.request.action, other))
+    dev = assemblies["config/dev"]
+    assert not [n for n in knowledge_base_needs(dev) if n.section == KB_MANAGED_CONNECTOR_SECRET]
