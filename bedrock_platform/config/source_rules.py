@@ -72,9 +72,11 @@ STORAGE_IS_SOURCE = (
     "the multimodal storage bucket is the bucket of data source {source}: give the knowledge base a "
     "different bucket (user guide: use a different bucket from your data source bucket)"
 )
-NATIVE_GENERATION = (
-    "knowledge base {knowledge_base} embeds whole files with a native multimodal embedding model, which "
-    "supports Retrieve only, not RetrieveAndGenerate: use rag_type retrieve"
+MANAGED_EVALUATION = (
+    "knowledge base {knowledge_base} is managed: an evaluation job queries it with "
+    "vectorSearchConfiguration, the only retrieval configuration CreateEvaluationJob takes (botocore), and a "
+    "managed knowledge base takes managedSearchConfiguration only (user guide, Query a knowledge base and "
+    "retrieve data)"
 )
 PARSING_KEY = "{key} applies to the foundation_model strategy only, not to {strategy}"
 MODEL_MISSING = "missing required key model: the foundation_model strategy parses with a model"
@@ -410,6 +412,18 @@ def managed_knowledge_bases(config: Mapping[str, Any], context: RuleContext) -> 
                         )
             if "schedule" in connector and "sync" in source:
                 issues.append(context.issue(path, TWO_SCHEDULERS, key="sync"))
+    managed_bases = {
+        knowledge_base["name"]
+        for _, knowledge_base in items(config, ("knowledge_bases",))
+        if isinstance(knowledge_base.get("name"), str)
+        and isinstance(knowledge_base.get("vector_store"), str)
+        and knowledge_base["vector_store"] in managed
+    }
+    for path, job in items(config, ("evaluation_jobs",)):
+        target = job.get("knowledge_base")
+        if isinstance(target, str) and target in managed_bases:
+            message = MANAGED_EVALUATION.format(knowledge_base=show(target))
+            issues.append(context.issue((*path, "knowledge_base"), message))
     for path, source, _, knowledge_base in _sources(config):
         store = knowledge_base.get("vector_store")
         if "connector" in source and isinstance(store, str) and store not in managed:
@@ -521,11 +535,6 @@ def native_multimodal(config: Mapping[str, Any], context: RuleContext) -> list[I
                 model=show(knowledge_base.get("embedding_model")),
             )
             issues.append(context.issue((*path, "parsing", "strategy"), message))
-    for path, job in items(config, ("evaluation_jobs",)):
-        target = job.get("knowledge_base")
-        if isinstance(target, str) and target in natives and job.get("rag_type") == "retrieve_and_generate":
-            message = NATIVE_GENERATION.format(knowledge_base=show(job["knowledge_base"]))
-            issues.append(context.issue((*path, "rag_type"), message))
     return issues
 
 

@@ -91,7 +91,8 @@ def checks(config: PlatformConfig, clients: Clients, found: Parameters) -> Itera
         yield invoke(clients("bedrock-runtime"), f"inference-profile {profile.name}", profile.model, arn)
     for knowledge_base in config.knowledge_bases:
         knowledge_base_id = found[parameters.knowledge_base_id(environment, knowledge_base.name)]
-        yield retrieve(clients("bedrock-agent-runtime"), knowledge_base, knowledge_base_id)
+        managed = config.vector_store(knowledge_base.vector_store).managed
+        yield retrieve(clients("bedrock-agent-runtime"), knowledge_base, knowledge_base_id, managed=managed)
     for guardrail in config.guardrails:
         guardrail_id = found[parameters.guardrail_id(environment, guardrail.name)]
         versions = [
@@ -118,15 +119,21 @@ def invoke(runtime: Any, subject: str, model: str, arn: str) -> Check:
     )
 
 
-def retrieve(agent_runtime: Any, knowledge_base: KnowledgeBase, knowledge_base_id: str) -> Check:
-    """One Retrieve of :data:`RETRIEVE_RESULTS` passage for the knowledge base's description or name."""
+def retrieve(
+    agent_runtime: Any, knowledge_base: KnowledgeBase, knowledge_base_id: str, *, managed: bool = False
+) -> Check:
+    """One Retrieve of :data:`RETRIEVE_RESULTS` passage for the knowledge base's description or name; a
+    managed knowledge base is searched with ``managedSearchConfiguration`` (user guide, "Query a
+    knowledge base and retrieve data", managed knowledge base considerations: "The
+    vectorSearchConfiguration field is used for custom knowledge bases only")."""
     subject = f"knowledge-base {knowledge_base.name}"
     query = knowledge_base.description or knowledge_base.name
+    search = "managedSearchConfiguration" if managed else "vectorSearchConfiguration"
     try:
         response = agent_runtime.retrieve(
             knowledgeBaseId=knowledge_base_id,
             retrievalQuery={"text": query},
-            retrievalConfiguration={"vectorSearchConfiguration": {"numberOfResults": RETRIEVE_RESULTS}},
+            retrievalConfiguration={search: {"numberOfResults": RETRIEVE_RESULTS}},
         )
     except ClientError as error:
         return Check("FAIL", subject, f"Retrieve: {describe(error)}")

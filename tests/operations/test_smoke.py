@@ -364,3 +364,26 @@ def test_an_inference_profile_is_invoked_through_its_arn_with_its_models_body(
         "PASS inference-profile support: InvokeModel answered with 41 bytes of application/json",
         "smoke: 1 passed, 0 failed, 0 skipped",
     ]
+
+
+def test_a_managed_knowledge_base_is_searched_with_the_managed_configuration(
+    aws: Aws, tmp_path: Path
+) -> None:
+    """User guide, "Query a knowledge base and retrieve data": a managed knowledge base takes
+    managedSearchConfiguration (vectorSearchConfiguration is for custom knowledge bases only); the
+    Stubber holds the request to botocore's model and to exactly these parameters."""
+    from bedrock_platform.operations.smoke import retrieve
+
+    config = load_config("config/dev.yaml")
+    handbook = next(item for item in config.knowledge_bases if item.name == "handbook")
+    assert config.vector_store(handbook.vector_store).managed
+    aws.expect(
+        "bedrock-agent-runtime",
+        "retrieve",
+        retrieval(1),
+        knowledgeBaseId="HANDBOOK01",
+        retrievalQuery={"text": "handbook"},
+        retrievalConfiguration={"managedSearchConfiguration": {"numberOfResults": 1}},
+    )
+    check = retrieve(aws.clients["bedrock-agent-runtime"], handbook, "HANDBOOK01", managed=True)
+    assert check.outcome == "PASS", check
