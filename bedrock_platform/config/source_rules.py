@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from bedrock_platform import geographies
+from bedrock_platform.config.catalog import embedding_model
 from bedrock_platform.config.checks import RuleContext, integer, items, string, value
 from bedrock_platform.config.document import ConfigPath
 from bedrock_platform.config.errors import Issue
@@ -71,6 +72,18 @@ SEGMENTATION_VALUE = "{problem}"
 STORAGE_IS_SOURCE = (
     "the multimodal storage bucket is the bucket of data source {source}: give the knowledge base a "
     "different bucket (user guide: use a different bucket from your data source bucket)"
+)
+MANAGED_DIMENSIONS = (
+    "a managed knowledge base's custom embedding model embeds {expected} dimensions (user guide, Create a "
+    "managed knowledge base: you must specify the model dimensions ({expected}) and float32), not {value}"
+)
+NATIVE_KIND = (
+    "knowledge base {knowledge_base} ingests only the file types its native multimodal embedding model "
+    "takes (video, audio, images, text files): s3 and custom data sources, not {type}"
+)
+NATIVE_MEDIA_EXTRACTION = (
+    "media_extraction belongs to the parser, which native multimodal processing skips: knowledge base "
+    "{knowledge_base} sends whole files to its model"
 )
 MANAGED_EVALUATION = (
     "knowledge base {knowledge_base} is managed: an evaluation job queries it with "
@@ -412,6 +425,19 @@ def managed_knowledge_bases(config: Mapping[str, Any], context: RuleContext) -> 
                         )
             if "schedule" in connector and "sync" in source:
                 issues.append(context.issue(path, TWO_SCHEDULERS, key="sync"))
+    for path, knowledge_base in items(config, ("knowledge_bases",)):
+        model = embedding_model(str(knowledge_base.get("embedding_model")))
+        store = knowledge_base.get("vector_store")
+        if model is None or model.native_multimodal or not isinstance(store, str) or store not in managed:
+            continue
+        dimensions = integer(config, context, (*path, "dimensions"))
+        dimensions = model.default_dimensions if "dimensions" not in knowledge_base else dimensions
+        if dimensions is not None and dimensions != stores_spec.MANAGED_TEXT_DIMENSIONS:
+            message = MANAGED_DIMENSIONS.format(
+                expected=stores_spec.MANAGED_TEXT_DIMENSIONS, value=dimensions
+            )
+            where = (*path, "dimensions") if "dimensions" in knowledge_base else (*path, "embedding_model")
+            issues.append(context.issue(where, message))
     managed_bases = {
         knowledge_base["name"]
         for _, knowledge_base in items(config, ("knowledge_bases",))
@@ -526,7 +552,17 @@ def native_multimodal(config: Mapping[str, Any], context: RuleContext) -> list[I
         issues += _storage_not_a_source(config, context, path, knowledge_base)
     for path, source, _, knowledge_base in _sources(config):
         name = knowledge_base.get("name")
-        if not isinstance(name, str) or name not in natives or not isinstance(source.get("parsing"), dict):
+        if not isinstance(name, str) or name not in natives:
+            continue
+        kind = _type(config, context, path, source)
+        if kind is not None and kind not in spec.MULTIMODAL_TYPES:
+            message = NATIVE_KIND.format(knowledge_base=show(name), type=show(kind))
+            issues.append(context.issue(path, message, key="type" if "type" in source else None))
+        connector = source.get("connector")
+        if isinstance(connector, dict) and "media_extraction" in connector:
+            message = NATIVE_MEDIA_EXTRACTION.format(knowledge_base=show(name))
+            issues.append(context.issue((*path, "connector"), message, key="media_extraction"))
+        if not isinstance(source.get("parsing"), dict):
             continue
         strategy = string(config, context, (*path, "parsing", "strategy"))
         if strategy is not None and strategy != "multimodal_embeddings":
@@ -560,9 +596,12 @@ def _storage_not_a_source(
     if not isinstance(storage, dict) or not isinstance(storage.get("arn"), str):
         return []
     issues = []
-    for _, source in items(config, (*path, "data_sources")):
+    for _, source, _, owner in _sources(config):
         bucket = source.get("bucket")
         if isinstance(bucket, dict) and bucket.get("arn") == storage["arn"]:
-            message = STORAGE_IS_SOURCE.format(source=show(source.get("name")))
+            named = (
+                source.get("name") if owner is knowledge_base else f"{owner.get('name')}/{source.get('name')}"
+            )
+            message = STORAGE_IS_SOURCE.format(source=show(named))
             issues.append(context.issue((*path, "multimodal_storage", "arn"), message))
     return issues

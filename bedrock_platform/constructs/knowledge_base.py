@@ -26,6 +26,7 @@ from bedrock_platform.constructs.service_role import (
 from bedrock_platform.constructs.vector_index import VectorIndex
 from bedrock_platform.spec import knowledge_base as knowledge_base_spec
 from bedrock_platform.spec import names as names_spec
+from bedrock_platform.spec import vector_stores as stores_spec
 
 _NAME = names_spec.BEDROCK_NAME
 
@@ -139,12 +140,15 @@ class KnowledgeBase(_KnowledgeBaseBase):
         """Whether the embedding model takes whole files (native multimodal processing: Retrieve only,
         its data sources parse with MULTI_MODAL_EMBEDDINGS)."""
         model_configuration = (
-            knowledge_base_spec.model_configuration(dict(segmentation or {}))
-            if self.native_multimodal
+            knowledge_base_spec.model_configuration(dict(segmentation))
+            if self.native_multimodal and segmentation
             else None
         )
-        if self.native_multimodal:
-            configure_dimensions = False  # one size (512), which the managed store keeps
+        managed = isinstance(vector_index, ManagedStorage)
+        if managed:
+            # User guide, "Create a managed knowledge base": with a custom embedding model "you must
+            # specify the model dimensions (1024) and float32 embedding data type".
+            configure_dimensions = True
         dimensions = vector_index.dimensions if configure_dimensions else None
         if isinstance(vector_index, S3VectorIndexBase | AuroraVectorStore | ManagedStorage):
             container, index, fields, storage_type = vector_index.fingerprint_parts()
@@ -242,16 +246,12 @@ class KnowledgeBase(_KnowledgeBaseBase):
                 ]
             )
         embedding_configuration = None
-        if model_configuration is not None:
+        if dimensions is not None or model_configuration is not None:
             embedding_configuration = bedrock.CfnKnowledgeBase.EmbeddingModelConfigurationProperty(
                 bedrock_embedding_model_configuration=bedrock.CfnKnowledgeBase.BedrockEmbeddingModelConfigurationProperty(
-                    model_configuration=model_configuration
-                )
-            )
-        elif configure_dimensions:
-            embedding_configuration = bedrock.CfnKnowledgeBase.EmbeddingModelConfigurationProperty(
-                bedrock_embedding_model_configuration=bedrock.CfnKnowledgeBase.BedrockEmbeddingModelConfigurationProperty(
-                    dimensions=vector_index.dimensions
+                    dimensions=dimensions,
+                    embedding_data_type=stores_spec.MANAGED_EMBEDDING_DATA_TYPE if managed else None,
+                    model_configuration=model_configuration,
                 )
             )
         self.resource = bedrock.CfnKnowledgeBase(
@@ -384,7 +384,16 @@ def _native_multimodal_problems(
     """What a native multimodal embedding model needs (user guide, "Native multimodal processing"),
     and segmentation only for one."""
     if not native:
-        return ["segmentation applies to a native multimodal embedding model only"] if segmentation else []
+        problems = (
+            ["segmentation applies to a native multimodal embedding model only"] if segmentation else []
+        )
+        dimensions = getattr(vector_index, "dimensions", None)
+        if isinstance(vector_index, ManagedStorage) and dimensions != stores_spec.MANAGED_TEXT_DIMENSIONS:
+            problems.append(
+                "a managed knowledge base's custom embedding model embeds "
+                f"{stores_spec.MANAGED_TEXT_DIMENSIONS} dimensions, not {dimensions}"
+            )
+        return problems
     problems = []
     if not isinstance(vector_index, ManagedStorage):
         problems.append(

@@ -128,12 +128,19 @@ def retrieve(
     vectorSearchConfiguration field is used for custom knowledge bases only")."""
     subject = f"knowledge-base {knowledge_base.name}"
     query = knowledge_base.description or knowledge_base.name
-    search = "managedSearchConfiguration" if managed else "vectorSearchConfiguration"
+    configuration: dict[str, Any] = (
+        # "Managed reranking is available only for knowledge bases that use managed embedding. If your
+        # knowledge base uses a custom embedding model, you can use custom reranking or disable
+        # reranking" (the same page): the toolkit's managed knowledge bases name their model.
+        {"managedSearchConfiguration": {"numberOfResults": RETRIEVE_RESULTS, "rerankingModelType": "NONE"}}
+        if managed
+        else {"vectorSearchConfiguration": {"numberOfResults": RETRIEVE_RESULTS}}
+    )
     try:
         response = agent_runtime.retrieve(
             knowledgeBaseId=knowledge_base_id,
             retrievalQuery={"text": query},
-            retrievalConfiguration={search: {"numberOfResults": RETRIEVE_RESULTS}},
+            retrievalConfiguration=configuration,
         )
     except ClientError as error:
         return Check("FAIL", subject, f"Retrieve: {describe(error)}")

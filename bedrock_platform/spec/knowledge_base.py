@@ -26,7 +26,7 @@ model card, request parameters ``segmentation``): video ``dynamic`` (shot bounda
 "as evenly as possible with segments close to 10 seconds". The guide names ``modelConfiguration`` as
 where a knowledge base takes them without showing its shape here; the toolkit writes the model's own
 ``segmentation`` objects under ``audio`` and ``video`` with ``version`` ``"1"``, the body a public
-project created such knowledge bases with through the API.
+project created such knowledge bases with through the API; written only when segmentation is given.
 """
 
 from __future__ import annotations
@@ -40,8 +40,6 @@ SEGMENTATION_METHODS: dict[str, tuple[str, ...]] = {"video": ("dynamic", "fixed"
 """How each medium may be split into segments, the first the toolkit's default."""
 SEGMENTATION_SECONDS: dict[str, tuple[int, int]] = {"dynamic": (1, 5), "fixed": (1, 10)}
 """Seconds a method takes: the shortest segment (``dynamic``), each segment (``fixed``)."""
-DEFAULT_SEGMENTATION: dict[str, tuple[str, int]] = {"video": ("dynamic", 4), "audio": ("fixed", 10)}
-"""What the toolkit writes when a medium's segmentation is not given: the model's own defaults."""
 MODEL_CONFIGURATION_VERSION = "1"
 ASYNC_INVOKE_ACTIONS: tuple[str, ...] = ("bedrock:InvokeModel", "bedrock:GetAsyncInvoke")
 """What a native multimodal knowledge base's role needs on its asynchronous invocations."""
@@ -122,11 +120,13 @@ def segmentation_problems(medium: str, method: str, seconds: int) -> list[str]:
 
 
 def model_configuration(segmentation: dict[str, tuple[str, int]]) -> dict[str, object]:
-    """A native multimodal model's ``modelConfiguration``: each medium's segmentation (given, or the
-    default), as the model's request takes it (``{"method": "fixed", "fixed": {"durationSec": 6}}``)."""
+    """A native multimodal model's ``modelConfiguration``: the segmentation of each medium given, as the
+    model's request takes it (``{"method": "fixed", "fixed": {"durationSec": 6}}``); a medium left out
+    keeps the model's own default."""
     configuration: dict[str, object] = {"version": MODEL_CONFIGURATION_VERSION}
     for medium in SEGMENTATION_METHODS:
-        method, seconds = segmentation.get(medium, DEFAULT_SEGMENTATION[medium])
-        parameter = "minDurationSec" if method == "dynamic" else "durationSec"
-        configuration[medium] = {"segmentation": {"method": method, method: {parameter: seconds}}}
+        if medium in segmentation:
+            method, seconds = segmentation[medium]
+            parameter = "minDurationSec" if method == "dynamic" else "durationSec"
+            configuration[medium] = {"segmentation": {"method": method, method: {parameter: seconds}}}
     return configuration

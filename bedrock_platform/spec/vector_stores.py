@@ -166,4 +166,9 @@ MANAGED_REGIONS: tuple[str, ...] = (
 """Where Bedrock offers managed knowledge bases (user guide, "Supported Regions for managed knowledge
 bases", kb-managed-regions.html, read 2026-12; us-gov-west-1 takes S3 sources only). cfn-lint's
 schema has the type in more Regions: it cannot tell."""
+MANAGED_TEXT_DIMENSIONS = 1024
+MANAGED_EMBEDDING_DATA_TYPE = "FLOAT32"
+"""User guide, "Create a managed knowledge base", embedding model options: "When using a custom
+embedding model, you must specify the model dimensions (1024) and float32 embedding data type" (the
+text models it lists; a native multimodal model has its one size, Marengo's 512)."""
 """The keys a type needs besides ``name``."""

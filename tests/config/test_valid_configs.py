@@ -63,7 +63,7 @@ def test_dev_config_objects() -> None:
         CreatedBucket(),
     )
     assert config.vector_store(media.vector_store).managed
-    assert media.segmentation == {"video": ("fixed", 6)}
+    assert media.segmentation is None  # the model's own segmentation
     assert [source.parsing for source in media.data_sources] == [Parsing(strategy="multimodal_embeddings")]
     # Issue 21: a managed knowledge base (its store is the service's) with an S3 and a custom source.
     assert config.vector_store(handbook.vector_store).managed

@@ -418,7 +418,7 @@ def test_a_managed_knowledge_base_has_no_store_and_its_sources_are_managed_conne
         stack,
         "KB",
         knowledge_base_name="dev-handbook",
-        vector_index=ManagedStorage(dimensions=512),
+        vector_index=ManagedStorage(dimensions=1024),
         embedding_model_id=MODEL,
     )
     bucket = s3.Bucket.from_bucket_name(stack, "PagesBucket", "acme-pages")
@@ -486,7 +486,7 @@ def test_a_managed_knowledge_base_refuses_what_the_service_owns(kwargs: dict[str
         stack,
         "KB",
         knowledge_base_name="dev-handbook",
-        vector_index=ManagedStorage(dimensions=512),
+        vector_index=ManagedStorage(dimensions=1024),
         embedding_model_id=MODEL,
     )
     arguments: dict[str, Any] = {"source": CustomSource(), **kwargs}
@@ -500,7 +500,7 @@ def test_a_managed_connectors_own_schedule_deletion_protection_and_media() -> No
         stack,
         "KB",
         knowledge_base_name="dev-handbook",
-        vector_index=ManagedStorage(dimensions=512),
+        vector_index=ManagedStorage(dimensions=1024),
         embedding_model_id=MODEL,
     )
     S3DataSource(
@@ -556,8 +556,8 @@ def _native(stack: cdk.Stack, **options: Any) -> KnowledgeBase:
 
 def test_a_native_multimodal_knowledge_base_sends_whole_files_to_its_model() -> None:
     """Issue 22, parsing multimodal_embeddings (user guide, "Native multimodal processing"): Marengo on a
-    managed knowledge base, its segmentation in modelConfiguration (the model's defaults for a medium not
-    given), no dimensions; its data sources parse with MULTI_MODAL_EMBEDDINGS without being told."""
+    managed knowledge base with its dimensions and float32, the segmentation given in modelConfiguration;
+    its data sources parse with MULTI_MODAL_EMBEDDINGS without being told."""
     stack = new_stack()
     kb = _native(stack, segmentation={"video": ("fixed", 6)})
     DataSource(
@@ -572,13 +572,15 @@ def test_a_native_multimodal_knowledge_base_sends_whole_files_to_its_model() -> 
         r["Properties"] for r in resources.values() if r["Type"] == "AWS::Bedrock::KnowledgeBase"
     ]
     managed = knowledge_base["KnowledgeBaseConfiguration"]["ManagedKnowledgeBaseConfiguration"]
+    # The guide's custom embedding model: its dimensions and float32; the video segmentation given.
     assert managed["EmbeddingModelConfiguration"] == {
         "BedrockEmbeddingModelConfiguration": {
+            "Dimensions": 512,
+            "EmbeddingDataType": "FLOAT32",
             "ModelConfiguration": {
                 "version": "1",
                 "video": {"segmentation": {"method": "fixed", "fixed": {"durationSec": 6}}},
-                "audio": {"segmentation": {"method": "fixed", "fixed": {"durationSec": 10}}},
-            }
+            },
         }
     }
     assert managed["SupplementalDataStorageConfiguration"]["SupplementalDataStorageLocations"] == [
@@ -732,3 +734,31 @@ def test_each_web_crawler_refuses_the_others_settings(source: WebSource, managed
     )
     with pytest.raises(ConstructValidationError, match=message):
         DataSource(stack, "Site", knowledge_base=kb, data_source_name="site", source=source)
+
+
+def test_a_managed_knowledge_bases_text_model_embeds_1024_dimensions_in_float32() -> None:
+    """User guide, "Create a managed knowledge base": with a custom embedding model "you must specify
+    the model dimensions (1024) and float32 embedding data type"; other dimensions are refused."""
+    stack = new_stack()
+    kb = KnowledgeBase(
+        stack,
+        "KB",
+        knowledge_base_name="dev-handbook",
+        vector_index=ManagedStorage(dimensions=1024),
+        embedding_model_id="cohere.embed-english-v3",
+        configure_dimensions=False,  # a one-size model: still said for a managed knowledge base
+    )
+    managed = Template.from_stack(stack).to_json()["Resources"][stack.get_logical_id(kb.resource)][
+        "Properties"
+    ]["KnowledgeBaseConfiguration"]["ManagedKnowledgeBaseConfiguration"]
+    assert managed["EmbeddingModelConfiguration"] == {
+        "BedrockEmbeddingModelConfiguration": {"Dimensions": 1024, "EmbeddingDataType": "FLOAT32"}
+    }
+    with pytest.raises(ConstructValidationError, match="embeds 1024 dimensions, not 512"):
+        KnowledgeBase(
+            new_stack("Other"),
+            "KB",
+            knowledge_base_name="dev-handbook",
+            vector_index=ManagedStorage(dimensions=512),
+            embedding_model_id=MODEL,
+        )

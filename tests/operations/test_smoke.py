@@ -370,8 +370,9 @@ def test_a_managed_knowledge_base_is_searched_with_the_managed_configuration(
     aws: Aws, tmp_path: Path
 ) -> None:
     """User guide, "Query a knowledge base and retrieve data": a managed knowledge base takes
-    managedSearchConfiguration (vectorSearchConfiguration is for custom knowledge bases only); the
-    Stubber holds the request to botocore's model and to exactly these parameters."""
+    managedSearchConfiguration (vectorSearchConfiguration is for custom knowledge bases only), without
+    the managed reranker, which is for managed embedding only; the Stubber holds the request to
+    botocore's model and to exactly these parameters."""
     from bedrock_platform.operations.smoke import retrieve
 
     config = load_config("config/dev.yaml")
@@ -383,7 +384,9 @@ def test_a_managed_knowledge_base_is_searched_with_the_managed_configuration(
         retrieval(1),
         knowledgeBaseId="HANDBOOK01",
         retrievalQuery={"text": "handbook"},
-        retrievalConfiguration={"managedSearchConfiguration": {"numberOfResults": 1}},
+        retrievalConfiguration={
+            "managedSearchConfiguration": {"numberOfResults": 1, "rerankingModelType": "NONE"}
+        },
     )
     check = retrieve(aws.clients["bedrock-agent-runtime"], handbook, "HANDBOOK01", managed=True)
     assert check.outcome == "PASS", check

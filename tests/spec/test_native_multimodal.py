@@ -34,18 +34,18 @@ def test_the_schema_states_the_segmentation_ranges_and_defaults() -> None:
         for method in methods:
             low, high = spec.SEGMENTATION_SECONDS[method]
             assert f"{low} to {high} seconds" in described["description"], (medium, method)
-        method, seconds = spec.DEFAULT_SEGMENTATION[medium]
-        assert f"{medium} {{{method}: {seconds}}}" in segmentation["description"]
 
 
 def test_the_model_configuration_takes_the_models_own_segmentation_objects() -> None:
+    # Only the media given: the others keep the model's own defaults.
     assert spec.model_configuration({"video": ("fixed", 6)}) == {
         "version": "1",
         "video": {"segmentation": {"method": "fixed", "fixed": {"durationSec": 6}}},
-        "audio": {"segmentation": {"method": "fixed", "fixed": {"durationSec": 10}}},
     }
-    assert spec.model_configuration({})["video"] == {
-        "segmentation": {"method": "dynamic", "dynamic": {"minDurationSec": 4}}
+    assert spec.model_configuration({"audio": ("fixed", 5), "video": ("dynamic", 3)}) == {
+        "version": "1",
+        "video": {"segmentation": {"method": "dynamic", "dynamic": {"minDurationSec": 3}}},
+        "audio": {"segmentation": {"method": "fixed", "fixed": {"durationSec": 5}}},
     }
     assert spec.segmentation_problems("video", "dynamic", 5) == []
     assert spec.segmentation_problems("audio", "dynamic", 4) == ["audio segmentation is fixed, not dynamic"]
