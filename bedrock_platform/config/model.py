@@ -176,6 +176,10 @@ class Connector:
     tenant_id: str | None = None
     secret_kms_key_arn: str | None = None
     filters: tuple[ObjectFilter, ...] = ()
+    certificate_s3_uri: str | None = None
+    """A managed SharePoint connector's certificate (``s3://<bucket>/<key>``)."""
+    crawl_files: bool | None = None
+    crawl_pages: bool | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -881,6 +885,9 @@ def _connector(kind: str, raw: Mapping[str, Any]) -> Connector:
         site_urls=tuple(raw.get("site_urls", [])),
         tenant_id=raw.get("tenant_id"),
         secret_kms_key_arn=raw.get("secret_kms_key_arn"),
+        certificate_s3_uri=raw.get("certificate_s3_uri"),
+        crawl_files=raw.get("crawl_files"),
+        crawl_pages=raw.get("crawl_pages"),
         filters=tuple(
             ObjectFilter(
                 object_type=item["object_type"],

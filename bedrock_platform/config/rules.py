@@ -601,6 +601,7 @@ RULES: tuple[Rule | TypedRule, ...] = (
     Rule("managed-knowledge-bases", source_rules.managed_knowledge_bases),
     Rule("native-multimodal", source_rules.native_multimodal),
     Rule("web-crawlers", source_rules.web_crawlers),
+    Rule("sharepoint-sites", source_rules.sharepoint_sites),
     Rule("control-tower-exemptions", compliance_rules.control_tower_exemptions),
     Rule("control-tower-handler-vpc", compliance_rules.control_tower_handler_vpc),
     Rule("control-tower-log-retention", compliance_rules.control_tower_log_retention),

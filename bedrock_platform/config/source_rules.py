@@ -8,6 +8,7 @@ already refused.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -161,8 +162,8 @@ def data_source_fields(config: Mapping[str, Any], context: RuleContext) -> list[
             if field not in source:
                 issues.append(context.issue(path, FIELD_MISSING.format(field=show(field), type=show(kind))))
         auth = string(config, context, (*path, "auth_type"))
-        takes = spec.AUTH_TYPES.get(kind) or (tuple(spec.MANAGED_WEB_AUTH_TYPES) if kind == "web" else None)
-        if auth is not None and takes is not None and auth not in takes:
+        takes = (*spec.AUTH_TYPES.get(kind, ()), *spec.MANAGED_AUTH_TYPES.get(kind, {}))
+        if auth is not None and takes and auth not in takes:
             message = AUTH_NOT_FOR_TYPE.format(auth=show(auth), type=kind, allowed=one_of(takes))
             issues.append(context.issue((*path, "auth_type"), message))
         if kind in spec.OBJECT_TYPES:
@@ -347,8 +348,8 @@ MANAGED_REGION = (
     "store {store} of type 'managed' needs"
 )
 MANAGED_KIND = (
-    "a managed knowledge base takes s3, web and custom data sources here, not {type} (its other connectors' "
-    "parameters are the service's own)"
+    "a managed knowledge base takes s3, web, sharepoint and custom data sources here, not {type} (its other "
+    "connectors' parameters are the service's own)"
 )
 MANAGED_KEY = (
     "{key} does not apply to a data source of a managed knowledge base: the service parses (parsing takes "
@@ -515,6 +516,78 @@ def web_crawlers(config: Mapping[str, Any], context: RuleContext) -> list[Issue]
             issues.append(context.issue(path, message))
         if auth == "none" and "credentials_secret_arn" in source:
             issues.append(context.issue((*path, "credentials_secret_arn"), WEB_SECRET_UNUSED))
+    return issues
+
+
+SHAREPOINT_MANAGED_KEY = (
+    "{key} is a setting of the SharePoint connector of a managed knowledge base (user guide, managed "
+    "knowledge bases, Connect a SharePoint data source), and vector store {store} is not managed"
+)
+SHAREPOINT_VECTOR_KEY = "{key} does not apply to the SharePoint connector of a managed knowledge base"
+SHAREPOINT_DOMAIN = (
+    "missing required key domain: the SharePoint connector of a knowledge base that is not managed needs it"
+)
+SHAREPOINT_VECTOR_AUTH = (
+    "auth_type {auth} is the managed SharePoint connector's; the connector of a knowledge base that is not "
+    "managed takes oauth2_client_credentials"
+)
+SHAREPOINT_MANAGED_AUTH = (
+    "missing key auth_type: a managed knowledge base's SharePoint connector signs in with entra_id_app_only "
+    "(recommended, with certificate_s3_uri) or oauth2_app"
+)
+SHAREPOINT_MANAGED_AUTH_VALUE = (
+    "auth_type {auth} is not one the managed SharePoint connector takes: entra_id_app_only or oauth2_app"
+)
+SHAREPOINT_CERTIFICATE = (
+    "missing key certificate_s3_uri: auth_type entra_id_app_only signs in with the app's .p12 certificate "
+    "in S3 (required even without ACLs)"
+)
+SHAREPOINT_NO_CERTIFICATE = "certificate_s3_uri goes with auth_type entra_id_app_only only"
+SHAREPOINT_SITE = (
+    "{url} is not a site, team site or personal site: a managed SharePoint connector's site URL's path "
+    "begins with /sites/, /teams/ or /personal/"
+)
+
+
+def sharepoint_sites(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
+    """A SharePoint source takes its connector's settings: the managed connector's (sign-in with a
+    certificate or OAuth 2.0, files and pages, site URLs of sites) on a managed knowledge base, the
+    self-managed one's (domain, object filters, OAuth 2.0 client credentials) elsewhere."""
+    managed = managed_stores(config)
+    issues = []
+    for path, source, _, knowledge_base in _sources(config):
+        store = knowledge_base.get("vector_store")
+        if _type(config, context, path, source) != "sharepoint" or not isinstance(store, str):
+            continue
+        auth = string(config, context, (*path, "auth_type"))
+        if store not in managed:
+            for key in sorted(spec.MANAGED_SHAREPOINT_ONLY & set(source)):
+                message = SHAREPOINT_MANAGED_KEY.format(key=key, store=show(store))
+                issues.append(context.issue(path, message, key=key))
+            if "domain" not in source:
+                issues.append(context.issue(path, SHAREPOINT_DOMAIN))
+            if auth in spec.MANAGED_SHAREPOINT_AUTH_TYPES:
+                message = SHAREPOINT_VECTOR_AUTH.format(auth=show(auth))
+                issues.append(context.issue((*path, "auth_type"), message))
+            continue
+        for key in sorted(spec.VECTOR_SHAREPOINT_ONLY & set(source)):
+            issues.append(context.issue(path, SHAREPOINT_VECTOR_KEY.format(key=key), key=key))
+        if "auth_type" not in source:
+            issues.append(context.issue(path, SHAREPOINT_MANAGED_AUTH))
+        elif auth is not None and auth not in spec.MANAGED_SHAREPOINT_AUTH_TYPES:
+            message = SHAREPOINT_MANAGED_AUTH_VALUE.format(auth=show(auth))
+            issues.append(context.issue((*path, "auth_type"), message))
+        if auth == spec.CERTIFICATE_AUTH and "certificate_s3_uri" not in source:
+            issues.append(context.issue(path, SHAREPOINT_CERTIFICATE))
+        if auth != spec.CERTIFICATE_AUTH and "certificate_s3_uri" in source:
+            issues.append(context.issue((*path, "certificate_s3_uri"), SHAREPOINT_NO_CERTIFICATE))
+        urls = value(config, (*path, "site_urls"))
+        for index in range(len(urls) if isinstance(urls, list) else 0):
+            url = string(config, context, (*path, "site_urls", index))
+            if url is not None and not re.match(spec.SHAREPOINT_SITE_URL_PATTERN, url):
+                issues.append(
+                    context.issue((*path, "site_urls", index), SHAREPOINT_SITE.format(url=show(url)))
+                )
     return issues
 
 

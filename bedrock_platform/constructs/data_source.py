@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -438,25 +439,103 @@ class ConfluenceSource:
 class SharePointSource:
     """SharePoint Online sites of ``domain`` (``<domain>.sharepoint.com``), signed in to as a Microsoft
     Entra ID app (``OAUTH2_CLIENT_CREDENTIALS``: secret keys ``clientId``, ``clientSecret``; the app
-    needs Microsoft Graph's ``Sites.Read.All``)."""
+    needs Microsoft Graph's ``Sites.Read.All``).
 
-    domain: str
+    On a managed knowledge base it is the service's SharePoint connector (user guide, managed knowledge
+    bases, "Connect a SharePoint data source"): no ``domain`` or ``filters``; ``auth_type``
+    ``"ENTRA_ID_APP_ONLY"`` (recommended) with the app's ``.p12`` certificate at ``certificate_bucket``
+    / ``certificate_key``, which the role may read, or ``"OAUTH2_APP"``; ``crawl_files`` and
+    ``crawl_pages``; site URLs of sites, team sites or personal sites."""
+
     site_urls: Sequence[str]
     credentials_secret_arn: str
+    domain: str | None = None
     tenant_id: str | None = None
     """The Microsoft 365 tenant's id (needed: the default None is refused)."""
     auth_type: str = "OAUTH2_CLIENT_CREDENTIALS"
     secret_key: kms.IKey | None = None
     filters: Sequence[ObjectFilter] = ()
+    certificate_bucket: s3.IBucket | None = None
+    certificate_key: str | None = None
+    crawl_files: bool | None = None
+    crawl_pages: bool | None = None
     type: str = field(default="SHAREPOINT", init=False)
 
     def problems(self) -> list[str]:
-        problems = _connector_problems("sharepoint", self.auth_type, self.filters)
+        problems = []
         if self.tenant_id is None:
             problems.append("tenant_id is needed: the Microsoft Entra ID app signs in to its tenant")
         if not 1 <= len(self.site_urls) <= spec.MAX_URLS:
             problems.append(f"site_urls has {len(self.site_urls)} entries, 1 to {spec.MAX_URLS}")
         return problems
+
+    def vector_problems(self) -> list[str]:
+        """The self-managed connector: its domain, its authentication, no managed connector settings."""
+        problems = _connector_problems("sharepoint", self.auth_type, self.filters)
+        if self.domain is None:
+            problems.append(
+                "domain is needed by the SharePoint connector of a knowledge base that is not managed"
+            )
+        given = ("certificate_bucket", "certificate_key", "crawl_files", "crawl_pages")
+        problems += [
+            f"{name} is for the SharePoint connector of a managed knowledge base only"
+            for name in given
+            if getattr(self, name) is not None
+        ]
+        return problems
+
+    def managed_problems(self) -> list[str]:
+        """The managed connector: its authentication, the certificate with Entra ID App-Only, site URLs."""
+        problems = []
+        if self.auth_type not in spec.MANAGED_SHAREPOINT_AUTH_TYPES.values():
+            problems.append(
+                f"auth_type {self.auth_type!r} must be one of "
+                + ", ".join(spec.MANAGED_SHAREPOINT_AUTH_TYPES.values())
+            )
+        certificate = self.certificate_bucket is not None and self.certificate_key is not None
+        if certificate != (self.auth_type == spec.MANAGED_SHAREPOINT_AUTH_TYPES[spec.CERTIFICATE_AUTH]):
+            problems.append(
+                "the certificate (certificate_bucket and certificate_key) goes with ENTRA_ID_APP_ONLY"
+            )
+        problems += [
+            f"a managed SharePoint connector has no {name}"
+            for name in ("domain", "filters")
+            if getattr(self, name)
+        ]
+        problems += [
+            f"site URL {url!r} is not a site, team site or personal site (/sites/, /teams/, /personal/)"
+            for url in self.site_urls
+            if not cdk.Token.is_unresolved(url) and not re.match(spec.SHAREPOINT_SITE_URL_PATTERN, url)
+        ]
+        return problems
+
+    def managed_parameters(self, scope: Construct) -> dict[str, Any]:
+        """The managed SharePoint connector's ``connectorParameters`` (user guide, "Connect a SharePoint
+        data source", connector parameters)."""
+        connection: dict[str, Any] = {
+            "secretArn": self.credentials_secret_arn,
+            "tenantId": self.tenant_id,
+            "authType": self.auth_type,
+        }
+        if self.certificate_bucket is not None:
+            connection["certificateS3Path"] = {
+                "s3BucketName": self.certificate_bucket.bucket_name,
+                "s3KeyName": self.certificate_key,
+            }
+        entities: dict[str, Any] = {"siteUrls": list(self.site_urls)}
+        entities.update(
+            {
+                key: value
+                for key, value in (("crawlFiles", self.crawl_files), ("crawlPages", self.crawl_pages))
+                if value is not None
+            }
+        )
+        return {
+            "type": spec.MANAGED_SOURCE_TYPES["sharepoint"],
+            "version": spec.MANAGED_CONNECTOR_VERSION,
+            "connectionConfiguration": connection,
+            "dataEntityConfiguration": entities,
+        }
 
     def configuration(self, scope: Construct) -> bedrock.CfnDataSource.DataSourceConfigurationProperty:
         prop = bedrock.CfnDataSource
@@ -464,7 +543,7 @@ class SharePointSource:
             type=self.type,
             share_point_configuration=prop.SharePointDataSourceConfigurationProperty(
                 source_configuration=prop.SharePointSourceConfigurationProperty(
-                    domain=self.domain,
+                    domain=self.domain or "",
                     site_urls=list(self.site_urls),
                     tenant_id=self.tenant_id,
                     host_type="ONLINE",
@@ -478,7 +557,17 @@ class SharePointSource:
         )
 
     def grant(self, knowledge_base: KnowledgeBase) -> None:
+        """The secret; a managed connector's certificate too (user guide, managed knowledge bases,
+        "Permissions to access your Microsoft SharePoint data source": s3:GetObject "for the bucket
+        and key where the certificate file (.pfx or .pem) is stored"), its key through S3 only."""
         grant_secret(knowledge_base.role, self.credentials_secret_arn, self.secret_key)
+        if self.certificate_bucket is not None and self.certificate_key is not None:
+            certificate = self.certificate_bucket.arn_for_objects(self.certificate_key)
+            knowledge_base.role.add_to_principal_policy(
+                iam.PolicyStatement(actions=list(spec.CERTIFICATE_READ_ACTIONS), resources=[certificate])
+            )
+            if self.certificate_bucket.encryption_key is not None:
+                grant_bucket_key(knowledge_base.role, self.certificate_bucket.encryption_key)
 
 
 @dataclass(frozen=True)
@@ -836,7 +925,8 @@ class DataSource(Construct):
             ]
             if not hasattr(source, "managed_parameters"):
                 problems.append(
-                    f"a managed knowledge base takes S3, web and custom sources, not {source.type}"
+                    "a managed knowledge base takes S3, web, SharePoint and custom sources, "
+                    f"not {source.type}"
                 )
             if data_deletion_policy != "DELETE":
                 problems.append("a managed knowledge base's data source deletes its content (DELETE only)")

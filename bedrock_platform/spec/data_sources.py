@@ -90,6 +90,9 @@ TYPE_FIELDS: dict[str, frozenset[str]] = {
             "credentials_secret_arn",
             "secret_kms_key_arn",
             "filters",
+            "certificate_s3_uri",
+            "crawl_files",
+            "crawl_pages",
         }
     ),
     "salesforce": frozenset({"host_url", "credentials_secret_arn", "secret_kms_key_arn", "filters"}),
@@ -101,7 +104,7 @@ REQUIRED_FIELDS: dict[str, frozenset[str]] = {
     "s3": frozenset({"bucket"}),
     "web": frozenset({"seed_urls"}),
     "confluence": frozenset({"host_url", "credentials_secret_arn"}),
-    "sharepoint": frozenset({"domain", "site_urls", "tenant_id", "credentials_secret_arn"}),
+    "sharepoint": frozenset({"site_urls", "tenant_id", "credentials_secret_arn"}),
     "salesforce": frozenset({"host_url", "credentials_secret_arn"}),
 }
 """The keys a kind needs besides ``name``."""
@@ -159,7 +162,12 @@ OBJECT_TYPES: Mapping[str, tuple[str, ...]] = {
 
 OPENSEARCH_ONLY_TYPES = frozenset({"web", "confluence", "sharepoint", "salesforce"})
 MANAGED_CONNECTOR_TYPE = "MANAGED_KNOWLEDGE_BASE_CONNECTOR"
-MANAGED_SOURCE_TYPES: Mapping[str, str] = {"s3": "S3", "web": "WEB", "custom": "CUSTOM"}
+MANAGED_SOURCE_TYPES: Mapping[str, str] = {
+    "s3": "S3",
+    "web": "WEB",
+    "sharepoint": "SHAREPOINT",
+    "custom": "CUSTOM",
+}
 """The kinds a managed knowledge base takes here, and their ``connectorParameters.type`` (user guide,
 "Connect a data source", "Amazon S3" and "Web Crawler" of managed knowledge bases; a plain ``CUSTOM``
 data source type is refused by a managed knowledge base: its custom source is a connector too)."""
@@ -177,6 +185,26 @@ MANAGED_WEB_ONLY = frozenset(
 knowledge bases, "Web Crawler", connector parameters)."""
 VECTOR_WEB_ONLY = frozenset({"max_pages", "user_agent"})
 """A web source's keys that the managed web crawler has no parameter for."""
+MANAGED_SHAREPOINT_ONLY = frozenset({"certificate_s3_uri", "crawl_files", "crawl_pages"})
+"""A SharePoint source's keys that only a managed knowledge base's connector takes (user guide, managed
+knowledge bases, "Connect a SharePoint data source", connector parameters)."""
+VECTOR_SHAREPOINT_ONLY = frozenset({"domain", "filters"})
+"""A SharePoint source's keys that only the self-managed connector takes (``domain`` is required
+there)."""
+MANAGED_SHAREPOINT_AUTH_TYPES: Mapping[str, str] = {
+    "entra_id_app_only": "ENTRA_ID_APP_ONLY",
+    "oauth2_app": "OAUTH2_APP",
+}
+"""A managed SharePoint connector's ``auth_type`` (required there) and its ``authType``: Microsoft
+Entra ID App-Only, a certificate in S3 (``certificate_s3_uri``, required with it; the role reads
+it) and the app's id, "recommended"; or OAuth 2.0 (ROPC: a user's name and password)."""
+CERTIFICATE_AUTH = "entra_id_app_only"
+CERTIFICATE_READ_ACTIONS: tuple[str, ...] = ("s3:GetObject",)
+"""What the role needs on the certificate object (user guide, managed knowledge bases, "Permissions to
+access your Microsoft SharePoint data source")."""
+SHAREPOINT_SITE_URL_PATTERN = r"^https://[^/\s]+/(sites|teams|personal)/[^\s]+$"
+"""A managed SharePoint connector's site URL: "must start with https:// and point to a site, team
+site, or personal site — the path must begin with /sites/, /teams/, or /personal/"."""
 MANAGED_MAX_SEED_URLS = 10
 """Seed URLs of a managed web crawler ("Maximum of 10")."""
 CRAWL_DEPTH_LIMITS = (0, 10)
@@ -219,6 +247,11 @@ WEB_SECRET_KEYS: Mapping[str, tuple[str, ...]] = {
 }
 """The keys of the secret's JSON per sign-in ("Web Crawler", "Authentication credentials";
 ``authentication`` is the authType's value)."""
+MANAGED_AUTH_TYPES: Mapping[str, Mapping[str, str]] = {
+    "web": MANAGED_WEB_AUTH_TYPES,
+    "sharepoint": MANAGED_SHAREPOINT_AUTH_TYPES,
+}
+"""The ``auth_type`` values a kind takes on a managed knowledge base only."""
 MANAGED_CONNECTOR_VERSION = "1"
 DAYS_OF_WEEK: tuple[str, ...] = ("SUNDAY", "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY")
 MAX_DAY_OF_MONTH = 28

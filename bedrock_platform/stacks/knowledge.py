@@ -396,14 +396,26 @@ class KnowledgeBasesHost(PlatformStack):
                 filters=filters,
             )
         if source.type == "sharepoint":
+            certificate_bucket, certificate_key = None, None
+            if connector.certificate_s3_uri:
+                bucket_name, _, certificate_key = connector.certificate_s3_uri.removeprefix(
+                    "s3://"
+                ).partition("/")
+                certificate_bucket = s3.Bucket.from_bucket_name(
+                    scope, f"{source.name}-Certificate", bucket_name
+                )
             return SharePointSource(
-                domain=connector.domain or "",
+                domain=connector.domain,
                 site_urls=connector.site_urls,
                 credentials_secret_arn=secret,
                 tenant_id=connector.tenant_id,
                 auth_type=connector.auth_type.upper(),
                 secret_key=key,
                 filters=filters,
+                certificate_bucket=certificate_bucket,
+                certificate_key=certificate_key,
+                crawl_files=connector.crawl_files,
+                crawl_pages=connector.crawl_pages,
             )
         return SalesforceSource(
             host_url=connector.host_url or "", credentials_secret_arn=secret, secret_key=key, filters=filters

@@ -472,7 +472,7 @@ def test_a_managed_knowledge_base_has_no_store_and_its_sources_are_managed_conne
                     host_url="https://acme.my.salesforce.com", credentials_secret_arn=SECRET
                 )
             },
-            "takes S3, web and custom sources, not SALESFORCE",
+            "takes S3, web, SharePoint and custom sources, not SALESFORCE",
         ),
         (
             {"source": WebSource(seed_urls=["https://a.example"], max_pages=10)},
@@ -761,4 +761,88 @@ def test_a_managed_knowledge_bases_text_model_embeds_1024_dimensions_in_float32(
             knowledge_base_name="dev-handbook",
             vector_index=ManagedStorage(dimensions=512),
             embedding_model_id=MODEL,
+        )
+
+
+def test_a_managed_sharepoint_connector_signs_in_with_its_certificate() -> None:
+    """Issue 22, the managed SharePoint connector (user guide, "Connect a SharePoint data source"):
+    Entra ID App-Only names the certificate's bucket and key, which the role may read; the
+    self-managed connector refuses the certificate, the managed one a domain."""
+    stack = new_stack()
+    kb = KnowledgeBase(
+        stack,
+        "KB",
+        knowledge_base_name="dev-intranet",
+        vector_index=ManagedStorage(dimensions=1024),
+        embedding_model_id=MODEL,
+    )
+    certificates = s3.Bucket.from_bucket_name(stack, "Certs", "acme-certs")
+    site = "https://acme.sharepoint.com/sites/hr"
+    tenant = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"
+    DataSource(
+        stack,
+        "Sites",
+        knowledge_base=kb,
+        data_source_name="sites",
+        source=SharePointSource(
+            site_urls=[site],
+            credentials_secret_arn=SECRET,
+            tenant_id=tenant,
+            auth_type="ENTRA_ID_APP_ONLY",
+            certificate_bucket=certificates,
+            certificate_key="sp/bedrock.p12",
+        ),
+    )
+    parameters = _data_source(stack)["DataSourceConfiguration"]["ManagedKnowledgeBaseConnectorConfiguration"]
+    assert parameters["ConnectorParameters"]["connectionConfiguration"] == {
+        "secretArn": SECRET,
+        "tenantId": tenant,
+        "authType": "ENTRA_ID_APP_ONLY",
+        "certificateS3Path": {"s3BucketName": "acme-certs", "s3KeyName": "sp/bedrock.p12"},
+    }
+    statements = [
+        statement
+        for resource in Template.from_stack(stack).to_json()["Resources"].values()
+        if resource["Type"] == "AWS::IAM::Policy"
+        for statement in resource["Properties"]["PolicyDocument"]["Statement"]
+    ]
+    assert {
+        "Action": "s3:GetObject",
+        "Effect": "Allow",
+        "Resource": "arn:aws:s3:::acme-certs/sp/bedrock.p12",
+    } in [
+        {key: render(value) if key == "Resource" else value for key, value in statement.items()}
+        for statement in statements
+    ]
+    with pytest.raises(ConstructValidationError, match="a managed SharePoint connector has no domain"):
+        DataSource(
+            stack,
+            "Domain",
+            knowledge_base=kb,
+            data_source_name="domain",
+            source=SharePointSource(
+                site_urls=[site],
+                credentials_secret_arn=SECRET,
+                tenant_id=tenant,
+                domain="acme",
+                auth_type="OAUTH2_APP",
+            ),
+        )
+    other = new_stack("Vector")
+    with pytest.raises(
+        ConstructValidationError, match="certificate_bucket is for the SharePoint connector of a managed"
+    ):
+        DataSource(
+            other,
+            "Sites",
+            knowledge_base=_knowledge_base(other),
+            data_source_name="sites",
+            source=SharePointSource(
+                site_urls=[site],
+                credentials_secret_arn=SECRET,
+                tenant_id=tenant,
+                domain="acme",
+                certificate_bucket=s3.Bucket.from_bucket_name(other, "Certs", "acme-certs"),
+                certificate_key="sp/bedrock.p12",
+            ),
         )

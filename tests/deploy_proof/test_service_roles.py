@@ -306,9 +306,13 @@ def _data_source_needs(
     )
     secret = managed.get("connectionConfiguration", {}).get("secretArn")
     if secret:
-        # User guide, managed knowledge bases, "Permissions to access your Web Crawler data source".
+        # User guide, managed knowledge bases, "Permissions to access your ... data source".
         request = Request("secretsmanager:GetSecretValue", secret)
         yield Need("identity", stack.name, role, request, KB_MANAGED_CONNECTOR_SECRET)
+    certificate = managed.get("connectionConfiguration", {}).get("certificateS3Path")
+    if certificate:
+        arn = f"arn:aws:s3:::{certificate['s3BucketName']}/{certificate['s3KeyName']}"
+        yield Need("identity", stack.name, role, Request("s3:GetObject", arn), KB_MANAGED_CERTIFICATE)
     ingestion = properties.get("VectorIngestionConfiguration", {})
     parsing = ingestion.get("ParsingConfiguration")
     if parsing and parsing["ParsingStrategy"] == "BEDROCK_FOUNDATION_MODEL":
@@ -359,7 +363,12 @@ def _data_source_needs(
 
 KB_MANAGED_CONNECTOR_SECRET = (
     "Bedrock user guide, 'Create a service role for managed Amazon Bedrock Knowledge Bases' > 'Permissions "
-    "to access your Web Crawler data source' (secretsmanager:GetSecretValue on the sign-in secret)"
+    "to access your Web Crawler / Microsoft SharePoint data source' (secretsmanager:GetSecretValue on the "
+    "sign-in secret)"
+)
+KB_MANAGED_CERTIFICATE = (
+    "Bedrock user guide, 'Create a service role for managed Amazon Bedrock Knowledge Bases' > 'Permissions "
+    "to access your Microsoft SharePoint data source' (s3:GetObject on the certificate's bucket and key)"
 )
 KB_NATIVE_MULTIMODAL = (
     "Bedrock user guide, 'Create a service role for managed Amazon Bedrock Knowledge Bases' > 'Permissions "
@@ -889,7 +898,11 @@ def test_a_managed_web_crawler_reads_exactly_its_sign_in_secret(assemblies: dict
     managed-web config) reads its secret with the knowledge base's role; another secret is refused,
     and dev's crawler of a public site needs none."""
     assembly = assemblies["proof/managed-web"]
-    (need,) = [n for n in knowledge_base_needs(assembly) if n.section == KB_MANAGED_CONNECTOR_SECRET]
+    need = next(
+        n
+        for n in knowledge_base_needs(assembly)
+        if n.section == KB_MANAGED_CONNECTOR_SECRET and "intranet" in n.request.resource
+    )
     assert need.request.resource.endswith(":secret:bedrock/intranet-Qw3rTy")
     assert allowed(assembly, need)
     statements = role_statements(assembly, need.stack, need.principal)
@@ -897,3 +910,28 @@ def test_a_managed_web_crawler_reads_exactly_its_sign_in_secret(assemblies: dict
     assert not decide(statements, Request(need.request.action, other))
     dev = assemblies["config/dev"]
     assert not [n for n in knowledge_base_needs(dev) if n.section == KB_MANAGED_CONNECTOR_SECRET]
+
+
+def test_a_managed_sharepoint_connector_reads_its_certificate_and_secret(
+    assemblies: dict[str, Assembly],
+) -> None:
+    """Issue 22, the managed SharePoint connector with Microsoft Entra ID App-Only: the role reads its
+    secret and exactly its certificate object (user guide, managed knowledge bases, "Permissions to
+    access your Microsoft SharePoint data source"); another object of the bucket is refused."""
+    assembly = assemblies["proof/managed-web"]
+    needs = [
+        n
+        for n in knowledge_base_needs(assembly)
+        if n.section in (KB_MANAGED_CERTIFICATE, KB_MANAGED_CONNECTOR_SECRET)
+        and "sharepoint" in n.request.resource
+    ]
+    assert {(n.request.action, n.request.resource) for n in needs} == {
+        ("s3:GetObject", "arn:aws:s3:::acme-connector-certs/sharepoint/bedrock.p12"),
+        (
+            "secretsmanager:GetSecretValue",
+            "arn:aws:secretsmanager:us-east-1:111111111111:secret:bedrock/sharepoint-Zx8cVb",
+        ),
+    }
+    assert all(allowed(assembly, n) for n in needs)
+    statements = role_statements(assembly, needs[0].stack, needs[0].principal)
+    assert not decide(statements, Request("s3:GetObject", "arn:aws:s3:::acme-connector-certs/other.p12"))

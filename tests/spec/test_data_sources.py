@@ -60,7 +60,7 @@ def test_the_limits_are_cloudformations() -> None:
 )
 def test_each_connectors_auth_types_and_secret_are_cloudformations(definition: str, kind: str) -> None:
     assert {auth.upper() for auth in spec.AUTH_TYPES[kind]} <= set(_property(definition, "AuthType")["enum"])
-    assert set().union(*spec.AUTH_TYPES.values(), spec.MANAGED_WEB_AUTH_TYPES) == set(
+    assert set().union(*spec.AUTH_TYPES.values(), *spec.MANAGED_AUTH_TYPES.values()) == set(
         CONFIG["auth_type"]["enum"]
     )
     assert _property(definition, "CredentialsSecretArn")["pattern"] == spec.SECRET_ARN_PATTERN
