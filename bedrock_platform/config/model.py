@@ -178,6 +178,7 @@ class Connector:
     filters: tuple[ObjectFilter, ...] = ()
     certificate_s3_uri: str | None = None
     """A managed SharePoint connector's certificate (``s3://<bucket>/<key>``)."""
+    certificate_kms_key_arn: str | None = None
     crawl_files: bool | None = None
     crawl_pages: bool | None = None
 
@@ -886,6 +887,7 @@ def _connector(kind: str, raw: Mapping[str, Any]) -> Connector:
         tenant_id=raw.get("tenant_id"),
         secret_kms_key_arn=raw.get("secret_kms_key_arn"),
         certificate_s3_uri=raw.get("certificate_s3_uri"),
+        certificate_kms_key_arn=raw.get("certificate_kms_key_arn"),
         crawl_files=raw.get("crawl_files"),
         crawl_pages=raw.get("crawl_pages"),
         filters=tuple(

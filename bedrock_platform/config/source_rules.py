@@ -474,6 +474,11 @@ WEB_SECRET_MISSING = (
     "(keys: {keys})"
 )
 WEB_SECRET_UNUSED = "credentials_secret_arn does not apply with auth_type none: the crawler does not sign in"
+SEED_FILTERED_OUT = (
+    "seed URL {url} matches none of inclusion_filters: only URLs that match one are crawled, so the crawl "
+    "would start nowhere"
+)
+SHAREPOINT_NOTHING = "crawl_files and crawl_pages are both false: the connector would crawl nothing"
 
 
 def web_crawlers(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
@@ -489,6 +494,7 @@ def web_crawlers(config: Mapping[str, Any], context: RuleContext) -> list[Issue]
         if not isinstance(store, str):
             continue
         if store not in managed:
+            issues += _seeds_filtered_out(config, context, path)
             for key in sorted(spec.MANAGED_WEB_ONLY & set(source)):
                 issues.append(
                     context.issue(path, MANAGED_WEB_KEY.format(key=key, store=show(store)), key=key)
@@ -497,6 +503,7 @@ def web_crawlers(config: Mapping[str, Any], context: RuleContext) -> list[Issue]
         for key in sorted(spec.VECTOR_WEB_ONLY & set(source)):
             issues.append(context.issue(path, VECTOR_WEB_KEY.format(key=key), key=key))
         seeds = value(config, (*path, "seed_urls"))
+        issues += _seeds_filtered_out(config, context, path)
         if isinstance(seeds, list) and len(seeds) > spec.MANAGED_MAX_SEED_URLS:
             message = MANAGED_SEED_URLS.format(most=spec.MANAGED_MAX_SEED_URLS, count=len(seeds))
             issues.append(context.issue((*path, "seed_urls"), message))
@@ -549,6 +556,25 @@ SHAREPOINT_SITE = (
 )
 
 
+def _seeds_filtered_out(config: Mapping[str, Any], context: RuleContext, path: ConfigPath) -> list[Issue]:
+    """The seed URLs that no inclusion filter matches anywhere (the lenient reading: a filter that
+    matches part of the URL counts)."""
+    patterns = value(config, (*path, "inclusion_filters"))
+    seeds = value(config, (*path, "seed_urls"))
+    if not isinstance(patterns, list) or not isinstance(seeds, list) or not context.valid_tree(path):
+        return []
+    compiled = []
+    for pattern in patterns:
+        if not isinstance(pattern, str) or spec.filter_problem(pattern):
+            return []  # data-source-connectors says so
+        compiled.append(re.compile(pattern))
+    return [
+        context.issue((*path, "seed_urls", index), SEED_FILTERED_OUT.format(url=show(seed)))
+        for index, seed in enumerate(seeds)
+        if isinstance(seed, str) and not any(pattern.search(seed) for pattern in compiled)
+    ]
+
+
 def sharepoint_sites(config: Mapping[str, Any], context: RuleContext) -> list[Issue]:
     """A SharePoint source takes its connector's settings: the managed connector's (sign-in with a
     certificate or OAuth 2.0, files and pages, site URLs of sites) on a managed knowledge base, the
@@ -581,6 +607,8 @@ def sharepoint_sites(config: Mapping[str, Any], context: RuleContext) -> list[Is
             issues.append(context.issue(path, SHAREPOINT_CERTIFICATE))
         if auth != spec.CERTIFICATE_AUTH and "certificate_s3_uri" in source:
             issues.append(context.issue((*path, "certificate_s3_uri"), SHAREPOINT_NO_CERTIFICATE))
+        if source.get("crawl_files") is False and source.get("crawl_pages") is False:
+            issues.append(context.issue(path, SHAREPOINT_NOTHING, key="crawl_pages"))
         urls = value(config, (*path, "site_urls"))
         for index in range(len(urls) if isinstance(urls, list) else 0):
             url = string(config, context, (*path, "site_urls", index))

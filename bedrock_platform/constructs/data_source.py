@@ -561,13 +561,29 @@ class SharePointSource:
         "Permissions to access your Microsoft SharePoint data source": s3:GetObject "for the bucket
         and key where the certificate file (.pfx or .pem) is stored"), its key through S3 only."""
         grant_secret(knowledge_base.role, self.credentials_secret_arn, self.secret_key)
-        if self.certificate_bucket is not None and self.certificate_key is not None:
-            certificate = self.certificate_bucket.arn_for_objects(self.certificate_key)
-            knowledge_base.role.add_to_principal_policy(
-                iam.PolicyStatement(actions=list(spec.CERTIFICATE_READ_ACTIONS), resources=[certificate])
+        if self.certificate_bucket is None or self.certificate_key is None:
+            return
+        # "Set up Microsoft Entra ID App-Only authentication for SharePoint", Step 8: list the bucket,
+        # read the certificate and its optional "<key>.metadata.json", in the account's own bucket.
+        bucket = self.certificate_bucket
+        own = {"StringEquals": {"aws:ResourceAccount": cdk.Stack.of(knowledge_base).account}}
+        role = knowledge_base.role
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=list(permissions.S3_LIST_ACTIONS), resources=[bucket.bucket_arn], conditions=own
             )
-            if self.certificate_bucket.encryption_key is not None:
-                grant_bucket_key(knowledge_base.role, self.certificate_bucket.encryption_key)
+        )
+        objects = [
+            bucket.arn_for_objects(self.certificate_key + suffix)
+            for suffix in spec.CERTIFICATE_OBJECT_SUFFIXES
+        ]
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=list(spec.CERTIFICATE_READ_ACTIONS), resources=objects, conditions=own
+            )
+        )
+        if bucket.encryption_key is not None:
+            grant_bucket_key(role, bucket.encryption_key)
 
 
 @dataclass(frozen=True)

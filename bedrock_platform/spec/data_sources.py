@@ -91,6 +91,7 @@ TYPE_FIELDS: dict[str, frozenset[str]] = {
             "secret_kms_key_arn",
             "filters",
             "certificate_s3_uri",
+            "certificate_kms_key_arn",
             "crawl_files",
             "crawl_pages",
         }
@@ -185,7 +186,9 @@ MANAGED_WEB_ONLY = frozenset(
 knowledge bases, "Web Crawler", connector parameters)."""
 VECTOR_WEB_ONLY = frozenset({"max_pages", "user_agent"})
 """A web source's keys that the managed web crawler has no parameter for."""
-MANAGED_SHAREPOINT_ONLY = frozenset({"certificate_s3_uri", "crawl_files", "crawl_pages"})
+MANAGED_SHAREPOINT_ONLY = frozenset(
+    {"certificate_s3_uri", "certificate_kms_key_arn", "crawl_files", "crawl_pages"}
+)
 """A SharePoint source's keys that only a managed knowledge base's connector takes (user guide, managed
 knowledge bases, "Connect a SharePoint data source", connector parameters)."""
 VECTOR_SHAREPOINT_ONLY = frozenset({"domain", "filters"})
@@ -200,6 +203,10 @@ Entra ID App-Only, a certificate in S3 (``certificate_s3_uri``, required with it
 it) and the app's id, "recommended"; or OAuth 2.0 (ROPC: a user's name and password)."""
 CERTIFICATE_AUTH = "entra_id_app_only"
 CERTIFICATE_READ_ACTIONS: tuple[str, ...] = ("s3:GetObject",)
+CERTIFICATE_OBJECT_SUFFIXES: tuple[str, ...] = ("", ".metadata.json")
+"""The certificate and its optional metadata file, which the role may read ("Set up Microsoft Entra ID
+App-Only authentication for SharePoint", Step 8: "including the permission prevents access errors if
+one is present")."""
 """What the role needs on the certificate object (user guide, managed knowledge bases, "Permissions to
 access your Microsoft SharePoint data source")."""
 SHAREPOINT_SITE_URL_PATTERN = r"^https://[^/\s]+/(sites|teams|personal)/[^\s]+$"

@@ -401,8 +401,17 @@ class KnowledgeBasesHost(PlatformStack):
                 bucket_name, _, certificate_key = connector.certificate_s3_uri.removeprefix(
                     "s3://"
                 ).partition("/")
-                certificate_bucket = s3.Bucket.from_bucket_name(
-                    scope, f"{source.name}-Certificate", bucket_name
+                certificate_bucket = s3.Bucket.from_bucket_attributes(
+                    scope,
+                    f"{source.name}-Certificate",
+                    bucket_name=bucket_name,
+                    encryption_key=(
+                        kms.Key.from_key_arn(
+                            scope, f"{source.name}-CertificateKey", connector.certificate_kms_key_arn
+                        )
+                        if connector.certificate_kms_key_arn
+                        else None
+                    ),
                 )
             return SharePointSource(
                 domain=connector.domain,

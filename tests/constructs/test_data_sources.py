@@ -806,14 +806,12 @@ def test_a_managed_sharepoint_connector_signs_in_with_its_certificate() -> None:
         if resource["Type"] == "AWS::IAM::Policy"
         for statement in resource["Properties"]["PolicyDocument"]["Statement"]
     ]
-    assert {
-        "Action": "s3:GetObject",
-        "Effect": "Allow",
-        "Resource": "arn:aws:s3:::acme-certs/sp/bedrock.p12",
-    } in [
-        {key: render(value) if key == "Resource" else value for key, value in statement.items()}
-        for statement in statements
+    certificate = next(statement for statement in statements if statement["Action"] == "s3:GetObject")
+    assert [render(resource) for resource in certificate["Resource"]] == [
+        "arn:aws:s3:::acme-certs/sp/bedrock.p12",
+        "arn:aws:s3:::acme-certs/sp/bedrock.p12.metadata.json",
     ]
+    assert certificate["Condition"] == {"StringEquals": {"aws:ResourceAccount": "111111111111"}}
     with pytest.raises(ConstructValidationError, match="a managed SharePoint connector has no domain"):
         DataSource(
             stack,

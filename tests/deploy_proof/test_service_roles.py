@@ -311,8 +311,15 @@ def _data_source_needs(
         yield Need("identity", stack.name, role, request, KB_MANAGED_CONNECTOR_SECRET)
     certificate = managed.get("connectionConfiguration", {}).get("certificateS3Path")
     if certificate:
-        arn = f"arn:aws:s3:::{certificate['s3BucketName']}/{certificate['s3KeyName']}"
-        yield Need("identity", stack.name, role, Request("s3:GetObject", arn), KB_MANAGED_CERTIFICATE)
+        # "Set up Microsoft Entra ID App-Only authentication for SharePoint", Step 8.
+        bucket, key = certificate["s3BucketName"], certificate["s3KeyName"]
+        own = {"aws:ResourceAccount": stack.account}
+        for request in (
+            Request("s3:ListBucket", f"arn:aws:s3:::{bucket}", {**own, "s3:prefix": key}),
+            Request("s3:GetObject", f"arn:aws:s3:::{bucket}/{key}", own),
+            Request("s3:GetObject", f"arn:aws:s3:::{bucket}/{key}.metadata.json", own),
+        ):
+            yield Need("identity", stack.name, role, request, KB_MANAGED_CERTIFICATE)
     ingestion = properties.get("VectorIngestionConfiguration", {})
     parsing = ingestion.get("ParsingConfiguration")
     if parsing and parsing["ParsingStrategy"] == "BEDROCK_FOUNDATION_MODEL":
@@ -368,7 +375,9 @@ KB_MANAGED_CONNECTOR_SECRET = (
 )
 KB_MANAGED_CERTIFICATE = (
     "Bedrock user guide, 'Create a service role for managed Amazon Bedrock Knowledge Bases' > 'Permissions "
-    "to access your Microsoft SharePoint data source' (s3:GetObject on the certificate's bucket and key)"
+    "to access your Microsoft SharePoint data source' and 'Set up Microsoft Entra ID App-Only authentication "
+    "for SharePoint', Step 8 (s3:ListBucket on the bucket, s3:GetObject on the certificate and its "
+    "optional .metadata.json)"
 )
 KB_NATIVE_MULTIMODAL = (
     "Bedrock user guide, 'Create a service role for managed Amazon Bedrock Knowledge Bases' > 'Permissions "
@@ -916,17 +925,20 @@ def test_a_managed_sharepoint_connector_reads_its_certificate_and_secret(
     assemblies: dict[str, Assembly],
 ) -> None:
     """Issue 22, the managed SharePoint connector with Microsoft Entra ID App-Only: the role reads its
-    secret and exactly its certificate object (user guide, managed knowledge bases, "Permissions to
-    access your Microsoft SharePoint data source"); another object of the bucket is refused."""
+    secret, lists the certificate's bucket and reads exactly the certificate and its metadata file (user
+    guide, "Set up Microsoft Entra ID App-Only authentication for SharePoint", Step 8); another object
+    of the bucket is refused."""
     assembly = assemblies["proof/managed-web"]
     needs = [
         n
         for n in knowledge_base_needs(assembly)
-        if n.section in (KB_MANAGED_CERTIFICATE, KB_MANAGED_CONNECTOR_SECRET)
-        and "sharepoint" in n.request.resource
+        if n.section == KB_MANAGED_CERTIFICATE
+        or (n.section == KB_MANAGED_CONNECTOR_SECRET and "sharepoint" in n.request.resource)
     ]
     assert {(n.request.action, n.request.resource) for n in needs} == {
+        ("s3:ListBucket", "arn:aws:s3:::acme-connector-certs"),
         ("s3:GetObject", "arn:aws:s3:::acme-connector-certs/sharepoint/bedrock.p12"),
+        ("s3:GetObject", "arn:aws:s3:::acme-connector-certs/sharepoint/bedrock.p12.metadata.json"),
         (
             "secretsmanager:GetSecretValue",
             "arn:aws:secretsmanager:us-east-1:111111111111:secret:bedrock/sharepoint-Zx8cVb",
