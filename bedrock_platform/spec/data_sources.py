@@ -229,28 +229,20 @@ MANAGED_WEB_AUTH_TYPES: Mapping[str, str] = {
 }
 """A managed web crawler's ``auth_type`` and its ``authType``, the first the default; every one but
 ``none`` signs in with a Secrets Manager secret (``secretArn``)."""
+_SIGN_IN_FORM_KEYS = (
+    "authentication",
+    "loginPageUrl",
+    "userName",
+    "password",
+    "userNameFieldXpath",
+    "passwordFieldXpath",
+    "userNameButtonXpath",
+    "passwordButtonXpath",
+)
 WEB_SECRET_KEYS: Mapping[str, tuple[str, ...]] = {
     "basic": ("userName", "password", "authentication"),
-    "form": (
-        "authentication",
-        "loginPageUrl",
-        "userName",
-        "password",
-        "userNameFieldXpath",
-        "passwordFieldXpath",
-        "userNameButtonXpath",
-        "passwordButtonXpath",
-    ),
-    "saml": (
-        "authentication",
-        "loginPageUrl",
-        "userName",
-        "password",
-        "userNameFieldXpath",
-        "passwordFieldXpath",
-        "userNameButtonXpath",
-        "passwordButtonXpath",
-    ),
+    "form": _SIGN_IN_FORM_KEYS,
+    "saml": _SIGN_IN_FORM_KEYS,
 }
 """The keys of the secret's JSON per sign-in ("Web Crawler", "Authentication credentials";
 ``authentication`` is the authType's value)."""
