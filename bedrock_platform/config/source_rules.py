@@ -69,7 +69,6 @@ SEGMENTATION_MODEL = (
     "segmentation applies to a native multimodal embedding model ({models}), not to {model}: a text "
     "model's data sources are chunked instead"
 )
-SEGMENTATION_VALUE = "{problem}"
 STORAGE_IS_SOURCE = (
     "the multimodal storage bucket is the bucket of data source {source}: give the knowledge base a "
     "different bucket (user guide: use a different bucket from your data source bucket)"
@@ -649,7 +648,7 @@ def native_multimodal(config: Mapping[str, Any], context: RuleContext) -> list[I
             for method, seconds in methods:
                 for problem in knowledge_base_spec.segmentation_problems(medium, method, seconds):
                     where = (*path, "segmentation", medium, method)
-                    issues.append(context.issue(where, SEGMENTATION_VALUE.format(problem=problem)))
+                    issues.append(context.issue(where, problem))
         issues += _storage_not_a_source(config, context, path, knowledge_base)
     for path, source, _, knowledge_base in _sources(config):
         name = knowledge_base.get("name")

@@ -59,43 +59,41 @@ COMMON_FIELDS = frozenset(
     }
 )
 """The keys every kind of data source takes."""
+MANAGED_WEB_ONLY = frozenset(
+    {
+        "crawl_depth",
+        "max_links_per_url",
+        "crawl_attachments",
+        "auth_type",
+        "credentials_secret_arn",
+        "secret_kms_key_arn",
+    }
+)
+"""A web source's keys that only a managed knowledge base's web crawler takes (user guide, managed
+knowledge bases, "Web Crawler", connector parameters)."""
+VECTOR_WEB_ONLY = frozenset({"max_pages", "user_agent"})
+"""A web source's keys that the managed web crawler has no parameter for."""
+MANAGED_SHAREPOINT_ONLY = frozenset(
+    {"certificate_s3_uri", "certificate_kms_key_arn", "crawl_files", "crawl_pages"}
+)
+"""A SharePoint source's keys that only a managed knowledge base's connector takes (user guide, managed
+knowledge bases, "Connect a SharePoint data source", connector parameters)."""
+VECTOR_SHAREPOINT_ONLY = frozenset({"domain", "filters"})
+"""A SharePoint source's keys that only the self-managed connector takes (``domain`` is required
+there)."""
 TYPE_FIELDS: dict[str, frozenset[str]] = {
     "s3": frozenset({"bucket", "inclusion_prefixes"}),
-    "web": frozenset(
-        {
-            "seed_urls",
-            "crawl_scope",
-            "inclusion_filters",
-            "exclusion_filters",
-            "rate_limit",
-            "max_pages",
-            "user_agent",
-            "crawl_depth",
-            "max_links_per_url",
-            "crawl_attachments",
-            "auth_type",
-            "credentials_secret_arn",
-            "secret_kms_key_arn",
-        }
-    ),
+    "web": frozenset({"seed_urls", "crawl_scope", "inclusion_filters", "exclusion_filters", "rate_limit"})
+    | VECTOR_WEB_ONLY
+    | MANAGED_WEB_ONLY,
     "confluence": frozenset(
         {"host_url", "auth_type", "credentials_secret_arn", "secret_kms_key_arn", "filters"}
     ),
     "sharepoint": frozenset(
-        {
-            "domain",
-            "site_urls",
-            "tenant_id",
-            "auth_type",
-            "credentials_secret_arn",
-            "secret_kms_key_arn",
-            "filters",
-            "certificate_s3_uri",
-            "certificate_kms_key_arn",
-            "crawl_files",
-            "crawl_pages",
-        }
-    ),
+        {"site_urls", "tenant_id", "auth_type", "credentials_secret_arn", "secret_kms_key_arn"}
+    )
+    | VECTOR_SHAREPOINT_ONLY
+    | MANAGED_SHAREPOINT_ONLY,
     "salesforce": frozenset({"host_url", "credentials_secret_arn", "secret_kms_key_arn", "filters"}),
     "custom": frozenset(),
 }
@@ -172,28 +170,6 @@ MANAGED_SOURCE_TYPES: Mapping[str, str] = {
 """The kinds a managed knowledge base takes here, and their ``connectorParameters.type`` (user guide,
 "Connect a data source", "Amazon S3" and "Web Crawler" of managed knowledge bases; a plain ``CUSTOM``
 data source type is refused by a managed knowledge base: its custom source is a connector too)."""
-MANAGED_WEB_ONLY = frozenset(
-    {
-        "crawl_depth",
-        "max_links_per_url",
-        "crawl_attachments",
-        "auth_type",
-        "credentials_secret_arn",
-        "secret_kms_key_arn",
-    }
-)
-"""A web source's keys that only a managed knowledge base's web crawler takes (user guide, managed
-knowledge bases, "Web Crawler", connector parameters)."""
-VECTOR_WEB_ONLY = frozenset({"max_pages", "user_agent"})
-"""A web source's keys that the managed web crawler has no parameter for."""
-MANAGED_SHAREPOINT_ONLY = frozenset(
-    {"certificate_s3_uri", "certificate_kms_key_arn", "crawl_files", "crawl_pages"}
-)
-"""A SharePoint source's keys that only a managed knowledge base's connector takes (user guide, managed
-knowledge bases, "Connect a SharePoint data source", connector parameters)."""
-VECTOR_SHAREPOINT_ONLY = frozenset({"domain", "filters"})
-"""A SharePoint source's keys that only the self-managed connector takes (``domain`` is required
-there)."""
 MANAGED_SHAREPOINT_AUTH_TYPES: Mapping[str, str] = {
     "entra_id_app_only": "ENTRA_ID_APP_ONLY",
     "oauth2_app": "OAUTH2_APP",

@@ -37,7 +37,7 @@ import json
 NATIVE_MULTIMODAL_MODELS: tuple[str, ...] = ("twelvelabs.marengo-embed-3-0-v1:0",)
 """Embedding models a managed knowledge base sends whole files to (native multimodal processing)."""
 SEGMENTATION_METHODS: dict[str, tuple[str, ...]] = {"video": ("dynamic", "fixed"), "audio": ("fixed",)}
-"""How each medium may be split into segments, the first the toolkit's default."""
+"""How each medium may be split into segments (video by default at shot boundaries: ``dynamic``)."""
 SEGMENTATION_SECONDS: dict[str, tuple[int, int]] = {"dynamic": (1, 5), "fixed": (1, 10)}
 """Seconds a method takes: the shortest segment (``dynamic``), each segment (``fixed``)."""
 MODEL_CONFIGURATION_VERSION = "1"

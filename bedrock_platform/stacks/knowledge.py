@@ -368,20 +368,12 @@ class KnowledgeBasesHost(PlatformStack):
                 crawl_attachments=web.crawl_attachments,
                 auth_type=data_sources_spec.MANAGED_WEB_AUTH_TYPES[web.auth_type],
                 credentials_secret_arn=web.credentials_secret_arn,
-                secret_key=(
-                    kms.Key.from_key_arn(scope, f"{source.name}-SecretKey", web.secret_kms_key_arn)
-                    if web.secret_kms_key_arn
-                    else None
-                ),
+                secret_key=_imported_key(scope, f"{source.name}-SecretKey", web.secret_kms_key_arn),
             )
         connector = source.connector
         if connector is None:
             return CustomSource()
-        key = (
-            kms.Key.from_key_arn(scope, f"{source.name}-SecretKey", connector.secret_kms_key_arn)
-            if connector.secret_kms_key_arn
-            else None
-        )
+        key = _imported_key(scope, f"{source.name}-SecretKey", connector.secret_kms_key_arn)
         filters = tuple(
             ObjectFilter(item.object_type, item.inclusion_filters, item.exclusion_filters)
             for item in connector.filters
@@ -405,12 +397,8 @@ class KnowledgeBasesHost(PlatformStack):
                     scope,
                     f"{source.name}-Certificate",
                     bucket_name=bucket_name,
-                    encryption_key=(
-                        kms.Key.from_key_arn(
-                            scope, f"{source.name}-CertificateKey", connector.certificate_kms_key_arn
-                        )
-                        if connector.certificate_kms_key_arn
-                        else None
+                    encryption_key=_imported_key(
+                        scope, f"{source.name}-CertificateKey", connector.certificate_kms_key_arn
                     ),
                 )
             return SharePointSource(
@@ -715,3 +703,8 @@ def access_policy_name(collection_name: str, stack_name: str) -> str:
     """
     digest = hashlib.sha256(f"{collection_name}/{stack_name}".encode()).hexdigest()[:6]
     return f"{collection_name[:25]}-{digest}"
+
+
+def _imported_key(scope: Construct, id: str, key_arn: str | None) -> kms.IKey | None:
+    """The customer managed key ``key_arn`` a secret or a certificate is encrypted with, or None."""
+    return kms.Key.from_key_arn(scope, id, key_arn) if key_arn else None
